@@ -1,0 +1,118 @@
+/**
+ * The contract between the editor and the engine host — one interface, two transports (Electron
+ * preload IPC, and the browser-mode WebSocket). Types only; the host validates payloads with zod in
+ * main/contract.ts. Typed arrays travel as binary on both transports.
+ */
+import type { ModelDocument } from './document/schema';
+import type { Diagnostic } from './diagnostics';
+import type { Shape } from './shape';
+
+/** What enters the Input node. Images are decoded by the caller (browser or Node) to RGBA. */
+export type InputPayload =
+  | { kind: 'image'; width: number; height: number; /** RGBA, 8-bit */ rgba: Uint8Array }
+  | { kind: 'tensor'; shape: number[]; data: Float32Array };
+
+export interface RunRequest {
+  /** Identifies the open document: a newer run of the same docId supersedes older queued ones. */
+  docId: string;
+  document: ModelDocument;
+  /** One input per Input node id; a single payload is used for every Input node. */
+  inputs: Record<string, InputPayload> | InputPayload;
+  /** Per-node statistics and uint8 previews (default true). */
+  previews?: boolean;
+  /** Full output tensors to return: 'outputs' (graph outputs, default), 'all', or node ids. */
+  tensors?: 'outputs' | 'all' | 'none' | string[];
+  timeoutMs?: number;
+  /** Overrides document.seed for initialisation. */
+  seed?: number;
+}
+
+export interface TensorResult {
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface NodeStats {
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+  /** Share of exact zeros (dead units after ReLU). */
+  zeros: number;
+}
+
+/** Up to 64 channels, each downsampled to at most 64×64, uint8, normalised per channel (channel-major). */
+export interface FeaturePreview {
+  channels: number;
+  height: number;
+  width: number;
+  data: Uint8Array;
+  /** Per-channel [min, max] before normalisation (lets the UI show real values). */
+  ranges: Float32Array;
+}
+
+export interface NodeRunResult {
+  shape: Shape;
+  stats: NodeStats;
+  preview?: FeaturePreview;
+}
+
+export interface RunResult {
+  runId: number;
+  docId: string;
+  /** Wall time in the worker, ms. */
+  timeMs: number;
+  /** Per document node id. */
+  nodes: Record<string, NodeRunResult>;
+  tensors: Record<string, TensorResult>;
+  /** Document nodes that did not run (errors or downstream of errors). */
+  skipped: string[];
+  diagnostics: Diagnostic[];
+}
+
+export type EngineErrorCode =
+  | 'invalid-graph'
+  | 'unsupported-op'
+  | 'bad-input'
+  | 'out-of-memory'
+  | 'too-large'
+  | 'timeout'
+  | 'cancelled'
+  | 'superseded'
+  | 'worker-crashed'
+  | 'internal';
+
+export interface EngineErrorInfo {
+  code: EngineErrorCode;
+  message: string;
+  diagnostics?: Diagnostic[];
+}
+
+export type EngineEvent =
+  | { type: 'worker-restarted'; reason: string }
+  | { type: 'run-state'; docId: string; runId: number; state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled' };
+
+/** Everything the editor asks of the host. Rejections carry EngineErrorInfo. */
+export interface EngineClient {
+  run(req: RunRequest): Promise<RunResult>;
+  cancel(docId: string): Promise<void>;
+  /** The full output tensor of one node of the last run of docId. */
+  fetchTensor(docId: string, nodeId: string): Promise<TensorResult>;
+  exportOnnx(document: ModelDocument, seed?: number): Promise<Uint8Array>;
+  exportPyTorch(document: ModelDocument): Promise<{ code: string; weights?: Uint8Array }>;
+  importOnnx(bytes: Uint8Array, name?: string): Promise<ModelDocument>;
+  onEvent(listener: (e: EngineEvent) => void): () => void;
+}
+
+/** Desktop file service (main process); browser mode implements it with the browser's file APIs. */
+export interface FileClient {
+  /** Native open dialog (or a given path); null if the user cancelled. */
+  open(path?: string): Promise<{ path: string; text: string } | null>;
+  /** Atomic save to path (Save As dialog when path is missing); null if cancelled. */
+  save(text: string, path?: string, suggestedName?: string): Promise<{ path: string } | null>;
+  exportBinary(bytes: Uint8Array, suggestedName: string, filters: { name: string; extensions: string[] }[]): Promise<{ path: string } | null>;
+  recent(): Promise<string[]>;
+  writeRecovery(text: string): Promise<void>;
+  readRecovery(): Promise<{ text: string; savedAt: number } | null>;
+  clearRecovery(): Promise<void>;
+}

@@ -1,0 +1,63 @@
+/** Every diagnostic code the engine can raise. Codes are stable: tools and tests match on them. */
+export const DIAGNOSTIC_CODES = [
+  'document-invalid', // the file is not a valid model document (structure)
+  'duplicate-node-id',
+  'unknown-node-type',
+  'invalid-param',
+  'dangling-edge', // edge names a node that does not exist
+  'duplicate-edge',
+  'port-conflict', // two edges into the same target port
+  'cycle',
+  'no-input-node',
+  'missing-input',
+  'extra-input',
+  'input-has-incoming', // an Input node with an incoming edge
+  'rank-mismatch', // e.g. a 2-D op on a flat vector
+  'dense-needs-flatten',
+  'kernel-too-large',
+  'non-positive-output',
+  'bad-stride',
+  'bad-dilation',
+  'group-mismatch',
+  'add-shape-mismatch',
+  'concat-hw-mismatch',
+  'too-large', // absurd sizes: channels, activations, parameters
+  'unconnected', // warning: node not reachable from any Input / not connected
+  'upstream-error', // info: no shape because an input has an error
+] as const;
+
+export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A suggested one-click fix. The editor applies it; the CLI just names it. */
+export type QuickFix =
+  | { kind: 'insert-flatten'; edgeId: string; label: string }
+  | { kind: 'add-projection'; nodeId: string; edgeId: string; label: string };
+
+export interface Diagnostic {
+  severity: Severity;
+  code: DiagnosticCode;
+  /** A sentence a learner understands, with the numbers involved and what to do. */
+  message: string;
+  /** The document node it is about (for composite internals: the composite node). */
+  nodeId?: string;
+  /** The document edge it is about. */
+  edgeId?: string;
+  /** JSON path into the document, e.g. "nodes[3].params.kernel". */
+  path?: string;
+  /** The parameter it is about, when there is one. */
+  param?: string;
+  fix?: QuickFix;
+}
+
+/** Thrown for bad input that stops work entirely (unreadable file, not a model document). */
+export class ModelError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly diagnostics: Diagnostic[] = [],
+  ) {
+    super(message);
+    this.name = 'ModelError';
+  }
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/**
+ * The model document, format version 1 — a public contract. Names here are read by other tools:
+ * add optional fields, never rename or drop one.
+ *
+ * Structure is validated here; each node's `params` are validated by its op (see ops/), so a bad
+ * parameter becomes a diagnostic pinned to its node rather than a refusal to open the file.
+ */
+export const MODEL_FORMAT = 'cnn-studio.model';
+export const MODEL_VERSION = 1;
+
+const finite = z.number().finite();
+
+export const TensorDataSchema = z.object({
+  shape: z.array(z.number().int().nonnegative()).max(8),
+  /** Row-major float values. */
+  data: z.array(finite).optional(),
+  /** Or: little-endian float32 bytes, base64 (compact form used for larger tensors). */
+  base64: z.string().optional(),
+  /** Or: a range of the document's binary sidecar file (see docs/weights.md). */
+  sidecar: z.object({ offset: z.number().int().nonnegative(), length: z.number().int().nonnegative() }).optional(),
+});
+export type TensorData = z.infer<typeof TensorDataSchema>;
+
+export const PositionSchema = z.object({ x: finite, y: finite });
+
+export const NodeSchema = z.object({
+  id: z.string().min(1).max(200),
+  type: z.string().min(1).max(100),
+  params: z.record(z.string(), z.unknown()).default({}),
+  position: PositionSchema.optional(),
+  /** Optional display name ("inception 3a"). */
+  label: z.string().max(200).optional(),
+  /** Inline weights by name: Conv2D/Dense `kernel` and `bias`, BatchNorm `scale`, `bias`, `mean`, `var`. */
+  weights: z.record(z.string(), TensorDataSchema).optional(),
+});
+export type ModelNode = z.infer<typeof NodeSchema>;
+
+export const EdgeSchema = z.object({
+  id: z.string().min(1).max(200).optional(),
+  source: z.string().min(1),
+  target: z.string().min(1),
+  /** Output index of the source (all ops today have one output). */
+  sourcePort: z.number().int().nonnegative().optional(),
+  /** Orders the inputs of a multi-input node (Concat order matters). */
+  targetPort: z.number().int().nonnegative().optional(),
+});
+export type ModelEdge = z.infer<typeof EdgeSchema>;
+
+export const DocumentSchema = z.object({
+  format: z.literal(MODEL_FORMAT),
+  version: z.literal(MODEL_VERSION),
+  name: z.string().max(500).default('untitled'),
+  description: z.string().max(100_000).optional(),
+  /** Seed for weight initialisation (per node, derived from this and the node id). */
+  seed: z.number().int().nonnegative().max(2 ** 31 - 1).optional(),
+  /** Class names for the model's output (ImageNet labels for imported ImageNet models). */
+  labels: z.array(z.string().max(500)).max(100_000).optional(),
+  /** Name of a binary weights sidecar next to the document (see docs/weights.md). */
+  weightsFile: z.string().max(1000).optional(),
+  nodes: z.array(NodeSchema).max(100_000),
+  edges: z.array(EdgeSchema).max(400_000),
+});
+
+/** A document as held in memory: every edge has an id. */
+export type ModelDocument = Omit<z.infer<typeof DocumentSchema>, 'edges'> & { edges: (ModelEdge & { id: string })[] };

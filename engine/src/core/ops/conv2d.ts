@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { OpDef, WeightSpec } from './op';
+import { LIMITS, PairSchema, PaddingSchema, formatWindow, posInt, requireFeatureMap, slideOutput } from './common';
+import { pair } from '../shape';
+
+const Params = z.object({
+  filters: posInt(LIMITS.channels),
+  kernel: PairSchema,
+  stride: PairSchema.default(1),
+  padding: PaddingSchema.default('valid'),
+  dilation: PairSchema.default(1),
+  groups: posInt(LIMITS.channels).default(1),
+  bias: z.boolean().default(true),
+});
+export type Conv2DParams = z.infer<typeof Params>;
+
+export const Conv2DOp: OpDef<Conv2DParams> = {
+  type: 'Conv2D',
+  title: 'Conv 2D',
+  category: 'convolution',
+  doc: 'Slides `filters` learned kernels over the input; each output channel is one kernel’s response map. Stride skips positions, padding adds a zero border.',
+  params: Params,
+  example: { filters: 16, kernel: 3, stride: 1, padding: 'same' },
+  arity: { min: 1, max: 1 },
+  summary: (p) => `conv ${formatWindow(p.kernel, p.stride)}, ${p.filters}` + (p.groups > 1 ? `, g${p.groups}` : ''),
+  infer(inputs, p, ctx) {
+    const x = inputs[0];
+    if (!requireFeatureMap('Conv2D', x, ctx)) return undefined;
+    const [c, h, w] = x;
+    if (c % p.groups !== 0) {
+      ctx.error('group-mismatch', `Conv2D: ${c} input channels cannot be split into ${p.groups} groups — groups must divide the input channels.`, { param: 'groups' });
+      return undefined;
+    }
+    if (p.filters % p.groups !== 0) {
+      ctx.error('group-mismatch', `Conv2D: ${p.filters} filters cannot be split into ${p.groups} groups — groups must divide the filter count.`, { param: 'groups' });
+      return undefined;
+    }
+    const [sh, sw] = pair(p.stride);
+    const [dh, dw] = pair(p.dilation);
+    if ((sh > 1 || sw > 1) && (dh > 1 || dw > 1)) {
+      ctx.error('bad-dilation', 'Conv2D: stride and dilation cannot both be above 1 (as in TensorFlow and ONNX "same" semantics) — set one of them to 1.', { param: 'dilation' });
+      return undefined;
+    }
+    const hw = slideOutput('Conv2D', h, w, p, ctx);
+    return hw && [p.filters, hw[0], hw[1]];
+  },
+  weights(inputs, p) {
+    const [kh, kw] = pair(p.kernel);
+    const cin = inputs[0][0] / p.groups;
+    const fanIn = cin * kh * kw;
+    const specs: WeightSpec[] = [{ name: 'kernel', shape: [p.filters, cin, kh, kw], init: 'he', fanIn, trainable: true }];
+    if (p.bias) specs.push({ name: 'bias', shape: [p.filters], init: 'zeros', fanIn, trainable: true });
+    return specs;
+  },
+  macs(inputs, out, p) {
+    const [kh, kw] = pair(p.kernel);
+    return out[0] * out[1] * out[2] * (inputs[0][0] / p.groups) * kh * kw;
+  },
+  window: (p) => ({ kernel: pair(p.kernel), stride: pair(p.stride), dilation: pair(p.dilation) }),
+};

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { OpDef, WeightSpec } from './op';
+import { LIMITS, posInt } from './common';
+import { formatShape } from '../shape';
+
+const Params = z.object({ units: posInt(1 << 20), bias: z.boolean().default(true) });
+export type DenseParams = z.infer<typeof Params>;
+
+/** Dense accepts a vector [N], or a C×1×1 map (what global pooling gives), which it reads as [C]. */
+export function denseInputSize(x: readonly number[]): number | undefined {
+  if (x.length === 1) return x[0];
+  if (x.length === 3 && x[1] === 1 && x[2] === 1) return x[0];
+  return undefined;
+}
+
+export const DenseOp: OpDef<DenseParams> = {
+  type: 'Dense',
+  title: 'Dense',
+  category: 'dense',
+  doc: 'Fully connected: every output unit is a weighted sum of every input value (plus a bias).',
+  params: Params,
+  example: { units: 10 },
+  arity: { min: 1, max: 1 },
+  summary: (p) => `dense ${p.units}`,
+  infer(inputs, p, ctx) {
+    const n = denseInputSize(inputs[0]);
+    if (n === undefined) {
+      ctx.error('dense-needs-flatten', `Dense needs a flat vector, but its input is ${formatShape(inputs[0])} — insert a Flatten before it (or a global pool).`, {
+        inputIndex: 0,
+      });
+      return undefined;
+    }
+    if (n * p.units > LIMITS.activationBytes / 4) {
+      ctx.error('too-large', `Dense: ${n.toLocaleString('en-US')} inputs × ${p.units.toLocaleString('en-US')} units is over 4 billion weights — reduce the input first (pooling, global pooling).`, { param: 'units' });
+      return undefined;
+    }
+    return [p.units];
+  },
+  weights(inputs, p) {
+    const n = denseInputSize(inputs[0])!;
+    const specs: WeightSpec[] = [{ name: 'kernel', shape: [p.units, n], init: 'he', fanIn: n, trainable: true }];
+    if (p.bias) specs.push({ name: 'bias', shape: [p.units], init: 'zeros', fanIn: n, trainable: true });
+    return specs;
+  },
+  macs: (inputs, _out, p) => denseInputSize(inputs[0])! * p.units,
+};

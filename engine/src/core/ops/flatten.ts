@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import type { OpDef } from './op';
+import { numel } from '../shape';
+
+const Params = z.object({});
+
+export const FlattenOp: OpDef<Record<string, never>> = {
+  type: 'Flatten',
+  title: 'Flatten',
+  category: 'dense',
+  doc: 'Unrolls a C×H×W feature map into one vector of C·H·W values (channel-major), so Dense layers can read it.',
+  params: Params as never,
+  example: {},
+  arity: { min: 1, max: 1 },
+  summary: () => 'flatten',
+  infer: (inputs) => [numel(inputs[0])],
+  macs: () => 0,
+};

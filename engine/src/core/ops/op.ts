@@ -1,0 +1,76 @@
+import type { z } from 'zod';
+import type { Diagnostic, DiagnosticCode, QuickFix } from '../diagnostics';
+import type { Shape } from '../shape';
+
+export type OpCategory = 'input' | 'convolution' | 'pooling' | 'normalisation' | 'activation' | 'dense' | 'merge' | 'module';
+
+/** How a weight tensor is initialised when the document does not carry it. */
+export type WeightInit = 'he' | 'zeros' | 'ones';
+
+export interface WeightSpec {
+  /** kernel, bias, scale, mean, var */
+  name: string;
+  shape: number[];
+  init: WeightInit;
+  /** Fan-in for He initialisation. */
+  fanIn: number;
+  /** Counted as a parameter (PyTorch's parameters()); BN running statistics are not. */
+  trainable: boolean;
+}
+
+/** Sliding-window geometry, for the receptive field. */
+export interface Window {
+  kernel: [number, number];
+  stride: [number, number];
+  dilation: [number, number];
+}
+
+/** What a shape rule may report. The engine pins it to the node (or edge) being inferred. */
+export interface InferContext {
+  error(code: DiagnosticCode, message: string, extra?: { param?: string; inputIndex?: number; fix?: QuickFix }): void;
+  warn(code: DiagnosticCode, message: string, extra?: { param?: string; inputIndex?: number }): void;
+}
+
+/** A node of a composite's expansion. `inputs` name sibling nodes by local id, or the composite's own inputs by number. */
+export interface SubgraphNode {
+  id: string;
+  type: string;
+  params: Record<string, unknown>;
+  inputs: (string | number)[];
+  /** What this primitive is inside the module, for the inside view ("shortcut", "branch 2: 3×3"). */
+  role?: string;
+}
+
+export interface Subgraph {
+  nodes: SubgraphNode[];
+  output: string;
+}
+
+/**
+ * One op: its parameters (zod schema with defaults), arity, shape rule, cost and weights, side by side.
+ * Primitive ops implement `infer`; composite ops (modules) implement `expand` into primitives instead.
+ */
+export interface OpDef<P = any> {
+  type: string;
+  title: string;
+  category: OpCategory;
+  /** One or two sentences for learners (palette tooltip, inspector). */
+  doc: string;
+  /** Parameter schema; parsing fills defaults. */
+  params: z.ZodType<P>;
+  /** Params of a fresh node dropped from the palette. */
+  example: Record<string, unknown>;
+  arity: { min: number; max: number };
+  /** The usual short form: "conv 3×3/2, 64". */
+  summary(p: P): string;
+  /** Shape rule for primitives. Return undefined after reporting an error. */
+  infer?(inputs: Shape[], p: P, ctx: InferContext): Shape | undefined;
+  /** Multiply-accumulates for one forward pass (batch 1). */
+  macs?(inputs: Shape[], output: Shape, p: P): number;
+  weights?(inputs: Shape[], p: P): WeightSpec[];
+  window?(p: P): Window;
+  /** Composite ops: expand into primitives, knowing the input shapes. */
+  expand?(p: P, inputs: Shape[]): Subgraph;
+}
+
+export type { Diagnostic };

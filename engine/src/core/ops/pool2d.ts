@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { OpDef } from './op';
+import { PairSchema, PaddingSchema, formatWindow, requireFeatureMap, slideOutput } from './common';
+import { pair } from '../shape';
+
+const Params = z
+  .object({
+    mode: z.enum(['max', 'avg', 'min']),
+    kernel: PairSchema,
+    /** Defaults to the kernel (non-overlapping windows). */
+    stride: PairSchema.optional(),
+    padding: PaddingSchema.default('valid'),
+    ceil: z.boolean().default(false),
+    /** Average pooling: count padded zeros in the divisor. */
+    countIncludePad: z.boolean().default(false),
+  })
+  .transform((p) => ({ ...p, stride: p.stride ?? p.kernel }));
+export type Pool2DParams = z.infer<typeof Params>;
+
+const NAMES = { max: 'max', avg: 'average', min: 'min' } as const;
+
+export const Pool2DOp: OpDef<Pool2DParams> = {
+  type: 'Pool2D',
+  title: 'Pool 2D',
+  category: 'pooling',
+  doc: 'Summarises each window of every channel by one number — its maximum, average or minimum — shrinking H×W and keeping the channel count. No weights to learn.',
+  params: Params,
+  example: { mode: 'max', kernel: 2, stride: 2 },
+  arity: { min: 1, max: 1 },
+  summary: (p) => `${p.mode === 'avg' ? 'avg' : p.mode} pool ${formatWindow(p.kernel, p.stride)}`,
+  infer(inputs, p, ctx) {
+    const x = inputs[0];
+    const title = `${NAMES[p.mode][0].toUpperCase()}${NAMES[p.mode].slice(1)} pooling`;
+    if (!requireFeatureMap(title, x, ctx)) return undefined;
+    const hw = slideOutput(title, x[1], x[2], p, ctx);
+    return hw && [x[0], hw[0], hw[1]];
+  },
+  macs: () => 0,
+  window: (p) => ({ kernel: pair(p.kernel), stride: pair(p.stride), dilation: [1, 1] }),
+};

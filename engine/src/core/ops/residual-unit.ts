@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import type { OpDef, Subgraph, SubgraphNode } from './op';
+import { LIMITS, requireFeatureMap } from './common';
+import type { Shape } from '../shape';
+
+const Params = z.object({
+  block: z.enum(['basic', 'bottleneck']).default('basic'),
+  filters: z.number().int().positive().max(LIMITS.channels),
+  stride: z.number().int().positive().max(16).default(1),
+  preActivation: z.boolean().default(false),
+  projection: z.enum(['auto', 'always', 'never']).default('auto'),
+});
+export type ResidualUnitParams = z.infer<typeof Params>;
+
+export function residualOutChannels(p: ResidualUnitParams): number {
+  return p.block === 'bottleneck' ? 4 * p.filters : p.filters;
+}
+
+/** Whether the unit projects its shortcut (1×1 conv, with BN in the original form) for this input. */
+export function usesProjection(p: ResidualUnitParams, input: Shape): boolean {
+  if (p.projection === 'always') return true;
+  if (p.projection === 'never') return false;
+  return input[0] !== residualOutChannels(p) || p.stride !== 1;
+}
+
+const conv = (filters: number, kernel: number, stride: number, padding: number) => ({ filters, kernel, stride, padding, bias: false });
+const relu = { fn: 'relu' };
+
+/**
+ * ResNet's residual unit. Original (ResNet v1, torchvision: stride on the 3×3 conv):
+ *   x → [conv → BN → ReLU]… → conv → BN → (+ shortcut) → ReLU
+ * Pre-activation ("Identity Mappings in Deep Residual Networks"):
+ *   x → BN → ReLU → conv → … → BN → ReLU → conv → (+ shortcut); the projection reads the pre-activated x.
+ */
+export function expandResidualUnit(p: ResidualUnitParams, input: Shape): Subgraph {
+  const out = residualOutChannels(p);
+  const f = p.filters;
+  const project = usesProjection(p, input);
+  const convs =
+    p.block === 'basic'
+      ? [conv(f, 3, p.stride, 1), conv(f, 3, 1, 1)]
+      : [conv(f, 1, 1, 0), conv(f, 3, p.stride, 1), conv(out, 1, 1, 0)];
+  const nodes: SubgraphNode[] = [];
+  let shortcut: string | number = 0;
+
+  if (!p.preActivation) {
+    let prev: string | number = 0;
+    convs.forEach((c, i) => {
+      const k = i + 1;
+      nodes.push({ id: `conv${k}`, type: 'Conv2D', params: c, inputs: [prev], role: `residual: conv ${c.kernel}×${c.kernel}` });
+      nodes.push({ id: `bn${k}`, type: 'BatchNorm', params: {}, inputs: [`conv${k}`], role: 'residual: batch norm' });
+      prev = `bn${k}`;
+      if (k < convs.length) {
+        nodes.push({ id: `relu${k}`, type: 'Activation', params: relu, inputs: [prev], role: 'residual: ReLU' });
+        prev = `relu${k}`;
+      }
+    });
+    if (project) {
+      nodes.push({ id: 'proj', type: 'Conv2D', params: conv(out, 1, p.stride, 0), inputs: [0], role: 'shortcut: 1×1 projection' });
+      nodes.push({ id: 'proj_bn', type: 'BatchNorm', params: {}, inputs: ['proj'], role: 'shortcut: batch norm' });
+      shortcut = 'proj_bn';
+    }
+    nodes.push({ id: 'add', type: 'Add', params: {}, inputs: [prev, shortcut], role: 'add: residual + shortcut' });
+    nodes.push({ id: 'relu_out', type: 'Activation', params: relu, inputs: ['add'], role: 'ReLU after the addition' });
+    return { nodes, output: 'relu_out' };
+  }
+
+  let prev: string | number = 0;
+  convs.forEach((c, i) => {
+    const k = i + 1;
+    nodes.push({ id: `bn${k}`, type: 'BatchNorm', params: {}, inputs: [prev], role: 'residual: batch norm (pre-activation)' });
+    nodes.push({ id: `relu${k}`, type: 'Activation', params: relu, inputs: [`bn${k}`], role: 'residual: ReLU (pre-activation)' });
+    nodes.push({ id: `conv${k}`, type: 'Conv2D', params: c, inputs: [`relu${k}`], role: `residual: conv ${c.kernel}×${c.kernel}` });
+    prev = `conv${k}`;
+  });
+  if (project) {
+    nodes.push({ id: 'proj', type: 'Conv2D', params: conv(out, 1, p.stride, 0), inputs: ['relu1'], role: 'shortcut: 1×1 projection (of the pre-activated input)' });
+    shortcut = 'proj';
+  }
+  nodes.push({ id: 'add', type: 'Add', params: {}, inputs: [prev, shortcut], role: 'add: residual + shortcut (identity path stays clean)' });
+  return { nodes, output: 'add' };
+}
+
+export const ResidualUnitOp: OpDef<ResidualUnitParams> = {
+  type: 'ResidualUnit',
+  title: 'Residual unit',
+  category: 'module',
+  doc: 'ResNet’s building block: a few convolutions whose output is added to the unit’s own input (the shortcut), so the layers learn a correction. Pre-activation puts BN and ReLU before each conv.',
+  params: Params,
+  example: { block: 'basic', filters: 64, stride: 1 },
+  arity: { min: 1, max: 1 },
+  summary: (p) =>
+    `${p.preActivation ? 'pre-act ' : ''}${p.block} residual ${p.filters}${p.block === 'bottleneck' ? `→${4 * p.filters}` : ''}${p.stride > 1 ? `/${p.stride}` : ''}`,
+  infer(inputs, _p, ctx) {
+    return requireFeatureMap('Residual unit', inputs[0], ctx) ? inputs[0] : undefined;
+  },
+  expand: (p, inputs) => expandResidualUnit(p, inputs[0]),
+};

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { OpDef } from './op';
+import { requireFeatureMap, formatPads, LIMITS } from './common';
+import type { Pads } from '../shape';
+
+const Params = z.object({
+  padding: z.union([
+    z.number().int().nonnegative().max(LIMITS.kernel),
+    z.tuple([
+      z.number().int().nonnegative().max(LIMITS.kernel),
+      z.number().int().nonnegative().max(LIMITS.kernel),
+      z.number().int().nonnegative().max(LIMITS.kernel),
+      z.number().int().nonnegative().max(LIMITS.kernel),
+    ]),
+  ]),
+});
+export type ZeroPad2DParams = z.infer<typeof Params>;
+
+export function zeroPads(p: ZeroPad2DParams): Pads {
+  return typeof p.padding === 'number' ? [p.padding, p.padding, p.padding, p.padding] : [...p.padding];
+}
+
+export const ZeroPad2DOp: OpDef<ZeroPad2DParams> = {
+  type: 'ZeroPad2D',
+  title: 'Zero padding',
+  category: 'convolution',
+  doc: 'Adds a border of zeros around every channel: [top, left, bottom, right] rows and columns.',
+  params: Params,
+  example: { padding: 1 },
+  arity: { min: 1, max: 1 },
+  summary: (p) => `zero pad ${formatPads(zeroPads(p))}`,
+  infer(inputs, p, ctx) {
+    const x = inputs[0];
+    if (!requireFeatureMap('Zero padding', x, ctx)) return undefined;
+    const [t, l, b, r] = zeroPads(p);
+    return [x[0], x[1] + t + b, x[2] + l + r];
+  },
+  macs: () => 0,
+};

@@ -1,0 +1,62 @@
+import type { ModelDocument, TensorData } from '../document/schema';
+import type { PrimitiveNode } from '../graph/types';
+import type { WeightSpec } from '../ops/op';
+import { numel } from '../shape';
+import { base64ToFloat32 } from '../util/base64';
+import { DEFAULT_SEED, heNormal, weightSeed } from './seeded';
+
+/**
+ * Where a primitive's weight comes from in the document: a primitive node's own `weights[name]`,
+ * or, inside a composite, the composite node's `weights["<local id>.<name>"]` (e.g. "conv1.kernel",
+ * "proj_bn.mean" on a ResidualUnit).
+ */
+export function inlineWeightKey(prim: PrimitiveNode, name: string): string {
+  return prim.id === prim.owner ? name : `${prim.id.slice(prim.owner.length + 1)}.${name}`;
+}
+
+/** Decode inline tensor data (numbers or base64 float32). Sidecar ranges are resolved by the caller. */
+export function decodeTensorData(t: TensorData, sidecar?: Uint8Array): Float32Array | undefined {
+  if (t.data) return Float32Array.from(t.data);
+  if (t.base64 !== undefined) {
+    return base64ToFloat32(t.base64);
+  }
+  if (t.sidecar && sidecar) {
+    const { offset, length } = t.sidecar;
+    return new Float32Array(sidecar.slice(offset, offset + length).buffer, 0, length >> 2);
+  }
+  return undefined;
+}
+
+export function initialWeight(spec: WeightSpec, primId: string, docSeed: number): Float32Array {
+  const n = numel(spec.shape);
+  if (spec.init === 'zeros') return new Float32Array(n);
+  if (spec.init === 'ones') return new Float32Array(n).fill(1);
+  return heNormal(n, spec.fanIn, weightSeed(docSeed, primId, spec.name));
+}
+
+export class WeightShapeError extends Error {}
+
+/**
+ * The weights a primitive runs with: inline (document) where given — checked against the expected
+ * shape — otherwise seeded initialisation.
+ */
+export function resolveWeights(doc: ModelDocument, prim: PrimitiveNode, sidecar?: Uint8Array): Record<string, Float32Array> {
+  const seed = doc.seed ?? DEFAULT_SEED;
+  const owner = doc.nodes.find((n) => n.id === prim.owner);
+  const out: Record<string, Float32Array> = {};
+  for (const spec of prim.weights) {
+    const given = owner?.weights?.[inlineWeightKey(prim, spec.name)];
+    if (given) {
+      const data = decodeTensorData(given, sidecar);
+      if (data && data.length === numel(spec.shape)) {
+        out[spec.name] = data;
+        continue;
+      }
+      throw new WeightShapeError(
+        `Node "${prim.owner}": weight "${inlineWeightKey(prim, spec.name)}" has ${data?.length ?? 0} values, but ${spec.shape.join('×')} = ${numel(spec.shape)} are needed.`,
+      );
+    }
+    out[spec.name] = initialWeight(spec, prim.id, seed);
+  }
+  return out;
+}

@@ -116,3 +116,44 @@ export interface FileClient {
   readRecovery(): Promise<{ text: string; savedAt: number } | null>;
   clearRecovery(): Promise<void>;
 }
+
+/** Commands the desktop shell's native menu (or a second launch with a file) sends to the editor. */
+export type AppCommand =
+  | { type: 'new' }
+  | { type: 'open'; path?: string }
+  | { type: 'open-recent'; path: string }
+  | { type: 'save' }
+  | { type: 'save-as' }
+  | { type: 'export'; format: 'json' | 'onnx' | 'pytorch' }
+  | { type: 'import-onnx' }
+  | { type: 'undo' }
+  | { type: 'redo' }
+  | { type: 'cut' }
+  | { type: 'copy' }
+  | { type: 'paste' }
+  | { type: 'delete' }
+  | { type: 'select-all' }
+  | { type: 'fit-view' }
+  | { type: 'zoom'; direction: 'in' | 'out' | 'reset' }
+  | { type: 'toggle-minimap' }
+  | { type: 'theme'; theme: 'system' | 'light' | 'dark' }
+  | { type: 'preset'; name: string }
+  | { type: 'validate' }
+  | { type: 'run' }
+  | { type: 'about' }
+  | { type: 'restore-recovery' };
+
+/** The window around the editor: native menu commands in, document state out (title, unsaved mark, close confirmation). */
+export interface ShellClient {
+  platform: 'desktop' | 'web';
+  onCommand(listener: (command: AppCommand) => void): () => void;
+  /** The main process shows this in the title bar and asks before closing when dirty. */
+  setDocumentState(state: { title: string; dirty: boolean; path?: string }): void;
+}
+
+/** Everything the renderer gets from its host. */
+export interface Host {
+  engine: EngineClient;
+  files: FileClient;
+  shell: ShellClient;
+}

@@ -1,0 +1,34 @@
+/**
+ * A backend runs an analysed document. Two implement it: the onnxruntime-node backend (fast path,
+ * engine/src/runtime/ort/) and the plain-TypeScript reference backend (engine/src/runtime/reference/).
+ */
+import type { ModelDocument } from '../core/document/schema';
+import type { Analysis } from '../core/graph/types';
+import type { NodeRunResult, TensorResult } from '../core/api';
+
+export interface BackendRunOptions {
+  /** Per-node stats and uint8 previews for every document node that ran. */
+  previews: boolean;
+  /** Which full tensors to return, by document node id. */
+  tensors: 'outputs' | 'all' | 'none' | string[];
+  /** Weight seed (document seed when absent). */
+  seed?: number;
+  /** Set when the caller no longer wants the result; backends check it between steps where they can. */
+  signal?: AbortSignal;
+}
+
+export interface BackendRunResult {
+  /** Per document node id that ran. */
+  nodes: Record<string, NodeRunResult>;
+  tensors: Record<string, TensorResult>;
+}
+
+export interface Backend {
+  readonly name: string;
+  /**
+   * Run the valid part of the document (analysis.primitives) on preprocessed inputs, one
+   * Float32Array (C×H×W, batch 1) per Input node id.
+   */
+  run(doc: ModelDocument, analysis: Analysis, inputs: Record<string, Float32Array>, options: BackendRunOptions): Promise<BackendRunResult>;
+  dispose(): Promise<void>;
+}

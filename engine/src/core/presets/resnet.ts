@@ -1,0 +1,57 @@
+import { PresetBuilder, relu } from './build';
+import type { ModelDocument } from '../document/schema';
+import { IMAGENET_INPUT } from './alexnet';
+
+export interface ResNetConfig {
+  name: string;
+  block: 'basic' | 'bottleneck';
+  /** Units per stage conv2_x … conv5_x. */
+  units: [number, number, number, number];
+  preActivation?: boolean;
+}
+
+/**
+ * ResNet (He et al., 2015) as torchvision builds it — v1, with the stride on the 3×3 convolution:
+ * stem conv 7×7/2 (no bias) → BN → ReLU → max pool 3×3/2 → four stages of residual units
+ * (64, 128, 256, 512 filters; the first unit of stages 3–5 halves H×W) → global average pool → FC 1000.
+ * Pre-activation (He et al., 2016, "Identity Mappings"): the same stem and stages with BN→ReLU→conv
+ * units, and a final BN → ReLU before pooling.
+ */
+export function resnet(cfg: ResNetConfig): ModelDocument {
+  const pre = cfg.preActivation ?? false;
+  const b = new PresetBuilder(
+    cfg.name,
+    `${cfg.name} (${pre ? 'He et al., 2016, pre-activation units' : 'He et al., 2015, as torchvision'}): a 7×7 stem, then ${cfg.units.reduce((a, n) => a + n, 0)} ${cfg.block} residual units in four stages.`,
+  );
+  b.add({ type: 'Input', params: IMAGENET_INPUT, label: 'input', id: 'input' });
+  b.add({ type: 'Conv2D', params: { filters: 64, kernel: 7, stride: 2, padding: 3, bias: false }, label: 'conv1 7×7/2' });
+  b.add({ type: 'BatchNorm', label: 'conv1 BN' });
+  b.add(relu('conv1 ReLU'));
+  b.add({ type: 'Pool2D', params: { mode: 'max', kernel: 3, stride: 2, padding: 1 }, label: 'max pool 3×3/2' });
+  cfg.units.forEach((count, s) => {
+    const filters = 64 << s;
+    for (let u = 1; u <= count; u++) {
+      const stride = s > 0 && u === 1 ? 2 : 1;
+      b.add({
+        type: 'ResidualUnit',
+        params: { block: cfg.block, filters, stride, preActivation: pre, projection: 'auto' },
+        label: `conv${s + 2}_x unit ${u}`,
+      });
+    }
+  });
+  if (pre) {
+    b.add({ type: 'BatchNorm', label: 'final BN' });
+    b.add(relu('final ReLU'));
+  }
+  b.add({ type: 'GlobalPool', params: { mode: 'avg' }, label: 'global avg pool' });
+  b.add({ type: 'Dense', params: { units: 1000 }, label: 'fc 1000' });
+  b.add({ type: 'Softmax', label: 'softmax' });
+  return b.build();
+}
+
+export const resnet18 = () => resnet({ name: 'ResNet-18', block: 'basic', units: [2, 2, 2, 2] });
+export const resnet34 = () => resnet({ name: 'ResNet-34', block: 'basic', units: [3, 4, 6, 3] });
+export const resnet50 = () => resnet({ name: 'ResNet-50', block: 'bottleneck', units: [3, 4, 6, 3] });
+export const resnet101 = () => resnet({ name: 'ResNet-101', block: 'bottleneck', units: [3, 4, 23, 3] });
+export const resnet152 = () => resnet({ name: 'ResNet-152', block: 'bottleneck', units: [3, 8, 36, 3] });
+export const preactResnet18 = () => resnet({ name: 'Pre-activation ResNet-18', block: 'basic', units: [2, 2, 2, 2], preActivation: true });

@@ -199,13 +199,13 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
-const COLUMNS = ['Layer', 'Type', 'Output shape', 'Params', 'MACs'] as const;
+const COLUMNS = ['Layer', 'Type', 'Details', 'Output shape', 'Params', 'MACs'] as const;
 
 /** The cells of each row, as text: the same for the text table, Markdown and CSV. */
-export function summaryCells(r: SummaryRow): [string, string, string, string, string] {
+export function summaryCells(r: SummaryRow): [string, string, string, string, string, string] {
   const name = r.depth === 1 ? `  └ ${r.id.slice((r.owner?.length ?? -1) + 1)}` : r.label && r.label !== r.id ? `${r.id} (${r.label})` : r.id;
   const shape = r.outputShape ? formatShape(r.outputShape) : r.status === 'ok' ? '—' : `— (${r.status})`;
-  return [name, r.depth === 1 ? r.type : `${r.type}: ${r.summary}`, shape, formatCount(r.params), formatCount(r.macs)];
+  return [name, r.type, r.summary, shape, formatCount(r.params), formatCount(r.macs)];
 }
 
 function totalLines(s: Summary): string[] {
@@ -228,7 +228,7 @@ export function formatDiagnostic(d: Diagnostic): string {
 export function summaryToText(s: Summary): string {
   const cells = s.rows.map(summaryCells);
   const widths = COLUMNS.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const right = [false, false, false, true, true];
+  const right = [false, false, false, false, true, true];
   const line = (c: readonly string[]) => c.map((v, i) => (right[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
   const rule = '─'.repeat(widths.reduce((a, w) => a + w, 0) + 2 * (widths.length - 1));
   const out = [s.name, rule, line(COLUMNS), rule, ...cells.map(line), rule, ...totalLines(s)];
@@ -239,7 +239,7 @@ export function summaryToText(s: Summary): string {
 const mdEscape = (v: string) => v.replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
 
 export function summaryToMarkdown(s: Summary): string {
-  const out = [`### ${mdEscape(s.name)}`, '', `| ${COLUMNS.join(' | ')} |`, '|---|---|---|---:|---:|'];
+  const out = [`### ${mdEscape(s.name)}`, '', `| ${COLUMNS.join(' | ')} |`, '|---|---|---|---|---:|---:|'];
   for (const c of s.rows.map(summaryCells)) out.push(`| ${c.map(mdEscape).join(' | ')} |`);
   out.push('', ...totalLines(s).map((l) => `- ${l}`));
   if (s.diagnostics.length) out.push('', ...s.diagnostics.map((d) => `- ${mdEscape(formatDiagnostic(d))}`));

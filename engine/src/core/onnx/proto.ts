@@ -6,7 +6,10 @@
  * Field names are camelCase (protobufjs style). 64-bit integers decode to JS numbers. Tensor weights
  * should be written as `rawData` (little-endian bytes): float lists encode about 50× slower.
  */
-import * as protobuf from 'protobufjs/light.js';
+import * as protobufNamespace from 'protobufjs/light.js';
+
+/** protobufjs is CommonJS: Node's ESM loader exposes it as the default export, bundlers as the namespace. */
+const protobuf: typeof protobufNamespace = (protobufNamespace as unknown as { default?: typeof protobufNamespace }).default ?? protobufNamespace;
 
 /** TensorProto.DataType */
 export const DataType = {
@@ -309,7 +312,9 @@ export function tensorToFloat32(t: TensorProto): Float32Array {
   if (t.rawData && t.rawData.byteLength > 0) {
     const raw = t.rawData;
     if (raw.byteOffset % 4 === 0) return new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength >> 2);
-    return new Float32Array(raw.slice().buffer);
+    const copy = new Uint8Array(raw.byteLength); // (Buffer#slice would be a view)
+    copy.set(raw);
+    return new Float32Array(copy.buffer);
   }
   return Float32Array.from(t.floatData ?? []);
 }

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import type { OpDef } from './op';
+import { attr } from '../onnx/lowering';
+
+const ONNX_OPS = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', identity: 'Identity' } as const;
 
 const Params = z.object({
   fn: z.enum(['relu', 'leaky_relu', 'sigmoid', 'tanh', 'identity']).default('relu'),
@@ -21,4 +24,8 @@ export const ActivationOp: OpDef<ActivationParams> = {
   summary: (p) => (p.fn === 'leaky_relu' ? `leaky ReLU ${p.alpha}` : LABELS[p.fn]),
   infer: (inputs) => inputs[0],
   macs: () => 0,
+  lowerOnnx(p, ctx) {
+    if (p.fn === 'leaky_relu') ctx.node('LeakyRelu', [ctx.inputs[0]], [ctx.output], { alpha: attr.f(p.alpha) });
+    else ctx.node(ONNX_OPS[p.fn], [ctx.inputs[0]], [ctx.output]);
+  },
 };

@@ -28,4 +28,7 @@ export const AddOp: OpDef<Record<string, never>> = {
     return first;
   },
   macs: () => 0,
+  lowerOnnx(_p, ctx) {
+    ctx.node(ctx.inputs.length === 2 ? 'Add' : 'Sum', ctx.inputs, [ctx.output]);
+  },
 };

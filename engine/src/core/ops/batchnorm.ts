@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OpDef } from './op';
+import { attr } from '../onnx/lowering';
 
 const Params = z.object({ epsilon: z.number().positive().max(1).default(1e-5) });
 export type BatchNormParams = z.infer<typeof Params>;
@@ -24,4 +25,8 @@ export const BatchNormOp: OpDef<BatchNormParams> = {
     ];
   },
   macs: () => 0,
+  lowerOnnx(p, ctx) {
+    const w = ctx.weights;
+    ctx.node('BatchNormalization', [ctx.inputs[0], w.scale, w.bias, w.mean, w.var], [ctx.output], { epsilon: attr.f(p.epsilon) });
+  },
 };

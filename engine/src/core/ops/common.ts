@@ -104,6 +104,13 @@ export function slideOutput(title: string, inH: number, inW: number, g: WindowGe
     );
     return undefined;
   }
+  if ((kh > 1 && sh > ekh) || (kw > 1 && sw > ekw)) {
+    ctx.warn(
+      'bad-stride',
+      `${title}: the stride ${sh === sw ? sh : `${sh}×${sw}`} is larger than the ${formatPair(g.kernel)} kernel, so some input pixels are never looked at — use a stride no larger than the kernel.`,
+      { param: 'stride' },
+    );
+  }
   const div = (n: number, s: number) => (g.ceil ? Math.ceil(n / s) : Math.floor(n / s));
   let oh = div(padH - ekh, sh) + 1;
   let ow = div(padW - ekw, sw) + 1;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { OpDef } from './op';
 import { formatShape } from '../shape';
+import { attr } from '../onnx/lowering';
 
 const Params = z.object({});
 
@@ -36,4 +37,7 @@ export const ConcatOp: OpDef<Record<string, never>> = {
     return [inputs.reduce((n, s) => n + s[0], 0), first[1], first[2]];
   },
   macs: () => 0,
+  lowerOnnx(_p, ctx) {
+    ctx.node('Concat', ctx.inputs, [ctx.output], { axis: attr.i(1) });
+  },
 };

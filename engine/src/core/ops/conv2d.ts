@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { OpDef, WeightSpec } from './op';
-import { LIMITS, PairSchema, PaddingSchema, formatWindow, posInt, requireFeatureMap, slideOutput } from './common';
+import { LIMITS, PairSchema, PaddingSchema, formatWindow, posInt, requireFeatureMap, resolvePads, slideOutput } from './common';
 import { pair } from '../shape';
+import { attr } from '../onnx/lowering';
 
 const Params = z.object({
   filters: posInt(LIMITS.channels),
@@ -57,4 +58,17 @@ export const Conv2DOp: OpDef<Conv2DParams> = {
     return out[0] * out[1] * out[2] * (inputs[0][0] / p.groups) * kh * kw;
   },
   window: (p) => ({ kernel: pair(p.kernel), stride: pair(p.stride), dilation: pair(p.dilation) }),
+  lowerOnnx(p, ctx) {
+    const x = ctx.inputShapes[0];
+    const inputs = [ctx.inputs[0], ctx.weights.kernel];
+    if (p.bias) inputs.push(ctx.weights.bias);
+    ctx.node('Conv', inputs, [ctx.output], {
+      kernel_shape: attr.ints(pair(p.kernel)),
+      strides: attr.ints(pair(p.stride)),
+      dilations: attr.ints(pair(p.dilation)),
+      group: attr.i(p.groups),
+      // ONNX pads are [top, left, bottom, right] for 2-D, as ours; "same" becomes explicit here.
+      pads: attr.ints(resolvePads(p.padding, x[1], x[2], p.kernel, p.stride, p.dilation)),
+    });
+  },
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { OpDef, WeightSpec } from './op';
 import { LIMITS, posInt } from './common';
 import { formatShape } from '../shape';
+import { attr } from '../onnx/lowering';
 
 const Params = z.object({ units: posInt(1 << 20), bias: z.boolean().default(true) });
 export type DenseParams = z.infer<typeof Params>;
@@ -43,4 +44,17 @@ export const DenseOp: OpDef<DenseParams> = {
     return specs;
   },
   macs: (inputs, _out, p) => denseInputSize(inputs[0])! * p.units,
+  lowerOnnx(p, ctx) {
+    let x = ctx.inputs[0];
+    if (ctx.inputShapes[0].length !== 1) {
+      // C×1×1 (after global pooling) is read as a vector of C.
+      const flat = ctx.temp('flat');
+      ctx.node('Flatten', [x], [flat], { axis: attr.i(1) });
+      x = flat;
+    }
+    const inputs = [x, ctx.weights.kernel];
+    if (p.bias) inputs.push(ctx.weights.bias);
+    // kernel is [units, inputs] (PyTorch layout): y = x·Wᵀ + b.
+    ctx.node('Gemm', inputs, [ctx.output], { transB: attr.i(1) });
+  },
 };

@@ -15,4 +15,8 @@ export const DropoutOp: OpDef<DropoutParams> = {
   summary: (p) => `dropout ${Math.round(p.rate * 100)}%`,
   infer: (inputs) => inputs[0],
   macs: () => 0,
+  lowerOnnx(_p, ctx) {
+    // Inference: dropout passes its input through.
+    ctx.node('Identity', [ctx.inputs[0]], [ctx.output]);
+  },
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { OpDef } from './op';
 import { numel } from '../shape';
+import { attr } from '../onnx/lowering';
 
 const Params = z.object({});
 
@@ -15,4 +16,7 @@ export const FlattenOp: OpDef<Record<string, never>> = {
   summary: () => 'flatten',
   infer: (inputs) => [numel(inputs[0])],
   macs: () => 0,
+  lowerOnnx(_p, ctx) {
+    ctx.node('Flatten', [ctx.inputs[0]], [ctx.output], { axis: attr.i(1) });
+  },
 };

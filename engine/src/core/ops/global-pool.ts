@@ -20,5 +20,8 @@ export const GlobalPoolOp: OpDef<GlobalPoolParams> = {
     return [x[0], 1, 1];
   },
   macs: () => 0,
+  lowerOnnx(p, ctx) {
+    ctx.node(p.mode === 'max' ? 'GlobalMaxPool' : 'GlobalAveragePool', [ctx.inputs[0]], [ctx.output]);
+  },
   // The window is the whole map; the receptive field rule treats it as covering everything.
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { OpDef } from './op';
 import { requireFeatureMap } from './common';
+import { attr } from '../onnx/lowering';
 
 const Params = z.object({
   size: z.number().int().positive().max(1023).default(5),
@@ -24,4 +25,8 @@ export const LRNOp: OpDef<LRNParams> = {
     return inputs[0];
   },
   macs: () => 0,
+  lowerOnnx(p, ctx) {
+    // ONNX LRN computes x / (bias + alpha/size · Σx²)^beta — alpha is divided by size there, as in our formula.
+    ctx.node('LRN', [ctx.inputs[0]], [ctx.output], { size: attr.i(p.size), alpha: attr.f(p.alpha), beta: attr.f(p.beta), bias: attr.f(p.bias) });
+  },
 };

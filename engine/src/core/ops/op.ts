@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Diagnostic, DiagnosticCode, QuickFix } from '../diagnostics';
 import type { Shape } from '../shape';
+import type { OnnxLoweringContext } from '../onnx/lowering';
 
 export type OpCategory = 'input' | 'convolution' | 'pooling' | 'normalisation' | 'activation' | 'dense' | 'merge' | 'module';
 
@@ -71,6 +72,8 @@ export interface OpDef<P = any> {
   window?(p: P): Window;
   /** Composite ops: expand into primitives, knowing the input shapes. */
   expand?(p: P, inputs: Shape[]): Subgraph;
+  /** Primitives: the ONNX nodes (opset 17) computing this op, written to `ctx.output`. */
+  lowerOnnx?(p: P, ctx: OnnxLoweringContext): void;
 }
 
 export type { Diagnostic };

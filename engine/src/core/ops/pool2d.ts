@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { OpDef } from './op';
-import { PairSchema, PaddingSchema, formatWindow, requireFeatureMap, slideOutput } from './common';
+import { PairSchema, PaddingSchema, formatWindow, requireFeatureMap, resolvePads, slideOutput } from './common';
 import { pair } from '../shape';
+import { attr } from '../onnx/lowering';
 
 const Params = z
   .object({
@@ -37,4 +38,25 @@ export const Pool2DOp: OpDef<Pool2DParams> = {
   },
   macs: () => 0,
   window: (p) => ({ kernel: pair(p.kernel), stride: pair(p.stride), dilation: [1, 1] }),
+  lowerOnnx(p, ctx) {
+    const x = ctx.inputShapes[0];
+    const geometry = {
+      kernel_shape: attr.ints(pair(p.kernel)),
+      strides: attr.ints(pair(p.stride)),
+      pads: attr.ints(resolvePads(p.padding, x[1], x[2], p.kernel, p.stride)),
+      ceil_mode: attr.i(p.ceil ? 1 : 0),
+    };
+    if (p.mode === 'max') {
+      ctx.node('MaxPool', [ctx.inputs[0]], [ctx.output], geometry);
+    } else if (p.mode === 'avg') {
+      ctx.node('AveragePool', [ctx.inputs[0]], [ctx.output], { ...geometry, count_include_pad: attr.i(p.countIncludePad ? 1 : 0) });
+    } else {
+      // min pooling = −maxpool(−x); padded positions are ignored as in max pooling.
+      const neg = ctx.temp('neg');
+      const pooled = ctx.temp('negmax');
+      ctx.node('Neg', [ctx.inputs[0]], [neg]);
+      ctx.node('MaxPool', [neg], [pooled], geometry);
+      ctx.node('Neg', [pooled], [ctx.output]);
+    }
+  },
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { OpDef } from './op';
 import { formatShape } from '../shape';
+import { attr } from '../onnx/lowering';
 
 const Params = z.object({});
 
@@ -22,4 +23,8 @@ export const SoftmaxOp: OpDef<Record<string, never>> = {
     return x;
   },
   macs: () => 0,
+  lowerOnnx(_p, ctx) {
+    // Axis 1 after the batch dimension: the vector, or the channels at each position of a C×H×W map.
+    ctx.node('Softmax', [ctx.inputs[0]], [ctx.output], { axis: attr.i(1) });
+  },
 };

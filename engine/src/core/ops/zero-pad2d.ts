@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { OpDef } from './op';
 import { requireFeatureMap, formatPads, LIMITS } from './common';
 import type { Pads } from '../shape';
+import { attr } from '../onnx/lowering';
 
 const Params = z.object({
   padding: z.union([
@@ -36,4 +37,9 @@ export const ZeroPad2DOp: OpDef<ZeroPad2DParams> = {
     return [x[0], x[1] + t + b, x[2] + l + r];
   },
   macs: () => 0,
+  lowerOnnx(p, ctx) {
+    const [t, l, b, r] = zeroPads(p);
+    // ONNX Pad: all begins, then all ends, over N, C, H, W.
+    ctx.node('Pad', [ctx.inputs[0], ctx.constInt64([0, 0, t, l, 0, 0, b, r], 'pads')], [ctx.output], { mode: attr.s('constant') });
+  },
 };

@@ -20,8 +20,8 @@ export function alexnet(): ModelDocument {
     [256, 3, 1, 1, true],
   ];
   convs.forEach(([filters, kernel, stride, padding, pool], i) => {
-    b.add({ type: 'Conv2D', params: { filters, kernel, stride, padding }, label: `conv${i + 1} ${kernel}×${kernel}` });
-    b.add(relu(`conv${i + 1} ReLU`));
+    b.add({ type: 'Conv2D', params: { filters, kernel, stride, padding }, label: `conv${i + 1} ${kernel}×${kernel}`, id: `conv${i + 1}` });
+    b.add({ ...relu(`conv${i + 1} ReLU`), id: `relu${i + 1}` });
     if (pool) b.add({ type: 'Pool2D', params: { mode: 'max', kernel: 3, stride: 2 }, label: `pool${i + 1}` });
   });
   b.add({ type: 'Flatten', label: 'flatten' });

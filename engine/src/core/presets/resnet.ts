@@ -24,10 +24,10 @@ export function resnet(cfg: ResNetConfig): ModelDocument {
     `${cfg.name} (${pre ? 'He et al., 2016, pre-activation units' : 'He et al., 2015, as torchvision'}): a 7×7 stem, then ${cfg.units.reduce((a, n) => a + n, 0)} ${cfg.block} residual units in four stages.`,
   );
   b.add({ type: 'Input', params: IMAGENET_INPUT, label: 'input', id: 'input' });
-  b.add({ type: 'Conv2D', params: { filters: 64, kernel: 7, stride: 2, padding: 3, bias: false }, label: 'conv1 7×7/2' });
-  b.add({ type: 'BatchNorm', label: 'conv1 BN' });
-  b.add(relu('conv1 ReLU'));
-  b.add({ type: 'Pool2D', params: { mode: 'max', kernel: 3, stride: 2, padding: 1 }, label: 'max pool 3×3/2' });
+  b.add({ type: 'Conv2D', params: { filters: 64, kernel: 7, stride: 2, padding: 3, bias: false }, label: 'conv1 7×7/2', id: 'conv1' });
+  b.add({ type: 'BatchNorm', label: 'conv1 BN', id: 'bn1' });
+  b.add({ ...relu('conv1 ReLU'), id: 'relu1' });
+  b.add({ type: 'Pool2D', params: { mode: 'max', kernel: 3, stride: 2, padding: 1 }, label: 'max pool 3×3/2', id: 'maxpool' });
   cfg.units.forEach((count, s) => {
     const filters = 64 << s;
     for (let u = 1; u <= count; u++) {
@@ -36,6 +36,7 @@ export function resnet(cfg: ResNetConfig): ModelDocument {
         type: 'ResidualUnit',
         params: { block: cfg.block, filters, stride, preActivation: pre, projection: 'auto' },
         label: `conv${s + 2}_x unit ${u}`,
+        id: `conv${s + 2}_${u}`,
       });
     }
   });
@@ -43,8 +44,8 @@ export function resnet(cfg: ResNetConfig): ModelDocument {
     b.add({ type: 'BatchNorm', label: 'final BN' });
     b.add(relu('final ReLU'));
   }
-  b.add({ type: 'GlobalPool', params: { mode: 'avg' }, label: 'global avg pool' });
-  b.add({ type: 'Dense', params: { units: 1000 }, label: 'fc 1000' });
+  b.add({ type: 'GlobalPool', params: { mode: 'avg' }, label: 'global avg pool', id: 'avgpool' });
+  b.add({ type: 'Dense', params: { units: 1000 }, label: 'fc 1000', id: 'fc' });
   b.add({ type: 'Softmax', label: 'softmax' });
   return b.build();
 }

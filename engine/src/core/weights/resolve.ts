@@ -22,7 +22,10 @@ export function decodeTensorData(t: TensorData, sidecar?: Uint8Array): Float32Ar
   }
   if (t.sidecar && sidecar) {
     const { offset, length } = t.sidecar;
-    return new Float32Array(sidecar.slice(offset, offset + length).buffer, 0, length >> 2);
+    // A real copy: on Node a Buffer's slice() is a view of the whole file.
+    const copy = new Uint8Array(length);
+    copy.set(sidecar.subarray(offset, offset + length));
+    return new Float32Array(copy.buffer, 0, length >> 2);
   }
   return undefined;
 }

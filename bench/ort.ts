@@ -1,0 +1,170 @@
+/**
+ * The onnxruntime fast path, side by side and interleaved in one run (medians):
+ *   raw      — a plain onnxruntime-node session on the exported model, final output only;
+ *   backend  — OrtBackend, final output only;
+ *   previews — OrtBackend with statistics and previews for every document node;
+ *   host     — the same two through EngineHost (worker round trip included), when it loads.
+ * Then session creation, edit-to-result (ResNet-50: one unit's filter count; LeNet-5 at 28×28: one
+ * conv's filters) and peak RSS of a fresh process running ResNet-152 with previews.
+ * `npm run bench -- ort`; `BENCH_ORT_RUNS=N` sets the interleaved rounds (default 15).
+ */
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { analyze } from '../engine/src/core/graph/analyze';
+import type { ModelDocument } from '../engine/src/core/document/schema';
+import { exportOnnx } from '../engine/src/core/onnx/export';
+import { getPreset } from '../engine/src/core/presets';
+import { OrtBackend } from '../engine/src/runtime/ort/ort-backend';
+
+const RUNS = Number(process.env.BENCH_ORT_RUNS ?? 15);
+const THREADS = availableParallelism();
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+function inputOf(doc: ModelDocument): { id: string; shape: number[]; data: Float32Array } {
+  const input = doc.nodes.find((n) => n.type === 'Input')!;
+  const shape = [input.params.channels, input.params.height, input.params.width] as number[];
+  const data = Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, (_, i) => Math.sin(i * 0.01));
+  return { id: input.id, shape, data };
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+async function steadyState(name: string): Promise<void> {
+  const doc = getPreset(name);
+  const analysis = analyze(doc);
+  const x = inputOf(doc);
+  const bytes = exportOnnx(doc, analysis);
+  const tCreate = performance.now();
+  const raw = await ort.InferenceSession.create(bytes, { intraOpNumThreads: THREADS });
+  const rawCreate = performance.now() - tCreate;
+  const feeds = { [x.id]: new ort.Tensor('float32', x.data, [1, ...x.shape]) };
+  const finalOnly = new OrtBackend();
+  const withPreviews = new OrtBackend();
+  const inputs = { [x.id]: x.data };
+  await finalOnly.run(doc, analysis, inputs, { previews: false, tensors: 'outputs' });
+  const fastCreate = finalOnly.lastTimings.createMs;
+  await withPreviews.run(doc, analysis, inputs, { previews: true, tensors: 'outputs' });
+  const previewCreate = withPreviews.lastTimings.createMs;
+  await Promise.all([finalOnly.settle(), withPreviews.settle()]);
+  const t = { raw: [] as number[], backend: [] as number[], previews: [] as number[] };
+  for (let i = 0; i < RUNS + 2; i++) {
+    const r = await time(() => raw.run(feeds));
+    const b = await time(() => finalOnly.run(doc, analysis, inputs, { previews: false, tensors: 'outputs' }));
+    const p = await time(() => withPreviews.run(doc, analysis, inputs, { previews: true, tensors: 'outputs' }));
+    if (i < 2) continue; // warm-up
+    t.raw.push(r);
+    t.backend.push(b);
+    t.previews.push(p);
+  }
+  const [r, b, p] = [median(t.raw), median(t.backend), median(t.previews)];
+  console.log(
+    `${doc.name.padEnd(11)} raw ORT ${ms(r).padStart(9)} | backend final-only ${ms(b).padStart(9)} (${(b / r).toFixed(2)}×, target ≤ 1.10×)` +
+      ` | backend + stats & previews of ${Object.keys(doc.nodes).length} nodes ${ms(p).padStart(9)} (${(p / r).toFixed(2)}×, target ≤ 1.5×)`,
+  );
+  console.log(
+    `${''.padEnd(11)} session creation: raw ORT (optimisation "all") ${ms(rawCreate)} | backend first session ("basic") ${ms(fastCreate)}, with taps ${ms(previewCreate)}`,
+  );
+  await raw.release();
+  await finalOnly.dispose();
+  await withPreviews.dispose();
+}
+
+/** Edit-to-result: a fresh graph (never seen before) each time, outputs and previews back. */
+async function editToResult(name: string, edits: number, mutate: (doc: ModelDocument, k: number) => void, prepare?: (doc: ModelDocument) => void): Promise<void> {
+  const base = getPreset(name);
+  prepare?.(base);
+  const x = inputOf(base);
+  const backend = new OrtBackend();
+  const inputs = { [x.id]: x.data };
+  await backend.run(base, analyze(base), inputs, { previews: true, tensors: 'outputs' });
+  await backend.settle();
+  const steady = median(await Promise.all([0, 1, 2].map(() => time(() => backend.run(base, analyze(base), inputs, { previews: true, tensors: 'outputs' })))));
+  const total: number[] = [];
+  const parts: { compileMs: number; createMs: number; runMs: number }[] = [];
+  for (let k = 1; k <= edits; k++) {
+    const doc = structuredClone(base);
+    mutate(doc, k);
+    const t = await time(async () => {
+      const analysis = analyze(doc);
+      if (!analysis.valid) throw new Error(`edit ${k} made ${name} invalid: ${analysis.diagnostics[0]?.message}`);
+      await backend.run(doc, analysis, inputs, { previews: true, tensors: 'outputs' });
+    });
+    total.push(t);
+    parts.push(backend.lastTimings);
+    await backend.settle(); // the background upgrade finishes before the next edit
+  }
+  const part = (k: 'compileMs' | 'createMs' | 'runMs') => ms(median(parts.map((p) => p[k])));
+  console.log(
+    `edit-to-result ${base.name} ${x.shape.join('×')}: median ${ms(median(total))} over ${edits} edits (analyse+compile ${part('compileMs')}, session ${part('createMs')}, run ${part('runMs')}); unchanged re-run ${ms(steady)}`,
+  );
+  await backend.dispose();
+}
+
+async function peakRss(): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', self], { env: { ...process.env, BENCH_ORT_RSS_CHILD: '1' }, encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) {
+    console.log(`peak RSS: child failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    return;
+  }
+  console.log(r.stdout.trim());
+}
+
+async function rssChild(): Promise<void> {
+  const doc = getPreset('resnet152');
+  const x = inputOf(doc);
+  const backend = new OrtBackend();
+  for (let i = 0; i < 5; i++) {
+    await backend.run(doc, analyze(doc), { [x.id]: x.data }, { previews: true, tensors: 'outputs' });
+    await backend.settle();
+  }
+  const peak = process.resourceUsage().maxRSS * 1024;
+  console.log(`peak RSS, fresh process, ResNet-152 with previews (first + optimised session, 5 runs): ${(peak / 1024 ** 3).toFixed(2)} GiB (target ≤ 1.5 GB)`);
+  await backend.dispose();
+}
+
+export async function run(): Promise<void> {
+  console.log(`onnxruntime-node ${ort.env.versions.common}, ${THREADS} threads, batch 1, 224×224, medians of ${RUNS} interleaved rounds`);
+  for (const name of ['googlenet', 'resnet50', 'resnet152']) await steadyState(name);
+  // ResNet-50: change the bottleneck width of one stage-3 unit (256 → 250, 244, …).
+  await editToResult('resnet50', 7, (doc, k) => {
+    const units = doc.nodes.filter((n) => n.type === 'ResidualUnit');
+    const unit = units[Math.floor(units.length / 2)];
+    unit.params = { ...unit.params, filters: (unit.params.filters as number) - 6 * k };
+  });
+  // ResNet-50: change the stem conv's filters (64 → 60, 56, …): everything downstream of it changes.
+  await editToResult('resnet50', 5, (doc, k) => {
+    const conv = doc.nodes.find((n) => n.type === 'Conv2D')!;
+    conv.params = { ...conv.params, filters: (conv.params.filters as number) - 4 * k };
+  });
+  await editToResult(
+    'lenet5',
+    9,
+    (doc, k) => {
+      const conv = doc.nodes.find((n) => n.type === 'Conv2D')!;
+      conv.params = { ...conv.params, filters: (conv.params.filters as number) + k };
+    },
+    (doc) => {
+      const input = doc.nodes.find((n) => n.type === 'Input')!;
+      input.params = { ...input.params, height: 28, width: 28 };
+      const conv = doc.nodes.find((n) => n.type === 'Conv2D')!;
+      if (!analyze(doc).valid) conv.params = { ...conv.params, padding: 'same' };
+    },
+  );
+  await peakRss();
+}
+
+if (process.env.BENCH_ORT_RSS_CHILD) await rssChild();

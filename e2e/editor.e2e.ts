@@ -1,0 +1,191 @@
+/**
+ * The editor in browser mode, used as a new user would: build a small network from the palette,
+ * read shapes, break and fix it, skip connections with the projection quick fix, presets and their
+ * totals, undo/redo. Screenshots of key states go to e2e/artifacts/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumPath, launchBrowser, type Browser } from './support/browser';
+import { startServer, type RunningServer } from './support/server';
+import { snap } from './support/artifacts';
+import { card, connect, dragFromPalette, edgeLabel, focusCanvas, node, selectNode, statusValue, typeParam } from './support/editor';
+import { analyze } from '../engine/src/core/graph/analyze';
+import { getPreset } from '../engine/src/core/presets';
+import { buildSummary, summaryToJson } from '../engine/src/core/summary';
+
+const noChromium = !chromiumPath();
+
+describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when chromium is not installed', { timeout: 60_000 }, () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    page = browser.page;
+    page.setDefaultTimeout(10_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const fresh = async () => {
+    await page.goto(server.url);
+    await page.getByTestId('palette').waitFor();
+  };
+
+  it('builds Input → Conv2D → min pool → Dense from the palette and shows the shapes on the edges', async () => {
+    await fresh();
+    await dragFromPalette(page, 'Input', 120, 150);
+    await dragFromPalette(page, 'Conv2D', 360, 150);
+    await dragFromPalette(page, 'Pool2D-min', 600, 150);
+    await dragFromPalette(page, 'Dense', 840, 150);
+    for (const id of ['input', 'conv2d', 'pool2d', 'dense']) await expect(card(page, id).isVisible()).resolves.toBe(true);
+    // Dropped where the mouse let go: the Input card is centred on the drop point.
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+    const inputBox = (await node(page, 'input').boundingBox())!;
+    const transform = (await page.locator('.react-flow__viewport').getAttribute('style')) ?? '';
+    const zoom = Number(/scale\(([\d.]+)\)/.exec(transform)?.[1] ?? 1);
+    expect(Math.abs(inputBox.x + inputBox.width / 2 - (pane.x + 120))).toBeLessThan(4 * zoom + 2);
+
+    await connect(page, 'input', 'conv2d');
+    await connect(page, 'conv2d', 'pool2d');
+    await connect(page, 'pool2d', 'dense');
+    await expect(edgeLabel(page, 'input->conv2d').textContent()).resolves.toBe('3×224×224');
+    await expect(edgeLabel(page, 'conv2d->pool2d').textContent()).resolves.toBe('16×224×224');
+    await expect(edgeLabel(page, 'pool2d->dense').textContent()).resolves.toBe('16×112×112');
+    await expect(card(page, 'pool2d').getByTestId('node-summary').textContent()).resolves.toBe('min pool 2×2/2');
+
+    // Dense on a feature map is an error, with the Flatten quick fix.
+    await expect(card(page, 'dense').getAttribute('data-status')).resolves.toBe('error');
+    await snap(page, 'build-dense-needs-flatten');
+    await page.getByTestId('tab-problems').click();
+    const problem = page.locator('[data-testid="problem"][data-code="dense-needs-flatten"]');
+    await problem.getByTestId('problem-fix').click();
+    await card(page, 'flatten').waitFor();
+    await expect(card(page, 'dense').getAttribute('data-status')).resolves.toBe('ok');
+    await expect(edgeLabel(page, 'flatten->dense').textContent()).resolves.toBe('200704');
+    await expect(card(page, 'dense').getByTestId('node-shape').textContent()).resolves.toBe('10');
+    await expect(page.getByTestId('problems-empty').isVisible()).resolves.toBe(true);
+    await snap(page, 'build-fixed');
+  });
+
+  it('reports a kernel larger than its input on the node and in Problems, then clears it when fixed; undo and redo', async () => {
+    await selectNode(page, 'conv2d');
+    await page.getByTestId('param-padding-mode').selectOption('valid');
+    await typeParam(page, 'param-kernel-h', '300');
+    // Accepted as typed (not clamped), and reported.
+    await expect(page.getByTestId('param-kernel-w').inputValue()).resolves.toBe('300');
+    await expect(card(page, 'conv2d').getAttribute('data-status')).resolves.toBe('error');
+    const title = await card(page, 'conv2d').getAttribute('title');
+    expect(title).toContain('300×300 kernel is larger than its 224×224 input');
+    await expect(page.getByTestId('field-kernel').getByTestId('field-error').first().textContent()).resolves.toContain('larger than its 224×224 input');
+    await page.getByTestId('tab-problems').click();
+    const problem = page.locator('[data-testid="problem"][data-code="kernel-too-large"]');
+    await expect(problem.getAttribute('data-node-id')).resolves.toBe('conv2d');
+    await snap(page, 'kernel-too-large');
+
+    // Clicking the problem selects its node.
+    await focusCanvas(page);
+    await page.getByTestId('tab-problems').click();
+    await problem.click();
+    await expect(node(page, 'conv2d').getAttribute('class')).resolves.toContain('selected');
+    await page.getByTestId('tab-inspector').click();
+    await typeParam(page, 'param-kernel-h', '5');
+    await expect(card(page, 'conv2d').getAttribute('data-status')).resolves.toBe('ok');
+    await expect(edgeLabel(page, 'conv2d->pool2d').textContent()).resolves.toBe('16×220×220');
+
+    // Undo goes back through the kernel edits (one step per field edit), redo comes forward again.
+    await focusCanvas(page);
+    await page.keyboard.press('ControlOrMeta+z');
+    await expect(card(page, 'conv2d').getAttribute('data-status')).resolves.toBe('error');
+    await page.keyboard.press('ControlOrMeta+z');
+    await expect(edgeLabel(page, 'conv2d->pool2d').textContent()).resolves.toBe('16×222×222');
+    await page.keyboard.press('ControlOrMeta+Shift+z');
+    await page.keyboard.press('ControlOrMeta+Shift+z');
+    await expect(edgeLabel(page, 'conv2d->pool2d').textContent()).resolves.toBe('16×220×220');
+    await expect(page.getByTestId('doc-title').getAttribute('data-dirty')).resolves.toBe('true');
+  });
+
+  it('builds a skip connection over mismatched shapes and applies the 1×1 projection quick fix', async () => {
+    await fresh();
+    await dragFromPalette(page, 'Input', 120, 250);
+    await dragFromPalette(page, 'Conv2D', 380, 120);
+    await dragFromPalette(page, 'Add', 650, 250);
+    await selectNode(page, 'input');
+    await typeParam(page, 'param-height', '32');
+    await typeParam(page, 'param-width', '32');
+    await selectNode(page, 'conv2d');
+    await typeParam(page, 'param-stride-h', '2');
+    await connect(page, 'input', 'conv2d');
+    await connect(page, 'conv2d', 'add', 0);
+    // The Add now has a free second input.
+    await connect(page, 'input', 'add', 1);
+    await expect(edgeLabel(page, 'conv2d->add').textContent()).resolves.toBe('16×16×16');
+    await expect(edgeLabel(page, 'input->add').textContent()).resolves.toBe('3×32×32');
+    await expect(card(page, 'add').getAttribute('data-status')).resolves.toBe('error');
+    await expect(page.locator('[data-testid="edge"][data-edge-id="input->add"]').getAttribute('data-error')).resolves.toBe('true');
+    await snap(page, 'skip-mismatch');
+
+    await page.getByTestId('tab-problems').click();
+    await page.locator('[data-testid="problem"][data-code="add-shape-mismatch"]').getByTestId('problem-fix').click();
+    await card(page, 'conv2d_2').waitFor();
+    await expect(card(page, 'conv2d_2').getByTestId('node-summary').textContent()).resolves.toBe('conv 1×1/2, 16');
+    await expect(card(page, 'add').getAttribute('data-status')).resolves.toBe('ok');
+    await expect(card(page, 'add').getByTestId('node-shape').textContent()).resolves.toBe('16×16×16');
+    await expect(page.getByTestId('problems-empty').isVisible()).resolves.toBe(true);
+    await snap(page, 'skip-projected');
+  });
+
+  it('loads the ResNet-50 preset with the totals of `cnn-studio summary preset:resnet50 --json`, and opens a residual unit', async () => {
+    await fresh();
+    await page.getByTestId('preset-select').selectOption('resnet50');
+    await card(page, 'input').waitFor();
+    const doc = getPreset('resnet50');
+    const totals = summaryToJson(buildSummary(doc, analyze(doc))).totals;
+    await expect(statusValue(page, 'status-params')).resolves.toBe(totals.params);
+    await expect(statusValue(page, 'status-macs')).resolves.toBe(totals.macs);
+    await expect(statusValue(page, 'status-activations')).resolves.toBe(totals.activationBytes);
+    await expect(statusValue(page, 'status-depth')).resolves.toBe(50);
+    // torchvision's resnet50: 25,557,032 parameters.
+    await expect(statusValue(page, 'status-params')).resolves.toBe(25_557_032);
+    await expect(page.getByTestId('doc-title').getAttribute('data-dirty')).resolves.toBe('false');
+    await snap(page, 'resnet50');
+
+    // Open the first unit of stage 3 (it downsamples: projection shortcut).
+    const unit = doc.nodes.find((n) => n.type === 'ResidualUnit' && n.params.stride === 2)!.id;
+    await page.getByTestId('cmd-fit').click();
+    await page.waitForTimeout(300); // the fit animates for 150 ms
+    await card(page, unit).click();
+    await page.getByTestId('inspector-open-toggle').click();
+    const prims = node(page, unit).page().locator(`.react-flow__node-prim[data-id^="${unit}/"]`);
+    await expect(prims.count()).resolves.toBe(analyze(doc).nodes[unit].primitives.length);
+    await expect(page.locator(`[data-prim-id="${unit}/proj"]`).textContent()).resolves.toContain('shortcut: 1×1 projection');
+    await expect(page.locator(`[data-prim-id="${unit}/proj"]`).textContent()).resolves.toContain('512×28×28');
+    await snap(page, 'resnet50-unit-open');
+    await expect(page.getByTestId('inspector-inside').getByTestId('inside-row').count()).resolves.toBe(analyze(doc).nodes[unit].primitives.length);
+    await page.getByTestId('inspector-open-toggle').click();
+    await expect(prims.count()).resolves.toBe(0);
+
+    // The summary table has one row per node.
+    await page.getByTestId('open-summary').click();
+    await expect(page.getByTestId('summary-row').count()).resolves.toBe(doc.nodes.length);
+    await page.getByTestId('summary-close').click();
+    expect(browser.errors.filter((e) => /Content Security Policy|Refused/.test(e))).toEqual([]);
+  });
+
+  it('asks before discarding unsaved changes', async () => {
+    await fresh();
+    await dragFromPalette(page, 'Input', 200, 200);
+    await page.getByTestId('cmd-new').click();
+    await page.getByTestId('confirm').waitFor();
+    await page.getByTestId('confirm-cancel').click();
+    await expect(card(page, 'input').isVisible()).resolves.toBe(true);
+    await page.getByTestId('cmd-new').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('canvas-empty').waitFor();
+  });
+});

@@ -1,0 +1,72 @@
+import { rename, writeFile, readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { analyze } from '../../core/graph/analyze';
+import { exportOnnx, OnnxExportError } from '../../core/onnx/export';
+import { CliError, EXIT, type CliCommand } from '../command';
+import { loadModelArg, PRESET_PREFIX } from '../load-model';
+
+/**
+ * `cnn-studio export <file.json | preset:NAME> --format onnx -o model.onnx [--seed N]` — the ONNX
+ * model the engine runs (opset 17, weights as raw data, symbolic batch "N"), loadable by any ONNX tool.
+ */
+export const exportCommand: CliCommand = {
+  name: 'export',
+  usage: 'export <file.json | preset:NAME> --format onnx -o <model.onnx> [--seed N]',
+  description: 'Write the model as ONNX (opset 17) with its weights (inline, sidecar, or seeded).',
+  flags: {
+    format: { type: 'string', valueName: 'onnx', description: 'Output format (only onnx).' },
+    output: { type: 'string', valueName: 'file', description: 'Output file (same as -o).' },
+    seed: { type: 'string', valueName: 'N', description: 'Seed for weights the document does not carry (default: the document seed, or 42).' },
+  },
+  // "-o FILE" arrives as two positionals (the parser knows only --flags).
+  positionals: { min: 1, max: 3 },
+  async run(args, io) {
+    const [model, ...rest] = args.positionals;
+    let output = args.flags.output as string | undefined;
+    if (rest.length) {
+      if (rest[0] !== '-o') throw new CliError(EXIT.usage, `unexpected argument "${rest[0]}". usage: cnn-studio ${exportCommand.usage}`, 'usage');
+      if (rest.length !== 2) throw new CliError(EXIT.usage, `-o needs a file name. usage: cnn-studio ${exportCommand.usage}`, 'usage');
+      output = rest[1];
+    }
+    if (!output) throw new CliError(EXIT.usage, `missing -o <file>. usage: cnn-studio ${exportCommand.usage}`, 'usage');
+    const format = (args.flags.format as string | undefined) ?? 'onnx';
+    if (format !== 'onnx') throw new CliError(EXIT.usage, `unknown --format "${format}" — only onnx is supported.`, 'usage');
+    let seed: number | undefined;
+    if (args.flags.seed !== undefined) {
+      seed = Number(args.flags.seed);
+      if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) throw new CliError(EXIT.usage, `--seed must be an integer from 0 to 2147483647, not "${args.flags.seed}".`, 'usage');
+    }
+
+    const doc = await loadModelArg(model, io);
+    const analysis = analyze(doc);
+    if (!analysis.valid) {
+      const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+      throw new CliError(EXIT.invalid, `the model has ${errors.length} error${errors.length === 1 ? '' : 's'} and cannot be exported; first: ${errors[0]?.message ?? 'unknown'} (run "cnn-studio validate" for all).`, 'invalid-graph', errors);
+    }
+    let sidecar: Uint8Array | undefined;
+    if (doc.weightsFile && !model.startsWith(PRESET_PREFIX)) {
+      const path = resolve(dirname(model), doc.weightsFile);
+      try {
+        sidecar = await readFile(path);
+      } catch {
+        throw new CliError(EXIT.unreadable, `cannot read the weights sidecar "${path}" named by the model's weightsFile.`, 'unreadable');
+      }
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = exportOnnx(doc, analysis, { seed, sidecar });
+    } catch (e) {
+      if (e instanceof OnnxExportError) throw new CliError(EXIT.invalid, e.message, e.code);
+      throw e;
+    }
+    const tmp = `${output}.${process.pid}.tmp`;
+    try {
+      await writeFile(tmp, bytes);
+      await rename(tmp, output);
+    } catch (e) {
+      throw new CliError(EXIT.unreadable, `cannot write "${output}": ${(e as Error).message}`, 'unwritable');
+    }
+    io.stdout(`wrote ${output} (${(bytes.length / 1024 ** 2).toFixed(1)} MiB, ONNX opset 17, ${analysis.primitives.nodes.length} primitives)\n`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,90 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { chainDoc, LECTURE_4X4 } from '../../runtime/testing/docs';
+import type { CliIO } from '../command';
+import { runCli } from '../index';
+
+const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-infer-'));
+const write = (name: string, content: string | Buffer) => {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+};
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const io: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), readFile: (p) => readFile(p) };
+  const code = await runCli(argv, io);
+  return { code, out, err };
+}
+
+const poolModel = write(
+  'pool.json',
+  JSON.stringify(
+    chainDoc({ channels: 1, height: 4, width: 4 }, [
+      { id: 'pool', type: 'Pool2D', params: { mode: 'max', kernel: 2 } },
+      { id: 'flat', type: 'Flatten' },
+    ]),
+  ),
+);
+const lecture = write('lecture.json', JSON.stringify({ shape: [1, 4, 4], data: LECTURE_4X4 }));
+
+describe('cnn-studio infer', () => {
+  it.each(['reference', 'ort'])('--json prints {"outputs": {id: {shape, data}}, "timeMs"} for the graph outputs (%s backend)', async (backend) => {
+    const r = await cli('infer', poolModel, '--input', lecture, '--json', '--backend', backend);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(Object.keys(json).sort()).toEqual(['outputs', 'timeMs']);
+    expect(typeof json.timeMs).toBe('number');
+    expect(json.outputs).toEqual({ flat: { shape: [4], data: [28, 65, 87, 56] } });
+  });
+
+  it('--all prints every node, the input included', async () => {
+    const r = await cli('infer', poolModel, '--input', lecture, '--json', '--all', '--backend', 'reference');
+    const json = JSON.parse(r.out);
+    expect(Object.keys(json.outputs).sort()).toEqual(['flat', 'input', 'pool']);
+    expect(json.outputs.pool).toEqual({ shape: [1, 2, 2], data: [28, 65, 87, 56] });
+    expect(json.outputs.input.data).toEqual(LECTURE_4X4.flat());
+  });
+
+  it('--top K lists the highest classes with the document labels', async () => {
+    const model = write(
+      'labelled.json',
+      JSON.stringify({
+        ...chainDoc({ channels: 1, height: 4, width: 4 }, [{ id: 'pool', type: 'Pool2D', params: { mode: 'max', kernel: 2 } }, { id: 'flat', type: 'Flatten' }]),
+        labels: ['cat', 'dog', 'bird', 'fish'],
+      }),
+    );
+    const r = await cli('infer', model, '--input', lecture, '--json', '--top', '2', '--backend', 'reference');
+    expect(JSON.parse(r.out).top).toEqual({ flat: [{ index: 2, label: 'bird', score: 87 }, { index: 1, label: 'dog', score: 65 }] });
+    const text = await cli('infer', model, '--input', lecture, '--top', '2', '--backend', 'reference');
+    expect(text.out).toMatch(/1\.\s+2\s+87\.000\s+bird\n\s+2\.\s+1\s+65\.000\s+dog/);
+  });
+
+  it('runs a preset on a PNG the test made, on both backends with the same result', async () => {
+    const png = new PNG({ width: 40, height: 30 });
+    for (let i = 0; i < png.data.length; i++) png.data[i] = (i * 37) % 256;
+    const image = write('img.png', PNG.sync.write(png));
+    const ref = JSON.parse((await cli('infer', 'preset:lenet5', '--input', image, '--json', '--backend', 'reference', '--seed', '7')).out);
+    const ort = JSON.parse((await cli('infer', 'preset:lenet5', '--input', image, '--json', '--backend', 'ort', '--seed', '7')).out);
+    const [id] = Object.keys(ref.outputs);
+    expect(ref.outputs[id].shape).toEqual([10]);
+    expect(ref.outputs[id].data.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
+    ref.outputs[id].data.forEach((v: number, i: number) => expect(Math.abs(v - ort.outputs[id].data[i])).toBeLessThan(1e-5));
+  });
+
+  it('fails with one clear line on a wrong input', async () => {
+    const wrong = write('wrong.json', JSON.stringify({ shape: [3, 4, 4], data: new Array(48).fill(0) }));
+    const r = await cli('infer', poolModel, '--input', wrong, '--backend', 'reference');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('cnn-studio infer: Input "input" expects a tensor of shape [1, 4, 4] (C×H×W), but got [3, 4, 4].\n');
+    const missing = await cli('infer', poolModel);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/--input <image \| tensor.json> is required/);
+  });
+});

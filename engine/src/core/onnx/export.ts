@@ -1,0 +1,176 @@
+/**
+ * Compile an analysed document to ONNX (opset 17): each primitive of the expanded graph is lowered
+ * by its op's `lowerOnnx`; weights come from the document (inline or sidecar) or the seeded
+ * initialiser. The value carrying a document node's output is named by the node id.
+ */
+import type { ModelDocument, ModelNode } from '../document/schema';
+import type { Analysis, PrimitiveNode } from '../graph/types';
+import { ops as defaultOps } from '../ops';
+import type { OpRegistry } from '../ops/registry';
+import type { WeightSpec } from '../ops/op';
+import { numel, type Shape } from '../shape';
+import { decodeTensorData, initialWeight, inlineWeightKey, WeightShapeError } from '../weights/resolve';
+import { DEFAULT_SEED } from '../weights/seeded';
+import { OnnxGraphBuilder, type BufferProvider, type Dim } from './builder';
+import type { OnnxLoweringContext } from './lowering';
+
+export class OnnxExportError extends Error {
+  constructor(
+    readonly code: 'invalid-graph' | 'unsupported-op' | 'bad-weights',
+    message: string,
+    readonly nodeId?: string,
+  ) {
+    super(message);
+    this.name = 'OnnxExportError';
+  }
+}
+
+/** Seeded weights, kept across compilations: editing one layer leaves the others' arrays reusable. */
+export class WeightCache {
+  private readonly map = new Map<string, Float32Array>();
+  private used = new Set<string>();
+
+  get(key: string, make: () => Float32Array): Float32Array {
+    let w = this.map.get(key);
+    if (!w) {
+      w = make();
+      this.map.set(key, w);
+    }
+    this.used.add(key);
+    return w;
+  }
+
+  /** Forget weights not used since the last sweep (call after each compilation). */
+  sweep(): void {
+    for (const key of this.map.keys()) if (!this.used.has(key)) this.map.delete(key);
+    this.used = new Set();
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+export interface OnnxCompileOptions {
+  /** Weight seed; the document's seed (or the default) when absent. */
+  seed?: number;
+  /** The document's binary weights sidecar, for weights stored there. */
+  sidecar?: Uint8Array;
+  /** Batch dimension: a size or a symbolic name. Default 1. */
+  batch?: Dim;
+  /** Graph name (default: the document's name). */
+  name?: string;
+  /** Document node ids to expose as graph outputs; default: nodes whose output nothing consumes. */
+  outputs?: readonly string[];
+  weightCache?: WeightCache;
+  registry?: OpRegistry;
+}
+
+export interface CompiledValue {
+  /** ONNX value name. */
+  name: string;
+  /** Shape without the batch dimension. */
+  shape: Shape;
+}
+
+export interface CompiledOnnx {
+  builder: OnnxGraphBuilder;
+  /** Document node id → the value carrying its output. */
+  values: Record<string, CompiledValue>;
+  /** Input node ids, in document order (graph inputs are named by them). */
+  inputs: string[];
+  /** Document node ids exposed as graph outputs (named by them). */
+  outputs: string[];
+  batch: Dim;
+}
+
+/** Document nodes that ran and have no outgoing edge (Input nodes excluded), in document order. */
+export function graphOutputs(doc: ModelDocument, analysis: Analysis): string[] {
+  const hasOutgoing = new Set(doc.edges.map((e) => e.source));
+  return doc.nodes.filter((n) => n.type !== 'Input' && analysis.primitives.outputOf[n.id] !== undefined && !hasOutgoing.has(n.id)).map((n) => n.id);
+}
+
+export function compileOnnx(doc: ModelDocument, analysis: Analysis, options: OnnxCompileOptions = {}): CompiledOnnx {
+  const registry = options.registry ?? defaultOps;
+  const seed = options.seed ?? doc.seed ?? DEFAULT_SEED;
+  const batch = options.batch ?? 1;
+  const outputOf = analysis.primitives.outputOf;
+  // Primitives of a composite that failed part-way have no document output: leave them out.
+  const prims = analysis.primitives.nodes.filter((p) => outputOf[p.owner] !== undefined);
+  if (prims.length === 0) throw new OnnxExportError('invalid-graph', 'The model has no node that can run — add an Input node and connect layers to it.');
+  const builder = new OnnxGraphBuilder(options.name ?? (doc.name || 'cnn-studio'));
+  const docNodes = new Map<string, ModelNode>(doc.nodes.map((n) => [n.id, n]));
+  // Document node ids name their outputs; reserve them before any internal name is made.
+  for (const id of Object.keys(outputOf)) builder.uniqueName(id);
+
+  const valueName = new Map<string, string>();
+  for (const p of prims) valueName.set(p.id, outputOf[p.owner] === p.id ? p.owner : builder.uniqueName(p.id));
+
+  const inputs: string[] = [];
+  for (const prim of prims) {
+    const output = valueName.get(prim.id)!;
+    if (prim.type === 'Input') {
+      builder.addInput(output, [batch, ...prim.shape]);
+      inputs.push(prim.owner);
+      continue;
+    }
+    const op = registry.get(prim.type);
+    if (!op?.lowerOnnx) throw new OnnxExportError('unsupported-op', `Node "${prim.owner}": ${prim.type} cannot be compiled to ONNX yet.`, prim.owner);
+    const weights: Record<string, string> = {};
+    for (const spec of prim.weights) {
+      const data = weightData(prim, spec, docNodes.get(prim.owner), seed, options);
+      weights[spec.name] = builder.addFloatInitializer(builder.uniqueName(`${prim.id}.${spec.name}`), spec.shape, data);
+    }
+    const ctx: OnnxLoweringContext = {
+      inputs: prim.inputs.map((i) => valueName.get(i)!),
+      inputShapes: prim.inputShapes,
+      shape: prim.shape,
+      output,
+      weights,
+      node: (opType, ins, outs, attrs) => void builder.addNode(opType, ins, outs, attrs),
+      temp: (hint) => builder.uniqueName(`${prim.id}/${hint}`),
+      constInt64: (values, hint = 'const') => builder.addInt64Initializer(builder.uniqueName(`${prim.id}/${hint}`), values),
+    };
+    op.lowerOnnx(prim.params, ctx);
+  }
+  options.weightCache?.sweep();
+
+  const outputs = [...(options.outputs ?? graphOutputs(doc, analysis))];
+  const values: Record<string, CompiledValue> = {};
+  const primById = new Map(prims.map((p) => [p.id, p]));
+  for (const [id, primId] of Object.entries(outputOf)) {
+    const prim = primById.get(primId);
+    if (prim) values[id] = { name: valueName.get(primId)!, shape: prim.shape };
+  }
+  for (const id of outputs) {
+    const v = values[id];
+    if (!v) throw new OnnxExportError('invalid-graph', `Node "${id}" did not get a shape, so it cannot be a graph output — fix the errors upstream of it.`, id);
+    builder.addOutput(v.name, [batch, ...v.shape]);
+  }
+  return { builder, values, inputs, outputs, batch };
+}
+
+/** The model as ONNX protobuf bytes (weights as raw_data). */
+export function exportOnnx(doc: ModelDocument, analysis: Analysis, options: OnnxCompileOptions & { provide?: BufferProvider } = {}): Uint8Array {
+  if (!analysis.valid) {
+    const first = analysis.diagnostics.find((d) => d.severity === 'error');
+    throw new OnnxExportError('invalid-graph', `The model has errors and cannot be exported${first ? `: ${first.message}` : '.'}`, first?.nodeId);
+  }
+  const compiled = compileOnnx(doc, analysis, { batch: 'N', ...options });
+  return compiled.builder.encode({ docString: doc.description, metadata: { 'cnn-studio.seed': String(options.seed ?? doc.seed ?? DEFAULT_SEED) } }, options.provide);
+}
+
+function weightData(prim: PrimitiveNode, spec: WeightSpec, owner: ModelNode | undefined, seed: number, options: OnnxCompileOptions): Float32Array {
+  const key = inlineWeightKey(prim, spec.name);
+  const given = owner?.weights?.[key];
+  if (given) {
+    const data = decodeTensorData(given, options.sidecar);
+    if (!data) throw new OnnxExportError('bad-weights', `Node "${prim.owner}": weight "${key}" is stored in the sidecar file, which was not loaded.`, prim.owner);
+    if (data.length !== numel(spec.shape)) {
+      throw new OnnxExportError('bad-weights', new WeightShapeError(`Node "${prim.owner}": weight "${key}" has ${data.length} values, but ${spec.shape.join('×')} = ${numel(spec.shape)} are needed.`).message, prim.owner);
+    }
+    return data;
+  }
+  const make = () => initialWeight(spec, prim.id, seed);
+  return options.weightCache ? options.weightCache.get(`${seed}\u0000${prim.id}\u0000${spec.name}\u0000${spec.init}\u0000${spec.fanIn}\u0000${spec.shape.join('x')}`, make) : make();
+}

@@ -1,0 +1,158 @@
+/**
+ * ONNX import: an ONNX model (opset 9 or later) with its weights → an editable CNN Studio document.
+ *
+ *  1. size cap, then protobuf decode — anything malformed or truncated is an OnnxImportError;
+ *  2. op-by-op conversion to primitive nodes (importer/convert.ts), constant shape arithmetic folded,
+ *     weights read (and checked against their shapes) into inline base64 tensors (docs/weights.md);
+ *  3. nodes nothing reads are dropped; the result must analyse without errors;
+ *  4. exact GoogLeNet inception blocks and ResNet residual units collapse into module nodes
+ *     (importer/collapse.ts).
+ * No positions: the editor lays the graph out. Either the whole document or an error — never half.
+ * Isomorphic: external data files are read through a callback the caller provides.
+ */
+import type { ModelDocument, ModelNode, TensorData } from '../document/schema';
+import { analyze } from '../graph/analyze';
+import { decodeModel, type ModelProto } from './proto';
+import { collapseModules } from './importer/collapse';
+import { draftDocument, GraphConverter, type WeightStore } from './importer/convert';
+import { float32ToBase64Fast } from './importer/base64';
+import { OnnxImportError } from './importer/errors';
+import type { ExternalDataReader } from './importer/tensors';
+
+export { OnnxImportError, type OnnxImportErrorCode } from './importer/errors';
+export { safeExternalPath, type ExternalDataReader } from './importer/tensors';
+
+/** Files above this are refused before decoding (1 GiB; VGG-16 is 528 MiB). */
+export const MAX_ONNX_BYTES = 1024 ** 3;
+export const MIN_OPSET = 9;
+
+export interface ImportOnnxOptions {
+  /** Document name (default: the graph's name, else "imported model"). */
+  name?: string;
+  /** Size cap in bytes (default MAX_ONNX_BYTES). */
+  maxBytes?: number;
+  /** Reads a weights file named by external data, relative to the model's folder (already checked not to leave it). */
+  readExternal?: ExternalDataReader;
+  /** Collapse inception blocks and residual units into module nodes (default true). */
+  collapseModules?: boolean;
+}
+
+export interface ImportOnnxSidecarOptions extends ImportOnnxOptions {
+  /** The sidecar's file name, stored as the document's weightsFile ("model.weights.bin"). */
+  weightsFile: string;
+  /** Tensors with at least this many values go to the sidecar (default: only those too large to inline). */
+  sidecarMinValues?: number;
+}
+
+export interface OnnxImportResult {
+  document: ModelDocument;
+  /** The binary sidecar (little-endian float32 ranges), when any tensor went there. */
+  sidecar?: Uint8Array;
+}
+
+/** Larger tensors cannot be one base64 string (JavaScript's string length limit is ≈ 2²⁹ characters). */
+export const MAX_INLINE_VALUES = 80 * 1024 * 1024;
+
+function decode(bytes: Uint8Array, maxBytes: number): ModelProto {
+  if (bytes.byteLength > maxBytes) {
+    throw new OnnxImportError('too-large', `The file is ${(bytes.byteLength / 1024 ** 2).toFixed(1)} MiB, over the import limit of ${(maxBytes / 1024 ** 2).toFixed(0)} MiB.`);
+  }
+  if (bytes.byteLength === 0) throw new OnnxImportError('malformed', 'Not an ONNX model: the file is empty.');
+  let model: ModelProto;
+  try {
+    model = decodeModel(bytes);
+  } catch (e) {
+    throw new OnnxImportError('malformed', `Not an ONNX model: the protobuf data is malformed or truncated (${(e as Error)?.message ?? e}).`);
+  }
+  if (!model.graph || !(model.graph.node?.length ?? 0)) throw new OnnxImportError('malformed', 'Not an ONNX model: it contains no graph (or an empty one).');
+  return model;
+}
+
+function opsetOf(model: ModelProto): number {
+  const imports = model.opsetImport ?? [];
+  const std = imports.find((o) => !o.domain || o.domain === 'ai.onnx');
+  if (!std || std.version === undefined) throw new OnnxImportError('unsupported-model', 'The model does not declare a standard ONNX opset version.');
+  const v = Number(std.version);
+  if (v < MIN_OPSET) throw new OnnxImportError('unsupported-model', `The model uses ONNX opset ${v}; CNN Studio imports opset ${MIN_OPSET} or later — re-export it with a newer opset.`);
+  return v;
+}
+
+/** Keep only nodes some graph output depends on. */
+function pruneDead(nodes: ModelDocument['nodes'], edges: ModelDocument['edges'], outputs: string[]) {
+  const sources = new Map<string, string[]>();
+  for (const e of edges) sources.set(e.target, [...(sources.get(e.target) ?? []), e.source]);
+  const live = new Set<string>();
+  const stack = [...outputs];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (live.has(id)) continue;
+    live.add(id);
+    stack.push(...(sources.get(id) ?? []));
+  }
+  return { nodes: nodes.filter((n) => live.has(n.id)), edges: edges.filter((e) => live.has(e.source) && live.has(e.target)) };
+}
+
+/**
+ * Decode and convert an ONNX model; every weight inline (base64). Throws OnnxImportError only
+ * (anything else is a bug) — including for a tensor too large to inline (use importOnnxWithSidecar).
+ */
+export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): ModelDocument {
+  const { document, store } = convertModel(bytes, options);
+  return finalizeWeights(document, store, undefined).document;
+}
+
+/** As importOnnx, but tensors that are large (or too large to inline) go to a binary sidecar named options.weightsFile. */
+export function importOnnxWithSidecar(bytes: Uint8Array, options: ImportOnnxSidecarOptions): OnnxImportResult {
+  const { document, store } = convertModel(bytes, options);
+  return finalizeWeights(document, store, { name: options.weightsFile, minValues: Math.min(options.sidecarMinValues ?? Infinity, MAX_INLINE_VALUES) });
+}
+
+/** Converted tensors → inline base64, or ranges of a freshly packed sidecar (only tensors the final graph uses). */
+function finalizeWeights(doc: ModelDocument, store: WeightStore, sidecar: { name: string; minValues: number } | undefined): OnnxImportResult {
+  const parts: Float32Array[] = [];
+  let offset = 0;
+  const finalize = (key: string, node: ModelNode, t: TensorData): TensorData => {
+    const data = store.get(t);
+    if (sidecar && data.length >= sidecar.minValues) {
+      parts.push(data);
+      const range = { offset, length: data.byteLength };
+      offset += data.byteLength;
+      return { shape: t.shape, sidecar: range };
+    }
+    if (data.length > MAX_INLINE_VALUES) {
+      throw new OnnxImportError(
+        'too-large',
+        `Weight "${key}" of node "${node.id}" has ${data.length.toLocaleString('en-US')} values, too many to keep inside the document — import it with the command line (cnn-studio import model.onnx -o model.json), which puts large tensors in a model.weights.bin file next to the JSON.`,
+      );
+    }
+    return { shape: t.shape, base64: float32ToBase64Fast(data) };
+  };
+  const nodes = doc.nodes.map((n) => (n.weights ? { ...n, weights: Object.fromEntries(Object.entries(n.weights).map(([k, t]) => [k, finalize(k, n, t)])) } : n));
+  if (parts.length === 0) return { document: { ...doc, nodes } };
+  const bytes = new Uint8Array(offset);
+  let o = 0;
+  for (const p of parts) {
+    bytes.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), o);
+    o += p.byteLength;
+  }
+  return { document: { ...doc, nodes, weightsFile: sidecar!.name }, sidecar: bytes };
+}
+
+function convertModel(bytes: Uint8Array, options: ImportOnnxOptions): { document: ModelDocument; store: WeightStore } {
+  const model = decode(bytes, options.maxBytes ?? MAX_ONNX_BYTES);
+  const opset = opsetOf(model);
+  const converter = new GraphConverter(model.graph!, { opset, readExternal: options.readExternal, producer: model.producerName });
+  const converted = converter.convert();
+  const { nodes, edges } = pruneDead(converted.nodes, converted.edges, converted.outputs);
+  const name = options.name ?? (model.graph!.name || 'imported model');
+  let doc = draftDocument(name.slice(0, 500), nodes, edges);
+  const producer = [model.producerName, model.producerVersion].filter(Boolean).join(' ');
+  doc.description = `Imported from ONNX (opset ${opset}${producer ? `, produced by ${producer}` : ''}).`;
+  const analysis = analyze(doc);
+  if (!analysis.valid) {
+    const first = analysis.diagnostics.find((d) => d.severity === 'error')!;
+    throw new OnnxImportError('bad-graph', `The imported graph is not a valid CNN Studio model: ${first.message}`, first.nodeId);
+  }
+  if (options.collapseModules !== false) doc = collapseModules(doc);
+  return { document: doc, store: converter.weights };
+}

@@ -1,0 +1,632 @@
+/**
+ * ONNX graph → a document of primitive CNN Studio nodes, op by op, with shapes inferred as we go
+ * (by our own op registry) and constant shape computations folded away. Every refusal is an
+ * OnnxImportError naming the op and the node.
+ */
+import { MODEL_FORMAT, MODEL_VERSION, type ModelDocument, type ModelNode, type TensorData } from '../../document/schema';
+import { ops } from '../../ops';
+import { LIMITS } from '../../ops/common';
+import { formatShape, numel, type Shape } from '../../shape';
+import type { GraphProto, NodeProto } from '../proto';
+import { Attributes } from './attributes';
+import { OnnxImportError } from './errors';
+import { asFloat, asInts, checkDims, readTensor, type ConstTensor, type ExternalDataReader } from './tensors';
+
+type Value = { kind: 'tensor'; node: string; shape: Shape } | { kind: 'const'; t: ConstTensor };
+
+export const SUPPORTED_OPS = [
+  'Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'BatchNormalization', 'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh',
+  'Clip', 'LRN', 'Gemm', 'MatMul', 'Add', 'Sum', 'Flatten', 'Reshape', 'Concat', 'Dropout', 'Softmax', 'Pad', 'Identity', 'Neg',
+  'Constant', 'Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Cast', 'Mul', 'Div', 'Sub',
+] as const;
+
+const pairOf = (v: readonly number[]): number | [number, number] => (v[0] === v[1] ? v[0] : [v[0], v[1]]);
+
+/** "/layer1/layer1.0/conv1/Conv" → "layer1.0.conv1"; "res2a/conv1" → "res2a.conv1"; "" → fallback. */
+export function readableId(name: string, fallback: string): string {
+  let segs = name.split('/').filter(Boolean);
+  if (segs.length > 1 && /^[A-Z][A-Za-z]*(_\d+)?$/.test(segs[segs.length - 1])) segs = segs.slice(0, -1);
+  segs = segs.filter((s, i) => !(i + 1 < segs.length && segs[i + 1].startsWith(`${s}.`)));
+  const id = segs.join('.').replace(/[^\w.\-:]+/g, '_').slice(0, 120);
+  return id || fallback;
+}
+
+export interface ConvertOptions {
+  opset: number;
+  /** ModelProto.producerName: CNN Studio's own files mark a Dense's internal flatten by its value name. */
+  producer?: string;
+  readExternal?: ExternalDataReader;
+}
+
+/**
+ * Weight tensors met during conversion, addressed like a sidecar: `{ sidecar: { offset, length } }`
+ * ranges of the (virtual) concatenation of every tensor. import.ts turns them into inline base64 or
+ * a real sidecar once the graph is final.
+ */
+export class WeightStore {
+  private readonly byOffset = new Map<number, Float32Array>();
+  private next = 0;
+
+  add(shape: number[], data: Float32Array): TensorData {
+    const offset = this.next;
+    this.byOffset.set(offset, data);
+    this.next += data.byteLength;
+    return { shape, sidecar: { offset, length: data.byteLength } };
+  }
+
+  get(t: TensorData): Float32Array {
+    const data = t.sidecar && this.byOffset.get(t.sidecar.offset);
+    if (!data) throw new Error('WeightStore: unknown tensor');
+    return data;
+  }
+}
+
+export class GraphConverter {
+  readonly weights = new WeightStore();
+  readonly nodes: ModelNode[] = [];
+  readonly edges: ModelDocument['edges'] = [];
+  private readonly values = new Map<string, Value>();
+  private readonly usedIds = new Set<string>();
+  /** How many nodes (and graph outputs) read each value. */
+  private readonly consumers = new Map<string, NodeProto[]>();
+  private readonly graphOutputs = new Set<string>();
+  private readonly skip = new Set<NodeProto>();
+  /** Dense nodes made from a MatMul (no bias yet), by id: an Add of a constant may give them one. */
+  private readonly matmulDense = new Set<string>();
+  private current: NodeProto | undefined;
+
+  constructor(
+    private readonly graph: GraphProto,
+    private readonly options: ConvertOptions,
+  ) {}
+
+  convert(): { nodes: ModelNode[]; edges: ModelDocument['edges']; outputs: string[] } {
+    const g = this.graph;
+    if ((g.node?.length ?? 0) > 100_000) throw new OnnxImportError('bad-dims', `The graph has ${g.node!.length} nodes, over the limit of 100,000.`);
+    for (const t of g.initializer ?? []) this.values.set(t.name ?? '', { kind: 'const', t: readTensor(t, this.options.readExternal) });
+    for (const n of g.node ?? []) for (const i of n.input ?? []) if (i) this.consumers.set(i, [...(this.consumers.get(i) ?? []), n]);
+    for (const o of g.output ?? []) this.graphOutputs.add(o.name ?? '');
+    this.addInputs();
+    for (const n of g.node ?? []) {
+      if (this.skip.has(n)) continue;
+      this.current = n;
+      this.convertNode(n);
+    }
+    const outputs: string[] = [];
+    for (const o of g.output ?? []) {
+      const v = this.values.get(o.name ?? '');
+      if (!v) throw new OnnxImportError('bad-graph', `Graph output "${o.name}" is not produced by any node.`);
+      if (v.kind === 'tensor' && !outputs.includes(v.node)) outputs.push(v.node);
+    }
+    if (outputs.length === 0) throw new OnnxImportError('unsupported-model', 'The graph has no output that depends on its input.');
+    return { nodes: this.nodes, edges: this.edges, outputs };
+  }
+
+  // ── Inputs ──────────────────────────────────────────────────────────────────────────────────
+
+  private addInputs(): void {
+    let count = 0;
+    for (const input of this.graph.input ?? []) {
+      const name = input.name ?? '';
+      if (this.values.has(name)) continue; // an initializer listed as an input (IR < 4)
+      const dims = input.type?.tensorType?.shape?.dim ?? [];
+      if (dims.length !== 4) {
+        throw new OnnxImportError('unsupported-model', `Graph input "${name}" has ${dims.length} dimensions; CNN Studio imports image models with an N×C×H×W input.`);
+      }
+      const chw = dims.slice(1).map((d) => d.dimValue);
+      if (chw.some((d) => d === undefined)) {
+        throw new OnnxImportError('unsupported-model', `Graph input "${name}" has a symbolic channel/height/width (${dims.map((d) => d.dimParam ?? d.dimValue).join('×')}); CNN Studio needs a fixed C×H×W.`);
+      }
+      const [c, h, w] = chw.map(Number);
+      for (const [d, max, what] of [[c, LIMITS.channels, 'channels'], [h, LIMITS.spatial, 'height'], [w, LIMITS.spatial, 'width']] as const) {
+        if (!Number.isSafeInteger(d) || d < 1 || d > max) throw new OnnxImportError('bad-dims', `Graph input "${name}" has an absurd ${what} of ${d} (allowed 1…${max}).`);
+      }
+      const id = this.uniqueId(readableId(name, 'input'));
+      this.nodes.push({ id, type: 'Input', params: { channels: c, height: h, width: w }, label: name });
+      this.values.set(name, { kind: 'tensor', node: id, shape: [c, h, w] });
+      count++;
+    }
+    if (count === 0) throw new OnnxImportError('unsupported-model', 'The graph has no input (every input is a constant).');
+  }
+
+  // ── Helpers ─────────────────────────────────────────────────────────────────────────────────
+
+  private where(n: NodeProto): string {
+    return `${n.opType} node "${n.name || n.output?.[0] || '?'}"`;
+  }
+
+  private unsupported(n: NodeProto, why: string): OnnxImportError {
+    return new OnnxImportError('unsupported-op', `${this.where(n)}: ${why}`, n.name || n.output?.[0]);
+  }
+
+  private uniqueId(base: string): string {
+    let id = base;
+    for (let k = 2; this.usedIds.has(id); k++) id = `${base}_${k}`;
+    this.usedIds.add(id);
+    return id;
+  }
+
+  private value(n: NodeProto, index: number): Value | undefined {
+    const name = n.input?.[index];
+    if (!name) return undefined;
+    const v = this.values.get(name);
+    if (!v) throw new OnnxImportError('bad-graph', `${this.where(n)} reads "${name}", which no earlier node produces (the graph is not in topological order or is broken).`, n.name);
+    return v;
+  }
+
+  private tensorIn(n: NodeProto, index = 0): { node: string; shape: Shape } {
+    const v = this.value(n, index);
+    if (!v) throw new OnnxImportError('bad-graph', `${this.where(n)} is missing input ${index + 1}.`, n.name);
+    if (v.kind !== 'tensor') throw this.unsupported(n, `input ${index + 1} is a constant, but CNN Studio needs it to be computed from the image.`);
+    return v;
+  }
+
+  private constIn(n: NodeProto, index: number, what: string): ConstTensor {
+    const v = this.value(n, index);
+    if (!v) throw new OnnxImportError('bad-graph', `${this.where(n)} is missing its ${what}.`, n.name);
+    if (v.kind !== 'const') throw this.unsupported(n, `its ${what} is computed at run time; CNN Studio needs constant ${what}s.`);
+    return v.t;
+  }
+
+  private optionalConst(n: NodeProto, index: number, what: string): ConstTensor | undefined {
+    return n.input?.[index] ? this.constIn(n, index, what) : undefined;
+  }
+
+  private setConst(n: NodeProto, t: ConstTensor, output = 0): void {
+    checkDims(t.dims, `The result of ${this.where(n)}`, n.name);
+    this.values.set(n.output?.[output] ?? '', { kind: 'const', t });
+  }
+
+  private alias(n: NodeProto, v: Value | { node: string; shape: Shape }): void {
+    this.values.set(n.output?.[0] ?? '', 'kind' in v ? v : { kind: 'tensor', ...v });
+  }
+
+  /** Outputs beyond the first must be unused (Dropout's mask, MaxPool's indices, BN's training stats). */
+  private requireOnlyFirstOutput(n: NodeProto, what: string): void {
+    for (const o of (n.output ?? []).slice(1)) {
+      if (o && (this.consumers.has(o) || this.graphOutputs.has(o))) throw this.unsupported(n, `its ${what} output "${o}" is used, which CNN Studio does not model.`);
+    }
+  }
+
+  /** Add a CNN Studio node reading `inputs` (document node ids), infer its shape, and bind the ONNX output to it. */
+  private emit(n: NodeProto, type: string, params: Record<string, unknown>, inputs: { node: string; shape: Shape }[], weights?: Record<string, { shape: number[]; data: Float32Array }>, outputName = n.output?.[0] ?? ''): string {
+    const op = ops.get(type)!;
+    const parsed = op.params.safeParse(params);
+    if (!parsed.success) throw this.unsupported(n, `its parameters do not fit a ${op.title} (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}).`);
+    let problem = '';
+    const shape = op.infer?.(inputs.map((i) => i.shape), parsed.data, {
+      error: (_code, message) => void (problem ||= message),
+      warn: () => {},
+    });
+    if (!shape || problem) throw this.unsupported(n, `as a ${op.title} on ${inputs.map((i) => formatShape(i.shape)).join(', ')}: ${problem || 'no valid output shape'}`);
+    const id = this.uniqueId(readableId(n.name || outputName, type.toLowerCase()));
+    const node: ModelNode = { id, type, params };
+    if (weights) node.weights = Object.fromEntries(Object.entries(weights).map(([k, w]) => [k, this.weights.add(w.shape, w.data)]));
+    this.nodes.push(node);
+    inputs.forEach((i, port) => this.edges.push({ id: `${i.node}->${id}${inputs.length > 1 ? `:${port}` : ''}`, source: i.node, target: id, ...(inputs.length > 1 ? { targetPort: port } : {}) }));
+    this.values.set(outputName, { kind: 'tensor', node: id, shape });
+    return id;
+  }
+
+  private onlyConsumer(valueName: string | undefined): NodeProto | undefined {
+    if (!valueName || this.graphOutputs.has(valueName)) return undefined;
+    const c = this.consumers.get(valueName);
+    return c && c.length === 1 ? c[0] : undefined;
+  }
+
+  // ── Geometry (Conv, pools) ──────────────────────────────────────────────────────────────────
+
+  private geometry(n: NodeProto, a: Attributes, x: Shape, kernel: number[], dilations: number[]) {
+    if (kernel.length !== 2) throw this.unsupported(n, `it is ${kernel.length}-D; CNN Studio supports 2-D windows only.`);
+    const strides = a.ints('strides') ?? [1, 1];
+    const autoPad = a.string('auto_pad', 'NOTSET');
+    let padding: 'valid' | 'same' | number | [number, number, number, number];
+    if (autoPad === 'VALID') padding = 'valid';
+    else if (autoPad === 'SAME_UPPER') padding = 'same';
+    else if (autoPad === 'SAME_LOWER') {
+      const total = (inp: number, k: number, s: number, d: number) => Math.max((Math.ceil(inp / s) - 1) * s + (k - 1) * d + 1 - inp, 0);
+      const th = total(x[1], kernel[0], strides[0], dilations[0]);
+      const tw = total(x[2], kernel[1], strides[1], dilations[1]);
+      padding = [th - Math.floor(th / 2), tw - Math.floor(tw / 2), Math.floor(th / 2), Math.floor(tw / 2)];
+    } else if (autoPad === 'NOTSET') {
+      const p = a.ints('pads') ?? [0, 0, 0, 0];
+      if (p.length !== 4 || p.some((v) => !Number.isInteger(v) || v < 0)) throw this.unsupported(n, `pads [${p.join(', ')}] are not four non-negative integers.`);
+      padding = p.every((v) => v === p[0]) ? p[0] : [p[0], p[1], p[2], p[3]];
+    } else throw this.unsupported(n, `auto_pad "${autoPad}" is not an ONNX value.`);
+    if (strides.length !== 2) throw this.unsupported(n, `strides [${strides.join(', ')}] are not 2-D.`);
+    return { stride: pairOf(strides), padding: padding === 0 ? 'valid' : padding };
+  }
+
+  // ── Ops ─────────────────────────────────────────────────────────────────────────────────────
+
+  private convertNode(n: NodeProto): void {
+    const op = n.opType ?? '';
+    if (n.domain && n.domain !== 'ai.onnx') throw this.unsupported(n, `operator domain "${n.domain}" is not the standard ONNX one; CNN Studio supports only standard ONNX operators.`);
+    const a = new Attributes(n);
+    const opset = this.options.opset;
+    switch (op) {
+      case 'Identity':
+        return this.alias(n, this.value(n, 0)!);
+      case 'Constant':
+        return this.constant(n, a);
+      case 'Shape':
+      case 'Gather':
+      case 'Unsqueeze':
+      case 'Squeeze':
+      case 'Cast':
+      case 'Mul':
+      case 'Div':
+      case 'Sub':
+        return this.foldConstant(n, a);
+      case 'Conv':
+        return this.conv(n, a);
+      case 'MaxPool':
+      case 'AveragePool':
+        return this.pool(n, a, op === 'MaxPool' ? 'max' : 'avg', this.tensorIn(n), n.output?.[0]);
+      case 'Neg':
+        return this.minPool(n);
+      case 'GlobalAveragePool':
+      case 'GlobalMaxPool': {
+        const x = this.tensorIn(n);
+        this.emit(n, 'GlobalPool', { mode: op === 'GlobalMaxPool' ? 'max' : 'avg' }, [x]);
+        return;
+      }
+      case 'BatchNormalization': {
+        if (a.int('training_mode', 0) !== 0) throw this.unsupported(n, 'it is in training mode; export the model in eval mode.');
+        this.requireOnlyFirstOutput(n, 'running-statistics');
+        const x = this.tensorIn(n);
+        const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i, k) => this.constIn(n, i, ['scale', 'bias', 'mean', 'variance'][k]));
+        const c = x.shape[0];
+        for (const t of [scale, bias, mean, variance]) if (numel(t.dims) !== c) throw this.unsupported(n, `its statistics have ${numel(t.dims)} values for ${c} channels.`);
+        const epsilon = a.float('epsilon', 1e-5);
+        this.emit(n, 'BatchNorm', { epsilon: Math.fround(epsilon) === Math.fround(1e-5) ? 1e-5 : Number(epsilon.toPrecision(7)) }, [x], {
+          scale: { shape: [c], data: asFloat(scale) },
+          bias: { shape: [c], data: asFloat(bias) },
+          mean: { shape: [c], data: asFloat(mean) },
+          var: { shape: [c], data: asFloat(variance) },
+        });
+        return;
+      }
+      case 'Relu':
+        this.emit(n, 'Activation', { fn: 'relu' }, [this.tensorIn(n)]);
+        return;
+      case 'LeakyRelu':
+        this.emit(n, 'Activation', { fn: 'leaky_relu', alpha: Number(a.float('alpha', 0.01).toPrecision(7)) }, [this.tensorIn(n)]);
+        return;
+      case 'Sigmoid':
+        this.emit(n, 'Activation', { fn: 'sigmoid' }, [this.tensorIn(n)]);
+        return;
+      case 'Tanh':
+        this.emit(n, 'Activation', { fn: 'tanh' }, [this.tensorIn(n)]);
+        return;
+      case 'Clip':
+        return this.clip(n, a);
+      case 'LRN': {
+        const size = a.int('size');
+        if (size === undefined) throw this.unsupported(n, 'it has no "size" attribute.');
+        const f = (name: string, d: number) => Number(a.float(name, d).toPrecision(7));
+        this.emit(n, 'LRN', { size, alpha: f('alpha', 1e-4), beta: f('beta', 0.75), bias: f('bias', 1) }, [this.tensorIn(n)]);
+        return;
+      }
+      case 'Gemm':
+        return this.gemm(n, a);
+      case 'MatMul':
+        return this.matmul(n);
+      case 'Add':
+      case 'Sum':
+        return this.add(n, a);
+      case 'Flatten': {
+        const x = this.tensorIn(n);
+        const axis = a.int('axis', 1);
+        if (axis !== 1 && !(axis === -x.shape.length)) throw this.unsupported(n, `axis ${axis}: only flattening everything after the batch (axis 1) is supported.`);
+        return this.flatten(n, x);
+      }
+      case 'Reshape':
+        return this.reshape(n);
+      case 'Concat':
+        return this.concat(n, a);
+      case 'Dropout': {
+        this.requireOnlyFirstOutput(n, 'mask');
+        const ratio = opset >= 12 ? (n.input?.[1] ? asFloat(this.constIn(n, 1, 'ratio'))[0] : 0.5) : a.float('ratio', 0.5);
+        this.emit(n, 'Dropout', { rate: Number(ratio.toPrecision(7)) }, [this.tensorIn(n)]);
+        return;
+      }
+      case 'Softmax':
+        return this.softmax(n, a);
+      case 'Pad':
+        return this.pad(n, a);
+      default:
+        throw this.unsupported(n, `operator "${op}" is not supported by CNN Studio's importer. Supported: ${SUPPORTED_OPS.join(', ')}.`);
+    }
+  }
+
+  private constant(n: NodeProto, a: Attributes): void {
+    const t = a.tensor('value');
+    if (t) return this.setConst(n, readTensor({ ...t, name: t.name || n.output?.[0] }, this.options.readExternal, n.name));
+    const f = a.float('value_float');
+    if (f !== undefined) return this.setConst(n, { dims: [], kind: 'float', float: Float32Array.of(f) });
+    const fs = a.floats('value_floats');
+    if (fs) return this.setConst(n, { dims: [fs.length], kind: 'float', float: Float32Array.from(fs) });
+    const i = a.int('value_int');
+    if (i !== undefined) return this.setConst(n, { dims: [], kind: 'int', int: [i] });
+    const is = a.ints('value_ints');
+    if (is) return this.setConst(n, { dims: [is.length], kind: 'int', int: is });
+    throw this.unsupported(n, 'only tensor, float(s) and int(s) constants are supported.');
+  }
+
+  /** Shape arithmetic on constants (what torch.onnx.export emits before a Reshape). */
+  private foldConstant(n: NodeProto, a: Attributes): void {
+    const op = n.opType;
+    if (op === 'Shape') {
+      const x = this.tensorIn(n);
+      let dims = [1, ...x.shape];
+      const start = a.int('start', 0);
+      const end = a.int('end');
+      dims = dims.slice(start, end);
+      return this.setConst(n, { dims: [dims.length], kind: 'int', int: dims });
+    }
+    const v = this.value(n, 0);
+    if (!v || v.kind !== 'const') {
+      throw this.unsupported(n, op === 'Mul' || op === 'Div' || op === 'Sub' ? 'arithmetic on feature maps has no CNN Studio layer (only on constant shapes).' : `it works on a computed tensor; CNN Studio folds ${op} only where it computes constant shapes.`);
+    }
+    const t = v.t;
+    switch (op) {
+      case 'Gather': {
+        const idx = asInts(this.constIn(n, 1, 'indices'));
+        const axis = a.int('axis', 0);
+        if (t.dims.length > 1 || axis !== 0) throw this.unsupported(n, 'only gathering from a 1-D constant is supported.');
+        const len = t.dims[0] ?? 1;
+        const pickAll = <T>(xs: ArrayLike<T>) =>
+          idx.map((i) => {
+            const k = i < 0 ? i + len : i;
+            if (k < 0 || k >= len) throw this.unsupported(n, `index ${i} is out of range for ${len} values.`);
+            return xs[k];
+          });
+        const dims = this.constIn(n, 1, 'indices').dims;
+        return this.setConst(n, t.kind === 'int' ? { dims, kind: 'int', int: pickAll(t.int!) } : { dims, kind: 'float', float: Float32Array.from(pickAll(t.float!)) });
+      }
+      case 'Unsqueeze':
+      case 'Squeeze': {
+        const axes = this.options.opset >= 13 && n.input?.[1] ? asInts(this.constIn(n, 1, 'axes')) : (a.ints('axes') ?? []);
+        let dims = [...t.dims];
+        if (op === 'Unsqueeze') {
+          const rank = dims.length + axes.length;
+          for (const ax of axes.map((x) => (x < 0 ? x + rank : x)).sort((p, q) => p - q)) dims.splice(ax, 0, 1);
+        } else {
+          const rank = dims.length;
+          const drop = new Set(axes.length ? axes.map((x) => (x < 0 ? x + rank : x)) : dims.map((d, i) => (d === 1 ? i : -1)));
+          dims = dims.filter((_, i) => !drop.has(i));
+        }
+        return this.setConst(n, { ...t, dims });
+      }
+      case 'Cast': {
+        const to = a.int('to', 1);
+        return this.setConst(n, to === 1 || to === 11 ? { dims: t.dims, kind: 'float', float: asFloat(t) } : { dims: t.dims, kind: 'int', int: asInts(t) });
+      }
+      default: {
+        const other = this.constIn(n, 1, 'second operand');
+        const x = asFloat(t);
+        const y = asFloat(other);
+        if (x.length !== y.length && x.length !== 1 && y.length !== 1) throw this.unsupported(n, 'only same-size or scalar constant arithmetic is folded.');
+        const len = Math.max(x.length, y.length);
+        const f = op === 'Mul' ? (p: number, q: number) => p * q : op === 'Div' ? (p: number, q: number) => p / q : op === 'Sub' ? (p: number, q: number) => p - q : (p: number, q: number) => p + q;
+        const out = Array.from({ length: len }, (_, i) => f(x[x.length === 1 ? 0 : i], y[y.length === 1 ? 0 : i]));
+        const dims = x.length >= y.length ? t.dims : other.dims;
+        return this.setConst(n, t.kind === 'int' && other.kind === 'int' ? { dims, kind: 'int', int: out.map(Math.trunc) } : { dims, kind: 'float', float: Float32Array.from(out) });
+      }
+    }
+  }
+
+  private conv(n: NodeProto, a: Attributes): void {
+    const x = this.tensorIn(n);
+    if (x.shape.length !== 3) throw this.unsupported(n, `its input is ${formatShape(x.shape)}, not a C×H×W map.`);
+    const w = this.constIn(n, 1, 'weight');
+    if (w.dims.length !== 4) throw this.unsupported(n, `its weight has ${w.dims.length} dimensions; CNN Studio supports 2-D convolutions only.`);
+    const b = this.optionalConst(n, 2, 'bias');
+    const groups = a.int('group', 1);
+    const kernel = a.ints('kernel_shape') ?? w.dims.slice(2);
+    const dilations = a.ints('dilations') ?? [1, 1];
+    const g = this.geometry(n, a, x.shape, kernel, dilations);
+    const [filters, cinPerGroup, kh, kw] = w.dims;
+    if (kh !== kernel[0] || kw !== kernel[1]) throw this.unsupported(n, `kernel_shape [${kernel.join(', ')}] disagrees with its weight ${w.dims.join('×')}.`);
+    if (cinPerGroup * groups !== x.shape[0]) throw this.unsupported(n, `its weight expects ${cinPerGroup * groups} input channels but the input has ${x.shape[0]}.`);
+    if (b && numel(b.dims) !== filters) throw this.unsupported(n, `its bias has ${numel(b.dims)} values for ${filters} filters.`);
+    const weights: Record<string, { shape: number[]; data: Float32Array }> = { kernel: { shape: w.dims, data: asFloat(w) } };
+    if (b) weights.bias = { shape: [filters], data: asFloat(b) };
+    const params: Record<string, unknown> = { filters, kernel: pairOf(kernel), stride: g.stride, padding: g.padding, dilation: pairOf(dilations), groups, bias: !!b };
+    this.emit(n, 'Conv2D', params, [x], weights);
+  }
+
+  private pool(n: NodeProto, a: Attributes, mode: 'max' | 'avg' | 'min', x: { node: string; shape: Shape }, outputName: string | undefined): void {
+    if (x.shape.length !== 3) throw this.unsupported(n, `its input is ${formatShape(x.shape)}, not a C×H×W map.`);
+    this.requireOnlyFirstOutput(n, 'indices');
+    const kernel = a.ints('kernel_shape');
+    if (!kernel) throw this.unsupported(n, 'it has no kernel_shape.');
+    const dilations = a.ints('dilations') ?? [1, 1];
+    if (dilations.some((d) => d !== 1)) throw this.unsupported(n, `dilated pooling (dilations [${dilations.join(', ')}]) has no CNN Studio equivalent.`);
+    if (a.int('storage_order', 0) !== 0) throw this.unsupported(n, 'storage_order 1 is not supported.');
+    const g = this.geometry(n, a, x.shape, kernel, dilations);
+    const params: Record<string, unknown> = { mode, kernel: pairOf(kernel), stride: g.stride, padding: g.padding, ceil: a.int('ceil_mode', 0) === 1 };
+    if (mode === 'avg') params.countIncludePad = a.int('count_include_pad', 0) === 1;
+    this.emit(n, 'Pool2D', params, [x], undefined, outputName);
+  }
+
+  /** Neg → MaxPool → Neg is min pooling (CNN Studio's own ONNX export writes it so). */
+  private minPool(n: NodeProto): void {
+    const pool = this.onlyConsumer(n.output?.[0]);
+    const neg2 = pool?.opType === 'MaxPool' ? this.onlyConsumer(pool.output?.[0]) : undefined;
+    if (!pool || pool.opType !== 'MaxPool' || (pool.output?.length ?? 1) > 1 || !neg2 || neg2.opType !== 'Neg') {
+      throw this.unsupported(n, 'negation is supported only as part of min pooling (Neg → MaxPool → Neg).');
+    }
+    this.skip.add(pool);
+    this.skip.add(neg2);
+    this.pool(pool, new Attributes(pool), 'min', this.tensorIn(n), neg2.output?.[0]);
+  }
+
+  private clip(n: NodeProto, a: Attributes): void {
+    const x = this.tensorIn(n);
+    let min: number | undefined;
+    let max: number | undefined;
+    if (this.options.opset < 11) {
+      min = a.float('min');
+      max = a.float('max');
+    } else {
+      min = n.input?.[1] ? asFloat(this.constIn(n, 1, 'min'))[0] : undefined;
+      max = n.input?.[2] ? asFloat(this.constIn(n, 2, 'max'))[0] : undefined;
+    }
+    const unbounded = max === undefined || !Number.isFinite(max) || max >= 3.4e38;
+    if (min === 0 && unbounded) {
+      this.emit(n, 'Activation', { fn: 'relu' }, [x]);
+      return;
+    }
+    const what = min === 0 && max === 6 ? 'Clip(0, 6) — ReLU6 — ' : `Clip(${min ?? '−∞'}, ${max ?? '+∞'}) `;
+    throw this.unsupported(n, `${what}has no CNN Studio layer: only Clip with min 0 and no maximum (a ReLU) can be imported.`);
+  }
+
+  private denseFrom(n: NodeProto, x: { node: string; shape: Shape }, kernel: Float32Array, units: number, inputs: number, bias?: Float32Array): string {
+    const size = x.shape.length === 1 ? x.shape[0] : x.shape.length === 3 && x.shape[1] === 1 && x.shape[2] === 1 ? x.shape[0] : -1;
+    if (size !== inputs) throw this.unsupported(n, `its weight expects ${inputs} inputs, but the input is ${formatShape(x.shape)}.`);
+    const weights: Record<string, { shape: number[]; data: Float32Array }> = { kernel: { shape: [units, inputs], data: kernel } };
+    if (bias) weights.bias = { shape: [units], data: bias };
+    return this.emit(n, 'Dense', { units, bias: !!bias }, [x], weights);
+  }
+
+  private gemm(n: NodeProto, a: Attributes): void {
+    const x = this.tensorIn(n);
+    if (a.int('transA', 0) !== 0) throw this.unsupported(n, 'transA = 1 (a transposed input) is not supported.');
+    const b = this.constIn(n, 1, 'weight');
+    if (b.dims.length !== 2) throw this.unsupported(n, `its weight has ${b.dims.length} dimensions, not 2.`);
+    const transB = a.int('transB', 0) === 1;
+    const alpha = a.float('alpha', 1);
+    const beta = a.float('beta', 1);
+    const [units, inputs] = transB ? b.dims : [b.dims[1], b.dims[0]];
+    const src = asFloat(b);
+    const kernel = new Float32Array(units * inputs);
+    for (let u = 0; u < units; u++) for (let i = 0; i < inputs; i++) kernel[u * inputs + i] = alpha * (transB ? src[u * inputs + i] : src[i * units + u]);
+    let bias: Float32Array | undefined;
+    const c = this.optionalConst(n, 2, 'bias');
+    if (c) {
+      const cv = asFloat(c);
+      if (cv.length !== units && cv.length !== 1) throw this.unsupported(n, `its bias has ${cv.length} values for ${units} units.`);
+      bias = Float32Array.from({ length: units }, (_, u) => beta * cv[cv.length === 1 ? 0 : u]);
+    }
+    this.denseFrom(n, x, kernel, units, inputs, bias);
+  }
+
+  private matmul(n: NodeProto): void {
+    const x = this.tensorIn(n);
+    const b = this.constIn(n, 1, 'weight');
+    if (b.dims.length !== 2) throw this.unsupported(n, `its weight has ${b.dims.length} dimensions; only a vector times a matrix is supported.`);
+    const [inputs, units] = b.dims;
+    const src = asFloat(b);
+    const kernel = new Float32Array(units * inputs);
+    for (let u = 0; u < units; u++) for (let i = 0; i < inputs; i++) kernel[u * inputs + i] = src[i * units + u];
+    const id = this.denseFrom(n, x, kernel, units, inputs);
+    this.matmulDense.add(id);
+  }
+
+  private add(n: NodeProto, a: Attributes): void {
+    const ins = (n.input ?? []).map((_, i) => this.value(n, i)!);
+    if (ins.every((v) => v.kind === 'const')) return this.foldConstant(n, a);
+    const consts = ins.filter((v) => v.kind === 'const');
+    const tensors = ins.filter((v): v is Extract<Value, { kind: 'tensor' }> => v.kind === 'tensor');
+    if (consts.length === 1 && tensors.length === 1 && n.opType === 'Add') {
+      // MatMul + Add (a bias): fold it into the Dense made from the MatMul.
+      const dense = this.nodes.find((d) => d.id === tensors[0].node);
+      const units = tensors[0].shape[0];
+      const bias = asFloat((consts[0] as Extract<Value, { kind: 'const' }>).t);
+      const matmulOut = [...this.values.entries()].find(([, v]) => v.kind === 'tensor' && v.node === dense?.id)?.[0];
+      if (dense && this.matmulDense.has(dense.id) && this.onlyConsumer(matmulOut) === n && (bias.length === units || bias.length === 1)) {
+        dense.params = { ...dense.params, bias: true };
+        dense.weights = { ...dense.weights, bias: this.weights.add([units], Float32Array.from({ length: units }, (_, u) => bias[bias.length === 1 ? 0 : u])) };
+        this.matmulDense.delete(dense.id);
+        return this.alias(n, tensors[0]);
+      }
+      throw this.unsupported(n, 'adding a constant to a feature map has no CNN Studio layer (only a bias after MatMul is supported).');
+    }
+    if (consts.length > 0) throw this.unsupported(n, 'adding a constant to a feature map has no CNN Studio layer.');
+    if (tensors.length === 1) return this.alias(n, tensors[0]);
+    this.emit(n, 'Add', {}, tensors);
+  }
+
+  private flatten(n: NodeProto, x: { node: string; shape: Shape }): void {
+    if (x.shape.length === 1) return this.alias(n, x);
+    // A C×1×1 map flattened straight into Gemm/MatMul: CNN Studio's Dense reads C×1×1 itself.
+    const users = this.consumers.get(n.output?.[0] ?? '') ?? [];
+    const pooled = x.shape.length === 3 && x.shape[1] === 1 && x.shape[2] === 1;
+    const ownFile = this.options.producer === 'CNN Studio';
+    if (ownFile && !(n.output?.[0] ?? '').endsWith('/flat')) return void this.emit(n, 'Flatten', {}, [x]);
+    if (pooled && users.length > 0 && !this.graphOutputs.has(n.output?.[0] ?? '') && users.every((u) => (u.opType === 'Gemm' || u.opType === 'MatMul') && u.input?.[0] === n.output?.[0])) {
+      return this.alias(n, x);
+    }
+    this.emit(n, 'Flatten', {}, [x]);
+  }
+
+  private reshape(n: NodeProto): void {
+    const x = this.tensorIn(n);
+    const target = asInts(this.constIn(n, 1, 'shape'));
+    const total = numel(x.shape);
+    const flat = target.length === 2 && (target[1] === total || (target[1] === -1 && [0, 1, -1].includes(target[0]))) && [0, 1, -1].includes(target[0]);
+    if (flat) return this.flatten(n, x);
+    const same = target.length === x.shape.length + 1 && target.slice(1).every((d, i) => d === x.shape[i] || (d === 0 && true));
+    if (same) return this.alias(n, x);
+    throw this.unsupported(n, `reshaping ${formatShape(x.shape)} to [${target.join(', ')}] is not supported (only flattening to N×features).`);
+  }
+
+  private concat(n: NodeProto, a: Attributes): void {
+    const ins = (n.input ?? []).map((_, i) => this.value(n, i)!);
+    if (ins.every((v) => v.kind === 'const')) {
+      const ts = ins.map((v) => (v as Extract<Value, { kind: 'const' }>).t);
+      if (ts.some((t) => t.dims.length > 1)) throw this.unsupported(n, 'only 1-D constants are concatenated.');
+      const isInt = ts.every((t) => t.kind === 'int');
+      const all = ts.flatMap((t) => Array.from(isInt ? t.int! : asFloat(t)));
+      return this.setConst(n, isInt ? { dims: [all.length], kind: 'int', int: all } : { dims: [all.length], kind: 'float', float: Float32Array.from(all) });
+    }
+    const tensors = ins.map((_, i) => this.tensorIn(n, i));
+    const rank = tensors[0].shape.length + 1;
+    const axisRaw = a.int('axis');
+    if (axisRaw === undefined) throw this.unsupported(n, 'it has no axis.');
+    const axis = axisRaw < 0 ? axisRaw + rank : axisRaw;
+    if (axis !== 1) throw this.unsupported(n, `it concatenates along axis ${axisRaw}; CNN Studio concatenates channels (axis 1) only.`);
+    if (tensors.length === 1) return this.alias(n, tensors[0]);
+    this.emit(n, 'Concat', {}, tensors);
+  }
+
+  private softmax(n: NodeProto, a: Attributes): void {
+    const x = this.tensorIn(n);
+    const rank = x.shape.length + 1;
+    const raw = a.int('axis', this.options.opset >= 13 ? -1 : 1);
+    const axis = raw < 0 ? raw + rank : raw;
+    const spatialOne = x.shape.length === 3 && x.shape[1] === 1 && x.shape[2] === 1;
+    const ok = x.shape.length === 1 ? axis === 1 : spatialOne ? axis >= 1 : this.options.opset >= 13 && axis === 1;
+    if (!ok) throw this.unsupported(n, `softmax over axis ${raw} of an N×${formatShape(x.shape)} tensor; CNN Studio's softmax is over a vector or over the channels at each position.`);
+    this.emit(n, 'Softmax', {}, [x]);
+  }
+
+  private pad(n: NodeProto, a: Attributes): void {
+    const x = this.tensorIn(n);
+    const mode = a.string('mode', 'constant');
+    if (mode !== 'constant') throw this.unsupported(n, `"${mode}" padding has no CNN Studio layer (only zero padding).`);
+    let pads: number[];
+    let value = 0;
+    if (this.options.opset >= 11) {
+      pads = asInts(this.constIn(n, 1, 'pads'));
+      if (n.input?.[2]) value = asFloat(this.constIn(n, 2, 'constant value'))[0] ?? 0;
+      if (n.input?.[3]) throw this.unsupported(n, 'the axes input is not supported.');
+    } else {
+      pads = a.ints('pads') ?? [];
+      value = a.float('value', 0);
+    }
+    if (value !== 0) throw this.unsupported(n, `padding with ${value} is not supported (only zeros).`);
+    if (x.shape.length !== 3 || pads.length !== 8) throw this.unsupported(n, `only padding an N×C×H×W map is supported (pads [${pads.join(', ')}]).`);
+    const [nb, cb, hb, wb, ne, ce, he, we] = pads;
+    if (nb || cb || ne || ce) throw this.unsupported(n, 'padding the batch or channel axis is not supported.');
+    if ([hb, wb, he, we].some((p) => p < 0)) throw this.unsupported(n, 'negative padding (cropping) is not supported.');
+    this.emit(n, 'ZeroPad2D', { padding: hb === wb && wb === he && he === we ? hb : [hb, wb, he, we] }, [x]);
+  }
+}
+
+/** The draft as a document (no positions: the editor lays it out). */
+export function draftDocument(name: string, nodes: ModelNode[], edges: ModelDocument['edges']): ModelDocument {
+  return { format: MODEL_FORMAT, version: MODEL_VERSION, name, nodes, edges };
+}

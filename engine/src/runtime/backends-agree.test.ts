@@ -1,0 +1,156 @@
+/**
+ * The second opinion: the onnxruntime backend and the plain-TypeScript reference backend must agree
+ * (1e-4, relative to each tensor's magnitude) on every node of every preset at reduced input size,
+ * and on random valid small graphs (fast-check).
+ */
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ModelDocument, ModelNode } from '../core/document/schema';
+import { analyze } from '../core/graph/analyze';
+import { getPreset, PRESET_NAMES } from '../core/presets';
+import type { Backend } from './backend';
+import { OrtBackend } from './ort/ort-backend';
+import { ReferenceBackend } from './reference/backend';
+import { compareRuns } from './testing/compare';
+
+const ort: Backend = new OrtBackend({ maxSessions: 1, upgradeDelayMs: 600_000 }) // no background re-optimisation during the test;
+const ref: Backend = new ReferenceBackend();
+afterAll(() => ort.dispose());
+
+/** Deterministic, image-like input values in [−1, 1]. */
+const inputFor = (n: number, salt = 0) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + salt) * Math.cos(i * 0.011));
+
+async function bothAgree(doc: ModelDocument) {
+  const analysis = analyze(doc);
+  const inputs: Record<string, Float32Array> = {};
+  for (const p of analysis.primitives.nodes) if (p.type === 'Input') inputs[p.id] = inputFor(p.shape.reduce((a, b) => a * b, 1), p.id.length);
+  const options = { previews: true, tensors: 'all' as const };
+  const a = await ref.run(doc, analysis, inputs, options);
+  const b = await ort.run(doc, analysis, inputs, options);
+  return { analysis, problems: compareRuns(a, b), nodes: Object.keys(a.nodes).length };
+}
+
+/** Input sizes that keep the reference backend quick; GoogLeNet's final 7×7 average pool needs 224. */
+const SIZE: Record<string, number | undefined> = { lenet5: undefined, alexnet: 64, googlenet: 224 };
+
+describe('both backends agree on every preset at reduced input size', () => {
+  it.each(PRESET_NAMES.map((n) => [n]))('%s', async (name) => {
+    const doc = getPreset(name);
+    const input = doc.nodes.find((n) => n.type === 'Input')!;
+    const size = name in SIZE ? SIZE[name] : 32;
+    if (size) input.params = { ...input.params, height: size, width: size };
+    const { analysis, problems, nodes } = await bothAgree(doc);
+    expect(analysis.valid).toBe(true);
+    expect(nodes).toBe(doc.nodes.length);
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
+
+// ── Random valid small graphs ────────────────────────────────────────────────────────────────
+
+type Step =
+  | { kind: 'conv'; filters: number; kernel: number; stride: number; padding: 'valid' | 'same' | number; dilation: number; groups: number; bias: boolean }
+  | { kind: 'pool'; mode: 'max' | 'avg' | 'min'; kernel: number; stride: number; padding: number; ceil: boolean; countIncludePad: boolean }
+  | { kind: 'bn' }
+  | { kind: 'lrn'; size: number; alpha: number; beta: number; bias: number }
+  | { kind: 'act'; fn: 'relu' | 'leaky_relu' | 'sigmoid' | 'tanh' | 'identity'; alpha: number }
+  | { kind: 'pad'; padding: [number, number, number, number] }
+  | { kind: 'branch'; merge: 'add' | 'concat'; filters: number; kernel: number }
+  | { kind: 'dropout' };
+
+const small = (min: number, max: number) => fc.integer({ min, max });
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ kind: fc.constant('conv' as const), filters: small(1, 6), kernel: small(1, 3), stride: small(1, 2), padding: fc.oneof(fc.constant('valid' as const), fc.constant('same' as const), small(0, 2)), dilation: small(1, 2), groups: small(1, 3), bias: fc.boolean() }),
+  fc.record({ kind: fc.constant('pool' as const), mode: fc.constantFrom('max' as const, 'avg' as const, 'min' as const), kernel: small(1, 3), stride: small(1, 3), padding: small(0, 1), ceil: fc.boolean(), countIncludePad: fc.boolean() }),
+  fc.record({ kind: fc.constant('bn' as const) }),
+  // Odd sizes only: onnxruntime's LRN kernel refuses even sizes (see the report of issue 3).
+  fc.record({ kind: fc.constant('lrn' as const), size: fc.constantFrom(1, 3, 5), alpha: fc.constantFrom(1e-4, 0.1, 1), beta: fc.constantFrom(0.5, 0.75), bias: fc.constantFrom(1, 2) }),
+  fc.record({ kind: fc.constant('act' as const), fn: fc.constantFrom('relu' as const, 'leaky_relu' as const, 'sigmoid' as const, 'tanh' as const, 'identity' as const), alpha: fc.constantFrom(0.01, 0.2) }),
+  fc.record({ kind: fc.constant('pad' as const), padding: fc.tuple(small(0, 2), small(0, 2), small(0, 2), small(0, 2)) }),
+  fc.record({ kind: fc.constant('branch' as const), merge: fc.constantFrom('add' as const, 'concat' as const), filters: small(1, 4), kernel: fc.constantFrom(1, 3) }),
+  fc.record({ kind: fc.constant('dropout' as const) }),
+);
+const headArb = fc.constantFrom('none', 'gap-dense-softmax', 'flatten-dense', 'softmax');
+
+function buildDoc(input: { c: number; h: number; w: number }, steps: Step[], head: string, seed: number): ModelDocument {
+  const nodes: ModelNode[] = [{ id: 'in', type: 'Input', params: { channels: input.c, height: input.h, width: input.w } }];
+  const edges: ModelDocument['edges'] = [];
+  let prev = 'in';
+  let n = 0;
+  const add = (type: string, params: Record<string, unknown>, from: string[], weights?: ModelNode['weights']) => {
+    const id = `${type.toLowerCase()}${n++}`;
+    nodes.push({ id, type, params, ...(weights ? { weights } : {}) });
+    from.forEach((s, port) => edges.push({ id: `e${edges.length}`, source: s, target: id, targetPort: port }));
+    return id;
+  };
+  for (const s of steps) {
+    switch (s.kind) {
+      case 'conv':
+        prev = add('Conv2D', { filters: s.filters * s.groups, kernel: s.kernel, stride: s.stride, padding: s.padding, dilation: s.dilation, groups: s.groups, bias: s.bias }, [prev]);
+        break;
+      case 'pool':
+        // Padding below the kernel size: onnxruntime refuses more (see the report of issue 3).
+        prev = add('Pool2D', { mode: s.mode, kernel: s.kernel, stride: s.stride, padding: Math.min(s.padding, s.kernel - 1), ceil: s.ceil, countIncludePad: s.countIncludePad }, [prev]);
+        break;
+      case 'bn':
+        prev = add('BatchNorm', { epsilon: 1e-3 }, [prev]); // statistics: withBatchNormWeights
+        break;
+      case 'lrn':
+        prev = add('LRN', { size: s.size, alpha: s.alpha, beta: s.beta, bias: s.bias }, [prev]);
+        break;
+      case 'act':
+        prev = add('Activation', { fn: s.fn, alpha: s.alpha }, [prev]);
+        break;
+      case 'pad':
+        prev = add('ZeroPad2D', { padding: s.padding }, [prev]);
+        break;
+      case 'dropout':
+        prev = add('Dropout', { rate: 0.5 }, [prev]);
+        break;
+      case 'branch': {
+        const a = add('Conv2D', { filters: s.filters, kernel: s.kernel, padding: 'same' }, [prev]);
+        const b = s.merge === 'add' ? add('Conv2D', { filters: s.filters, kernel: 1 }, [prev]) : prev;
+        prev = add(s.merge === 'add' ? 'Add' : 'Concat', {}, [a, b]);
+        break;
+      }
+    }
+  }
+  if (head === 'gap-dense-softmax') prev = add('Softmax', {}, [add('Dense', { units: 5 }, [add('GlobalPool', { mode: 'avg' }, [prev])])]);
+  if (head === 'flatten-dense') prev = add('Dense', { units: 4 }, [add('Flatten', {}, [prev])]);
+  if (head === 'softmax') prev = add('Softmax', {}, [prev]);
+  return { format: 'cnn-studio.model', version: 1, name: 'random', seed, nodes, edges };
+}
+
+/** Gives every BatchNorm random (but valid) inline statistics, sized from the analysis. */
+function withBatchNormWeights(doc: ModelDocument, values: number[]): ModelDocument {
+  const analysis = analyze(doc);
+  for (const node of doc.nodes) {
+    if (node.type !== 'BatchNorm') continue;
+    const c = analysis.nodes[node.id].outputShape?.[0];
+    if (!c) continue;
+    const pick = (k: number, f: (v: number) => number) => ({ shape: [c], data: Array.from({ length: c }, (_, i) => f(values[(i * 4 + k) % values.length] ?? 0)) });
+    node.weights = { scale: pick(0, (v) => v), bias: pick(1, (v) => v), mean: pick(2, (v) => v / 2), var: pick(3, (v) => 0.1 + Math.abs(v)) };
+  }
+  return doc;
+}
+
+describe('both backends agree on random valid graphs (fast-check)', () => {
+  it('every node within 1e-4 relative', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ c: small(1, 4), h: small(4, 12), w: small(4, 12) }),
+        fc.array(stepArb, { minLength: 1, maxLength: 5 }),
+        headArb,
+        fc.integer({ min: 0, max: 1000 }),
+        fc.array(fc.integer({ min: -2000, max: 2000 }).map((v) => v / 1000), { minLength: 8, maxLength: 8 }),
+        async (input, steps, head, seed, bnValues) => {
+          const doc = withBatchNormWeights(buildDoc(input, steps, head, seed), bnValues);
+          fc.pre(analyze(doc).valid);
+          const { problems } = await bothAgree(doc);
+          if (problems.length) throw new Error(`${problems.join('; ')}\n${JSON.stringify(doc)}`);
+        },
+      ),
+      { numRuns: 60, seed: 20261127 },
+    );
+  }, 120_000);
+});

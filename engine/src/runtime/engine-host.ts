@@ -1,0 +1,345 @@
+/**
+ * EngineHost — the engine as the Electron main process, the browser-mode server and tests see it:
+ * an EngineClient backed by one worker thread.
+ *
+ * - Requests get ids and run one at a time in the worker, in arrival order.
+ * - Latest wins per docId: a newer run of the same document rejects the older queued one (and the
+ *   one running, whose result is then dropped) with code 'superseded'; `cancel(docId)` does the same
+ *   with 'cancelled'. A superseded result is never delivered.
+ * - Every request has a timeout (from when it starts running): the worker is killed and restarted,
+ *   the request rejected with 'timeout'. A cancelled run that the worker does not give up within
+ *   `cancelGraceMs` also gets the worker restarted, so the next request is not stuck behind it.
+ * - If the worker dies, the request in flight is rejected ('worker-crashed', or 'out-of-memory' when
+ *   it hit its resourceLimits), a 'worker-restarted' event is emitted and later requests are served
+ *   by a fresh worker.
+ * - Results come back with their typed arrays transferred from the worker, not copied.
+ */
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { EngineClient, EngineEvent, RunRequest, RunResult, TensorResult } from '../core/api';
+import type { ModelDocument } from '../core/document/schema';
+import { EngineError } from './errors';
+import { DEFAULT_LIMITS, type ExecuteResult } from './execute';
+import type { BackendName, HostToWorker, SizeLimits, WorkerInit, WorkerRunRequest, WorkerToHost } from './protocol';
+import { DEFAULT_BACKEND } from './backends';
+
+export interface EngineHostOptions {
+  /** 'ort' (onnxruntime-node, default) or 'reference' (plain TypeScript). */
+  backend?: BackendName;
+  /**
+   * The worker script. Required when this module is bundled (Electron): point it at the bundled
+   * engine worker (entry engine/src/runtime/worker.ts). By default, next to this module: worker.ts
+   * through a tsx bootstrap in dev/tests, or worker.js.
+   */
+  workerPath?: string | URL;
+  /** Per-request timeout when the request does not give one (default 120 s). */
+  timeoutMs?: number;
+  /** How long a cancelled run may keep the worker busy before the worker is restarted (default 2 s). */
+  cancelGraceMs?: number;
+  /** How long a retired onnxruntime worker may take to finish its native work before it is terminated (default 120 s). */
+  shutdownTimeoutMs?: number;
+  /** V8 heap limits of the worker (default: 4 GiB old generation). */
+  resourceLimits?: ResourceLimits;
+  /** Graphs over these totals are refused with 'too-large' before anything is allocated. */
+  limits?: Partial<SizeLimits>;
+}
+
+type Kind = 'run' | 'fetch' | 'export-onnx' | 'export-pytorch' | 'import-onnx';
+
+interface Job {
+  id: number;
+  kind: Kind;
+  docId?: string;
+  message: HostToWorker;
+  timeoutMs: number;
+  resolve(value: unknown): void;
+  reject(error: EngineError): void;
+  settled: boolean;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+interface WorkerSlot {
+  worker: Worker;
+  ready: boolean;
+  /** Set when we end it ourselves (stop, timeout, stuck cancel): its exit is not a crash. */
+  ending?: string;
+  lastError?: Error & { code?: string };
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+export class EngineHost implements EngineClient {
+  private readonly backend: BackendName;
+  private readonly limits: SizeLimits;
+  private slot: WorkerSlot | undefined;
+  private readonly queue: Job[] = [];
+  private current: Job | undefined;
+  private nextId = 1;
+  private stopped = false;
+  private readonly listeners = new Set<(e: EngineEvent) => void>();
+  private readonly lastRuns = new Map<string, WorkerRunRequest>();
+  private graceTimer: ReturnType<typeof setTimeout> | undefined;
+  private readyWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: EngineHostOptions = {}) {
+    this.backend = options.backend ?? DEFAULT_BACKEND;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+  }
+
+  /** Starts the worker and waits until it has loaded its backend. Calls start it on demand too. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    const slot = this.ensureWorker();
+    if (!slot.ready) await new Promise<void>((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** Rejects everything pending ('cancelled') and ends the worker. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const pending = [...this.queue.splice(0), ...(this.current ? [this.current] : [])];
+    this.current = undefined;
+    for (const job of pending) this.settle(job, new EngineError('cancelled', 'The engine was shut down.'));
+    clearTimeout(this.graceTimer);
+    const slot = this.slot;
+    this.slot = undefined;
+    this.lastRuns.clear();
+    for (const w of this.readyWaiters.splice(0)) w();
+    if (slot) await this.retire(slot, 'stop');
+  }
+
+  onEvent(listener: (e: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  run(req: RunRequest): Promise<RunResult> {
+    const request: WorkerRunRequest = {
+      document: req.document,
+      inputs: req.inputs,
+      previews: req.previews ?? true,
+      tensors: req.tensors ?? 'outputs',
+      ...(req.seed !== undefined ? { seed: req.seed } : {}),
+    };
+    this.dropRuns(req.docId, 'superseded', 'A newer run of this document replaced this one.');
+    return this.enqueue<ExecuteResult>('run', { type: 'run', id: 0, request }, req.timeoutMs, req.docId).then(({ id, value }) => {
+      this.lastRuns.set(req.docId, request);
+      return { runId: id, docId: req.docId, ...value };
+    });
+  }
+
+  async cancel(docId: string): Promise<void> {
+    this.dropRuns(docId, 'cancelled', 'The run was cancelled.');
+  }
+
+  async fetchTensor(docId: string, nodeId: string): Promise<TensorResult> {
+    const last = this.lastRuns.get(docId);
+    if (!last) throw new EngineError('bad-input', `No finished run of document "${docId}" to take node "${nodeId}" from — run it first.`);
+    if (!last.document.nodes.some((n) => n.id === nodeId)) throw new EngineError('bad-input', `Document "${docId}" has no node "${nodeId}".`);
+    // Full tensors are not kept after a run (they can be hundreds of MiB): run again for this one.
+    const { value } = await this.enqueue<ExecuteResult>('fetch', { type: 'run', id: 0, request: { ...last, previews: false, tensors: [nodeId] } }, undefined, docId);
+    const t = value.tensors[nodeId];
+    if (!t) throw new EngineError('bad-input', `Node "${nodeId}" did not run in the last run of "${docId}" (it has errors or is downstream of one).`, value.diagnostics);
+    return t;
+  }
+
+  async exportOnnx(document: ModelDocument, seed?: number): Promise<Uint8Array> {
+    return (await this.enqueue<Uint8Array>('export-onnx', { type: 'export-onnx', id: 0, document, ...(seed !== undefined ? { seed } : {}) })).value;
+  }
+
+  async exportPyTorch(document: ModelDocument): Promise<{ code: string; weights?: Uint8Array }> {
+    return (await this.enqueue<{ code: string; weights?: Uint8Array }>('export-pytorch', { type: 'export-pytorch', id: 0, document })).value;
+  }
+
+  async importOnnx(bytes: Uint8Array, name?: string): Promise<ModelDocument> {
+    return (await this.enqueue<ModelDocument>('import-onnx', { type: 'import-onnx', id: 0, bytes, ...(name !== undefined ? { name } : {}) })).value;
+  }
+
+  /** For tests and diagnostics: kill the worker as a crash would (the host restarts it). */
+  async terminateWorkerForTesting(): Promise<void> {
+    await this.slot?.worker.terminate();
+  }
+
+  // ── Queue ──────────────────────────────────────────────────────────────────────────────────
+
+  private enqueue<T>(kind: Kind, message: HostToWorker, timeoutMs?: number, docId?: string): Promise<{ id: number; value: T }> {
+    if (this.stopped) return Promise.reject(new EngineError('cancelled', 'The engine is shut down.'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const job: Job = {
+        id,
+        kind,
+        docId,
+        message: { ...message, id } as HostToWorker,
+        timeoutMs: timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        resolve: (value) => resolve({ id, value: value as T }),
+        reject,
+        settled: false,
+      };
+      this.queue.push(job);
+      this.runState(job, 'queued');
+      this.pump();
+    });
+  }
+
+  /** Rejects the queued and running user runs of docId. */
+  private dropRuns(docId: string, code: 'superseded' | 'cancelled', message: string) {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const job = this.queue[i];
+      if (job.kind === 'run' && job.docId === docId) {
+        this.queue.splice(i, 1);
+        this.settle(job, new EngineError(code, message));
+      }
+    }
+    const cur = this.current;
+    if (cur && cur.kind === 'run' && cur.docId === docId && !cur.settled) {
+      this.settle(cur, new EngineError(code, message));
+      this.slot?.worker.postMessage({ type: 'cancel', id: cur.id } satisfies HostToWorker);
+      clearTimeout(cur.timer);
+      const grace = this.options.cancelGraceMs ?? 2000;
+      clearTimeout(this.graceTimer);
+      this.graceTimer = setTimeout(() => {
+        if (this.current === cur) this.restart(`a cancelled run did not stop within ${grace} ms`);
+      }, grace);
+    }
+  }
+
+  private pump() {
+    if (this.stopped || this.current || this.queue.length === 0) return;
+    const slot = this.ensureWorker();
+    if (!slot.ready) return;
+    const job = this.queue.shift()!;
+    this.current = job;
+    this.runState(job, 'running');
+    job.timer = setTimeout(() => {
+      if (this.current !== job) return;
+      this.settle(job, new EngineError('timeout', `The engine did not finish within ${job.timeoutMs} ms — the worker was restarted. Try a smaller input or model.`));
+      this.restart(`a request timed out after ${job.timeoutMs} ms`);
+    }, job.timeoutMs);
+    slot.worker.postMessage(job.message);
+  }
+
+  private settle(job: Job, error?: EngineError, value?: unknown) {
+    clearTimeout(job.timer);
+    if (job.settled) return;
+    job.settled = true;
+    if (error) {
+      job.reject(error);
+      this.runState(job, error.code === 'superseded' || error.code === 'cancelled' ? 'cancelled' : 'failed');
+    } else {
+      job.resolve(value);
+      this.runState(job, 'done');
+    }
+  }
+
+  private runState(job: Job, state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled') {
+    if (job.kind === 'run' && job.docId !== undefined) this.emit({ type: 'run-state', docId: job.docId, runId: job.id, state });
+  }
+
+  private emit(e: EngineEvent) {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // A listener's bug must not break the engine.
+      }
+    }
+  }
+
+  // ── Worker ─────────────────────────────────────────────────────────────────────────────────
+
+  private ensureWorker(): WorkerSlot {
+    if (this.slot) return this.slot;
+    const init: WorkerInit = { backend: this.backend, limits: this.limits };
+    const resourceLimits = this.options.resourceLimits ?? { maxOldGenerationSizeMb: 4096 };
+    let worker: Worker;
+    if (this.options.workerPath) {
+      worker = new Worker(this.options.workerPath, { workerData: init, resourceLimits });
+    } else if (import.meta.url.endsWith('.ts')) {
+      const entry = new URL('./worker.ts', import.meta.url).href;
+      worker = new Worker(new URL('./worker-dev.mjs', import.meta.url), { workerData: { ...init, entry }, resourceLimits });
+    } else {
+      worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, resourceLimits });
+    }
+    const slot: WorkerSlot = { worker, ready: false };
+    this.slot = slot;
+    worker.on('message', (msg: WorkerToHost) => this.onMessage(slot, msg));
+    worker.on('error', (err) => {
+      slot.lastError = err;
+    });
+    worker.on('exit', (code) => this.onExit(slot, code));
+    return slot;
+  }
+
+  private onMessage(slot: WorkerSlot, msg: WorkerToHost) {
+    if (slot !== this.slot) return;
+    if (msg.type === 'ready') {
+      slot.ready = true;
+      for (const w of this.readyWaiters.splice(0)) w();
+      this.pump();
+      return;
+    }
+    const job = this.current;
+    if (!job || job.id !== msg.id) return; // an answer for a job already given up on
+    this.current = undefined;
+    clearTimeout(this.graceTimer);
+    if (msg.type === 'result') this.settle(job, undefined, msg.value);
+    else this.settle(job, EngineError.from(msg.error));
+    this.pump();
+  }
+
+  private onExit(slot: WorkerSlot, code: number) {
+    if (slot !== this.slot) return; // an old worker we replaced
+    this.slot = undefined;
+    if (this.stopped) return;
+    const oom = slot.lastError?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const reason = slot.ending ?? (oom ? 'the worker ran out of memory' : `the worker died (${slot.lastError?.message ?? `exit code ${code}`})`);
+    const job = this.current;
+    this.current = undefined;
+    clearTimeout(this.graceTimer);
+    if (job) {
+      this.settle(job, oom ? new EngineError('out-of-memory', `The engine ran out of memory (worker heap limit) — reduce the input size or the model; the worker was restarted.`) : new EngineError('worker-crashed', `The engine worker stopped unexpectedly (${reason}); it was restarted — try again.`));
+    }
+    if (!slot.ready) {
+      // It died before it could serve anything: do not spin; fail what waits, retry on the next call.
+      for (const j of this.queue.splice(0)) this.settle(j, new EngineError('worker-crashed', `The engine worker failed to start: ${slot.lastError?.message ?? `exit code ${code}`}.`));
+      this.emit({ type: 'worker-restarted', reason: `failed to start: ${slot.lastError?.message ?? `exit code ${code}`}` });
+      return;
+    }
+    this.emit({ type: 'worker-restarted', reason });
+    this.pump();
+    if (!this.slot) this.ensureWorker();
+  }
+
+  /**
+   * Ends a worker we no longer use. Ending a thread while onnxruntime has native work in flight
+   * aborts the whole process, so an onnxruntime worker is asked to shut down (it waits for that
+   * work, releases its sessions and exits) and only terminated if it has not gone after
+   * `shutdownTimeoutMs`. The reference backend is plain JavaScript: terminating it is safe.
+   */
+  private retire(slot: WorkerSlot, reason: string): Promise<void> {
+    slot.ending = reason;
+    const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
+    if (this.backend === 'reference') {
+      void slot.worker.terminate();
+      return exited;
+    }
+    slot.worker.postMessage({ type: 'shutdown' } satisfies HostToWorker);
+    const fallback = setTimeout(() => void slot.worker.terminate(), this.options.shutdownTimeoutMs ?? 120_000);
+    return exited.finally(() => clearTimeout(fallback));
+  }
+
+  /** Ends the current worker on purpose (timeout, stuck cancel) and starts a new one. */
+  private restart(reason: string) {
+    const slot = this.slot;
+    const job = this.current;
+    this.current = undefined;
+    clearTimeout(this.graceTimer);
+    if (job) this.settle(job, new EngineError('worker-crashed', `The engine worker was restarted (${reason}).`));
+    if (slot) {
+      this.slot = undefined;
+      void this.retire(slot, reason);
+    }
+    this.emit({ type: 'worker-restarted', reason });
+    this.ensureWorker();
+    this.pump();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * One run, start to finish, in whatever thread calls it (the engine worker, or the CLI in-process):
+ * analyse → refuse absurd sizes → preprocess the inputs → run the valid part on a backend → result.
+ * Failures are EngineErrors with a typed code.
+ */
+import type { InputPayload, RunResult } from '../core/api';
+import type { ModelDocument } from '../core/document/schema';
+import { analyze } from '../core/graph/analyze';
+import type { Analysis } from '../core/graph/types';
+import type { InputParams } from '../core/ops/input';
+import { InputError, preprocessInput } from '../core/preprocess';
+import { WeightShapeError } from '../core/weights/resolve';
+import type { Backend } from './backend';
+import { EngineError } from './errors';
+import { graphOutputs } from './graph-outputs';
+import type { SizeLimits, WorkerRunRequest } from './protocol';
+import { MissingInputError, RunAbortedError } from './reference/backend';
+import { UnsupportedOpError } from './reference/ops';
+
+/** Defaults sized for a desktop: ResNet-152 at 224×224 needs ≈ 0.4 GiB of activations and 60 M parameters. */
+export const DEFAULT_LIMITS: SizeLimits = { maxActivationBytes: 4 * 1024 ** 3, maxParams: 1_000_000_000 };
+
+const GiB = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GiB`;
+
+/** Throws EngineError('too-large') when the graph would not fit the limits. */
+export function checkSize(analysis: Analysis, limits: SizeLimits): void {
+  let inputBytes = 0;
+  for (const p of analysis.primitives.nodes) if (p.type === 'Input') inputBytes += p.shape.reduce((a, b) => a * b, 1) * 4;
+  const bytes = analysis.totals.activationBytes + inputBytes;
+  if (bytes > limits.maxActivationBytes) {
+    throw new EngineError(
+      'too-large',
+      `This model needs ${GiB(bytes)} of activations for one image, over the ${GiB(limits.maxActivationBytes)} limit — reduce the input size or the channel counts.`,
+      analysis.diagnostics,
+    );
+  }
+  if (analysis.totals.params > limits.maxParams) {
+    throw new EngineError(
+      'too-large',
+      `This model has ${analysis.totals.params.toLocaleString('en-US')} parameters (${GiB(analysis.totals.params * 4)}), over the limit of ${limits.maxParams.toLocaleString('en-US')} — reduce the layer sizes.`,
+      analysis.diagnostics,
+    );
+  }
+}
+
+/** The preprocessed tensor of every Input node that runs. */
+export function prepareInputs(doc: ModelDocument, analysis: Analysis, given: WorkerRunRequest['inputs']): Record<string, Float32Array> {
+  const single = typeof (given as InputPayload).kind === 'string' ? (given as InputPayload) : undefined;
+  const out: Record<string, Float32Array> = {};
+  for (const p of analysis.primitives.nodes) {
+    if (p.type !== 'Input') continue;
+    const payload = single ?? (given as Record<string, InputPayload>)[p.id];
+    if (!payload) {
+      const ids = Object.keys(given as Record<string, InputPayload>);
+      throw new EngineError('bad-input', `No input given for Input node "${p.id}"${ids.length ? ` (inputs were given for: ${ids.join(', ')})` : ''}.`);
+    }
+    try {
+      out[p.id] = preprocessInput(payload, p.params as InputParams, p.id);
+    } catch (e) {
+      if (e instanceof InputError) throw new EngineError('bad-input', e.message);
+      throw e;
+    }
+  }
+  return out;
+}
+
+/** Maps a backend failure to its typed code. */
+export function classifyError(e: unknown, signal?: AbortSignal): EngineError {
+  if (e instanceof EngineError) return e;
+  if (e instanceof RunAbortedError || signal?.aborted) return new EngineError('cancelled', 'The run was cancelled.');
+  if (e instanceof UnsupportedOpError) return new EngineError('unsupported-op', e.message);
+  if (e instanceof WeightShapeError) return new EngineError('invalid-graph', e.message);
+  if (e instanceof MissingInputError) return new EngineError('bad-input', e.message);
+  const err = e as { code?: unknown; message?: unknown; name?: unknown };
+  const message = typeof err?.message === 'string' ? err.message : String(e);
+  if (e instanceof RangeError && /allocation failed|Invalid typed array length|Array buffer/i.test(message)) {
+    return new EngineError('out-of-memory', `Out of memory while running the model (${message}) — reduce the input size or the channel counts.`);
+  }
+  if (/bad_alloc|out of memory|Failed to allocate/i.test(message)) return new EngineError('out-of-memory', `Out of memory while running the model: ${message}`);
+  if (err?.code === 'bad-weights') return new EngineError('invalid-graph', message);
+  const known = ['invalid-graph', 'unsupported-op', 'bad-input', 'out-of-memory', 'too-large'];
+  if (typeof err?.code === 'string' && known.includes(err.code)) return new EngineError(err.code as EngineError['code'], message);
+  return new EngineError('internal', `Internal engine error: ${message}`);
+}
+
+export interface ExecuteOptions {
+  limits?: SizeLimits;
+  signal?: AbortSignal;
+}
+
+export type ExecuteResult = Omit<RunResult, 'runId' | 'docId'>;
+
+export async function executeRun(req: WorkerRunRequest, backend: Backend, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+  const t0 = performance.now();
+  const doc = req.document;
+  try {
+    const analysis = analyze(doc);
+    checkSize(analysis, options.limits ?? DEFAULT_LIMITS);
+    const inputs = prepareInputs(doc, analysis, req.inputs);
+    // 'outputs' means the same on every backend: nodes with no outgoing edge.
+    const tensors = req.tensors === 'outputs' ? graphOutputs(doc, analysis) : req.tensors;
+    const hasRunnable = analysis.primitives.nodes.length > 0;
+    const result = hasRunnable
+      ? await backend.run(doc, analysis, inputs, { previews: req.previews, tensors, seed: req.seed, signal: options.signal })
+      : { nodes: {}, tensors: {} };
+    return {
+      timeMs: performance.now() - t0,
+      nodes: result.nodes,
+      tensors: result.tensors,
+      skipped: doc.nodes.map((n) => n.id).filter((id) => !result.nodes[id]),
+      diagnostics: analysis.diagnostics,
+    };
+  } catch (e) {
+    throw classifyError(e, options.signal);
+  }
+}

@@ -1,0 +1,218 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
+import { analyze } from '../../core/graph/analyze';
+import type { ModelDocument } from '../../core/document/schema';
+import { exportOnnx } from '../../core/onnx/export';
+import { getPreset } from '../../core/presets';
+import { featurePreview, tensorStats } from '../previews';
+import { ReferenceBackend } from '../reference/backend';
+import { chainDoc, LECTURE_4X4, type LayerSpec } from '../testing/docs';
+import { OrtBackend } from './ort-backend';
+
+const backend = new OrtBackend();
+afterAll(() => backend.dispose());
+
+function seq(n: number, f = (i: number) => Math.sin(i * 0.731) * 3): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => f(i));
+}
+
+async function runChain(input: { channels: number; height: number; width: number }, layers: LayerSpec[], data: Float32Array, previews = false) {
+  const doc = chainDoc(input, layers);
+  const analysis = analyze(doc);
+  expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return backend.run(doc, analysis, { input: data }, { previews, tensors: 'all' });
+}
+
+describe('onnxruntime backend — the lecture pooling vectors (4×4, 2×2 windows, stride 2)', () => {
+  const x = Float32Array.from(LECTURE_4X4.flat());
+  it.each([
+    ['max', [28, 65, 87, 56]],
+    ['min', [3, 21, 5, 4]],
+    ['avg', [13, 35, 47, 21]],
+  ])('%s pooling', async (mode, expected) => {
+    const r = await runChain({ channels: 1, height: 4, width: 4 }, [{ id: 'pool', type: 'Pool2D', params: { mode, kernel: 2, stride: 2 } }], x);
+    expect(r.tensors.pool.shape).toEqual([1, 2, 2]);
+    expect([...r.tensors.pool.data]).toEqual(expected);
+  });
+});
+
+describe('onnxruntime backend — LRN against the hand formula', () => {
+  it('b = a / (bias + alpha/size · Σ neighbour squares)^beta, window clipped at the channel ends', async () => {
+    const [C, H, W] = [6, 2, 3];
+    const p = { size: 3, alpha: 0.3, beta: 0.75, bias: 2 };
+    const a = seq(C * H * W);
+    const r = await runChain({ channels: C, height: H, width: W }, [{ id: 'lrn', type: 'LRN', params: p }], a);
+    const got = r.tensors.lrn.data;
+    for (let c = 0; c < C; c++) {
+      for (let i = 0; i < H * W; i++) {
+        let sum = 0;
+        for (let k = Math.max(0, c - 1); k <= Math.min(C - 1, c + 1); k++) sum += a[k * H * W + i] ** 2;
+        const expected = a[c * H * W + i] / (p.bias + (p.alpha / p.size) * sum) ** p.beta;
+        expect(got[c * H * W + i]).toBeCloseTo(expected, 5);
+      }
+    }
+  });
+});
+
+describe('onnxruntime backend — agrees with the reference backend', () => {
+  const cases: [string, { channels: number; height: number; width: number }, LayerSpec[]][] = [
+    ['conv same/2, dilation, groups', { channels: 4, height: 9, width: 7 }, [
+      { type: 'Conv2D', params: { filters: 6, kernel: 3, stride: 2, padding: 'same' } },
+      { type: 'Conv2D', params: { filters: 6, kernel: 2, dilation: 2, groups: 3, padding: [1, 0, 2, 1] } },
+      { type: 'Activation', params: { fn: 'leaky_relu', alpha: 0.1 } },
+    ]],
+    ['pooling with padding and ceil', { channels: 2, height: 7, width: 8 }, [
+      { type: 'Pool2D', params: { mode: 'avg', kernel: 3, stride: 2, padding: 1, countIncludePad: true } },
+      { type: 'Pool2D', params: { mode: 'max', kernel: 2, stride: 2, ceil: true } },
+    ]],
+    ['min pool, avg without pad count, ceil', { channels: 3, height: 7, width: 7 }, [
+      { type: 'Pool2D', params: { mode: 'min', kernel: 3, stride: 2, padding: 1 } },
+      { type: 'Pool2D', params: { mode: 'avg', kernel: 2, stride: 2, ceil: true } },
+    ]],
+    ['batch norm, LRN, zero pad, sigmoid, tanh', { channels: 3, height: 5, width: 5 }, [
+      { type: 'BatchNorm', weights: { scale: [1, 2, 0.5], bias: [0.1, -0.2, 0.3], mean: [0.5, -1, 0], var: [1, 4, 0.25] } },
+      { type: 'LRN', params: { size: 5, alpha: 0.01, beta: 0.5, bias: 1 } },
+      { type: 'ZeroPad2D', params: { padding: [1, 2, 0, 1] } },
+      { type: 'Activation', params: { fn: 'sigmoid' } },
+      { type: 'Activation', params: { fn: 'tanh' } },
+    ]],
+    ['global pool → dense (C×1×1) → dropout → softmax', { channels: 5, height: 4, width: 4 }, [
+      { type: 'GlobalPool', params: { mode: 'max' } },
+      { type: 'Dense', params: { units: 7 } },
+      { type: 'Dropout' },
+      { type: 'Softmax' },
+    ]],
+    ['flatten → dense without bias', { channels: 2, height: 3, width: 3 }, [
+      { type: 'Flatten' },
+      { type: 'Dense', params: { units: 4, bias: false } },
+    ]],
+  ];
+  it.each(cases)('%s', async (_name, input, layers) => {
+    const doc = chainDoc(input, layers);
+    const analysis = analyze(doc);
+    expect(analysis.valid).toBe(true);
+    const x = seq(input.channels * input.height * input.width);
+    const opts = { previews: true, tensors: 'all' as const };
+    const fast = await backend.run(doc, analysis, { input: x }, opts);
+    const ref = await new ReferenceBackend().run(doc, analysis, { input: x }, opts);
+    for (const [id, t] of Object.entries(ref.tensors)) {
+      expect(fast.tensors[id].shape).toEqual(t.shape);
+      const scale = Math.max(1e-3, ...t.data.map(Math.abs));
+      t.data.forEach((v, i) => expect(Math.abs(fast.tensors[id].data[i] - v) / scale).toBeLessThan(1e-5));
+    }
+    expect(Object.keys(fast.nodes).sort()).toEqual(Object.keys(ref.nodes).sort());
+  });
+
+  it('a graph with a skip connection (Add) and Concat', async () => {
+    const doc: ModelDocument = {
+      format: 'cnn-studio.model',
+      version: 1,
+      name: 'skip',
+      nodes: [
+        { id: 'input', type: 'Input', params: { channels: 3, height: 6, width: 6 } },
+        { id: 'a', type: 'Conv2D', params: { filters: 3, kernel: 3, padding: 'same' } },
+        { id: 'b', type: 'Conv2D', params: { filters: 3, kernel: 1 } },
+        { id: 'sum', type: 'Add', params: {} },
+        { id: 'sum3', type: 'Add', params: {} },
+        { id: 'cat', type: 'Concat', params: {} },
+      ],
+      edges: [
+        { id: 'e1', source: 'input', target: 'a' },
+        { id: 'e2', source: 'input', target: 'b' },
+        { id: 'e3', source: 'a', target: 'sum' },
+        { id: 'e4', source: 'input', target: 'sum' },
+        { id: 'e5', source: 'a', target: 'sum3' },
+        { id: 'e6', source: 'b', target: 'sum3' },
+        { id: 'e7', source: 'input', target: 'sum3' },
+        { id: 'e8', source: 'sum', target: 'cat', targetPort: 1 },
+        { id: 'e9', source: 'sum3', target: 'cat', targetPort: 0 },
+      ],
+    };
+    const analysis = analyze(doc);
+    expect(analysis.valid).toBe(true);
+    const x = seq(3 * 36);
+    const fast = await backend.run(doc, analysis, { input: x }, { previews: false, tensors: ['cat'] });
+    const ref = await new ReferenceBackend().run(doc, analysis, { input: x }, { previews: false, tensors: ['cat'] });
+    expect(fast.tensors.cat.shape).toEqual([6, 6, 6]);
+    ref.tensors.cat.data.forEach((v, i) => expect(fast.tensors.cat.data[i]).toBeCloseTo(v, 5));
+  });
+});
+
+describe('onnxruntime backend — statistics and previews', () => {
+  it('match the definitions in previews.ts for maps larger than 64×64 with more than 64 channels', async () => {
+    const doc = chainDoc({ channels: 3, height: 150, width: 100 }, [
+      { id: 'conv', type: 'Conv2D', params: { filters: 80, kernel: 3, padding: 'same' } },
+      { id: 'relu', type: 'Activation', params: { fn: 'relu' } },
+      { id: 'gap', type: 'GlobalPool' },
+      { id: 'fc', type: 'Dense', params: { units: 100 } },
+    ]);
+    const analysis = analyze(doc);
+    const x = seq(3 * 150 * 100);
+    const r = await backend.run(doc, analysis, { input: x }, { previews: true, tensors: 'all' });
+    for (const id of ['input', 'conv', 'relu', 'gap', 'fc']) {
+      const t = r.tensors[id];
+      const node = r.nodes[id];
+      const want = tensorStats(t.data);
+      expect(node.shape).toEqual(t.shape);
+      // Float32 sums in the graph vs float64 in previews.ts.
+      for (const k of ['min', 'max', 'mean', 'std', 'zeros'] as const) expect(Math.abs(node.stats[k] - want[k])).toBeLessThan(1e-4 * Math.max(1, Math.abs(want[k])));
+      const p = node.preview!;
+      const q = featurePreview(t.shape, t.data);
+      expect([p.channels, p.height, p.width]).toEqual([q.channels, q.height, q.width]);
+      expect(p.data).toBeInstanceOf(Uint8Array);
+      expect(p.data.length).toBe(p.channels * p.height * p.width);
+      expect(p.ranges.length).toBe(2 * p.channels);
+      p.ranges.forEach((v, i) => expect(v).toBeCloseTo(q.ranges[i], 5));
+      // Float rounding in a different order may move a value across a rounding boundary: at most 1 step.
+      p.data.forEach((v, i) => expect(Math.abs(v - q.data[i])).toBeLessThanOrEqual(1));
+    }
+    expect(r.nodes.conv.preview!.channels).toBe(64);
+    expect([r.nodes.conv.preview!.height, r.nodes.conv.preview!.width]).toEqual([64, 43]);
+    expect(r.nodes.relu.stats.zeros).toBeGreaterThan(0.2);
+    expect([r.nodes.fc.preview!.channels, r.nodes.fc.preview!.height, r.nodes.fc.preview!.width]).toEqual([1, 1, 64]);
+  });
+
+  it('an unchanged graph reuses its session, even after moving nodes and renaming the model', async () => {
+    const doc = chainDoc({ channels: 1, height: 8, width: 8 }, [{ type: 'Conv2D', params: { filters: 2, kernel: 3 } }]);
+    const x = seq(64);
+    const first = await backend.run(doc, analyze(doc), { input: x }, { previews: true, tensors: 'outputs' });
+    const moved = { ...doc, name: 'renamed', nodes: doc.nodes.map((n, i) => ({ ...n, position: { x: i * 100, y: 7 } })) };
+    const second = await backend.run(moved, analyze(moved), { input: x }, { previews: true, tensors: 'outputs' });
+    expect(backend.lastTimings.reusedSession).toBe(true);
+    expect(second.tensors.n1.data).toEqual(first.tensors.n1.data);
+    const reseeded = await backend.run(doc, analyze(doc), { input: x }, { previews: true, tensors: 'outputs', seed: 7 });
+    expect(backend.lastTimings.reusedSession).toBe(false);
+    expect(reseeded.tensors.n1.data).not.toEqual(first.tensors.n1.data);
+  });
+
+  it('refuses an input of the wrong size with a clear message', async () => {
+    const doc = chainDoc({ channels: 1, height: 4, width: 4 }, [{ type: 'Activation' }]);
+    await expect(backend.run(doc, analyze(doc), { input: new Float32Array(5) }, { previews: false, tensors: 'outputs' })).rejects.toThrow(/expects 1×4×4 = 16 values, got 5/);
+  });
+});
+
+describe('onnxruntime backend — the exported file gives the same outputs', () => {
+  it.each(['lenet5', 'resnet18', 'googlenet'])('%s (raw onnxruntime session on exportOnnx bytes, after the backend settles)', async (name) => {
+    const doc = getPreset(name);
+    const input = doc.nodes.find((n) => n.type === 'Input')!;
+    // GoogLeNet's final 7×7 average pool needs the full 224×224 input: the one full-size check.
+    if (name === 'resnet18') input.params = { ...input.params, height: 64, width: 64 };
+    const analysis = analyze(doc);
+    const [c, h, w] = [input.params.channels, input.params.height, input.params.width] as number[];
+    const x = seq(c * h * w, (i) => Math.cos(i * 0.013));
+    const own = new OrtBackend();
+    try {
+      await own.run(doc, analysis, { [input.id]: x }, { previews: false, tensors: 'outputs' });
+      await own.settle();
+      const ours = await own.run(doc, analysis, { [input.id]: x }, { previews: false, tensors: 'outputs' });
+      const session = await ort.InferenceSession.create(exportOnnx(doc, analysis), { intraOpNumThreads: 2 });
+      const raw = await session.run({ [input.id]: new ort.Tensor('float32', x, [1, c, h, w]) });
+      await session.release();
+      const outs = Object.keys(ours.tensors);
+      expect(outs.length).toBeGreaterThan(0);
+      for (const id of outs) expect(Array.from(raw[id].data as Float32Array)).toEqual(Array.from(ours.tensors[id].data));
+    } finally {
+      await own.dispose();
+    }
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * Feature-map taps computed inside the ONNX graph, so a run moves kilobytes rather than every full
+ * tensor (DESIGN.md: fresh memory fills at ~240 MiB/s). Per node: [min, max, mean, sum of squares,
+ * share of non-zeros]; and the preview of ../previews.ts — up to 64 channels, area-downsampled (aspect
+ * kept) to at most 64×64 by two small matrix products, uint8 normalised per channel with the
+ * channel's full-resolution [min, max]. All nodes' statistics, previews and ranges are concatenated
+ * into three graph outputs.
+ */
+import { attr } from '../../core/onnx/lowering';
+import { DataType } from '../../core/onnx/proto';
+import type { OnnxGraphBuilder } from '../../core/onnx/builder';
+import type { CompiledValue } from '../../core/onnx/export';
+import type { Shape } from '../../core/shape';
+import { PREVIEW_MAX_CHANNELS, previewSize } from '../previews';
+
+/** Values per node in the statistics output: min, max, mean, sum of squares, share of non-zeros. */
+export const STATS_PER_NODE = 5;
+
+export const TAP_OUTPUTS = { stats: '__taps/stats', previews: '__taps/previews', ranges: '__taps/ranges' } as const;
+
+export interface PreviewLayout {
+  channels: number;
+  height: number;
+  width: number;
+  /** Offset into the concatenated preview bytes. */
+  offset: number;
+  /** Offset (in floats) into the concatenated ranges: [min0, max0, min1, max1, …]. */
+  rangeOffset: number;
+}
+
+export interface TapLayout {
+  /** Document node ids, in the order of the statistics output. */
+  nodes: { id: string; shape: Shape; count: number; preview?: PreviewLayout }[];
+  hasPreviews: boolean;
+}
+
+/**
+ * Area-resampling matrix [n, m] (m ≤ n), transposed for x·A: column k averages input
+ * [k·n/m, (k+1)·n/m), each input cell weighted by how much of it lies inside (as ../previews.ts).
+ */
+export function areaMatrix(n: number, m: number): Float32Array {
+  const a = new Float32Array(n * m);
+  const scale = n / m;
+  for (let k = 0; k < m; k++) {
+    const start = k * scale;
+    const end = (k + 1) * scale;
+    for (let i = Math.floor(start); i < Math.min(n, Math.ceil(end)); i++) {
+      const overlap = Math.min(end, i + 1) - Math.max(start, i);
+      if (overlap > 1e-9) a[i * m + k] = overlap / scale;
+    }
+  }
+  return a;
+}
+
+function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
+  return out;
+}
+
+export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>, nodeIds: readonly string[]): TapLayout {
+  const layout: TapLayout = { nodes: [], hasPreviews: false };
+  if (nodeIds.length === 0) return layout;
+  const t = (hint: string) => b.uniqueName(`__taps/${hint}`);
+  const zero = b.addFloatInitializer(t('zero'), [], new Float32Array([0]));
+  const scale = b.addFloatInitializer(t('255'), [], new Float32Array([255]));
+  const half = b.addFloatInitializer(t('half'), [], new Float32Array([0.5]));
+  const tiny = b.addFloatInitializer(t('tiny'), [], new Float32Array([1e-30]));
+  const flatShape = b.addInt64Initializer(t('flat'), [-1]);
+  const matrices = new Map<string, string>();
+  const area = (n: number, m: number, rows = false) => {
+    const key = `${rows ? 'rows' : 'cols'}_${n}x${m}`;
+    let name = matrices.get(key);
+    if (!name) {
+      name = b.addFloatInitializer(t(`area_${key}`), rows ? [m, n] : [n, m], rows ? transpose(areaMatrix(n, m), n, m) : areaMatrix(n, m));
+      matrices.set(key, name);
+    }
+    return name;
+  };
+  const stats: string[] = [];
+  const previews: string[] = [];
+  const ranges: string[] = [];
+  let offset = 0;
+  let rangeOffset = 0;
+  for (const id of nodeIds) {
+    const v = values[id];
+    const count = v.shape.reduce((n, d) => n * d, 1);
+    // A vector [N] reads as one 1×N channel.
+    const [C, H, W] = v.shape.length === 3 ? v.shape : [1, 1, count];
+    let x = v.name;
+    if (v.shape.length !== 3) {
+      const map = t(`${id}/as_map`);
+      b.addNode('Reshape', [x, b.addInt64Initializer(t(`${id}/map_shape`), [1, 1, 1, count])], [map]);
+      x = map;
+    }
+    const node = (op: string, inputs: string[], hint: string, attrs?: Parameters<OnnxGraphBuilder['addNode']>[3]) => {
+      const out = t(`${id}/${hint}`);
+      b.addNode(op, inputs, [out], attrs);
+      return out;
+    };
+    const flat = (input: string, hint: string) => node('Reshape', [input, flatShape], hint);
+
+    // Per-channel min/max over the full map: gives the whole-tensor min/max and the preview ranges.
+    const chMin = node('ReduceMin', [x], 'ch_min', { axes: attr.ints([2, 3]), keepdims: attr.i(1) });
+    const chMax = node('ReduceMax', [x], 'ch_max', { axes: attr.ints([2, 3]), keepdims: attr.i(1) });
+    // Whole-tensor reductions kept as [1, 1, 1, 1], concatenated per node to [1, 1, 1, 5].
+    const whole = (op: string, input: string, hint: string) => node(op, [input], hint, { keepdims: attr.i(1) });
+    // Share of non-zeros: Cast to bool is a cheaper test than Equal with a broadcast scalar.
+    const nonzero = node('Cast', [node('Cast', [x], 'nonzero', { to: attr.i(DataType.BOOL) })], 'nonzero_f', { to: attr.i(DataType.FLOAT) });
+    const parts = [whole('ReduceMin', chMin, 'min'), whole('ReduceMax', chMax, 'max'), whole('ReduceMean', x, 'mean'), whole('ReduceSumSquare', x, 'sumsq'), whole('ReduceMean', nonzero, 'nonzeros')];
+    stats.push(node('Concat', parts, 'stats', { axis: attr.i(3) }));
+
+    const channels = Math.min(C, PREVIEW_MAX_CHANNELS);
+    const [height, width] = previewSize(H, W);
+    let p = x;
+    let mn = chMin;
+    let mx = chMax;
+    if (channels < C) {
+      const starts = b.addInt64Initializer(t(`${id}/c0`), [0]);
+      const ends = b.addInt64Initializer(t(`${id}/c1`), [channels]);
+      const axes = b.addInt64Initializer(t(`${id}/axis1`), [1]);
+      const slice = (input: string, hint: string) => node('Slice', [input, starts, ends, axes], hint);
+      p = slice(p, 'channels');
+      mn = slice(mn, 'ch_min64');
+      mx = slice(mx, 'ch_max64');
+    }
+    if (width < W) p = node('MatMul', [p, area(W, width)], 'resample_w');
+    if (height < H) p = node('MatMul', [area(H, height, true), p], 'resample_h');
+    // unit·255 per channel; the +0.5 rounding, clamping and uint8 cast happen once, after concatenation.
+    const perUnit = node('Div', [scale, node('Max', [node('Sub', [mx, mn], 'span'), tiny], 'span_safe')], 'per_unit');
+    previews.push(flat(node('Mul', [node('Sub', [p, mn], 'shifted'), perUnit], 'scaled'), 'scaled_flat'));
+    ranges.push(flat(node('Concat', [mn, mx], 'range', { axis: attr.i(3) }), 'range_flat'));
+    const preview = { channels, height, width, offset, rangeOffset };
+    offset += channels * height * width;
+    rangeOffset += 2 * channels;
+    layout.nodes.push({ id, shape: v.shape, count, preview });
+  }
+  const concat = (inputs: string[], output: string, axis = 0) => {
+    if (inputs.length === 1) b.addNode('Identity', inputs, [output]);
+    else b.addNode('Concat', inputs, [output], { axis: attr.i(axis) });
+    return output;
+  };
+  b.addOutput(concat(stats, b.uniqueName(TAP_OUTPUTS.stats)), [nodeIds.length, 1, 1, STATS_PER_NODE]);
+  layout.hasPreviews = previews.length > 0;
+  if (layout.hasPreviews) {
+    // round(clamp(v, 0, 255)): Cast truncates, so clamp, then add 0.5.
+    const all = concat(previews, t('scaled_all'));
+    const clamped = t('clamped');
+    const rounded = t('rounded');
+    b.addNode('Clip', [all, zero, scale], [clamped]);
+    b.addNode('Add', [clamped, half], [rounded]);
+    b.addNode('Cast', [rounded], [b.uniqueName(TAP_OUTPUTS.previews)], { to: attr.i(DataType.UINT8) });
+    b.addOutput(TAP_OUTPUTS.previews, [offset], DataType.UINT8);
+    b.addOutput(concat(ranges, b.uniqueName(TAP_OUTPUTS.ranges)), [rangeOffset]);
+  }
+  return layout;
+}

@@ -1,0 +1,140 @@
+/**
+ * The engine worker (worker_threads entry). Owns one backend, runs one request at a time, and
+ * answers each request id once: a result (typed arrays transferred, not copied) or an EngineError.
+ * A `cancel` message aborts the run in progress where the backend can stop.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { EngineErrorInfo } from '../core/api';
+import { analyze } from '../core/graph/analyze';
+import type { ModelDocument } from '../core/document/schema';
+import type { Backend } from './backend';
+import { loadBackend } from './backends';
+import { EngineError } from './errors';
+import { classifyError, DEFAULT_LIMITS, executeRun } from './execute';
+import type { HostToWorker, WorkerInit, WorkerToHost } from './protocol';
+import { RunAbortedError } from './reference/backend';
+
+const port = parentPort;
+if (!port) throw new Error('engine worker: must run in a worker thread');
+const init = workerData as WorkerInit;
+
+let backendPromise: Promise<Backend> | undefined;
+const backend = () => (backendPromise ??= loadBackend(init.backend));
+const running = new Map<number, AbortController>();
+
+function post(msg: WorkerToHost, transfer: ArrayBuffer[] = []) {
+  port!.postMessage(msg, transfer);
+}
+
+/** Every distinct ArrayBuffer under a value (typed arrays in results), for the transfer list. */
+export function transferables(value: unknown, into = new Set<ArrayBuffer>()): ArrayBuffer[] {
+  const walk = (v: unknown) => {
+    if (!v || typeof v !== 'object') return;
+    if (ArrayBuffer.isView(v)) {
+      if (v.buffer instanceof ArrayBuffer) into.add(v.buffer);
+      return;
+    }
+    for (const x of Array.isArray(v) ? v : Object.values(v)) walk(x);
+  };
+  walk(value);
+  return [...into];
+}
+
+function fail(id: number, e: unknown, signal?: AbortSignal) {
+  const err = classifyError(e, signal);
+  const info: EngineErrorInfo = err.toInfo();
+  post({ type: 'error', id, error: info });
+}
+
+/** The core modules other engineers own, loaded when first needed. */
+async function exportOnnxBytes(document: ModelDocument, seed?: number): Promise<Uint8Array> {
+  const { exportOnnx } = await import('../core/onnx/export');
+  const analysis = analyze(document);
+  return exportOnnx(document, analysis, { seed });
+}
+
+async function exportPyTorchCode(document: ModelDocument): Promise<{ code: string; weights?: Uint8Array }> {
+  const { exportPyTorch } = await import('../core/export/pytorch');
+  const { code, weights } = exportPyTorch(document, analyze(document));
+  return weights ? { code, weights } : { code };
+}
+
+async function importOnnxModel(bytes: Uint8Array, name?: string): Promise<ModelDocument> {
+  const { importOnnx, OnnxImportError } = await import('../core/onnx/import');
+  try {
+    return importOnnx(bytes, name !== undefined ? { name } : {});
+  } catch (e) {
+    if (!(e instanceof OnnxImportError)) throw e;
+    // A file we cannot read is bad input; sizes and unknown operators keep their own codes.
+    throw new EngineError(e.code === 'too-large' ? 'too-large' : e.code === 'unsupported-op' ? 'unsupported-op' : 'bad-input', e.message);
+  }
+}
+
+async function handle(msg: HostToWorker): Promise<void> {
+  switch (msg.type) {
+    case 'cancel':
+      running.get(msg.id)?.abort(new RunAbortedError());
+      return;
+    case 'run': {
+      const controller = new AbortController();
+      running.set(msg.id, controller);
+      try {
+        const result = await executeRun(msg.request, await backend(), { limits: init.limits ?? DEFAULT_LIMITS, signal: controller.signal });
+        post({ type: 'result', id: msg.id, value: result }, transferables(result));
+      } catch (e) {
+        fail(msg.id, e, controller.signal);
+      } finally {
+        running.delete(msg.id);
+      }
+      return;
+    }
+    case 'export-onnx':
+    case 'export-pytorch':
+    case 'import-onnx': {
+      try {
+        const value =
+          msg.type === 'export-onnx' ? await exportOnnxBytes(msg.document, msg.seed) : msg.type === 'export-pytorch' ? await exportPyTorchCode(msg.document) : await importOnnxModel(msg.bytes, msg.name);
+        post({ type: 'result', id: msg.id, value }, transferables(value));
+      } catch (e) {
+        fail(msg.id, e);
+      }
+      return;
+    }
+  }
+}
+
+/**
+ * Ending this thread while onnxruntime has native work in flight (a session being created or run)
+ * aborts the whole process ("terminate called after throwing an instance of 'Napi::Error'"), so
+ * the host asks us to shut down instead: abort what runs, wait for it and for the backend's own
+ * background work (dispose), then exit.
+ */
+const inflight = new Set<Promise<void>>();
+let shuttingDown = false;
+
+async function shutdown(): Promise<void> {
+  shuttingDown = true;
+  for (const c of running.values()) c.abort(new RunAbortedError());
+  await Promise.allSettled([...inflight]);
+  if (backendPromise) await backendPromise.then((b) => b.dispose()).catch(() => undefined);
+  process.exit(0);
+}
+
+port.on('message', (msg: HostToWorker) => {
+  if (msg.type === 'shutdown') {
+    if (!shuttingDown) void shutdown();
+    return;
+  }
+  if (shuttingDown) {
+    if (msg.type !== 'cancel') post({ type: 'error', id: msg.id, error: { code: 'cancelled', message: 'The engine worker is shutting down.' } });
+    return;
+  }
+  const p = handle(msg);
+  inflight.add(p);
+  void p.finally(() => inflight.delete(p));
+});
+// Load the backend right away so the first run does not pay for it; failures surface on that run.
+backend().then(
+  (b) => post({ type: 'ready', backend: b.name }),
+  () => post({ type: 'ready', backend: 'unavailable' }),
+);

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { createRouter } from './router';
+import { CALL_NAMES, CALL_SCHEMAS, type CallName } from './contract';
+import { FakeEngine, FakeFiles, tinyDocument } from './testing/fakes';
+
+type Frame = { id: string };
+const MAIN: Frame = { id: 'main' };
+const IFRAME: Frame = { id: 'iframe' };
+
+function setup() {
+  const engine = new FakeEngine();
+  const files = new FakeFiles();
+  const states: unknown[] = [];
+  const router = createRouter<Frame>({ engine, files, shell: { setDocumentState: (s) => states.push(s) }, senderIsTrusted: (f) => f === MAIN });
+  return { engine, files, states, router };
+}
+
+const doc = tinyDocument();
+/** One valid argument list per call, and the engine/file method it must reach. */
+const VALID: { [K in CallName]: { args: unknown[]; reaches: [target: 'engine' | 'files' | 'shell', method: string] } } = {
+  'engine.run': { args: [{ docId: 'd1', document: doc, inputs: { kind: 'tensor', shape: [1, 4, 4], data: new Float32Array(16).fill(1) } }], reaches: ['engine', 'run'] },
+  'engine.cancel': { args: ['d1'], reaches: ['engine', 'cancel'] },
+  'engine.fetchTensor': { args: ['d1', 'flat'], reaches: ['engine', 'fetchTensor'] },
+  'engine.exportOnnx': { args: [doc, 42], reaches: ['engine', 'exportOnnx'] },
+  'engine.exportPyTorch': { args: [doc], reaches: ['engine', 'exportPyTorch'] },
+  'engine.importOnnx': { args: [Uint8Array.of(1, 2, 3), 'net'], reaches: ['engine', 'importOnnx'] },
+  'files.open': { args: [], reaches: ['files', 'open'] },
+  'files.save': { args: ['{}', undefined, 'model.cnn.json'], reaches: ['files', 'save'] },
+  'files.exportBinary': { args: [Uint8Array.of(1), 'model.onnx', [{ name: 'ONNX', extensions: ['onnx'] }]], reaches: ['files', 'exportBinary'] },
+  'files.recent': { args: [], reaches: ['files', 'recent'] },
+  'files.writeRecovery': { args: ['{}'], reaches: ['files', 'writeRecovery'] },
+  'files.readRecovery': { args: [], reaches: ['files', 'readRecovery'] },
+  'files.clearRecovery': { args: [], reaches: ['files', 'clearRecovery'] },
+  'shell.setDocumentState': { args: [{ title: 'tiny', dirty: true }], reaches: ['shell', 'setDocumentState'] },
+};
+
+describe('host router', () => {
+  it('the contract lists a schema for every call name', () => {
+    expect(Object.keys(CALL_SCHEMAS).sort()).toEqual([...CALL_NAMES].sort());
+  });
+
+  it.each(CALL_NAMES)('%s reaches its engine / file / shell method with the validated arguments', async (name) => {
+    const { engine, files, states, router } = setup();
+    const { args, reaches } = VALID[name];
+    const reply = await router.handle(name, args, MAIN);
+    expect(reply.ok, JSON.stringify(reply)).toBe(true);
+    const [target, method] = reaches;
+    if (target === 'shell') {
+      expect(states).toEqual(args);
+      return;
+    }
+    const calls = (target === 'engine' ? engine : files).calls;
+    expect(calls.map((c) => c.method)).toEqual([method]);
+    expect(calls[0]!.args.slice(0, args.length)).toEqual(args);
+  });
+
+  it('returns results (typed arrays intact) in an ok reply', async () => {
+    const { router } = setup();
+    const reply = await router.handle('engine.run', VALID['engine.run'].args, MAIN);
+    if (!reply.ok) throw new Error(reply.error.message);
+    const value = reply.value as { tensors: { flat: { data: Float32Array } } };
+    expect(Array.from(value.tensors.flat.data)).toEqual(new Array(16).fill(2));
+  });
+
+  it('refuses every call from a frame that is not the main frame, before touching anything', async () => {
+    const { engine, files, router } = setup();
+    for (const name of CALL_NAMES) {
+      const reply = await router.handle(name, VALID[name].args, IFRAME);
+      expect(reply).toEqual({ ok: false, error: expect.objectContaining({ code: 'forbidden-sender' }) });
+    }
+    expect(engine.calls).toEqual([]);
+    expect(files.calls).toEqual([]);
+  });
+
+  it('treats a throwing trust predicate as untrusted', async () => {
+    const router = createRouter({ engine: new FakeEngine(), files: new FakeFiles(), senderIsTrusted: () => { throw new Error('no frame'); } });
+    expect(await router.handle('files.recent', [], null)).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
+  });
+
+  it('rejects unknown calls, including prototype names', async () => {
+    const { router } = setup();
+    for (const name of ['engine.eval', 'constructor', '__proto__', 'toString', 42]) {
+      expect(await router.handle(name, [], MAIN)).toMatchObject({ ok: false, error: { code: 'unknown-call' } });
+    }
+  });
+
+  it.each([
+    ['engine.run', [{ docId: 'd', document: { format: 'nope' }, inputs: { kind: 'tensor', shape: [1], data: Float32Array.of(1) } }]],
+    ['engine.run', [{ docId: 'd', document: doc, inputs: { kind: 'tensor', shape: [2, 2], data: Float32Array.of(1) } }]],
+    ['engine.run', [{ docId: 'd', document: doc, inputs: { kind: 'image', width: 2, height: 2, rgba: new Uint8Array(3) } }]],
+    ['engine.run', [{ docId: 'd', document: doc, inputs: { kind: 'tensor', shape: [1], data: [1] } }]],
+    ['engine.cancel', []],
+    ['engine.cancel', [7]],
+    ['engine.fetchTensor', ['d']],
+    ['engine.exportOnnx', [doc, -1]],
+    ['engine.importOnnx', ['not bytes']],
+    ['files.open', [{ path: '/etc/passwd' }]],
+    ['files.save', [42]],
+    ['files.exportBinary', [Uint8Array.of(1), 'x.onnx', [{ name: 'x', extensions: ['../../etc'] }]]],
+    ['files.recent', ['extra']],
+    ['shell.setDocumentState', [{ title: 'x' }]],
+    ['engine.cancel', 'd1'],
+  ] as [CallName, unknown][])('rejects invalid arguments for %s (%#) without calling through', async (name, args) => {
+    const { engine, files, states, router } = setup();
+    const reply = await router.handle(name, args, MAIN);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    if (!reply.ok) expect(reply.error.message).toContain(name);
+    expect([...engine.calls, ...files.calls, ...states]).toEqual([]);
+  });
+
+  it('passes typed engine errors through and wraps stray ones as internal', async () => {
+    const { router } = setup();
+    expect(await router.handle('engine.importOnnx', [new Uint8Array(0)], MAIN)).toEqual({ ok: false, error: { code: 'bad-input', message: 'Empty ONNX file.' } });
+    const broken = createRouter({
+      engine: new FakeEngine(),
+      files: Object.assign(new FakeFiles(), { recent: async () => { throw new TypeError('boom'); } }),
+      senderIsTrusted: () => true,
+    });
+    expect(await broken.handle('files.recent', [], null)).toEqual({ ok: false, error: { code: 'internal', message: 'boom' } });
+  });
+
+  it('answers setDocumentState with unsupported when there is no shell (browser mode)', async () => {
+    const router = createRouter({ engine: new FakeEngine(), files: new FakeFiles(), senderIsTrusted: () => true });
+    expect(await router.handle('shell.setDocumentState', [{ title: 't', dirty: false }], null)).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+  });
+});

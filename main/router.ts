@@ -1,0 +1,96 @@
+/**
+ * The host-side router: one entry point for every renderer call, on both transports (Electron IPC
+ * and the browser-mode WebSocket). It refuses calls from untrusted senders, validates arguments
+ * against the contract's zod schemas, dispatches to the EngineClient / FileClient / shell handler
+ * and turns every outcome into a Reply — it never throws.
+ *
+ * No Electron here: the transport passes its own notion of a sender plus a predicate that says
+ * whether it is the app's main frame, so this is tested under plain Node.
+ */
+import type { EngineClient, FileClient, ShellClient } from '../engine/src/core/api';
+import { CALL_SCHEMAS, HostError, isCallName, type CallArgs, type CallName, type HostErrorCode, type HostErrorInfo, type Reply } from './contract';
+
+/** The part of the window shell the renderer can drive (desktop only). */
+export type ShellHandler = Pick<ShellClient, 'setDocumentState'>;
+
+export interface RouterOptions<Sender> {
+  engine: EngineClient;
+  files: FileClient;
+  /** Absent in browser mode (the page sets its own title). */
+  shell?: ShellHandler;
+  /** True only for the app's own main frame (desktop) or an accepted same-origin socket (web). */
+  senderIsTrusted: (sender: Sender) => boolean;
+}
+
+export interface Router<Sender> {
+  handle(name: unknown, args: unknown, sender: Sender): Promise<Reply>;
+}
+
+const KNOWN_CODES = new Set<string>([
+  'invalid-graph', 'unsupported-op', 'bad-input', 'out-of-memory', 'too-large', 'timeout', 'cancelled', 'superseded', 'worker-crashed', 'internal',
+  'not-found', 'unreadable', 'not-a-model', 'write-failed', 'path-not-allowed',
+  'invalid-payload', 'forbidden-sender', 'unknown-call', 'connection-lost', 'unsupported',
+] satisfies HostErrorCode[]);
+
+/** Any rejection (HostError, the engine's EngineErrorInfo, a stray Error) as plain HostErrorInfo. */
+export function toErrorInfo(e: unknown): HostErrorInfo {
+  if (e instanceof HostError) return e.toInfo();
+  if (typeof e === 'object' && e !== null) {
+    const { code, message, diagnostics } = e as { code?: unknown; message?: unknown; diagnostics?: unknown };
+    const msg = typeof message === 'string' && message ? message : 'The host failed without a message.';
+    const info: HostErrorInfo = { code: typeof code === 'string' && KNOWN_CODES.has(code) ? (code as HostErrorCode) : 'internal', message: msg };
+    if (Array.isArray(diagnostics)) info.diagnostics = diagnostics;
+    return info;
+  }
+  return { code: 'internal', message: String(e) };
+}
+
+type Handlers = { [K in CallName]: (...args: CallArgs<K>) => unknown };
+
+export function createRouter<Sender>(options: RouterOptions<Sender>): Router<Sender> {
+  const { engine, files, shell } = options;
+  const handlers: Handlers = {
+    'engine.run': (req) => engine.run(req),
+    'engine.cancel': (docId) => engine.cancel(docId),
+    'engine.fetchTensor': (docId, nodeId) => engine.fetchTensor(docId, nodeId),
+    'engine.exportOnnx': (doc, seed) => engine.exportOnnx(doc, seed),
+    'engine.exportPyTorch': (doc) => engine.exportPyTorch(doc),
+    'engine.importOnnx': (bytes, name) => engine.importOnnx(bytes, name),
+    'files.open': (path) => files.open(path),
+    'files.save': (text, path, suggestedName) => files.save(text, path, suggestedName),
+    'files.exportBinary': (bytes, name, filters) => files.exportBinary(bytes, name, filters),
+    'files.recent': () => files.recent(),
+    'files.writeRecovery': (text) => files.writeRecovery(text),
+    'files.readRecovery': () => files.readRecovery(),
+    'files.clearRecovery': () => files.clearRecovery(),
+    'shell.setDocumentState': (state) => {
+      if (!shell) throw new HostError({ code: 'unsupported', message: 'This host has no window shell.' });
+      shell.setDocumentState(state);
+    },
+  };
+
+  return {
+    async handle(name, args, sender) {
+      let trusted = false;
+      try {
+        trusted = options.senderIsTrusted(sender);
+      } catch {
+        trusted = false;
+      }
+      if (!trusted) return { ok: false, error: { code: 'forbidden-sender', message: 'Refused: the call did not come from the CNN Studio window.' } };
+      if (!isCallName(name)) return { ok: false, error: { code: 'unknown-call', message: `Unknown host call ${JSON.stringify(String(name)).slice(0, 120)}.` } };
+      const parsed = CALL_SCHEMAS[name].safeParse(args);
+      if (!parsed.success) {
+        const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
+        return { ok: false, error: { code: 'invalid-payload', message: `Invalid arguments for ${name}: ${first}` } };
+      }
+      try {
+        const handler = handlers[name] as (...a: unknown[]) => unknown;
+        const value = await handler(...(parsed.data as unknown[]));
+        return { ok: true, value: value === undefined ? null : value };
+      } catch (e) {
+        return { ok: false, error: toErrorInfo(e) };
+      }
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/** Test doubles for the host's collaborators: an EngineClient and a FileClient that record calls. */
+import type { EngineClient, EngineEvent, FileClient, InputPayload, RunRequest, RunResult } from '../../engine/src/core/api';
+import type { ModelDocument } from '../../engine/src/core/document/schema';
+
+export interface RecordedCall {
+  method: string;
+  args: unknown[];
+}
+
+export function tinyDocument(): ModelDocument {
+  return {
+    format: 'cnn-studio.model',
+    version: 1,
+    name: 'tiny',
+    nodes: [
+      { id: 'in', type: 'Input', params: { channels: 1, height: 4, width: 4 }, position: { x: 0, y: 0 } },
+      { id: 'flat', type: 'Flatten', params: {}, position: { x: 100, y: 0 } },
+    ],
+    edges: [{ id: 'e0', source: 'in', target: 'flat' }],
+  };
+}
+
+export class FakeEngine implements EngineClient {
+  readonly calls: RecordedCall[] = [];
+  private listeners = new Set<(e: EngineEvent) => void>();
+
+  async run(req: RunRequest): Promise<RunResult> {
+    this.calls.push({ method: 'run', args: [req] });
+    const input = ('kind' in req.inputs ? req.inputs : Object.values(req.inputs)[0]!) as InputPayload;
+    const data = input.kind === 'tensor' ? Float32Array.from(input.data, (v) => v * 2) : new Float32Array(input.rgba.length / 4);
+    return {
+      runId: 1,
+      docId: req.docId,
+      timeMs: 1.5,
+      nodes: {
+        flat: {
+          shape: [data.length],
+          stats: { min: Math.min(...data), max: Math.max(...data), mean: 0, std: 0, zeros: 0 },
+          preview: { channels: 1, height: 1, width: 3, data: Uint8Array.of(0, 128, 255), ranges: Float32Array.of(-1, 1) },
+        },
+      },
+      tensors: { flat: { shape: [data.length], data } },
+      skipped: [],
+      diagnostics: [],
+    };
+  }
+  async cancel(docId: string) {
+    this.calls.push({ method: 'cancel', args: [docId] });
+  }
+  async fetchTensor(docId: string, nodeId: string) {
+    this.calls.push({ method: 'fetchTensor', args: [docId, nodeId] });
+    return { shape: [2], data: Float32Array.of(1, 2) };
+  }
+  async exportOnnx(document: ModelDocument, seed?: number) {
+    this.calls.push({ method: 'exportOnnx', args: [document, seed] });
+    return Uint8Array.of(8, 7);
+  }
+  async exportPyTorch(document: ModelDocument) {
+    this.calls.push({ method: 'exportPyTorch', args: [document] });
+    return { code: 'import torch\n' };
+  }
+  async importOnnx(bytes: Uint8Array, name?: string) {
+    this.calls.push({ method: 'importOnnx', args: [bytes, name] });
+    if (bytes.length === 0) throw { code: 'bad-input', message: 'Empty ONNX file.' };
+    return tinyDocument();
+  }
+  onEvent(listener: (e: EngineEvent) => void) {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+  emit(e: EngineEvent) {
+    for (const l of this.listeners) l(e);
+  }
+  get listenerCount() {
+    return this.listeners.size;
+  }
+}
+
+export class FakeFiles implements FileClient {
+  readonly calls: RecordedCall[] = [];
+  private rec = (method: string, args: unknown[]) => this.calls.push({ method, args });
+  async open(path?: string) {
+    this.rec('open', [path]);
+    return { path: path ?? '/tmp/picked.cnn.json', text: '{}' };
+  }
+  async save(text: string, path?: string, suggestedName?: string) {
+    this.rec('save', [text, path, suggestedName]);
+    return { path: path ?? '/tmp/saved.cnn.json' };
+  }
+  async exportBinary(bytes: Uint8Array, suggestedName: string, filters: { name: string; extensions: string[] }[]) {
+    this.rec('exportBinary', [bytes, suggestedName, filters]);
+    return { path: `/tmp/${suggestedName}` };
+  }
+  async recent() {
+    this.rec('recent', []);
+    return ['/tmp/a.cnn.json'];
+  }
+  async writeRecovery(text: string) {
+    this.rec('writeRecovery', [text]);
+  }
+  async readRecovery() {
+    this.rec('readRecovery', []);
+    return { text: '{}', savedAt: 1 };
+  }
+  async clearRecovery() {
+    this.rec('clearRecovery', []);
+  }
+}

@@ -1,0 +1,71 @@
+import { useEffect, useState } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { Canvas } from '../canvas/Canvas';
+import { Palette } from '../panels/Palette';
+import { Inspector } from '../panels/Inspector';
+import { Problems } from '../panels/Problems';
+import { RightPanel, type PanelTab } from '../panels/RightPanel';
+import { StatusBar } from '../panels/StatusBar';
+import { Toolbar } from '../panels/Toolbar';
+import { SummaryView } from '../panels/SummaryView';
+import { Dialogs } from '../panels/Dialogs';
+import { useUiStore } from '../store/ui-store';
+import { useAnalysis } from '../store/document-store';
+import { NodeSlotsContext, type NodeSlots } from '../canvas/node-slots';
+import { useHostBindings } from './bindings';
+
+function ProblemsTitle() {
+  const n = useAnalysis().diagnostics.filter((d) => d.severity !== 'info').length;
+  return (
+    <>
+      Problems{' '}
+      <span className="count" data-testid="problems-count">
+        {n}
+      </span>
+    </>
+  );
+}
+
+/** The default right-panel tabs; features add theirs (e.g. a Run tab) through App's props. */
+export const DEFAULT_TABS: PanelTab[] = [
+  { id: 'inspector', title: 'Inspector', render: () => <Inspector /> },
+  { id: 'problems', title: <ProblemsTitle />, render: () => <Problems /> },
+];
+
+function useResolvedTheme(): 'light' | 'dark' {
+  const theme = useUiStore((s) => s.theme);
+  const [systemDark, setSystemDark] = useState(() => matchMedia('(prefers-color-scheme: dark)').matches);
+  useEffect(() => {
+    const mq = matchMedia('(prefers-color-scheme: dark)');
+    const on = () => setSystemDark(mq.matches);
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, []);
+  const resolved = theme === 'system' ? (systemDark ? 'dark' : 'light') : theme;
+  useEffect(() => {
+    document.documentElement.dataset.theme = resolved;
+  }, [resolved]);
+  return resolved;
+}
+
+export function App({ tabs = DEFAULT_TABS, slots = {} }: { tabs?: PanelTab[]; slots?: NodeSlots }) {
+  const colorMode = useResolvedTheme();
+  useHostBindings();
+  return (
+    <ReactFlowProvider>
+      <NodeSlotsContext.Provider value={slots}>
+        <div className="app" data-testid="app">
+          <Toolbar />
+          <main className="workspace">
+            <Palette />
+            <Canvas colorMode={colorMode} />
+            <RightPanel tabs={tabs} />
+          </main>
+          <StatusBar />
+          <SummaryView />
+          <Dialogs />
+        </div>
+      </NodeSlotsContext.Provider>
+    </ReactFlowProvider>
+  );
+}

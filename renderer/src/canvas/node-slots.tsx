@@ -1,0 +1,19 @@
+/**
+ * Extension points of the node card, filled by features built on the editor (feature-map
+ * thumbnails from live inference, run badges). Each slot is a component given the document node id;
+ * it should read its own store so the card does not re-render on every run.
+ */
+import { createContext, useContext, type ComponentType } from 'react';
+
+export interface NodeSlots {
+  /** Under the output shape: e.g. a feature-map thumbnail. */
+  Thumbnail?: ComponentType<{ nodeId: string }>;
+  /** In the header, right side: e.g. a run-state badge. */
+  Badge?: ComponentType<{ nodeId: string }>;
+}
+
+export const NodeSlotsContext = createContext<NodeSlots>({});
+
+export function useNodeSlots(): NodeSlots {
+  return useContext(NodeSlotsContext);
+}

@@ -1,0 +1,131 @@
+import { useEffect, useState } from 'react';
+import { availablePresets, fmt, getKernelSlice, kernelPreset, setKernelSlice, type KernelTensor } from '../../../engine/src/core/explain';
+import { cssColor } from '../live/colormap';
+import './explain.css';
+
+export interface KernelEditorProps {
+  kernel: KernelTensor;
+  bias?: Float32Array;
+  /** The node carries these weights inline (not seeded). */
+  inline: boolean;
+  /** Write the edited kernel (and bias) into the node as inline weights. */
+  onChange(kernel: KernelTensor, bias?: Float32Array): void;
+  /** Back to seeded weights. */
+  onReset?(): void;
+}
+
+/** Kernels up to this many cells per slice are editable (7×7 = 49). */
+export const MAX_EDITABLE_CELLS = 49;
+
+/**
+ * A Conv2D node's kernel values for one filter and input channel as an editable grid, with presets
+ * (blur, sharpen, Sobel, Laplacian, emboss…) so real edges appear in the next feature maps.
+ */
+export function KernelEditor({ kernel, bias, inline, onChange, onReset }: KernelEditorProps) {
+  const [f, c, kh, kw] = kernel.shape;
+  const [filter, setFilter] = useState(0);
+  const [channel, setChannel] = useState<number | 'all'>(c > 1 ? 'all' : 0);
+  useEffect(() => {
+    if (filter >= f) setFilter(0);
+    if (channel !== 'all' && channel >= c) setChannel(0);
+  }, [f, c, filter, channel]);
+  if (kh * kw > MAX_EDITABLE_CELLS) {
+    return (
+      <section className="explain" data-testid="kernel-editor">
+        <p className="explain-muted">
+          This kernel is {kh}×{kw}; the editor shows kernels up to 7×7.
+        </p>
+      </section>
+    );
+  }
+  const shown = getKernelSlice(kernel, Math.min(filter, f - 1), channel === 'all' ? 0 : Math.min(channel, c - 1));
+  const amax = Math.max(1e-9, ...shown.flat().map(Math.abs));
+  const write = (values: number[][]) => onChange(setKernelSlice(kernel, filter, channel, values), bias);
+  const presets = availablePresets(kh, kw);
+
+  return (
+    <section className="explain" data-testid="kernel-editor">
+      <header className="explain-header">
+        <h3>Kernel</h3>
+        <span className="explain-muted">
+          {f}×{c}×{kh}×{kw} — {inline ? 'set in the document' : `seeded random (edit to set)`}
+        </span>
+      </header>
+      <div className="explain-controls">
+        <label>
+          filter{' '}
+          <select value={filter} onChange={(e) => setFilter(Number(e.target.value))} data-testid="kernel-filter">
+            {Array.from({ length: f }, (_, i) => (
+              <option key={i} value={i}>
+                {i}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          input channel{' '}
+          <select value={String(channel)} onChange={(e) => setChannel(e.target.value === 'all' ? 'all' : Number(e.target.value))} data-testid="kernel-channel">
+            {c > 1 && <option value="all">all (same values)</option>}
+            {Array.from({ length: c }, (_, i) => (
+              <option key={i} value={i}>
+                {i}
+              </option>
+            ))}
+          </select>
+        </label>
+        {bias && (
+          <label>
+            bias{' '}
+            <input
+              type="number"
+              step="any"
+              defaultValue={fmt(bias[filter] ?? 0)}
+              key={`b${filter}${bias[filter]}`}
+              style={{ width: '5em' }}
+              onBlur={(e) => {
+                const v = Number(e.target.value);
+                if (!Number.isFinite(v) || v === bias[filter]) return;
+                const next = bias.slice();
+                next[filter] = v;
+                onChange(kernel, next);
+              }}
+            />
+          </label>
+        )}
+      </div>
+      <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${kw}, 3.6em)` }} data-testid="kernel-grid">
+        {shown.flatMap((row, i) =>
+          row.map((v, j) => (
+            <input
+              key={`${i},${j},${filter},${channel},${v}`}
+              className="explain-kernel-input"
+              type="number"
+              step="any"
+              defaultValue={fmt(v)}
+              style={{ background: cssColor('coolwarm', 0.5 + v / (2 * amax)) }}
+              aria-label={`kernel row ${i} column ${j}`}
+              onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+              onBlur={(e) => {
+                const x = Number(e.target.value);
+                if (!Number.isFinite(x) || x === v) return;
+                write(shown.map((r, a) => r.map((y, b) => (a === i && b === j ? x : y))));
+              }}
+            />
+          )),
+        )}
+      </div>
+      <div className="explain-presets" role="group" aria-label="Kernel presets">
+        {presets.map((p) => (
+          <button type="button" key={p.name} title={p.doc} onClick={() => write(kernelPreset(p.name, kh, kw))} data-testid={`kernel-preset-${p.name}`}>
+            {p.title}
+          </button>
+        ))}
+        {inline && onReset && (
+          <button type="button" onClick={onReset} title="Forget the edited values and use the seeded random kernel again" data-testid="kernel-reset">
+            Seeded
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

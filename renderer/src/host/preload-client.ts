@@ -1,0 +1,48 @@
+/**
+ * Host over the Electron preload bridge (`window.cnnStudio`). Bridge methods resolve to a Reply;
+ * here failures become HostError rejections, so the editor handles both transports alike.
+ */
+import type { EngineClient, FileClient, Host, ShellClient } from '../../../engine/src/core/api';
+import type { CnnStudioBridge } from '../../../main/bridge';
+import { HostError, type Reply } from '../../../main/contract';
+
+async function unwrap<T>(pending: Promise<Reply<T>>): Promise<T> {
+  let reply: Reply<T>;
+  try {
+    reply = await pending;
+  } catch (e) {
+    throw new HostError({ code: 'internal', message: `The desktop host did not answer: ${(e as Error)?.message ?? String(e)}` });
+  }
+  if (reply.ok) return reply.value;
+  throw new HostError(reply.error);
+}
+
+export function createDesktopHost(bridge: CnnStudioBridge): Host {
+  const engine: EngineClient = {
+    run: (req) => unwrap(bridge.engineRun(req)),
+    cancel: async (docId) => void (await unwrap(bridge.engineCancel(docId))),
+    fetchTensor: (docId, nodeId) => unwrap(bridge.engineFetchTensor(docId, nodeId)),
+    exportOnnx: (doc, seed) => unwrap(bridge.engineExportOnnx(doc, seed)),
+    exportPyTorch: (doc) => unwrap(bridge.engineExportPyTorch(doc)),
+    importOnnx: (bytes, name) => unwrap(bridge.engineImportOnnx(bytes, name)),
+    onEvent: (listener) => bridge.onEngineEvent(listener),
+  };
+  const files: FileClient = {
+    open: (path) => unwrap(bridge.filesOpen(path)),
+    save: (text, path, suggestedName) => unwrap(bridge.filesSave(text, path, suggestedName)),
+    exportBinary: (bytes, suggestedName, filters) => unwrap(bridge.filesExportBinary(bytes, suggestedName, filters)),
+    recent: () => unwrap(bridge.filesRecent()),
+    writeRecovery: async (text) => void (await unwrap(bridge.filesWriteRecovery(text))),
+    readRecovery: () => unwrap(bridge.filesReadRecovery()),
+    clearRecovery: async () => void (await unwrap(bridge.filesClearRecovery())),
+  };
+  const shell: ShellClient = {
+    platform: 'desktop',
+    onCommand: (listener) => bridge.onAppCommand(listener),
+    setDocumentState: (state) => {
+      // Fire and forget: the title bar is cosmetic, and a failure here must not disturb editing.
+      void bridge.shellSetDocumentState(state).catch(() => undefined);
+    },
+  };
+  return { engine, files, shell };
+}

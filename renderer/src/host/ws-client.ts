@@ -1,0 +1,140 @@
+/**
+ * Browser-mode transport: contract calls over one WebSocket to the server that served the page
+ * (main/web-server.ts). Frames are binary (main/wire.ts), so typed arrays travel without base64.
+ * The socket connects on first use and reconnects on the next call after it drops; calls in
+ * flight when it drops reject with HostError 'connection-lost'.
+ */
+import type { EngineClient, EngineEvent } from '../../../engine/src/core/api';
+import { HostError, WS_PATH, type CallArgs, type CallName, type CallResult, type ClientMessage, type ServerMessage } from '../../../main/contract';
+import { decodeMessage, encodeMessage } from '../../../main/wire';
+
+/** The subset of the WebSocket API used here (the browser's, or the `ws` package's in Node tests). */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  send(data: Uint8Array): void;
+  close(): void;
+  addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: { data?: unknown }) => void): void;
+}
+export type WebSocketFactory = (url: string) => WebSocketLike;
+
+export interface WsTransport {
+  call<K extends CallName>(name: K, ...args: CallArgs<K>): Promise<CallResult<K>>;
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+  close(): void;
+}
+
+const OPEN = 1;
+
+/** `ws://host/ws` for the page's own origin. */
+export function sameOriginSocketUrl(location: { protocol: string; host: string }): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${WS_PATH}`;
+}
+
+export function createWsTransport(url: string, createSocket: WebSocketFactory): WsTransport {
+  let socket: WebSocketLike | null = null;
+  let opened: Promise<WebSocketLike> | null = null;
+  let nextId = 1;
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  const listeners = new Set<(event: EngineEvent) => void>();
+
+  const failAll = (message: string) => {
+    for (const p of pending.values()) p.reject(new HostError({ code: 'connection-lost', message }));
+    pending.clear();
+  };
+
+  const onMessage = (data: unknown) => {
+    let msg: ServerMessage;
+    try {
+      msg = decodeMessage(toBytes(data)) as ServerMessage;
+    } catch {
+      return; // not ours; the server only sends wire frames
+    }
+    if (msg.kind === 'event') {
+      for (const l of [...listeners]) l(msg.event);
+    } else if (msg.kind === 'reply') {
+      const p = pending.get(msg.id);
+      if (!p) return;
+      pending.delete(msg.id);
+      if (msg.reply.ok) p.resolve(msg.reply.value);
+      else p.reject(new HostError(msg.reply.error));
+    }
+  };
+
+  const connect = (): Promise<WebSocketLike> => {
+    if (socket && socket.readyState === OPEN && opened) return opened;
+    if (opened && socket && socket.readyState === 0) return opened;
+    const ws = createSocket(url);
+    ws.binaryType = 'arraybuffer';
+    socket = ws;
+    opened = new Promise<WebSocketLike>((resolve, reject) => {
+      let isOpen = false;
+      ws.addEventListener('open', () => {
+        isOpen = true;
+        resolve(ws);
+      });
+      ws.addEventListener('message', (e) => onMessage(e.data));
+      ws.addEventListener('close', () => {
+        if (socket === ws) {
+          socket = null;
+          opened = null;
+        }
+        const message = isOpen
+          ? 'The connection to the CNN Studio server was lost. Is `npm run web` still running?'
+          : `Could not connect to the CNN Studio server at ${url}.`;
+        if (!isOpen) reject(new HostError({ code: 'connection-lost', message }));
+        failAll(message);
+      });
+      ws.addEventListener('error', () => undefined); // 'close' follows and reports
+    });
+    return opened;
+  };
+
+  return {
+    async call<K extends CallName>(name: K, ...args: CallArgs<K>): Promise<CallResult<K>> {
+      const ws = await connect();
+      const id = nextId++;
+      const message: ClientMessage = { kind: 'call', id, name, args: args as unknown[] };
+      return new Promise<CallResult<K>>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        try {
+          ws.send(encodeMessage(message));
+        } catch (e) {
+          pending.delete(id);
+          reject(new HostError({ code: 'invalid-payload', message: `Could not send ${name}: ${(e as Error).message}` }));
+        }
+      });
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      void connect().catch(() => undefined); // events need a live socket
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    close() {
+      socket?.close();
+      socket = null;
+      opened = null;
+    },
+  };
+}
+
+function toBytes(data: unknown): Uint8Array {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new Error('expected a binary frame');
+}
+
+/** EngineClient over the socket. */
+export function createWsEngine(t: WsTransport): EngineClient {
+  return {
+    run: (req) => t.call('engine.run', req),
+    cancel: async (docId) => void (await t.call('engine.cancel', docId)),
+    fetchTensor: (docId, nodeId) => t.call('engine.fetchTensor', docId, nodeId),
+    exportOnnx: (doc, seed) => t.call('engine.exportOnnx', doc, seed),
+    exportPyTorch: (doc) => t.call('engine.exportPyTorch', doc),
+    importOnnx: (bytes, name) => t.call('engine.importOnnx', bytes, name),
+    onEvent: (listener) => t.onEvent(listener),
+  };
+}

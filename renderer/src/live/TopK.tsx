@@ -1,0 +1,31 @@
+import { useMemo } from 'react';
+import { topK } from './topk';
+
+export interface TopKProps {
+  probabilities: ArrayLike<number>;
+  /** Class names (the document's `labels`); "class i" when missing. */
+  labels?: readonly string[];
+  k?: number;
+}
+
+/** The k most likely classes of a Softmax output as labelled bars. */
+export function TopK({ probabilities, labels, k = 5 }: TopKProps) {
+  const rows = useMemo(() => topK(probabilities, k, labels), [probabilities, k, labels]);
+  return (
+    <div className="live-topk" data-testid="top-k">
+      <h4>Top {rows.length}</h4>
+      {rows.map((r) => (
+        <div className="live-topk-row" key={r.index} data-testid="top-k-row">
+          <span className="live-topk-label" title={`class ${r.index}`}>
+            {r.label}
+          </span>
+          <span className="live-topk-bar">
+            <span style={{ width: `${Math.max(0.5, r.probability * 100)}%` }} />
+          </span>
+          <span className="live-topk-value">{(r.probability * 100).toFixed(1)}%</span>
+        </div>
+      ))}
+      {!labels && <p className="live-hint">No class names: add a <code>labels</code> list to the model document to name the classes.</p>}
+    </div>
+  );
+}

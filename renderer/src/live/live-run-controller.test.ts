@@ -1,0 +1,176 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EngineClient, EngineEvent, InputPayload, RunRequest, RunResult } from '../../../engine/src/core/api';
+import { lenet5 } from '../../../engine/src/core/presets/lenet';
+import { LiveRunController, changesComputation, type LiveRunInputs } from './live-run-controller';
+
+/** A fake engine whose runs the test resolves or rejects by hand. */
+function fakeEngine() {
+  const calls: { req: RunRequest; resolve(r: RunResult): void; reject(e: unknown): void }[] = [];
+  const listeners = new Set<(e: EngineEvent) => void>();
+  const cancels: string[] = [];
+  const engine: EngineClient = {
+    run: (req) => new Promise((resolve, reject) => calls.push({ req, resolve, reject })),
+    cancel: async (docId) => {
+      cancels.push(docId);
+    },
+    fetchTensor: async () => ({ shape: [], data: new Float32Array() }),
+    exportOnnx: async () => new Uint8Array(),
+    exportPyTorch: async () => ({ code: '' }),
+    importOnnx: async () => lenet5(),
+    onEvent: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
+  const emit = (e: EngineEvent) => listeners.forEach((l) => l(e));
+  return { engine, calls, cancels, emit, listeners };
+}
+
+const result = (runId: number, docId = 'doc'): RunResult => ({ runId, docId, timeMs: 5, nodes: {}, tensors: {}, skipped: [], diagnostics: [] });
+const image: InputPayload = { kind: 'image', width: 1, height: 1, rgba: new Uint8Array(4) };
+const flush = () => new Promise<void>((r) => queueMicrotask(r)).then(() => undefined);
+
+describe('LiveRunController', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('debounces a burst of edits into one run and reports done', async () => {
+    const f = fakeEngine();
+    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 100, now: () => 0 });
+    let doc = lenet5();
+    c.setInputs({ document: doc, input: image, autoRun: true });
+    for (let i = 0; i < 5; i++) {
+      doc = { ...doc, nodes: doc.nodes.map((n, j) => (j === 1 ? { ...n, params: { ...n.params, filters: 6 + i } } : n)) };
+      c.setInputs({ document: doc, input: image, autoRun: true });
+      vi.advanceTimersByTime(50);
+    }
+    expect(c.getSnapshot().status.kind).toBe('waiting');
+    vi.advanceTimersByTime(100);
+    expect(f.calls).toHaveLength(1);
+    expect(f.calls[0].req.document).toBe(doc);
+    expect(f.calls[0].req.docId).toBe('doc');
+    expect(c.getSnapshot().status.kind).toBe('queued');
+    f.emit({ type: 'run-state', docId: 'doc', runId: 1, state: 'running' });
+    expect(c.getSnapshot().status.kind).toBe('running');
+    f.calls[0].resolve(result(1));
+    await flush();
+    expect(c.getSnapshot().status).toMatchObject({ kind: 'done', workerMs: 5 });
+    expect(c.getSnapshot().result?.runId).toBe(1);
+  });
+
+  it('does not re-run when nodes only move, and runs nothing without an input', () => {
+    const f = fakeEngine();
+    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });
+    const doc = lenet5();
+    c.setInputs({ document: doc, autoRun: true });
+    vi.advanceTimersByTime(50);
+    expect(f.calls).toHaveLength(0);
+    expect(c.getSnapshot().status.kind).toBe('idle');
+    c.setInputs({ document: doc, input: image, autoRun: true });
+    vi.advanceTimersByTime(50);
+    expect(f.calls).toHaveLength(1);
+    const moved = { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: { x: 1, y: 2 } })) };
+    c.setInputs({ document: moved, input: image, autoRun: true });
+    vi.advanceTimersByTime(50);
+    expect(f.calls).toHaveLength(1);
+  });
+
+  it('ignores superseded rejections and stale results; the newest run wins', async () => {
+    const f = fakeEngine();
+    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });
+    const a = lenet5();
+    c.setInputs({ document: a, input: image, autoRun: true });
+    vi.advanceTimersByTime(10);
+    const b = { ...a, seed: 7 };
+    c.setInputs({ document: b, input: image, autoRun: true });
+    vi.advanceTimersByTime(10);
+    expect(f.calls).toHaveLength(2);
+    f.calls[0].reject({ code: 'superseded', message: 'newer run' });
+    await flush();
+    expect(c.getSnapshot().status.kind).toBe('queued');
+    f.calls[1].resolve(result(2));
+    await flush();
+    expect(c.getSnapshot().resultDocument).toBe(b);
+    // A late reply of an older run never overwrites a newer result.
+    f.calls[0].resolve(result(1));
+    await flush();
+    expect(c.getSnapshot().result?.runId).toBe(2);
+  });
+
+  it('after a worker crash keeps the last result, says why, and the next edit runs and succeeds', async () => {
+    const f = fakeEngine();
+    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });
+    const doc = lenet5();
+    c.setInputs({ document: doc, input: image, autoRun: true });
+    vi.advanceTimersByTime(10);
+    f.calls[0].resolve(result(1));
+    await flush();
+    const edited = { ...doc, seed: 3 };
+    c.setInputs({ document: edited, input: image, autoRun: true });
+    vi.advanceTimersByTime(10);
+    f.emit({ type: 'worker-restarted', reason: 'exit code 1' });
+    f.calls[1].reject({ code: 'worker-crashed', message: 'The engine worker stopped.' });
+    await flush();
+    const s = c.getSnapshot();
+    expect(s.status).toMatchObject({ kind: 'failed', code: 'worker-crashed' });
+    expect(s.status.kind === 'failed' && s.status.message).toMatch(/try again/);
+    expect(s.notice).toMatch(/restarted/);
+    expect(s.result?.runId).toBe(1);
+    c.runNow();
+    expect(f.calls).toHaveLength(3);
+    expect(f.calls[2].req.document).toBe(edited);
+    f.calls[2].resolve(result(3));
+    await flush();
+    expect(c.getSnapshot().status.kind).toBe('done');
+    expect(c.getSnapshot().notice).toBeUndefined();
+  });
+
+  it('with auto-run off only runNow runs; cancel tells the engine and shows cancelled', async () => {
+    const f = fakeEngine();
+    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });
+    const inputs: LiveRunInputs = { document: lenet5(), input: image, autoRun: false, seed: 9 };
+    c.setInputs(inputs);
+    vi.advanceTimersByTime(100);
+    expect(f.calls).toHaveLength(0);
+    expect(c.getSnapshot().stale).toBe(true);
+    c.runNow();
+    expect(f.calls[0].req.seed).toBe(9);
+    await c.cancel();
+    expect(f.cancels).toEqual(['doc']);
+    expect(c.getSnapshot().status.kind).toBe('cancelled');
+    f.calls[0].reject({ code: 'cancelled', message: 'cancelled' });
+    await flush();
+    expect(c.getSnapshot().status.kind).toBe('cancelled');
+  });
+
+  it('turning auto-run on runs pending changes', () => {
+    const f = fakeEngine();
+    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });
+    const doc = lenet5();
+    c.setInputs({ document: doc, input: image, autoRun: false });
+    c.setInputs({ document: doc, input: image, autoRun: true });
+    vi.advanceTimersByTime(10);
+    expect(f.calls).toHaveLength(1);
+  });
+
+  it('dispose unsubscribes from engine events', () => {
+    const f = fakeEngine();
+    const c = new LiveRunController(f.engine, 'doc');
+    expect(f.listeners.size).toBe(1);
+    c.dispose();
+    expect(f.listeners.size).toBe(0);
+  });
+});
+
+describe('changesComputation', () => {
+  it('sees param, weight, edge and seed changes but not labels or positions', () => {
+    const doc = lenet5();
+    const base: LiveRunInputs = { document: doc, input: image, autoRun: true };
+    const relabel = { ...doc, nodes: doc.nodes.map((n) => ({ ...n, label: 'x' })) };
+    expect(changesComputation(base, { ...base, document: relabel })).toBe(false);
+    const weights = { ...doc, nodes: doc.nodes.map((n, i) => (i === 1 ? { ...n, weights: {} } : n)) };
+    expect(changesComputation(base, { ...base, document: weights })).toBe(true);
+    expect(changesComputation(base, { ...base, document: { ...doc, edges: [...doc.edges] } })).toBe(true);
+    expect(changesComputation(base, { ...base, seed: 1 })).toBe(true);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Live inference wired to the editor: one LiveRunController per open document, fed by the document
+ * store (every edit) and this store (the image, auto-run); its state and latest result live here
+ * for the node thumbnails and the Run / Maps panels. Started once by startLiveInference(engine).
+ */
+import { create } from 'zustand';
+import type { EngineClient } from '../../../engine/src/core/api';
+import type { ModelDocument } from '../../../engine/src/core/document/schema';
+import type { InputParams } from '../../../engine/src/core/ops/input';
+import { useDocumentStore } from '../store/document-store';
+import type { ColormapName } from './colormap';
+import type { ThumbnailMode } from './feature-image';
+import { LiveRunController, type LiveRunSnapshot } from './live-run-controller';
+import type { RunInput } from './RunPanel';
+import { defaultSampleFor, loadSample } from './samples';
+
+export interface LiveInput extends RunInput {
+  /** Chosen automatically (a sample that suits the Input node) rather than by the user. */
+  isDefault?: boolean;
+}
+
+export interface LiveState {
+  input?: LiveInput;
+  autoRun: boolean;
+  thumbnailMode: ThumbnailMode;
+  colormap: ColormapName;
+  snapshot: LiveRunSnapshot;
+  /** The engine docId of the current controller. */
+  docId?: string;
+  set(patch: Partial<Omit<LiveState, 'set'>>): void;
+}
+
+const initialSnapshot: LiveRunSnapshot = { status: { kind: 'idle', reason: 'Give the network an image to run it.' }, stale: false };
+
+export const useLiveStore = create<LiveState>()((set) => ({
+  autoRun: true,
+  thumbnailMode: 'mean',
+  colormap: 'viridis',
+  snapshot: initialSnapshot,
+  set: (patch) => set(patch),
+}));
+
+/** The first Input node's params, if the document has one. */
+export function firstInputParams(doc: ModelDocument): InputParams | undefined {
+  const node = doc.nodes.find((n) => n.type === 'Input');
+  const p = node?.params as Partial<InputParams> | undefined;
+  if (!p || !Number.isInteger(p.channels) || !Number.isInteger(p.height) || !Number.isInteger(p.width)) return undefined;
+  return p as InputParams;
+}
+
+let controller: LiveRunController | undefined;
+let stopController: (() => void) | undefined;
+
+export function runLiveNow(): void {
+  controller?.runNow();
+}
+
+export function cancelLive(): Promise<void> {
+  return controller?.cancel() ?? Promise.resolve();
+}
+
+/** The controller of the open document (tests and the benchmark read it). */
+export function liveController(): LiveRunController | undefined {
+  return controller;
+}
+
+/**
+ * Start live inference against `engine`; returns a stop function. Safe to call once per page.
+ * A sample that suits the model is used until the user gives an image of their own.
+ */
+export function startLiveInference(engine: EngineClient, options: { debounceMs?: number } = {}): () => void {
+  let defaultFor: string | undefined;
+
+  const push = () => {
+    const doc = useDocumentStore.getState().doc;
+    const { input, autoRun } = useLiveStore.getState();
+    controller?.setInputs({ document: doc, input: firstInputParams(doc) ? input?.image : undefined, autoRun });
+  };
+
+  const ensureDefaultInput = () => {
+    const doc = useDocumentStore.getState().doc;
+    const params = firstInputParams(doc);
+    const { input } = useLiveStore.getState();
+    if (!params || (input && !input.isDefault)) return;
+    const sample = defaultSampleFor(params);
+    if (!sample || defaultFor === sample.file) return;
+    defaultFor = sample.file;
+    loadSample(sample).then(
+      (image) => {
+        const now = useLiveStore.getState().input;
+        if (now && !now.isDefault) return; // the user chose meanwhile
+        useLiveStore.getState().set({ input: { image, name: `${sample.title} (sample)`, isDefault: true } });
+      },
+      () => {
+        defaultFor = undefined;
+      },
+    );
+  };
+
+  const openController = (docKey: number) => {
+    stopController?.();
+    const docId = `doc-${docKey}`;
+    const c = new LiveRunController(engine, docId, { debounceMs: options.debounceMs ?? 150 });
+    controller = c;
+    const unsub = c.subscribe(() => useLiveStore.getState().set({ snapshot: c.getSnapshot() }));
+    useLiveStore.getState().set({ snapshot: c.getSnapshot(), docId });
+    stopController = () => {
+      unsub();
+      void c.cancel();
+      c.dispose();
+    };
+    push();
+  };
+
+  openController(useDocumentStore.getState().docId);
+  ensureDefaultInput();
+  const unsubDoc = useDocumentStore.subscribe((s, prev) => {
+    if (s.docId !== prev.docId) openController(s.docId);
+    else if (s.doc !== prev.doc) push();
+    if (s.doc !== prev.doc) ensureDefaultInput();
+  });
+  const unsubLive = useLiveStore.subscribe((s, prev) => {
+    if (s.input !== prev.input || s.autoRun !== prev.autoRun) push();
+  });
+  return () => {
+    unsubDoc();
+    unsubLive();
+    stopController?.();
+    stopController = undefined;
+    controller = undefined;
+  };
+}

@@ -1,0 +1,39 @@
+/** What the Input node does to an image, in words and as the tensor that enters the network. */
+import type { InputParams, Preprocess } from '../../../engine/src/core/ops/input';
+import { PreprocessSchema } from '../../../engine/src/core/ops/input';
+import { imageToTensor } from '../../../engine/src/core/preprocess';
+import type { ValueMap } from './feature-image';
+
+export interface PreprocessStep {
+  title: string;
+  detail: string;
+}
+
+const list = (v: number[]) => `[${v.map((x) => +x.toFixed(3)).join(', ')}]`;
+
+/** The preprocessing steps applied to a width×height image for this Input node. */
+export function preprocessSteps(image: { width: number; height: number }, input: InputParams): PreprocessStep[] {
+  const pre: Preprocess = PreprocessSchema.parse(input.preprocess ?? {});
+  const steps: PreprocessStep[] = [];
+  const gray = pre.grayscale ?? input.channels === 1;
+  if (gray) steps.push({ title: 'Grayscale', detail: 'luma 0.299·R + 0.587·G + 0.114·B' + (input.channels === 3 ? ', copied to 3 channels' : '') });
+  if (image.width !== input.width || image.height !== input.height) {
+    steps.push(pre.resize ? { title: 'Resize', detail: `${image.width}×${image.height} → ${input.width}×${input.height} (bilinear)` } : { title: 'Resize off', detail: `the image must already be ${input.width}×${input.height}` });
+  }
+  if (pre.scale) steps.push({ title: 'Scale', detail: '÷ 255 → values in [0, 1]' });
+  if (pre.mean || pre.std) steps.push({ title: 'Normalise', detail: `(x − ${list(pre.mean ?? [0])}) / ${list(pre.std ?? [1])}` });
+  return steps;
+}
+
+export interface PreprocessedImage {
+  tensor: Float32Array;
+  channels: ValueMap[];
+}
+
+/** The Input node's tensor for an image (the engine computes the same, see engine/src/core/preprocess.ts). Throws InputError. */
+export function preprocessedChannels(image: { width: number; height: number; rgba: Uint8Array }, input: InputParams): PreprocessedImage {
+  const tensor = imageToTensor(image, input);
+  const n = input.height * input.width;
+  const channels = Array.from({ length: input.channels }, (_, c) => ({ width: input.width, height: input.height, values: tensor.subarray(c * n, (c + 1) * n) }));
+  return { tensor, channels };
+}

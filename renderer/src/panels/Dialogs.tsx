@@ -1,0 +1,53 @@
+import { useEffect } from 'react';
+import { useUiStore } from '../store/ui-store';
+
+/** Confirmation (unsaved changes), messages (a file that is not a model) and short notices. */
+export function Dialogs() {
+  const confirm = useUiStore((s) => s.confirm);
+  const message = useUiStore((s) => s.message);
+  const toast = useUiStore((s) => s.toast);
+  const set = useUiStore((s) => s.set);
+  useEffect(() => {
+    if (!toast) return;
+    const t = setTimeout(() => set({ toast: undefined }), 3000);
+    return () => clearTimeout(t);
+  }, [toast, set]);
+  return (
+    <>
+      {confirm && (
+        <div className="modal-backdrop">
+          <div className="modal" role="alertdialog" aria-label={confirm.title} data-testid="confirm" onKeyDown={(e) => e.key === 'Escape' && confirm.resolve(false)}>
+            <h2>{confirm.title}</h2>
+            <p>{confirm.text}</p>
+            <div className="buttons">
+              <button autoFocus data-testid="confirm-cancel" onClick={() => confirm.resolve(false)}>
+                Cancel
+              </button>
+              <button className="danger" data-testid="confirm-ok" onClick={() => confirm.resolve(true)}>
+                {confirm.confirmLabel}
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
+      {message && (
+        <div className="modal-backdrop">
+          <div className={`modal message ${message.kind}`} role="alertdialog" aria-label={message.title} data-testid="message" onKeyDown={(e) => e.key === 'Escape' && set({ message: undefined })}>
+            <h2 data-testid="message-title">{message.title}</h2>
+            <p data-testid="message-text">{message.text}</p>
+            <div className="buttons">
+              <button autoFocus data-testid="message-close" onClick={() => set({ message: undefined })}>
+                OK
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
+      {toast && (
+        <div className="toast" role="status" data-testid="toast">
+          {toast.text}
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,172 @@
+import { useMemo, useRef } from 'react';
+import { useDocumentStore, useAnalysis } from '../store/document-store';
+import { useUiStore } from '../store/ui-store';
+import { formatBytes, formatCount, formatMetric, formatShape, ops, type Analysis, type ModelNode } from '../engine';
+import { PARAM_FIELDS } from '../model/param-fields';
+import { ParamField } from './ParamField';
+import { renameDocument, setLabel, setParam } from '../model/edits';
+import { isComposite, primitivesOf } from '../canvas/flow-model';
+import { commands } from '../app/commands';
+
+function Cost({ analysis, id }: { analysis: Analysis; id: string }) {
+  const info = analysis.nodes[id];
+  if (!info) return null;
+  const rf = info.receptiveField;
+  return (
+    <section className="cost" data-testid="inspector-cost">
+      <h4>Cost</h4>
+      <dl>
+        <dt>Output</dt>
+        <dd data-testid="cost-shape">{info.outputShape ? formatShape(info.outputShape) : '—'}</dd>
+        <dt>Parameters</dt>
+        <dd data-testid="cost-params" data-value={info.params}>
+          {formatCount(info.params)}
+        </dd>
+        <dt>MACs</dt>
+        <dd data-testid="cost-macs" data-value={info.macs}>
+          {formatCount(info.macs)} ({formatMetric(info.macs)})
+        </dd>
+        <dt>Activation</dt>
+        <dd data-testid="cost-activation" data-value={info.activationBytes}>
+          {formatBytes(info.activationBytes)}
+          {info.internalActivationBytes !== info.activationBytes && info.primitives.length > 1 ? ` (inside: ${formatBytes(info.internalActivationBytes)})` : ''}
+        </dd>
+        <dt>Receptive field</dt>
+        <dd data-testid="cost-rf">{rf ? `${rf.size[0]}×${rf.size[1]} px, step ${rf.jump[0]}×${rf.jump[1]}` : '—'}</dd>
+      </dl>
+    </section>
+  );
+}
+
+function Inside({ analysis, id }: { analysis: Analysis; id: string }) {
+  const prims = primitivesOf(analysis, id);
+  const open = useUiStore((s) => s.openModules.has(id));
+  const toggle = useUiStore((s) => s.toggleModule);
+  if (!prims.length) return <p className="muted">The inside appears once this module’s input shape is known and its settings are valid.</p>;
+  return (
+    <section className="inside" data-testid="inspector-inside">
+      <h4>
+        Inside ({prims.length} layers)
+        <button data-testid="inspector-open-toggle" onClick={() => toggle(id)}>
+          {open ? 'Close on canvas' : 'Open on canvas'}
+        </button>
+      </h4>
+      <table>
+        <tbody>
+          {prims.map((p) => (
+            <tr key={p.id} data-testid="inside-row">
+              <td>{p.role ?? p.type}</td>
+              <td className="mono">{formatShape(p.shape)}</td>
+              <td className="num">{p.paramCount ? formatCount(p.paramCount) : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function NodeInspector({ node, index }: { node: ModelNode; index: number }) {
+  const analysis = useAnalysis();
+  const edit = useDocumentStore((s) => s.edit);
+  const breakCoalescing = useDocumentStore((s) => s.breakCoalescing);
+  const op = ops.get(node.type);
+  const effective = useMemo(() => {
+    const r = op?.params.safeParse(node.params);
+    return (r?.success ? r.data : node.params) as Record<string, unknown>;
+  }, [op, node.params]);
+  const session = useRef(0);
+  const diags = analysis.diagnostics.filter((d) => d.nodeId === node.id);
+  const fields = PARAM_FIELDS[node.type] ?? [];
+  const known = new Set(fields.map((f) => f.name));
+  const paramProblems = (name: string) => diags.filter((d) => d.param === name || d.path?.startsWith(`nodes[${index}].params.${name}`)).map((d) => d.message);
+  const general = diags.filter((d) => !d.param || !known.has(d.param));
+  return (
+    <div className="inspector" data-testid="inspector" data-node-id={node.id}>
+      <header>
+        <h3>{op?.title ?? node.type}</h3>
+        <span className="muted mono">{node.id}</span>
+      </header>
+      {op && <p className="doc">{op.doc}</p>}
+      <div className="field">
+        <label>Name</label>
+        <div className="control">
+          <input
+            data-testid="node-label"
+            value={node.label ?? ''}
+            placeholder={analysis.nodes[node.id]?.summary}
+            onChange={(e) => edit('Rename node', (d) => setLabel(d, node.id, e.target.value), { coalesce: `label:${node.id}` })}
+            onBlur={breakCoalescing}
+          />
+        </div>
+      </div>
+      {fields
+        .filter((f) => !f.when || f.when(effective))
+        .map((f) => (
+          <ParamField
+            key={`${node.id}:${f.name}`}
+            spec={f}
+            value={node.params[f.name]}
+            effective={effective[f.name]}
+            problems={paramProblems(f.name)}
+            onChange={(v) =>
+              edit(`Set ${f.label.toLowerCase()}`, (d) => setParam(d, node.id, f.name, v), { coalesce: `param:${node.id}:${f.name}:${session.current}` })
+            }
+            onCommitEnd={() => {
+              session.current++;
+              breakCoalescing();
+            }}
+          />
+        ))}
+      {general.length > 0 && (
+        <ul className="node-problems" data-testid="inspector-problems">
+          {general.map((d, i) => (
+            <li key={i} className={d.severity}>
+              {d.message}
+              {d.fix && (
+                <button className="fix" onClick={() => commands.applyFix(d)}>
+                  {d.fix.label}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <Cost analysis={analysis} id={node.id} />
+      {isComposite(node.type) && <Inside analysis={analysis} id={node.id} />}
+    </div>
+  );
+}
+
+function DocumentInspector() {
+  const doc = useDocumentStore((s) => s.doc);
+  const edit = useDocumentStore((s) => s.edit);
+  const breakCoalescing = useDocumentStore((s) => s.breakCoalescing);
+  return (
+    <div className="inspector" data-testid="inspector-document">
+      <header>
+        <h3>Model</h3>
+      </header>
+      <div className="field">
+        <label>Name</label>
+        <div className="control">
+          <input data-testid="doc-name" value={doc.name} onChange={(e) => edit('Rename model', (d) => renameDocument(d, e.target.value), { coalesce: 'doc-name' })} onBlur={breakCoalescing} />
+        </div>
+      </div>
+      {doc.description && <p className="doc">{doc.description}</p>}
+      <p className="muted">
+        {doc.nodes.length} nodes, {doc.edges.length} edges. Select a node to edit it.
+      </p>
+    </div>
+  );
+}
+
+export function Inspector() {
+  const doc = useDocumentStore((s) => s.doc);
+  const selected = useUiStore((s) => s.selectedNodes);
+  if (selected.size > 1) return <div className="inspector muted" data-testid="inspector-multi">{selected.size} nodes selected.</div>;
+  const [id] = selected;
+  const index = id === undefined ? -1 : doc.nodes.findIndex((n) => n.id === id);
+  if (index < 0) return <DocumentInspector />;
+  return <NodeInspector key={id} node={doc.nodes[index]} index={index} />;
+}

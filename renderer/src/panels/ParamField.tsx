@@ -1,0 +1,242 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import type { FieldSpec } from '../model/param-fields';
+import { parseNumberText } from '../model/param-fields';
+
+export interface FieldProps {
+  spec: FieldSpec;
+  /** The raw value in the document (may be missing: the op default applies). */
+  value: unknown;
+  /** The value with defaults filled, when the params parse. */
+  effective: unknown;
+  /** Engine diagnostics about this parameter. */
+  problems: string[];
+  onChange(value: unknown): void;
+  onCommitEnd(): void;
+}
+
+const toText = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+
+/** A text box for a number that keeps what the user typed; applies every parseable value, never clamps. */
+function NumberBox({ value, integer, testId, placeholder, onChange, onCommitEnd, onInvalid }: {
+  value: unknown;
+  integer: boolean;
+  testId: string;
+  placeholder?: string;
+  onChange(v: number | undefined): void;
+  onCommitEnd(): void;
+  onInvalid(msg: string | undefined): void;
+}) {
+  const [text, setText] = useState(toText(value));
+  const focused = useRef(false);
+  useEffect(() => {
+    // Follow the document (undo, other edits) unless the user is typing something equivalent.
+    const parsed = parseNumberText(text, integer);
+    if (!focused.current || !parsed.ok || parsed.value !== value) setText(toText(value));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value]);
+  return (
+    <input
+      className="num"
+      inputMode={integer ? 'numeric' : 'decimal'}
+      data-testid={testId}
+      value={text}
+      placeholder={placeholder}
+      onFocus={() => (focused.current = true)}
+      onBlur={() => {
+        focused.current = false;
+        onCommitEnd();
+        onInvalid(undefined);
+        setText(toText(value));
+      }}
+      onChange={(e) => {
+        setText(e.target.value);
+        const p = parseNumberText(e.target.value, integer);
+        if (!p.ok) {
+          onInvalid(p.message);
+          return;
+        }
+        onInvalid(undefined);
+        onChange(p.value);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+      }}
+    />
+  );
+}
+
+function asPair(v: unknown): [unknown, unknown] {
+  if (Array.isArray(v)) return [v[0], v[1]];
+  return [v, v];
+}
+
+export function ParamField({ spec, value, effective, problems, onChange, onCommitEnd }: FieldProps) {
+  const id = useId();
+  const [local, setLocal] = useState<string | undefined>();
+  const f = spec.field;
+  const tid = `param-${spec.name}`;
+  let control: React.ReactNode;
+  switch (f.kind) {
+    case 'int':
+    case 'number':
+      control = (
+        <NumberBox
+          value={value}
+          integer={f.kind === 'int'}
+          testId={tid}
+          placeholder={value === undefined && effective !== undefined ? `${toText(effective)} (default)` : undefined}
+          onChange={(v) => onChange(v)}
+          onCommitEnd={onCommitEnd}
+          onInvalid={setLocal}
+        />
+      );
+      break;
+    case 'pair': {
+      const [h, w] = asPair(value);
+      const [eh, ew] = asPair(effective);
+      const square = h === w;
+      const set = (nh: unknown, nw: unknown) => {
+        if (nh === undefined && nw === undefined) onChange(undefined);
+        else if (nh === nw) onChange(nh);
+        else onChange([nh ?? eh, nw ?? ew]);
+      };
+      control = (
+        <span className="pair">
+          <NumberBox
+            value={h}
+            integer
+            testId={`${tid}-h`}
+            placeholder={f.emptyHint ?? (h === undefined ? toText(eh) : undefined)}
+            onChange={(v) => (square ? set(v, v) : set(v, w))}
+            onCommitEnd={onCommitEnd}
+            onInvalid={setLocal}
+          />
+          <span className="times">×</span>
+          <NumberBox
+            value={w}
+            integer
+            testId={`${tid}-w`}
+            placeholder={f.emptyHint ?? (w === undefined ? toText(ew) : undefined)}
+            onChange={(v) => set(h, v)}
+            onCommitEnd={onCommitEnd}
+            onInvalid={setLocal}
+          />
+        </span>
+      );
+      break;
+    }
+    case 'padding': {
+      const mode = value === undefined ? 'valid' : typeof value === 'string' ? value : Array.isArray(value) ? 'explicit' : 'number';
+      control = (
+        <span className="pair">
+          <select
+            data-testid={`${tid}-mode`}
+            value={mode}
+            onChange={(e) => {
+              const m = e.target.value;
+              onChange(m === 'number' ? 1 : m === 'explicit' ? [1, 1, 1, 1] : m);
+              onCommitEnd();
+            }}
+          >
+            <option value="valid">valid (none)</option>
+            <option value="same">same</option>
+            <option value="number">all sides</option>
+            <option value="explicit">top, left, bottom, right</option>
+          </select>
+          {mode === 'number' && <NumberBox value={value} integer testId={`${tid}-value`} onChange={(v) => onChange(v ?? 0)} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
+          {mode === 'explicit' &&
+            [0, 1, 2, 3].map((i) => (
+              <NumberBox
+                key={i}
+                value={(value as unknown[])[i]}
+                integer
+                testId={`${tid}-${i}`}
+                onChange={(v) => {
+                  const next = [...(value as unknown[])];
+                  next[i] = v ?? 0;
+                  onChange(next);
+                }}
+                onCommitEnd={onCommitEnd}
+                onInvalid={setLocal}
+              />
+            ))}
+        </span>
+      );
+      break;
+    }
+    case 'pads': {
+      const arr = Array.isArray(value);
+      control = (
+        <span className="pair">
+          <select data-testid={`${tid}-mode`} value={arr ? 'explicit' : 'number'} onChange={(e) => onChange(e.target.value === 'explicit' ? [1, 1, 1, 1] : 1)}>
+            <option value="number">all sides</option>
+            <option value="explicit">top, left, bottom, right</option>
+          </select>
+          {!arr && <NumberBox value={value} integer testId={`${tid}-value`} onChange={(v) => onChange(v ?? 0)} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
+          {arr &&
+            [0, 1, 2, 3].map((i) => (
+              <NumberBox
+                key={i}
+                value={(value as unknown[])[i]}
+                integer
+                testId={`${tid}-${i}`}
+                onChange={(v) => {
+                  const next = [...(value as unknown[])];
+                  next[i] = v ?? 0;
+                  onChange(next);
+                }}
+                onCommitEnd={onCommitEnd}
+                onInvalid={setLocal}
+              />
+            ))}
+        </span>
+      );
+      break;
+    }
+    case 'enum':
+      control = (
+        <select
+          id={id}
+          data-testid={tid}
+          value={toText(value ?? effective)}
+          onChange={(e) => {
+            onChange(e.target.value);
+            onCommitEnd();
+          }}
+        >
+          {f.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      );
+      break;
+    case 'bool':
+      control = (
+        <input
+          id={id}
+          type="checkbox"
+          data-testid={tid}
+          checked={Boolean(value ?? effective)}
+          onChange={(e) => {
+            onChange(e.target.checked);
+            onCommitEnd();
+          }}
+        />
+      );
+      break;
+  }
+  const messages = [...(local ? [local] : []), ...problems];
+  return (
+    <div className={`field ${messages.length ? 'invalid' : ''}`} data-testid={`field-${spec.name}`}>
+      <label htmlFor={id}>{spec.label}</label>
+      <div className="control">{control}</div>
+      {messages.map((m, i) => (
+        <div key={i} className="field-error" data-testid="field-error">
+          {m}
+        </div>
+      ))}
+    </div>
+  );
+}

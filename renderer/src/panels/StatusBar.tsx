@@ -1,0 +1,38 @@
+import { useAnalysis, useDocumentStore } from '../store/document-store';
+import { useUiStore } from '../store/ui-store';
+import { formatBytes, formatCount, formatMetric } from '../engine';
+
+/** Totals of the whole model; raw numbers are in data-value for tools and tests. */
+export function StatusBar() {
+  const analysis = useAnalysis();
+  const nodes = useDocumentStore((s) => s.doc.nodes.length);
+  const set = useUiStore((s) => s.set);
+  const t = analysis.totals;
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = analysis.diagnostics.filter((d) => d.severity === 'warning').length;
+  return (
+    <footer className="statusbar" data-testid="statusbar">
+      <span data-testid="status-params" data-value={t.params} title={`${formatCount(t.params)} trainable parameters`}>
+        Params <b>{formatCount(t.params)}</b>
+      </span>
+      <span data-testid="status-macs" data-value={t.macs} title={`${formatCount(t.macs)} multiply-accumulates per image`}>
+        MACs <b>{formatMetric(t.macs)}</b>
+      </span>
+      <span data-testid="status-activations" data-value={t.activationBytes} title="Activation memory, fp32, batch 1">
+        Activations <b>{formatBytes(t.activationBytes)}</b>
+      </span>
+      <span data-testid="status-depth" data-value={t.depth} title="Convolution and dense layers on the longest path">
+        Depth <b>{t.depth}</b>
+      </span>
+      <span data-testid="status-nodes">{nodes} nodes</span>
+      <button className={`status-problems ${errors ? 'error' : warnings ? 'warning' : 'ok'}`} data-testid="status-problems" data-errors={errors} onClick={() => set({ rightTab: 'problems' })}>
+        {errors ? `${errors} error${errors === 1 ? '' : 's'}` : 'no errors'}
+        {warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}
+      </button>
+      <span className="spacer" />
+      <button data-testid="open-summary" onClick={() => set({ summaryOpen: true })} title="Summary table (Ctrl+I)">
+        Summary
+      </button>
+    </footer>
+  );
+}

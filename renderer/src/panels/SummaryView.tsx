@@ -1,0 +1,82 @@
+import { useMemo, useState } from 'react';
+import { useDocumentStore, useAnalysis } from '../store/document-store';
+import { useUiStore } from '../store/ui-store';
+import { buildSummary, formatBytes, formatCount, formatMetric, summaryCells, summaryToCsv, summaryToMarkdown } from '../engine';
+import { toast } from '../app/commands';
+
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    const ta = document.createElement('textarea');
+    ta.value = text;
+    document.body.append(ta);
+    ta.select();
+    document.execCommand('copy');
+    ta.remove();
+  }
+}
+
+/** The torchinfo-style table of the engine's summary, copyable as Markdown or CSV. */
+export function SummaryView() {
+  const open = useUiStore((s) => s.summaryOpen);
+  const set = useUiStore((s) => s.set);
+  const doc = useDocumentStore((s) => s.doc);
+  const analysis = useAnalysis();
+  const [expand, setExpand] = useState(false);
+  const summary = useMemo(() => (open ? buildSummary(doc, analysis, { expand }) : undefined), [open, doc, analysis, expand]);
+  if (!open || !summary) return null;
+  const close = () => set({ summaryOpen: false });
+  return (
+    <div className="modal-backdrop" onMouseDown={close}>
+      <div className="modal summary" data-testid="summary-view" role="dialog" aria-label="Summary" onMouseDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === 'Escape' && close()}>
+        <header>
+          <h2>Summary — {summary.name}</h2>
+          <label>
+            <input type="checkbox" checked={expand} onChange={(e) => setExpand(e.target.checked)} data-testid="summary-expand" /> show module insides
+          </label>
+          <button data-testid="summary-copy-md" onClick={() => copyText(summaryToMarkdown(summary)).then(() => toast('Summary copied as Markdown'))}>
+            Copy Markdown
+          </button>
+          <button data-testid="summary-copy-csv" onClick={() => copyText(summaryToCsv(summary)).then(() => toast('Summary copied as CSV'))}>
+            Copy CSV
+          </button>
+          <button autoFocus onClick={close} data-testid="summary-close">
+            Close
+          </button>
+        </header>
+        <div className="summary-scroll">
+          <table data-testid="summary-table">
+            <thead>
+              <tr>
+                <th>Layer</th>
+                <th>Type</th>
+                <th>Output shape</th>
+                <th className="num">Params</th>
+                <th className="num">MACs</th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.rows.map((r) => {
+                const c = summaryCells(r);
+                return (
+                  <tr key={r.id} className={`depth-${r.depth} status-${r.status}`} data-testid="summary-row">
+                    <td className="mono">{c[0]}</td>
+                    <td>{c[1]}</td>
+                    <td className="mono">{c[2]}</td>
+                    <td className="num">{c[3]}</td>
+                    <td className="num">{c[4]}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+        <footer data-testid="summary-totals">
+          Total params {formatCount(summary.totals.params)} · MACs {formatCount(summary.totals.macs)} ({formatMetric(summary.totals.macs)}) · activations {formatBytes(summary.totals.activationBytes)} ·{' '}
+          {summary.valid ? 'valid' : 'has errors'}
+        </footer>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * The model document — the single source of truth of the editor — with undo/redo of every edit,
+ * the dirty flag and the file path. Selection and viewport live in the UI store, not here.
+ */
+import { create } from 'zustand';
+import type { ModelDocument } from '../engine';
+import { emptyDocument } from '../model/edits';
+import { analysisOf } from './analysis';
+
+const HISTORY_LIMIT = 300;
+
+interface HistoryEntry {
+  doc: ModelDocument;
+  label: string;
+}
+
+export interface EditOptions {
+  /** Consecutive edits with the same key merge into one undo step (typing in one field). */
+  coalesce?: string;
+}
+
+export interface DocumentState {
+  doc: ModelDocument;
+  /** The document as last saved or loaded: dirty means doc differs from it. */
+  savedDoc: ModelDocument;
+  path?: string;
+  /** Changes whenever another document is loaded (New, Open, preset). */
+  docId: number;
+  past: HistoryEntry[];
+  future: HistoryEntry[];
+  lastCoalesce?: string;
+  /** Apply an edit: `f` returns the new document (the same object for "nothing changed"). */
+  edit(label: string, f: (doc: ModelDocument) => ModelDocument, options?: EditOptions): boolean;
+  undo(): boolean;
+  redo(): boolean;
+  /** Replace the document (New/Open/preset): history cleared. */
+  load(doc: ModelDocument, options?: { path?: string; dirty?: boolean }): void;
+  markSaved(path: string | undefined): void;
+  /** Ends coalescing (a field lost focus). */
+  breakCoalescing(): void;
+}
+
+export const useDocumentStore = create<DocumentState>()((set, get) => {
+  const initial = emptyDocument();
+  return {
+    doc: initial,
+    savedDoc: initial,
+    path: undefined,
+    docId: 1,
+    past: [],
+    future: [],
+    lastCoalesce: undefined,
+    edit(label, f, options) {
+      const { doc, past, lastCoalesce } = get();
+      const next = f(doc);
+      if (next === doc) return false;
+      const merge = options?.coalesce !== undefined && options.coalesce === lastCoalesce && past.length > 0;
+      const newPast = merge ? past : [...past, { doc, label }].slice(-HISTORY_LIMIT);
+      set({ doc: next, past: newPast, future: [], lastCoalesce: options?.coalesce });
+      return true;
+    },
+    undo() {
+      const { doc, past, future } = get();
+      const prev = past[past.length - 1];
+      if (!prev) return false;
+      set({ doc: prev.doc, past: past.slice(0, -1), future: [{ doc, label: prev.label }, ...future], lastCoalesce: undefined });
+      return true;
+    },
+    redo() {
+      const { doc, past, future } = get();
+      const next = future[0];
+      if (!next) return false;
+      set({ doc: next.doc, past: [...past, { doc, label: next.label }], future: future.slice(1), lastCoalesce: undefined });
+      return true;
+    },
+    load(doc, options) {
+      set({
+        doc,
+        savedDoc: options?.dirty ? emptyDocument('') : doc,
+        path: options?.path,
+        docId: get().docId + 1,
+        past: [],
+        future: [],
+        lastCoalesce: undefined,
+      });
+    },
+    markSaved(path) {
+      set({ savedDoc: get().doc, path });
+    },
+    breakCoalescing() {
+      set({ lastCoalesce: undefined });
+    },
+  };
+});
+
+export const selectDirty = (s: DocumentState) => s.doc !== s.savedDoc;
+
+/** The analysis of the current document (memoised). */
+export function useAnalysis() {
+  return analysisOf(useDocumentStore((s) => s.doc));
+}
+
+export function currentAnalysis() {
+  return analysisOf(useDocumentStore.getState().doc);
+}

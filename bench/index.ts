@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   core: () => import('./core'),
   ort: () => import('./ort'),
   editor: () => import('./editor'),
+  live: () => import('./live'),
 };
 
 async function main(): Promise<number> {

@@ -15,7 +15,7 @@ import { buildSummary, summaryToJson } from '../engine/src/core/summary';
 
 const noChromium = !chromiumPath();
 
-describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when chromium is not installed', { timeout: 60_000 }, () => {
+describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when chromium is not installed', { timeout: 120_000 }, () => {
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
@@ -24,7 +24,7 @@ describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when ch
     server = await startServer();
     browser = await launchBrowser();
     page = browser.page;
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(20_000);
   });
 
   afterAll(async () => {
@@ -39,17 +39,17 @@ describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when ch
 
   it('builds Input → Conv2D → min pool → Dense from the palette and shows the shapes on the edges', async () => {
     await fresh();
-    await dragFromPalette(page, 'Input', 120, 150);
-    await dragFromPalette(page, 'Conv2D', 360, 150);
-    await dragFromPalette(page, 'Pool2D-min', 600, 150);
-    await dragFromPalette(page, 'Dense', 840, 150);
+    await dragFromPalette(page, 'Input', 110, 150);
+    await dragFromPalette(page, 'Conv2D', 330, 150);
+    await dragFromPalette(page, 'Pool2D-min', 550, 150);
+    await dragFromPalette(page, 'Dense', 770, 150);
     for (const id of ['input', 'conv2d', 'pool2d', 'dense']) await expect(card(page, id).isVisible()).resolves.toBe(true);
     // Dropped where the mouse let go: the Input card is centred on the drop point.
     const pane = (await page.locator('.react-flow__pane').boundingBox())!;
     const inputBox = (await node(page, 'input').boundingBox())!;
     const transform = (await page.locator('.react-flow__viewport').getAttribute('style')) ?? '';
     const zoom = Number(/scale\(([\d.]+)\)/.exec(transform)?.[1] ?? 1);
-    expect(Math.abs(inputBox.x + inputBox.width / 2 - (pane.x + 120))).toBeLessThan(4 * zoom + 2);
+    expect(Math.abs(inputBox.x + inputBox.width / 2 - (pane.x + 110))).toBeLessThan(4 * zoom + 2);
 
     await connect(page, 'input', 'conv2d');
     await connect(page, 'conv2d', 'pool2d');
@@ -114,7 +114,7 @@ describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when ch
     await fresh();
     await dragFromPalette(page, 'Input', 120, 250);
     await dragFromPalette(page, 'Conv2D', 380, 120);
-    await dragFromPalette(page, 'Add', 650, 250);
+    await dragFromPalette(page, 'Add', 640, 250);
     await selectNode(page, 'input');
     await typeParam(page, 'param-height', '32');
     await typeParam(page, 'param-width', '32');
@@ -158,7 +158,6 @@ describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when ch
     // Open the first unit of stage 3 (it downsamples: projection shortcut).
     const unit = doc.nodes.find((n) => n.type === 'ResidualUnit' && n.params.stride === 2)!.id;
     await page.getByTestId('cmd-fit').click();
-    await page.waitForTimeout(300); // the fit animates for 150 ms
     await card(page, unit).click();
     await page.getByTestId('inspector-open-toggle').click();
     const prims = node(page, unit).page().locator(`.react-flow__node-prim[data-id^="${unit}/"]`);
@@ -175,6 +174,56 @@ describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when ch
     await expect(page.getByTestId('summary-row').count()).resolves.toBe(doc.nodes.length);
     await page.getByTestId('summary-close').click();
     expect(browser.errors.filter((e) => /Content Security Policy|Refused/.test(e))).toEqual([]);
+  });
+
+  it('inserts by double-click search, filters the palette, and copies, pastes, duplicates and deletes with the keyboard', async () => {
+    await fresh();
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+    await page.mouse.dblclick(pane.x + 300, pane.y + 200);
+    await page.getByTestId('quick-insert-input').fill('min po');
+    await page.getByTestId('quick-insert-input').press('Enter');
+    await card(page, 'pool2d').waitFor();
+    await expect(card(page, 'pool2d').getByTestId('node-summary').textContent()).resolves.toBe('min pool 2×2/2');
+
+    await page.getByTestId('palette-search').fill('residual unit');
+    await expect(page.locator('[data-testid^="palette-item-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).resolves.toEqual([
+      'palette-item-ResidualUnit-basic',
+      'palette-item-ResidualUnit-bottleneck',
+    ]);
+    await page.getByTestId('palette-search').fill('');
+
+    await dragFromPalette(page, 'Input', 100, 350);
+    await connect(page, 'input', 'pool2d');
+    await focusCanvas(page);
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.press('ControlOrMeta+c');
+    await page.keyboard.press('ControlOrMeta+v');
+    await expect(page.locator('[data-testid="node-card"]').count()).resolves.toBe(4);
+    // The pasted copy keeps its inner edge, with the shape on it.
+    await expect(edgeLabel(page, 'input_2->pool2d_2').textContent()).resolves.toBe('3×224×224');
+    await page.keyboard.press('Delete');
+    await expect(page.locator('[data-testid="node-card"]').count()).resolves.toBe(2);
+    await selectNode(page, 'pool2d');
+    await focusCanvas(page);
+    await card(page, 'pool2d').click();
+    await page.keyboard.press('ControlOrMeta+d');
+    await expect(page.locator('[data-testid="node-card"]').count()).resolves.toBe(3);
+    await page.keyboard.press('ControlOrMeta+z');
+    await page.keyboard.press('ControlOrMeta+z');
+    await expect(page.locator('[data-testid="node-card"]').count()).resolves.toBe(4);
+
+    // Shift-click adds to the selection; Delete removes both.
+    // (Pasted copies sit 40 px down and right of the originals: click where they do not overlap.)
+    await card(page, 'input').click({ position: { x: 12, y: 10 } });
+    const box = (await card(page, 'input_2').boundingBox())!;
+    await card(page, 'input_2').click({ modifiers: ['Shift'], position: { x: box.width - 8, y: box.height - 8 } });
+    await expect(page.getByTestId('inspector-multi').textContent()).resolves.toContain('2 nodes selected');
+    await page.keyboard.press('Delete');
+    await expect(page.locator('[data-testid="node-card"]').count()).resolves.toBe(2);
+    // Auto-layout in both directions keeps every node and is one undo step.
+    await page.getByTestId('layout-direction').selectOption('TB');
+    await page.getByTestId('cmd-layout').click();
+    await expect(page.locator('[data-testid="node-card"]').count()).resolves.toBe(2);
   });
 
   it('asks before discarding unsaved changes', async () => {

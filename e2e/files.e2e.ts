@@ -24,7 +24,7 @@ async function openWith(page: Page, name: string, text: string): Promise<void> {
   await chooser.setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
 }
 
-describe.skipIf(noChromium)('files (browser mode, Chromium) — skipped when chromium is not installed', { timeout: 60_000 }, () => {
+describe.skipIf(noChromium)('files (browser mode, Chromium) — skipped when chromium is not installed', { timeout: 120_000 }, () => {
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
@@ -33,7 +33,7 @@ describe.skipIf(noChromium)('files (browser mode, Chromium) — skipped when chr
     server = await startServer();
     browser = await launchBrowser({ colorScheme: 'dark' });
     page = browser.page;
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(20_000);
     await page.goto(server.url);
     await page.getByTestId('palette').waitFor();
   });

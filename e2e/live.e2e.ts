@@ -121,7 +121,40 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     await snap(page, 'live-sobel-x');
   });
 
+  it('an Inception node shows each branch’s MACs with and without its 1×1 reduction; a residual unit its two paths and both orderings', async () => {
+    await openDocument(page, 'modules.cnn.json', {
+      format: 'cnn-studio.model',
+      version: 1,
+      name: 'modules',
+      nodes: [
+        { id: 'input', type: 'Input', params: { channels: 192, height: 28, width: 28 }, position: { x: 0, y: 0 } },
+        { id: 'inception', type: 'Inception', params: { c1x1: 64, c3x3reduce: 96, c3x3: 128, c5x5reduce: 16, c5x5: 32, poolProj: 32 }, position: { x: 300, y: 0 } },
+        { id: 'residual', type: 'ResidualUnit', params: { block: 'basic', filters: 128, stride: 2 }, position: { x: 600, y: 0 } },
+      ],
+      edges: [
+        { id: 'e1', source: 'input', target: 'inception' },
+        { id: 'e2', source: 'inception', target: 'residual' },
+      ],
+    });
+    await pick('inception');
+    await openTab('explain');
+    const b5 = page.getByTestId('inception-branch-5-5');
+    await expect(b5.getByTestId('macs').textContent()).resolves.toBe('12,443,648');
+    await expect(b5.getByTestId('macs-without').textContent()).resolves.toBe('120,422,400');
+    await snap(page, 'live-explain-inception');
+
+    await pick('residual');
+    await openTab('explain');
+    const original = page.getByTestId('residual-original');
+    await expect(original.getByTestId('residual-lane-shortcut').textContent()).resolves.toContain('conv 1×1/2, 128');
+    await expect(original.getByTestId('residual-lane-residual').textContent()).resolves.toContain('conv 3×3/2, 128');
+    await expect(original.locator('figcaption').textContent()).resolves.toContain('this node');
+    await expect(page.getByTestId('residual-preact').locator('figcaption').textContent()).resolves.not.toContain('this node');
+    await snap(page, 'live-explain-residual');
+  });
+
   it('the pooling explanation shows the lecture’s max, average and min results', async () => {
+    await loadPreset('lenet5');
     await pick('s2_avg_pool');
     await openTab('explain');
     const cells = (mode: string) => page.getByTestId(`pool-result-${mode}`).getByTestId('pool-cell').allTextContents();

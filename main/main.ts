@@ -18,7 +18,7 @@ import { modelPathFromArgv } from './launch-args';
 import { buildMenuTemplate, DOCUMENTATION_URL } from './menu';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol';
 import { createRouter } from './router';
-import { createMainWindow, windowTitle } from './window';
+import { createMainWindow, hardenWebContents, windowTitle } from './window';
 
 // Layout of the build: dist/main/{main,preload}.cjs, dist/renderer/, dist/engine/worker.cjs.
 const distDir = path.resolve(__dirname, '..');
@@ -123,8 +123,10 @@ function runApp() {
         docTitle = state.title;
         if (win) {
           win.setTitle(windowTitle(state));
-          win.setDocumentEdited(state.dirty);
-          if (state.path) win.setRepresentedFilename(state.path);
+          if (process.platform === 'darwin') {
+            win.setDocumentEdited(state.dirty);
+            if (state.path) win.setRepresentedFilename(state.path);
+          }
         }
         if (guard.onDocumentState(state.dirty) === 'close') win?.close();
       },
@@ -174,6 +176,10 @@ function runApp() {
       win = null;
     });
   };
+
+  // Every web contents (including any a future feature creates): no webviews, no new windows,
+  // no navigation away from app:// — the same policy as the main window.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, shell));
 
   app.on('second-instance', (_event, argv, cwd) => {
     if (!win) createWindow();

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { existsSync, lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
+import { ensureAppBuilt } from './testing/ensure-built';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(__dirname, '..');
@@ -24,7 +25,8 @@ type Filter = (file: string, stat: Stats & { moduleFullFilePath?: string }) => b
 let config: Record<string, any>;
 beforeAll(async () => {
   config = await getConfig(ROOT, path.join(ROOT, 'electron-builder.yml'));
-});
+  await ensureAppBuilt();
+}, 300_000);
 
 function macroExpander(t: Target) {
   const macros: Record<string, string> = { arch: t.arch, os: t.os, platform: t.platform, version: '0.1.0', productName: 'CNN Studio', name: 'cnn-studio', ext: 'zip' };
@@ -91,8 +93,6 @@ function dryRun(t: Target) {
   return { all, unpacked, inAsar: all.filter((f) => !unpacked.includes(f)) };
 }
 
-const built = existsSync(path.join(ROOT, 'dist/main/main.cjs')) && existsSync(path.join(ROOT, 'dist/engine/worker.cjs')) && existsSync(path.join(ROOT, 'dist/renderer/index.html'));
-
 describe('electron-builder configuration', () => {
   it("passes electron-builder's own validator", async () => {
     await expect(validateConfiguration(config, noDebug)).resolves.toBeUndefined();
@@ -118,7 +118,7 @@ describe('electron-builder configuration', () => {
   });
 });
 
-describe.skipIf(!built)('packaging dry run (skipped until `npm run build` has produced dist/)', () => {
+describe('packaging dry run', () => {
   it('linux x64: worker, renderer and the linux-x64 onnxruntime binary are in; other platforms and dev files are out', () => {
     const { all, unpacked, inAsar } = dryRun({ os: 'linux', platform: 'linux', arch: 'x64' });
     for (const f of ['package.json', 'dist/main/main.cjs', 'dist/main/preload.cjs', 'dist/renderer/index.html', 'assets/icons/512x512.png']) expect(inAsar).toContain(f);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { auditSource } from './security-audit';
 import { secureWebPreferences } from './window';
 import { cspWeaknesses, contentSecurityPolicy } from './csp';
+import { ensureAppBuilt } from './testing/ensure-built';
 
 const ROOT = path.resolve(__dirname, '..');
 const read = (p: string) => readFileSync(path.join(ROOT, p), 'utf8');
@@ -20,7 +21,8 @@ describe('static Electron security audit', () => {
     expect(auditSource('main/preload.ts', text, { preload: true })).toEqual([]);
   });
 
-  it.skipIf(!existsSync(path.join(ROOT, 'dist/main/main.cjs')))('the built main and preload bundles pass too (skipped: run `npm run build` first)', () => {
+  it('the built main and preload bundles pass too', async () => {
+    await ensureAppBuilt();
     const findings = [
       ...auditSource('dist/main/main.cjs', read('dist/main/main.cjs')),
       ...auditSource('dist/main/preload.cjs', read('dist/main/preload.cjs')),
@@ -65,14 +67,15 @@ describe('static Electron security audit', () => {
 describe('Content-Security-Policy of the renderer page', () => {
   const metaCsp = (html: string) => /http-equiv=["']Content-Security-Policy["'][^>]*content=(["'])(.+?)\1/is.exec(html)?.[2];
 
-  it.skipIf(!existsSync(path.join(ROOT, 'renderer/index.html')))('renderer/index.html declares a strict CSP ', () => {
+  it('renderer/index.html declares a strict CSP', () => {
     const csp = metaCsp(read('renderer/index.html'));
     expect(csp).toBeDefined();
     expect(csp).toContain("script-src 'self'");
     expect(cspWeaknesses(csp!)).toEqual([]);
   });
 
-  it.skipIf(!existsSync(path.join(ROOT, 'dist/renderer/index.html')))('the built dist/renderer/index.html keeps it, with no inline script (skipped: run `npm run build` first)', () => {
+  it('the built dist/renderer/index.html keeps it, with no inline script', async () => {
+    await ensureAppBuilt();
     const html = read('dist/renderer/index.html');
     const csp = metaCsp(html);
     expect(csp).toBeDefined();

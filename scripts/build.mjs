@@ -66,23 +66,28 @@ export async function buildRenderer() {
   await build({ configFile: r('renderer/vite.config.ts'), logLevel: 'warn' });
 }
 
+/** Newest modification time of the source files under dir (tests excluded: they are not bundled). */
 function newestMtime(dir) {
   let newest = 0;
   if (!existsSync(dir)) return newest;
+  if (statSync(dir).isFile()) return statSync(dir).mtimeMs;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else newest = Math.max(newest, statSync(p).mtimeMs);
+    else if (!/\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
 }
+
+/** What the renderer bundle is built from: its own sources, the engine core and the host contract. */
+const RENDERER_SOURCES = ['renderer', 'engine/src/core', 'main/contract.ts', 'main/wire.ts', 'main/bridge.ts', 'main/channels.ts', 'package.json'];
 
 /** True when dist/renderer is missing or older than anything the renderer is built from. */
 export function rendererIsStale() {
   const built = r('dist/renderer/index.html');
   if (!existsSync(built)) return true;
   const builtAt = statSync(built).mtimeMs;
-  const sources = [r('renderer'), r('engine/src/core'), r('main')].map(newestMtime);
+  const sources = RENDERER_SOURCES.map((p) => newestMtime(r(p)));
   return Math.max(...sources) > builtAt;
 }
 

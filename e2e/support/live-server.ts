@@ -1,8 +1,10 @@
 /**
  * Browser mode with the real engine for the live-inference tests and benchmark: the built renderer
  * served by main/web-server.ts in this process, bridged to an EngineHost (worker thread, real
- * backend). The EngineHost instance is returned so a test can kill its worker mid-run.
+ * backend). The EngineHost instance is returned so a test can kill its worker mid-run; `wrap`
+ * lets a benchmark observe the calls.
  */
+import type { EngineClient } from '../../engine/src/core/api';
 import { EngineHost, type EngineHostOptions } from '../../engine/src/runtime/engine-host';
 import { ensureRendererBuilt, RENDERER_DIR } from './server';
 
@@ -12,12 +14,12 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-export async function startLiveServer(options: EngineHostOptions = {}): Promise<LiveServer> {
+export async function startLiveServer(options: EngineHostOptions = {}, wrap?: (engine: EngineHost) => EngineClient): Promise<LiveServer> {
   await ensureRendererBuilt();
   const { startWebServer } = await import('../../main/web-server');
   const engine = new EngineHost(options);
   await engine.start();
-  const server = await startWebServer({ port: 0, rendererDir: RENDERER_DIR, engine });
+  const server = await startWebServer({ port: 0, rendererDir: RENDERER_DIR, engine: wrap ? wrap(engine) : engine });
   return {
     url: server.url,
     engine,

@@ -23,7 +23,7 @@ export function helpText(): string {
     ...COMMANDS.map((c) => `  cnn-studio ${c.usage.padEnd(w)}  ${c.description}`),
     '',
     'A model is a CNN Studio JSON file or preset:NAME (see "cnn-studio presets").',
-    'Exit codes: 0 ok/valid, 1 invalid model, 2 unreadable input or bad usage.',
+    'Exit codes: 0 ok/valid, 1 invalid model, 2 unreadable input or bad usage, 3 internal error.',
   ].join('\n') + '\n';
 }
 

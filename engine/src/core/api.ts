@@ -112,6 +112,7 @@ export interface FileClient {
   save(text: string, path?: string, suggestedName?: string): Promise<{ path: string } | null>;
   exportBinary(bytes: Uint8Array, suggestedName: string, filters: { name: string; extensions: string[] }[]): Promise<{ path: string } | null>;
   recent(): Promise<string[]>;
+  /** Recovery snapshot of unsaved work. Hosts debounce it (written ~1 s after the last call), so call it after any edit. */
   writeRecovery(text: string): Promise<void>;
   readRecovery(): Promise<{ text: string; savedAt: number } | null>;
   clearRecovery(): Promise<void>;

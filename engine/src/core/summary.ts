@@ -221,7 +221,7 @@ function totalLines(s: Summary): string[] {
 
 export function formatDiagnostic(d: Diagnostic): string {
   const where = [d.nodeId && `node ${d.nodeId}`, d.edgeId && `edge ${d.edgeId}`, d.path && `at ${d.path}`].filter(Boolean).join(', ');
-  return `${d.severity} [${d.code}]${where ? ` (${where})` : ''}: ${d.message}`;
+  return `${d.severity} [${d.code}]${where ? ` (${where})` : ''}: ${d.message}${d.fix ? ` [fix: ${d.fix.label}]` : ''}`;
 }
 
 /** A plain-text table for terminals: columns padded, numbers right-aligned. */

@@ -17,6 +17,10 @@ export interface BackendRunOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The worker transfers (not copies) every ArrayBuffer under this result to the host, so a backend
+ * must hand over buffers it does not keep or reuse (views of one fresh buffer are fine).
+ */
 export interface BackendRunResult {
   /** Per document node id that ran. */
   nodes: Record<string, NodeRunResult>;

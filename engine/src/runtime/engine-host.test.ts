@@ -161,6 +161,17 @@ describe('EngineHost failures: timeout and a killed worker', () => {
   });
 });
 
+describe('EngineHost with a worker that cannot start', () => {
+  it('start() and requests reject with worker-crashed instead of hanging', async () => {
+    const host = new EngineHost({ backend: 'reference', workerPath: '/nonexistent/engine-worker.cjs' });
+    const started = await errorOf(host.start());
+    expect(started.code).toBe('worker-crashed');
+    expect(started.message).toMatch(/failed to start/);
+    expect((await errorOf(host.run({ docId: 'x', document: poolDoc('max'), inputs: lectureInput }))).code).toBe('worker-crashed');
+    await host.stop();
+  });
+});
+
 describe('EngineHost exports', () => {
   const host = new EngineHost({ backend: 'reference' });
   afterAll(() => host.stop());
@@ -204,6 +215,9 @@ describe('EngineHost default backend (onnxruntime) agrees with the reference bac
     const [a, b] = await Promise.all([ortHost.run(req), refHost.run(req)]);
     expect(a.nodes.input.shape).toEqual([1, input.height, input.width]);
     expect(compareRuns(b, a)).toEqual([]);
+    // Without previews the backend reports no per-node stats; skipped still comes from what could run.
+    const quiet = await ortHost.run({ ...req, previews: false });
+    expect(quiet.skipped).toEqual([]);
   });
 
   it('a timeout while onnxruntime builds a session neither hangs nor takes the process down', async () => {

@@ -78,7 +78,7 @@ export class EngineHost implements EngineClient {
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly lastRuns = new Map<string, WorkerRunRequest>();
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
-  private readyWaiters: (() => void)[] = [];
+  private readyWaiters: { resolve(): void; reject(e: EngineError): void }[] = [];
 
   constructor(private readonly options: EngineHostOptions = {}) {
     this.backend = options.backend ?? DEFAULT_BACKEND;
@@ -89,7 +89,7 @@ export class EngineHost implements EngineClient {
   async start(): Promise<void> {
     this.stopped = false;
     const slot = this.ensureWorker();
-    if (!slot.ready) await new Promise<void>((resolve) => this.readyWaiters.push(resolve));
+    if (!slot.ready) await new Promise<void>((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
   /** Rejects everything pending ('cancelled') and ends the worker. */
@@ -102,7 +102,7 @@ export class EngineHost implements EngineClient {
     const slot = this.slot;
     this.slot = undefined;
     this.lastRuns.clear();
-    for (const w of this.readyWaiters.splice(0)) w();
+    for (const w of this.readyWaiters.splice(0)) w.resolve();
     if (slot) await this.retire(slot, 'stop');
   }
 
@@ -273,7 +273,7 @@ export class EngineHost implements EngineClient {
     if (slot !== this.slot) return;
     if (msg.type === 'ready') {
       slot.ready = true;
-      for (const w of this.readyWaiters.splice(0)) w();
+      for (const w of this.readyWaiters.splice(0)) w.resolve();
       this.pump();
       return;
     }
@@ -300,7 +300,9 @@ export class EngineHost implements EngineClient {
     }
     if (!slot.ready) {
       // It died before it could serve anything: do not spin; fail what waits, retry on the next call.
-      for (const j of this.queue.splice(0)) this.settle(j, new EngineError('worker-crashed', `The engine worker failed to start: ${slot.lastError?.message ?? `exit code ${code}`}.`));
+      const failure = () => new EngineError('worker-crashed', `The engine worker failed to start: ${slot.lastError?.message ?? `exit code ${code}`}.`);
+      for (const j of this.queue.splice(0)) this.settle(j, failure());
+      for (const w of this.readyWaiters.splice(0)) w.reject(failure());
       this.emit({ type: 'worker-restarted', reason: `failed to start: ${slot.lastError?.message ?? `exit code ${code}`}` });
       return;
     }

@@ -83,6 +83,27 @@ export function classifyError(e: unknown, signal?: AbortSignal): EngineError {
   return new EngineError('internal', `Internal engine error: ${message}`);
 }
 
+/**
+ * Analyses of recent documents, keyed by what the analysis reads (node ids, types, params and
+ * edges — not weights, names or positions): a live-inference stream of the same graph skips it.
+ */
+const analysisCache = new Map<string, Analysis>();
+const ANALYSIS_CACHE_SIZE = 8;
+
+export function analyzeCached(doc: ModelDocument): Analysis {
+  const key = JSON.stringify([doc.nodes.map((n) => [n.id, n.type, n.params]), doc.edges.map((e) => [e.id, e.source, e.target, e.sourcePort, e.targetPort])]);
+  const hit = analysisCache.get(key);
+  if (hit) {
+    analysisCache.delete(key);
+    analysisCache.set(key, hit);
+    return hit;
+  }
+  const analysis = analyze(doc);
+  analysisCache.set(key, analysis);
+  if (analysisCache.size > ANALYSIS_CACHE_SIZE) analysisCache.delete(analysisCache.keys().next().value!);
+  return analysis;
+}
+
 export interface ExecuteOptions {
   limits?: SizeLimits;
   signal?: AbortSignal;
@@ -94,7 +115,7 @@ export async function executeRun(req: WorkerRunRequest, backend: Backend, option
   const t0 = performance.now();
   const doc = req.document;
   try {
-    const analysis = analyze(doc);
+    const analysis = analyzeCached(doc);
     checkSize(analysis, options.limits ?? DEFAULT_LIMITS);
     const inputs = prepareInputs(doc, analysis, req.inputs);
     // 'outputs' means the same on every backend: nodes with no outgoing edge.
@@ -107,7 +128,8 @@ export async function executeRun(req: WorkerRunRequest, backend: Backend, option
       timeMs: performance.now() - t0,
       nodes: result.nodes,
       tensors: result.tensors,
-      skipped: doc.nodes.map((n) => n.id).filter((id) => !result.nodes[id]),
+      // What ran is what the analysis could place (backends report stats only when previews are asked for).
+      skipped: doc.nodes.map((n) => n.id).filter((id) => analysis.primitives.outputOf[id] === undefined),
       diagnostics: analysis.diagnostics,
     };
   } catch (e) {

@@ -113,6 +113,33 @@ export const commands = {
     }
   },
 
+  /** ONNX (opset and weights from the engine host), saved where the user chooses. */
+  async exportOnnx() {
+    const { doc } = docStore();
+    try {
+      const bytes = await host.engine.exportOnnx(doc);
+      const r = await host.files.exportBinary(bytes, `${fileStem(doc.name)}.onnx`, [{ name: 'ONNX model', extensions: ['onnx'] }]);
+      if (r) toast(`Exported ${baseName(r.path)}`);
+    } catch (e) {
+      showMessage('error', 'ONNX export failed', describeError(e));
+    }
+  },
+
+  /** PyTorch: model.py (an nn.Module) and, when the engine gives them, the weights as torch.save bytes (.pt). */
+  async exportPyTorch() {
+    const { doc } = docStore();
+    const stem = fileStem(doc.name);
+    try {
+      const out = await host.engine.exportPyTorch(doc);
+      const r = await host.files.exportBinary(new TextEncoder().encode(out.code), `${stem}.py`, [{ name: 'Python', extensions: ['py'] }]);
+      if (!r) return;
+      if (out.weights) await host.files.exportBinary(out.weights, `${stem}.pt`, [{ name: 'PyTorch state dict', extensions: ['pt'] }]);
+      toast(`Exported ${baseName(r.path)}${out.weights ? ' and its weights' : ''}`);
+    } catch (e) {
+      showMessage('error', 'PyTorch export failed', describeError(e));
+    }
+  },
+
   async loadPreset(name: string) {
     const info = PRESETS.find((p) => p.name === name);
     if (!info) {
@@ -198,7 +225,7 @@ export const commands = {
   },
 
   fitView() {
-    flowApi()?.fitView({ padding: 0.1, duration: 150 });
+    void flowApi()?.fitView({ padding: 0.1, duration: 0 });
   },
 
   zoom(direction: 'in' | 'out' | 'reset') {
@@ -337,7 +364,8 @@ export function runAppCommand(cmd: AppCommand): void {
       break;
     case 'export':
       if (cmd.format === 'json') void commands.exportJson();
-      else showMessage('info', 'Not available here', `Export to ${cmd.format === 'onnx' ? 'ONNX' : 'PyTorch'} is done by the engine host; it is not part of the editor yet.`);
+      else if (cmd.format === 'onnx') void commands.exportOnnx();
+      else void commands.exportPyTorch();
       break;
     case 'undo':
       commands.undo();

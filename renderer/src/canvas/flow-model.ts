@@ -109,6 +109,19 @@ export class FlowCache {
     return e;
   }
 
+  private lastNodes: Node[] = [];
+  private lastEdges: Edge[] = [];
+
+  /** The previous array when every element is the same object (React Flow then skips its lookups). */
+  arrays<N extends Node, E extends Edge>(nodes: N[], edges: E[]): { nodes: N[]; edges: E[] } {
+    const same = <T>(a: T[], b: T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+    if (same(nodes, this.lastNodes)) nodes = this.lastNodes as N[];
+    else this.lastNodes = nodes;
+    if (same(edges, this.lastEdges)) edges = this.lastEdges as E[];
+    else this.lastEdges = edges;
+    return { nodes, edges };
+  }
+
   /** Drop entries no longer shown (called after each build). */
   prune(nodeIds: Set<string>, edgeIds: Set<string>): void {
     for (const id of this.nodes.keys()) if (!nodeIds.has(id)) this.nodes.delete(id);
@@ -268,5 +281,5 @@ export function buildFlow(input: FlowInput, cache: FlowCache): { nodes: FlowNode
     );
   }
   cache.prune(new Set(nodes.map((n) => n.id)), new Set(edges.map((e) => e.id)));
-  return { nodes, edges };
+  return cache.arrays(nodes, edges);
 }

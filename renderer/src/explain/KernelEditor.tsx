@@ -14,6 +14,9 @@ export interface KernelEditorProps {
   onReset?(): void;
 }
 
+/** A kernel value in a grid cell: up to 3 decimals (the exact value is in the tooltip). */
+const fmtCell = (v: number) => fmt(Math.round(v * 1000) / 1000);
+
 /** Kernels up to this many cells per slice are editable (7×7 = 49). */
 export const MAX_EDITABLE_CELLS = 49;
 
@@ -93,21 +96,22 @@ export function KernelEditor({ kernel, bias, inline, onChange, onReset }: Kernel
           </label>
         )}
       </div>
-      <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${kw}, 3.6em)` }} data-testid="kernel-grid">
+      <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${kw}, 4.4em)` }} data-testid="kernel-grid">
         {shown.flatMap((row, i) =>
           row.map((v, j) => (
             <input
               key={`${i},${j},${filter},${channel},${v}`}
               className="explain-kernel-input"
-              type="number"
-              step="any"
-              defaultValue={fmt(v)}
+              type="text"
+              inputMode="decimal"
+              defaultValue={fmtCell(v)}
+              title={String(v)}
               style={{ background: cssColor('coolwarm', 0.5 + v / (2 * amax)) }}
               aria-label={`kernel row ${i} column ${j}`}
               onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
               onBlur={(e) => {
-                const x = Number(e.target.value);
-                if (!Number.isFinite(x) || x === v) return;
+                const x = Number(e.target.value.replace(',', '.'));
+                if (!Number.isFinite(x) || e.target.value === fmtCell(v)) return;
                 write(shown.map((r, a) => r.map((y, b) => (a === i && b === j ? x : y))));
               }}
             />

@@ -22,3 +22,23 @@ describe('inside of an opened module', () => {
     }
   });
 });
+
+describe('lanes inside a module', () => {
+  it('keeps each inception branch in one row and the residual shortcut in its own', () => {
+    const g = getPreset('googlenet');
+    const a = analyze(g);
+    const inc = g.nodes.find((n) => n.type === 'Inception')!.id;
+    const inside = layoutModule(primitivesOf(a, inc), 'LR', 190);
+    const y = (local: string) => inside.positions.get(`${inc}/${local}`)!.y;
+    expect(new Set([y('b2_reduce'), y('b2_reduce_relu'), y('b2_conv'), y('b2_relu')]).size).toBe(1);
+    expect(new Set([y('b4_pool'), y('b4_proj'), y('b4_relu')]).size).toBe(1);
+    expect(y('b4_pool')).not.toBe(y('b2_conv'));
+    const r = getPreset('resnet50');
+    const ra = analyze(r);
+    const unit = r.nodes.find((n) => n.type === 'ResidualUnit')!.id;
+    const ri = layoutModule(primitivesOf(ra, unit), 'TB', 190);
+    const x = (local: string) => ri.positions.get(`${unit}/${local}`)!.x;
+    expect(x('proj')).toBe(x('proj_bn'));
+    expect(x('proj')).not.toBe(x('conv1'));
+  });
+});

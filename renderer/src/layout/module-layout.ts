@@ -32,14 +32,22 @@ export function layoutModule(prims: readonly PrimitiveNode[], dir: LayoutDirecti
     if (fromOutside) edges.push({ to: p.id });
     rank.set(p.id, r);
   }
-  const lanes = new Map<number, number>();
+  // Lanes: a primitive stays in the lane of its first input (a branch reads as one row); roots take new lanes.
+  const laneOf = new Map<string, number>();
+  const used = new Map<number, Set<number>>();
   const positions = new Map<string, { x: number; y: number }>();
+  let roots = 0;
   let maxRank = 0;
   let maxLane = 0;
   for (const p of prims) {
     const r = rank.get(p.id)!;
-    const lane = lanes.get(r) ?? 0;
-    lanes.set(r, lane + 1);
+    const firstInside = p.inputs.find((i) => inside.has(i));
+    let lane = firstInside !== undefined ? laneOf.get(firstInside)! : roots++;
+    const taken = used.get(r) ?? new Set<number>();
+    while (taken.has(lane)) lane++;
+    taken.add(lane);
+    used.set(r, taken);
+    laneOf.set(p.id, lane);
     maxRank = Math.max(maxRank, r);
     maxLane = Math.max(maxLane, lane);
     const main = r * (dir === 'LR' ? PRIM_CARD.width + MODULE_PAD.gapMain : PRIM_CARD.height + MODULE_PAD.gapMain);

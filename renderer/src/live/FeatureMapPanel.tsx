@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { NodeRunResult, TensorResult } from '../../../engine/src/core/api';
-import { fmt } from '../../../engine/src/core/explain/convolution';
+import { fmt, fmtShort } from '../../../engine/src/core/explain/convolution';
 import { COLORMAPS, type ColormapName } from './colormap';
 import { FeatureCanvas } from './FeatureCanvas';
 import { BarChart } from './BarChart';
@@ -175,7 +175,10 @@ export function FeatureMapPanel({ nodeId, title, result, fetchTensor, runId, aft
                 <button type="button" key={c} className="live-fmap-cell" onClick={() => setEnlarged(c)} title={`Channel ${c}: min ${fmt(st?.min ?? 0)}, max ${fmt(st?.max ?? 0)}, mean ${fmt(st?.mean ?? 0)} — click to enlarge`} data-testid="feature-map-cell">
                   <FeatureCanvas map={m} colormap={colormap} size={64} />
                   <span className="live-fmap-caption">
-                    #{c} {fmt(st?.min ?? 0)}…{fmt(st?.max ?? 0)}
+                    #{c} μ {fmtShort(st?.mean ?? 0)}
+                  </span>
+                  <span className="live-fmap-caption">
+                    {fmtShort(st?.min ?? 0)} … {fmtShort(st?.max ?? 0)}
                   </span>
                 </button>
               );

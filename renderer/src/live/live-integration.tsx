@@ -9,10 +9,10 @@ import type { NodeSlots } from '../canvas/node-slots';
 import { host } from '../app/host';
 import { useAnalysis, useDocumentStore } from '../store/document-store';
 import { useUiStore } from '../store/ui-store';
-import { ops, type Analysis, type ModelDocument } from '../engine';
+import { ops, pair, type Analysis, type ModelDocument } from '../engine';
 import { setParam } from '../model/edits';
 import { DEFAULT_SEED } from '../../../engine/src/core/weights/seeded';
-import { convWeights, cropChannel, getKernelSlice, withInlineConvWeights, withoutInlineConvWeights, type KernelTensor } from '../../../engine/src/core/explain';
+import { LECTURE_CONV_INPUT, convWeights, cropChannel, getKernelSlice, tileMatrix, withInlineConvWeights, withoutInlineConvWeights, type KernelTensor } from '../../../engine/src/core/explain';
 import type { TensorResult } from '../../../engine/src/core/api';
 import { FeatureThumbnail } from './FeatureThumbnail';
 import { FeatureMapPanel } from './FeatureMapPanel';
@@ -139,21 +139,23 @@ function MapsTab() {
   const colormap = useLiveStore((s) => s.colormap);
   const set = useLiveStore((s) => s.set);
   const labels = useDocumentStore((s) => s.doc.labels);
-  if (!node) return <p className="live-hint">Select one node to see its feature maps.</p>;
+  if (!node) return <p className="live-hint live-tab">Select one node to see its feature maps.</p>;
   const r = result?.nodes[node.id];
-  if (!r) return <p className="live-hint">{result?.skipped.includes(node.id) ? 'This node was skipped in the last run (it has an error, or an error upstream).' : 'No output for this node yet — run the network.'}</p>;
+  if (!r) return <p className="live-hint live-tab">{result?.skipped.includes(node.id) ? 'This node was skipped in the last run (it has an error, or an error upstream).' : 'No output for this node yet — run the network.'}</p>;
   return (
-    <FeatureMapPanel
-      nodeId={node.id}
-      title={node.label ?? node.id}
-      result={r}
-      runId={result?.runId}
-      fetchTensor={docId ? () => host.engine.fetchTensor(docId, node.id) : undefined}
-      afterRelu={endsInRelu(node.type, node.params)}
-      labels={labels}
-      colormap={colormap}
-      onColormapChange={(c) => set({ colormap: c })}
-    />
+    <div className="live-tab">
+      <FeatureMapPanel
+        nodeId={node.id}
+        title={node.label ?? node.id}
+        result={r}
+        runId={result?.runId}
+        fetchTensor={docId ? () => host.engine.fetchTensor(docId, node.id) : undefined}
+        afterRelu={endsInRelu(node.type, node.params)}
+        labels={labels}
+        colormap={colormap}
+        onColormapChange={(c) => set({ colormap: c })}
+      />
+    </div>
   );
 }
 
@@ -224,7 +226,7 @@ function ExplainTab() {
   const prim = node ? analysis.primitives.nodes.find((p) => p.id === node.id) : undefined;
   const kernelSide = prim?.type === 'Conv2D' || prim?.type === 'Pool2D' ? Math.max(...([] as number[]).concat(prim.params.kernel)) : 2;
   const real = useRealInputCrop(node?.id, useReal && !!prim, Math.max(6, kernelSide + 3));
-  if (!node) return <p className="live-hint">Select a Conv2D, Pool2D, Inception or Residual unit node to see its idea explained.</p>;
+  if (!node) return <p className="live-hint live-tab">Select a Conv2D, Pool2D, Inception or Residual unit node to see its idea explained.</p>;
   const inputShape = analysis.nodes[node.id]?.inputShapes[0];
   const sourceToggle = (
     <label className="live-inline-row">
@@ -243,11 +245,18 @@ function ExplainTab() {
     } catch {
       // no weights yet: the lecture's pattern
     }
+    // A kernel larger than the lecture's 4×4 input gets the lecture's pattern repeated to fit.
+    const [dh, dw] = pair(p.dilation);
+    const reach = Math.max(dh * (kernel.length - 1) + 1, dw * (kernel[0].length - 1) + 1);
+    const tiled = !realInput && reach > 3 ? tileMatrix(LECTURE_CONV_INPUT, reach + 2) : undefined;
     return (
       <div className="live-tab">
         <KernelSection node={node} />
         {sourceToggle}
-        <ConvolutionExplain input={realInput} inputLabel={realInput ? real.label : undefined} kernel={kernel} stride={p.stride} padding={p.padding} dilation={p.dilation} />
+        <ConvolutionExplain
+          input={realInput ?? tiled}
+          inputLabel={realInput ? real.label : tiled ? `the lecture’s 4×4 input repeated to ${tiled.length}×${tiled.length} (this kernel is bigger than 4×4)` : undefined}
+          kernel={kernel} stride={p.stride} padding={p.padding} dilation={p.dilation} />
         <p className="live-hint">Kernel: this node’s filter 0, input channel 0{node.weights?.kernel ? ' (as set above)' : ' (seeded random; pick a preset above)'}.</p>
       </div>
     );
@@ -263,11 +272,11 @@ function ExplainTab() {
   }
   if ((node.type === 'Inception' || node.type === 'ResidualUnit') && inputShape?.length === 3) {
     const parsed = ops.get(node.type)?.params.safeParse(node.params);
-    if (!parsed?.success) return <p className="live-hint">Fix this module’s settings to see it explained.</p>;
-    return node.type === 'Inception' ? <InceptionCostView input={inputShape} params={parsed.data as never} /> : <ResidualInsideView input={inputShape} params={parsed.data as never} />;
+    if (!parsed?.success) return <p className="live-hint live-tab">Fix this module’s settings to see it explained.</p>;
+    return <div className="live-tab">{node.type === 'Inception' ? <InceptionCostView input={inputShape} params={parsed.data as never} /> : <ResidualInsideView input={inputShape} params={parsed.data as never} />}</div>;
   }
-  if (node.type === 'Inception' || node.type === 'ResidualUnit') return <p className="live-hint">Connect this module to an input with a known C×H×W shape to see it explained.</p>;
-  return <p className="live-hint">Explanations exist for Conv2D, Pool2D, Inception and Residual unit nodes.</p>;
+  if (node.type === 'Inception' || node.type === 'ResidualUnit') return <p className="live-hint live-tab">Connect this module to an input with a known C×H×W shape to see it explained.</p>;
+  return <p className="live-hint live-tab">Explanations exist for Conv2D, Pool2D, Inception and Residual unit nodes.</p>;
 }
 
 export const LIVE_TABS: PanelTab[] = [

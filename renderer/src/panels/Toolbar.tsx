@@ -33,6 +33,21 @@ export function Toolbar() {
         Export JSON
       </button>
       <select
+        data-testid="export-select"
+        aria-label="Export"
+        value=""
+        onChange={(e) => {
+          const v = e.target.value;
+          e.target.value = '';
+          if (v === 'onnx') void commands.exportOnnx();
+          else if (v === 'pytorch') void commands.exportPyTorch();
+        }}
+      >
+        <option value="">Export…</option>
+        <option value="onnx">ONNX (.onnx)</option>
+        <option value="pytorch">PyTorch (.py + .pt)</option>
+      </select>
+      <select
         data-testid="preset-select"
         aria-label="Load a preset"
         value=""
@@ -71,10 +86,10 @@ export function Toolbar() {
         Fit
       </button>
       <button data-testid="cmd-minimap" onClick={() => commands.toggleMinimap()} title="Minimap (M)">
-        Minimap
+        Map
       </button>
       <button data-testid="cmd-theme" onClick={() => commands.cycleTheme()} title="Theme: system, light, dark">
-        Theme: {theme}
+        {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'} {theme}
       </button>
       <span className="spacer" />
       <span className="doc-title" data-testid="doc-title" data-dirty={dirty ? 'true' : 'false'} title={path ?? 'Not saved yet'}>

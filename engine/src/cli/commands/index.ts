@@ -7,3 +7,4 @@ export { summaryCommand } from './summary';
 export { validateCommand } from './validate';
 export { inferCommand } from './infer';
 export { exportCommand } from './export';
+export { importCommand } from './import';

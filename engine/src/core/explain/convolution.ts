@@ -159,6 +159,22 @@ export function fmt(v: number): string {
   return s === '-0' ? '0' : s;
 }
 
+/** Two significant digits, for tight captions: 0.0061, 1.3, 48, 1.2e+3 → "1.2k". */
+export function fmtShort(v: number): string {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a >= 1e4) return `${(v / 1000).toFixed(0)}k`;
+  if (a >= 100) return v.toFixed(0);
+  return String(Number(v.toPrecision(2)));
+}
+
+/** The lecture's input repeated to at least size×size (for kernels bigger than 4×4). */
+export function tileMatrix(m: number[][], size: number): number[][] {
+  const n = Math.max(size, m.length);
+  const w = Math.max(size, m[0]?.length ?? 0);
+  return Array.from({ length: n }, (_, i) => Array.from({ length: w }, (_, j) => m[i % m.length][j % m[0].length]));
+}
+
 /** A size×size crop of channel `channel` of a C×H×W tensor (row-major), clamped to the tensor, for explaining on the node's real input. */
 export function cropChannel(data: ArrayLike<number>, shape: readonly number[], channel: number, top: number, left: number, size: number): number[][] {
   const [c, h, w] = shape.length === 3 ? shape : [1, shape[0] ?? 1, shape[1] ?? 1];

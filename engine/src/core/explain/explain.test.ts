@@ -14,6 +14,8 @@ import {
   KernelPresetError,
   ExplainInputError,
   cropChannel,
+  fmtShort,
+  tileMatrix,
   residualComparison,
   sizeFormula,
 } from './index';
@@ -82,6 +84,11 @@ describe('explainConvolution', () => {
 
   it('sizeFormula shows dilation', () => {
     expect(sizeFormula(7, 0, 0, 3, 1, 2).text).toBe('⌊(7 + 0 + 0 − 2·(3 − 1) − 1) / 1⌋ + 1 = 3');
+  });
+
+  it('fmtShort and tileMatrix', () => {
+    expect([fmtShort(0.0061234), fmtShort(1.2834), fmtShort(48), fmtShort(-153.2), fmtShort(12345)]).toEqual(['0.0061', '1.3', '48', '-153', '12k']);
+    expect(tileMatrix([[1, 2], [3, 4]], 3)).toEqual([[1, 2, 1], [3, 4, 3], [1, 2, 1]]);
   });
 
   it('cropChannel clamps the crop into the tensor', () => {

@@ -185,6 +185,42 @@ describe('onnxruntime backend — statistics and previews', () => {
     expect(reseeded.tensors.n1.data).not.toEqual(first.tensors.n1.data);
   });
 
+  it('a large graph starts unoptimised and is upgraded when idle, never under a run', async () => {
+    const doc = chainDoc({ channels: 3, height: 32, width: 32 }, [
+      { id: 'conv', type: 'Conv2D', params: { filters: 16, kernel: 3, padding: 1 } },
+      { type: 'BatchNorm' },
+      { type: 'Activation' },
+      { id: 'gap', type: 'GlobalPool' },
+    ]);
+    const analysis = analyze(doc);
+    const own = new OrtBackend({ smallGraphMacs: 0, upgradeDelayMs: 0 });
+    try {
+      const x = seq(3 * 32 * 32);
+      const first = await own.run(doc, analysis, { input: x }, { previews: true, tensors: 'outputs' });
+      expect(own.lastTimings.reusedSession).toBe(false);
+      // Back-to-back runs while the zero-delay upgrade timer keeps firing between them.
+      for (let i = 0; i < 20; i++) {
+        const r = await own.run(doc, analysis, { input: x }, { previews: true, tensors: 'outputs' });
+        expect(own.lastTimings.reusedSession).toBe(true);
+        r.tensors.gap.data.forEach((v, j) => expect(v).toBeCloseTo(first.tensors.gap.data[j], 5));
+        if (i % 5 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // Another document compiling while the first one's upgrade may be under way.
+      const other = chainDoc({ channels: 3, height: 32, width: 32 }, [{ id: 'conv', type: 'Conv2D', params: { filters: 8, kernel: 5 } }]);
+      const both = await Promise.all([
+        own.run(other, analyze(other), { input: x }, { previews: true, tensors: 'outputs' }),
+        own.run(doc, analysis, { input: x }, { previews: true, tensors: 'outputs' }),
+      ]);
+      expect(both[0].tensors.conv.shape).toEqual([8, 28, 28]);
+      await own.settle();
+      const upgraded = await own.run(doc, analysis, { input: x }, { previews: true, tensors: 'outputs' });
+      upgraded.tensors.gap.data.forEach((v, j) => expect(v).toBeCloseTo(first.tensors.gap.data[j], 5));
+      expect(upgraded.nodes.conv.stats.max).toBeCloseTo(first.nodes.conv.stats.max, 5);
+    } finally {
+      await own.dispose();
+    }
+  });
+
   it('refuses an input of the wrong size with a clear message', async () => {
     const doc = chainDoc({ channels: 1, height: 4, width: 4 }, [{ type: 'Activation' }]);
     await expect(backend.run(doc, analyze(doc), { input: new Float32Array(5) }, { previews: false, tensors: 'outputs' })).rejects.toThrow(/expects 1×4×4 = 16 values, got 5/);

@@ -72,6 +72,9 @@ export class OrtBackend implements Backend {
   private readonly threads: number;
   private encodeBuffer = new Uint8Array(0);
   private upgradeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Runs in progress (an upgrade never replaces a session under a run). */
+  private active = 0;
+  private bufferLock: Promise<void> = Promise.resolve();
   /** Timings of the last run, for benchmarks and logs. */
   lastTimings: { compileMs: number; createMs: number; runMs: number; reusedSession: boolean } = { compileMs: 0, createMs: 0, runMs: 0, reusedSession: false };
 
@@ -80,6 +83,16 @@ export class OrtBackend implements Backend {
   }
 
   async run(doc: ModelDocument, analysis: Analysis, inputs: Record<string, Float32Array>, options: BackendRunOptions): Promise<BackendRunResult> {
+    this.active++;
+    try {
+      return await this.runOnce(doc, analysis, inputs, options);
+    } finally {
+      this.active--;
+      this.scheduleUpgrade();
+    }
+  }
+
+  private async runOnce(doc: ModelDocument, analysis: Analysis, inputs: Record<string, Float32Array>, options: BackendRunOptions): Promise<BackendRunResult> {
     const t0 = performance.now();
     const wanted = [...requestedTensors(doc, analysis, options.tensors)];
     const docKey = documentKey(doc, { seed: options.seed, previews: options.previews, wanted });
@@ -96,10 +109,9 @@ export class OrtBackend implements Backend {
       t1 = performance.now();
       entry = this.sessions.get(key);
       if (!entry) {
-        const model = compiled.builder.encode({}, (size) => this.buffer(size));
         const small = analysis.totals.macs < (this.options.smallGraphMacs ?? 3e8);
         const level = small ? this.upgradeLevel : (this.options.firstLevel ?? 'disabled');
-        const session = await ort.InferenceSession.create(model, this.sessionOptions(level));
+        const session = await this.createSession(compiled.builder, level);
         created = true;
         entry = {
           key,
@@ -115,6 +127,8 @@ export class OrtBackend implements Backend {
       this.docKeys.set(docKey, key);
       if (this.docKeys.size > 32) this.docKeys.delete(this.docKeys.keys().next().value!);
     }
+    // A run arriving during an upgrade waits for the new session.
+    if (entry.upgrading) await entry.upgrading;
     const t2 = performance.now();
     if (options.signal?.aborted) throw options.signal.reason ?? new Error('cancelled');
 
@@ -142,7 +156,6 @@ export class OrtBackend implements Backend {
     }
     const nodes = readTaps(entry.layout, result);
     this.lastTimings = { compileMs: t1 - t0, createMs: t2 - t1, runMs: t3 - t2, reusedSession: !created };
-    this.scheduleUpgrade();
     return { nodes, tensors };
   }
 
@@ -173,6 +186,7 @@ export class OrtBackend implements Backend {
     clearTimeout(this.upgradeTimer);
     if (![...this.sessions.values()].some((e) => e.builder && !e.upgrading)) return;
     this.upgradeTimer = setTimeout(() => {
+      if (this.active > 0) return this.scheduleUpgrade();
       for (const entry of [...this.sessions.values()].reverse()) if (entry.builder && !entry.upgrading) entry.upgrading = this.upgrade(entry);
     }, this.options.upgradeDelayMs ?? 250);
     this.upgradeTimer.unref?.(); // never keeps a one-shot process (the CLI) alive
@@ -180,22 +194,38 @@ export class OrtBackend implements Backend {
 
   private async upgrade(entry: CachedSession): Promise<void> {
     const builder = entry.builder!;
+    entry.builder = undefined;
     try {
       if (entry.disposed) return;
-      const session = await ort.InferenceSession.create(builder.encode({}, (size) => this.buffer(size)), this.sessionOptions(this.upgradeLevel));
-      if (entry.disposed) {
-        await session.release();
-        return;
+      // Creation runs on this thread, so no run can use the old session meanwhile (runs of this
+      // entry wait for `upgrading`): releasing it first keeps one copy of the weights at a time.
+      await entry.session.release();
+      try {
+        entry.session = await this.createSession(builder, this.upgradeLevel);
+        entry.level = this.upgradeLevel;
+      } catch {
+        entry.session = await this.createSession(builder, entry.level);
       }
-      const old = entry.session;
-      entry.session = session;
-      entry.level = this.upgradeLevel;
-      await old.release();
     } catch {
-      // Keep the working session.
+      // Both failed: forget the entry; the next run compiles afresh.
+      entry.disposed = true;
+      this.sessions.delete(entry.key);
     } finally {
-      entry.builder = undefined;
+      entry.upgrading = undefined;
     }
+  }
+
+  /**
+   * Encodes into the shared buffer and creates a session. One at a time: onnxruntime reads the
+   * bytes only when creation actually starts, so the buffer must not be reused before that.
+   */
+  private createSession(builder: OnnxGraphBuilder, level: OptimisationLevel): Promise<ort.InferenceSession> {
+    const created = this.bufferLock.then(() => ort.InferenceSession.create(builder.encode({}, (size) => this.buffer(size)), this.sessionOptions(level)));
+    this.bufferLock = created.then(
+      () => undefined,
+      () => undefined,
+    );
+    return created;
   }
 
   /** The cached session for a document key, marked most recently used. */
@@ -219,9 +249,10 @@ export class OrtBackend implements Backend {
   }
 
   private async release(entry: CachedSession): Promise<void> {
+    if (entry.disposed && !entry.upgrading) return;
     entry.disposed = true;
     await entry.upgrading;
-    await entry.session.release();
+    await entry.session.release().catch(() => undefined);
   }
 
   /** A grow-only buffer for encoding: memory already touched is ~40× faster to fill than fresh. */

@@ -27,23 +27,29 @@ export function conv2d(x: Tensor, p: Conv2DParams, w: { kernel: Float32Array; bi
   const xd = x.data;
   const k = w.kernel;
 
+  // The kernel taps t with 0 ≤ first + t·dil < n land inside the input; the others read zero padding.
+  const firstTap = (first: number, dil: number) => (first >= 0 ? 0 : Math.ceil(-first / dil));
+  const endTap = (first: number, dil: number, n: number, k: number) => Math.min(k, Math.floor((n - 1 - first) / dil) + 1);
+
   for (let o = 0; o < F; o++) {
     const g = Math.floor(o / outPerGroup);
     const bias = w.bias ? w.bias[o] : 0;
     for (let i = 0; i < OH; i++) {
+      const y0 = i * sh - pt;
+      const u0 = firstTap(y0, dh);
+      const u1 = endTap(y0, dh, H, kh);
       for (let j = 0; j < OW; j++) {
+        const x0 = j * sw - pl;
+        const v0 = firstTap(x0, dw);
+        const v1 = endTap(x0, dw, W, kw);
         let sum = bias;
         for (let c = 0; c < cinPerGroup; c++) {
           const xc = (g * cinPerGroup + c) * H * W;
           const kc = (o * cinPerGroup + c) * kh * kw;
-          for (let u = 0; u < kh; u++) {
-            const yy = i * sh - pt + u * dh;
-            if (yy < 0 || yy >= H) continue;
-            for (let v = 0; v < kw; v++) {
-              const xx = j * sw - pl + v * dw;
-              if (xx < 0 || xx >= W) continue;
-              sum += xd[xc + yy * W + xx] * k[kc + u * kw + v];
-            }
+          for (let u = u0; u < u1; u++) {
+            const xRow = xc + (y0 + u * dh) * W + x0;
+            const kRow = kc + u * kw;
+            for (let v = v0; v < v1; v++) sum += xd[xRow + v * dw] * k[kRow + v];
           }
         }
         y[(o * OH + i) * OW + j] = sum;

@@ -1,0 +1,93 @@
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
+import { serializeDocument } from '../../core/document/load';
+import { analyze } from '../../core/graph/analyze';
+import { importOnnxWithSidecar, MAX_ONNX_BYTES, OnnxImportError, type ExternalDataReader } from '../../core/onnx/import';
+import { CliError, EXIT, type CliCommand } from '../command';
+import { writeAtomically } from '../pytorch-export';
+
+/** With --sidecar, tensors of at least this many values go to the .weights.bin file. */
+const SIDECAR_MIN_VALUES = 4096;
+
+/**
+ * External data for a model at `modelPath`: `location` (already checked to stay inside the folder)
+ * is resolved there, and its real path (symlinks followed) must still be inside the folder.
+ */
+export function externalDataReader(modelPath: string): ExternalDataReader {
+  const folder = realpathSync(dirname(resolve(modelPath)));
+  return (location) => {
+    const path = realpathSync(join(folder, location));
+    const rel = relative(folder, path);
+    if (rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) {
+      throw new OnnxImportError('external-data', `External data "${location}" resolves (through a link) to "${path}", outside the model's folder — refused.`);
+    }
+    return readFileSync(path);
+  };
+}
+
+/** "model.json" → "model.weights.bin" */
+export function sidecarNameFor(jsonPath: string): string {
+  return `${basename(jsonPath).replace(/\.json$/i, '')}.weights.bin`;
+}
+
+/**
+ * `cnn-studio import <model.onnx> -o <model.json> [--sidecar] [--name NAME]` — an ONNX model with its
+ * weights as an editable document. Weights are inline (base64) unless --sidecar, or a tensor too big
+ * to inline, puts them in <model>.weights.bin next to the JSON (docs/weights.md).
+ */
+export const importCommand: CliCommand = {
+  name: 'import',
+  usage: 'import <model.onnx> -o <model.json> [--sidecar] [--name NAME]',
+  description: 'Turn an ONNX model (opset 9+) with its weights into a CNN Studio document.',
+  flags: {
+    output: { type: 'string', valueName: 'file', description: 'Output JSON file (same as -o).' },
+    sidecar: { type: 'boolean', description: `Put tensors of ${SIDECAR_MIN_VALUES}+ values in <model>.weights.bin next to the JSON (smaller JSON).` },
+    name: { type: 'string', valueName: 'NAME', description: 'Document name (default: the ONNX graph name).' },
+  },
+  positionals: { min: 1, max: 3 },
+  async run(args, io) {
+    const [input, ...rest] = args.positionals;
+    let output = args.flags.output as string | undefined;
+    if (rest.length) {
+      if (rest[0] !== '-o' || rest.length !== 2) throw new CliError(EXIT.usage, `expected -o <model.json>. usage: cnn-studio ${importCommand.usage}`, 'usage');
+      output = rest[1];
+    }
+    if (!output) throw new CliError(EXIT.usage, `missing -o <model.json>. usage: cnn-studio ${importCommand.usage}`, 'usage');
+    let size: number;
+    try {
+      size = (await stat(input)).size;
+    } catch (e) {
+      throw new CliError(EXIT.unreadable, `Cannot read "${input}": ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`, 'unreadable');
+    }
+    if (size > MAX_ONNX_BYTES) {
+      throw new CliError(EXIT.unreadable, `"${input}" is ${(size / 1024 ** 2).toFixed(1)} MiB, over the import limit of ${MAX_ONNX_BYTES / 1024 ** 2} MiB.`, 'too-large');
+    }
+    const bytes = await readFile(await realpath(input));
+    const weightsFile = sidecarNameFor(output);
+    let result;
+    try {
+      result = importOnnxWithSidecar(bytes, {
+        name: (args.flags.name as string | undefined) ?? basename(input).replace(/\.onnx$/i, ''),
+        weightsFile,
+        sidecarMinValues: args.flags.sidecar ? SIDECAR_MIN_VALUES : undefined,
+        readExternal: externalDataReader(input),
+      });
+    } catch (e) {
+      if (e instanceof OnnxImportError) throw new CliError(EXIT.unreadable, `"${input}": ${e.message}`, e.code);
+      throw e;
+    }
+    const doc = result.document;
+    if (result.sidecar) await writeAtomically(join(dirname(output), weightsFile), result.sidecar);
+    await writeAtomically(output, serializeDocument(doc));
+    const analysis = analyze(doc);
+    const count = (type: string) => doc.nodes.filter((n) => n.type === type).length;
+    const modules = [count('ResidualUnit') && `${count('ResidualUnit')} residual units`, count('Inception') && `${count('Inception')} inception modules`].filter(Boolean);
+    io.stdout(
+      `imported ${input}: ${doc.nodes.length} nodes${modules.length ? ` (${modules.join(', ')})` : ''}, ${analysis.totals.params.toLocaleString('en-US')} parameters; wrote ${output}` +
+        (result.sidecar ? ` and ${join(dirname(output), weightsFile)} (${(result.sidecar.length / 1024 ** 2).toFixed(1)} MiB)` : '') +
+        '\n',
+    );
+    return EXIT.ok;
+  },
+};

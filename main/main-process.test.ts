@@ -1,0 +1,125 @@
+/**
+ * The bundled main process (main.ts via esbuild, exactly as shipped) run under plain Node with a
+ * stand-in `electron` module: startup wiring, IPC through the router to the real EngineHost and
+ * worker, window title, close confirmation, second launch with a file, quit stopping the engine.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import Module, { createRequire } from 'node:module';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createFakeElectron, type FakeElectron } from './testing/fake-electron';
+import { CALL_NAMES, IPC_APP_COMMAND, ipcChannel } from './channels';
+import { serializeDocument } from '../engine/src/core/document/load';
+import { tinyDocument } from './testing/fakes';
+
+const ROOT = path.resolve(__dirname, '..');
+// Inside the repo so the bundle resolves onnxruntime-node from node_modules like the real app.
+const outDir = path.join(ROOT, 'dist', `.main-process-test-${process.pid}`);
+let userData: string;
+let fake: FakeElectron;
+const originalLoad = (Module as unknown as { _load: Function })._load;
+const mainFrameEvent = () => ({ senderFrame: fake.windows[0]!.webContents.mainFrame });
+
+beforeAll(async () => {
+  const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', logLevel: 'error' as const, define: { 'import.meta.url': '__importMetaUrl' }, banner: { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' } };
+  await build({ ...common, entryPoints: [path.join(ROOT, 'main/main.ts')], outfile: path.join(outDir, 'main', 'main.cjs'), external: ['electron', 'onnxruntime-node'] });
+  await build({ ...common, entryPoints: [path.join(ROOT, 'engine/src/runtime/worker.ts')], outfile: path.join(outDir, 'engine', 'worker.cjs'), external: ['onnxruntime-node'] });
+  userData = await mkdtemp(path.join(tmpdir(), 'cnn-userdata-'));
+  fake = createFakeElectron(userData);
+  (Module as unknown as { _load: Function })._load = function (request: string, ...rest: unknown[]) {
+    if (request === 'electron') return fake.module;
+    return originalLoad.call(this, request, ...rest);
+  };
+  createRequire(import.meta.url)(path.join(outDir, 'main', 'main.cjs'));
+  fake.app.ready();
+  await fake.app.readyPromise;
+  await new Promise((r) => setImmediate(r));
+}, 60_000);
+
+afterAll(async () => {
+  (Module as unknown as { _load: Function })._load = originalLoad;
+  // quit: the main process stops the engine worker
+  const quit = { preventDefault: () => undefined };
+  fake?.app.emit('will-quit', quit);
+  for (let i = 0; i < 10_000 && fake && fake.app.quitCalls === 0; i++) await new Promise((r) => setImmediate(r)); // engine.stop() then app.quit()
+  await rm(outDir, { recursive: true, force: true });
+  await rm(userData, { recursive: true, force: true });
+});
+
+describe('main process wiring (bundled main.ts, stand-in electron)', () => {
+  it('registers app:// as privileged before ready and serves the renderer through it', async () => {
+    expect(fake.privileged).toEqual([expect.objectContaining({ scheme: 'app' })]);
+    const handler = fake.protocolHandlers.get('app')!;
+    expect(handler).toBeDefined();
+    // The test bundle lives in dist/.main-process-test-*/main, so its renderer folder does not exist: 404, not a crash.
+    expect((await handler({ url: 'app://cnn-studio/index.html', method: 'GET' })).status).toBe(404);
+  });
+
+  it('creates one hardened window loading app:// and a menu', () => {
+    expect(fake.windows).toHaveLength(1);
+    const win = fake.windows[0]!;
+    expect(win.loaded).toEqual(['app://cnn-studio/index.html']);
+    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(win.webContents.openHandler!({ url: 'https://example.com' })).toEqual({ action: 'deny' });
+    expect(fake.menus.length).toBeGreaterThan(0);
+  });
+
+  it('registers an IPC handler for every contract call', () => {
+    expect([...fake.ipcHandlers.keys()].sort()).toEqual(CALL_NAMES.map(ipcChannel).sort());
+  });
+
+  it('runs a model through IPC → router → EngineHost → worker', async () => {
+    const run = fake.ipcHandlers.get(ipcChannel('engine.run'))!;
+    const data = Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+    const reply = (await run(mainFrameEvent(), [{ docId: 'd', document: tinyDocument(), inputs: { kind: 'tensor', shape: [1, 4, 4], data }, tensors: 'all' }])) as {
+      ok: boolean;
+      value: { tensors: Record<string, { data: Float32Array }> };
+    };
+    expect(reply.ok).toBe(true);
+    expect(Array.from(reply.value.tensors.flat!.data)).toEqual(Array.from(data));
+  }, 60_000);
+
+  it('refuses IPC from another frame', async () => {
+    const recent = fake.ipcHandlers.get(ipcChannel('files.recent'))!;
+    expect(await recent({ senderFrame: { ...fake.windows[0]!.webContents.mainFrame, frameToken: 'other' } }, [])).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
+  });
+
+  it('titles the window from the document state and asks before closing a dirty document', async () => {
+    const win = fake.windows[0]!;
+    win.webContents.emit('did-finish-load');
+    const setState = fake.ipcHandlers.get(ipcChannel('shell.setDocumentState'))!;
+    await setState(mainFrameEvent(), [{ title: 'lenet.cnn.json', dirty: true }]);
+    expect(win.title).toBe('• lenet.cnn.json — CNN Studio');
+    fake.messageBoxAnswer = 2; // Cancel
+    win.close();
+    expect(win.destroyed).toBe(false);
+    expect(fake.dialogs.at(-1)).toMatchObject({ kind: 'message-sync', options: { buttons: ['Save', "Don't Save", 'Cancel'] } });
+    fake.messageBoxAnswer = 0; // Save → the editor is asked to save; once clean, the window closes
+    win.close();
+    expect(win.webContents.sent.at(-1)).toEqual({ channel: IPC_APP_COMMAND, payload: { type: 'save' } });
+    expect(win.destroyed).toBe(false);
+  });
+
+  it('a second launch with a model file focuses the window and asks the editor to open it', async () => {
+    const file = path.join(userData, 'from-os.cnn.json');
+    await writeFile(file, serializeDocument(tinyDocument()));
+    const win = fake.windows[0]!;
+    fake.app.emit('second-instance', {}, ['/opt/cnn-studio/cnn-studio', file], '/');
+    expect(win.focused).toBeGreaterThan(0);
+    expect(win.webContents.sent.at(-1)).toEqual({ channel: IPC_APP_COMMAND, payload: { type: 'open', path: file } });
+    // …and that path is now one the renderer may open
+    const open = fake.ipcHandlers.get(ipcChannel('files.open'))!;
+    expect(await open(mainFrameEvent(), [file])).toMatchObject({ ok: true, value: { path: file } });
+    expect(existsSync(path.join(userData, 'recent-files.json'))).toBe(true);
+  });
+
+  it('closes once the save requested by the close dialog reports the document clean', async () => {
+    const win = fake.windows[0]!;
+    const setState = fake.ipcHandlers.get(ipcChannel('shell.setDocumentState'))!;
+    await setState(mainFrameEvent(), [{ title: 'lenet.cnn.json', dirty: false, path: '/x/lenet.cnn.json' }]);
+    expect(win.destroyed).toBe(true);
+  });
+});

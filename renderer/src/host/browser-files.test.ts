@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { createBrowserFiles, RECOVERY_DEBOUNCE_MS } from './browser-files';
+import { serializeDocument } from '../../../engine/src/core/document/load';
+import { tinyDocument } from '../../../main/testing/fakes';
+import { HostError } from '../../../main/contract';
+
+const MODEL = serializeDocument(tinyDocument());
+
+/** A file handle as Chromium's File System Access API gives it, backed by memory. */
+function handle(name: string, text: string, opts: { failWrite?: boolean } = {}) {
+  const h = {
+    name,
+    text,
+    writes: 0,
+    async getFile() {
+      return new File([h.text], name, { type: 'application/json' });
+    },
+    async createWritable() {
+      let pending = '';
+      return {
+        async write(data: Blob | string) {
+          if (opts.failWrite) throw new DOMException('The disk is full', 'QuotaExceededError');
+          pending += typeof data === 'string' ? data : await data.text();
+        },
+        async close() {
+          h.text = pending; // committed only on close, like Chromium's swap file
+          h.writes++;
+        },
+      };
+    },
+  };
+  return h;
+}
+
+function memoryStorage() {
+  const m = new Map<string, string>();
+  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k), m };
+}
+
+function manualTimer() {
+  const q: { fn: () => void; ms: number; live: boolean }[] = [];
+  return {
+    q,
+    schedule: (fn: () => void, ms: number) => {
+      const t = { fn, ms, live: true };
+      q.push(t);
+      return () => void (t.live = false);
+    },
+    fire: () => q.splice(0).forEach((t) => t.live && t.fn()),
+  };
+}
+
+const abort = () => Promise.reject(new DOMException('The user aborted a request.', 'AbortError'));
+
+describe('browser-mode files', () => {
+  it('opens with the file picker, then saves back to the same file', async () => {
+    const h = handle('lenet.cnn.json', MODEL);
+    const files = createBrowserFiles({ window: { showOpenFilePicker: async () => [h] } as never, storage: memoryStorage(), schedule: manualTimer().schedule });
+    expect(await files.open()).toEqual({ path: 'lenet.cnn.json', text: MODEL });
+    expect(await files.recent()).toEqual(['lenet.cnn.json']);
+    const edited = serializeDocument({ ...tinyDocument(), name: 'edited' });
+    expect(await files.save(edited, 'lenet.cnn.json')).toEqual({ path: 'lenet.cnn.json' });
+    expect(h.text).toBe(edited);
+    expect(await files.open('lenet.cnn.json')).toEqual({ path: 'lenet.cnn.json', text: edited });
+  });
+
+  it('returns null when the user cancels a picker', async () => {
+    const files = createBrowserFiles({ window: { showOpenFilePicker: abort, showSaveFilePicker: abort } as never, storage: memoryStorage() });
+    expect(await files.open()).toBeNull();
+    expect(await files.save(MODEL)).toBeNull();
+  });
+
+  it('explains a file that is not a model, and never names paths it was not given', async () => {
+    const files = createBrowserFiles({ window: { showOpenFilePicker: async () => [handle('notes.json', '{"a":1}')] } as never, storage: memoryStorage() });
+    const err = (await files.open().catch((e: unknown) => e)) as HostError;
+    expect(err).toBeInstanceOf(HostError);
+    expect(err.code).toBe('not-a-model');
+    expect(err.message).toMatch(/^notes\.json is not a CNN Studio model\./);
+    expect(await files.open('/etc/passwd').catch((e: HostError) => e.code)).toBe('path-not-allowed');
+  });
+
+  it('a failed write is reported and leaves the file as it was', async () => {
+    const h = handle('m.cnn.json', MODEL, { failWrite: true });
+    const files = createBrowserFiles({ window: { showSaveFilePicker: async () => h } as never, storage: memoryStorage() });
+    const err = (await files.save(serializeDocument({ ...tinyDocument(), name: 'x' })).catch((e: unknown) => e)) as HostError;
+    expect(err.code).toBe('write-failed');
+    expect(err.message).toMatch(/The original file is unchanged/);
+    expect(h.text).toBe(MODEL);
+  });
+
+  it('debounces recovery snapshots into localStorage, and clears them', async () => {
+    const storage = memoryStorage();
+    const timer = manualTimer();
+    const files = createBrowserFiles({ window: {} as never, storage, schedule: timer.schedule });
+    await files.writeRecovery('one');
+    await files.writeRecovery(MODEL);
+    expect(storage.m.size).toBe(0);
+    expect(timer.q.at(-1)!.ms).toBe(RECOVERY_DEBOUNCE_MS);
+    timer.fire();
+    expect((await files.readRecovery())?.text).toBe(MODEL);
+    await files.writeRecovery('later');
+    await files.clearRecovery();
+    timer.fire();
+    expect(await files.readRecovery()).toBeNull();
+  });
+});

@@ -172,6 +172,12 @@ describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when ch
     // The summary table has one row per node.
     await page.getByTestId('open-summary').click();
     await expect(page.getByTestId('summary-row').count()).resolves.toBe(doc.nodes.length);
+    // conv1 of torchvision's resnet50: 64 × 3 × 7 × 7 = 9,408 weights, in the Params column.
+    const headers = await page.getByTestId('summary-table').locator('th').allTextContents();
+    const stem = doc.nodes.find((n) => n.type === 'Conv2D')!.id;
+    const stemRow = page.getByTestId('summary-row').filter({ hasText: stem }).first();
+    await expect(stemRow.locator('td').nth(headers.indexOf('Params')).textContent()).resolves.toBe('9,408');
+    await expect(stemRow.locator('td').nth(headers.indexOf('Output shape')).textContent()).resolves.toBe('64×112×112');
     await page.getByTestId('summary-close').click();
     expect(browser.errors.filter((e) => /Content Security Policy|Refused/.test(e))).toEqual([]);
   });

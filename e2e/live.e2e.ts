@@ -28,6 +28,7 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     browser = await launchBrowser({ viewport: { width: 1600, height: 1000 } });
     page = browser.page;
     page.setDefaultTimeout(30_000);
+    page.on('dialog', (d) => void d.accept());
   });
 
   afterAll(async () => {
@@ -35,9 +36,13 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     await server?.close();
   });
 
-  const loadPreset = async (name: string) => {
+  /** A fresh page (leaving the edited model: the browser's leave-page prompt is accepted). */
+  const fresh = async () => {
     await page.goto(server.url);
     await page.getByTestId('palette').waitFor();
+  };
+  const loadPreset = async (name: string) => {
+    await fresh();
     await page.getByTestId('preset-select').selectOption(name);
   };
   const openTab = (id: string) => page.getByTestId(`tab-${id}`).click();
@@ -61,6 +66,20 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     // The preprocessed 32×32 input is shown next to the steps (grayscale, resize 28→32, scale).
     await expect(page.getByTestId('preprocess-panel').textContent()).resolves.toContain('28×28 → 32×32');
     await snap(page, 'live-lenet-thumbnails');
+    // The thumbnails can show the first channel instead of the mean.
+    await page.getByTestId('thumbnail-mode').selectOption('first');
+    await expect(card(page, 'c3_conv_5_5').getByTestId('feature-thumbnail').getAttribute('data-mode')).resolves.toBe('first');
+    await page.getByTestId('thumbnail-mode').selectOption('mean');
+    // A Dense output shows as bars; the Softmax output also as the top-5 classes.
+    await pick('f6_dense');
+    await openTab('maps');
+    await expect(page.getByTestId('bar-chart').locator('figcaption').textContent()).resolves.toMatch(/^Outputs \(84 values\)/);
+    await pick('softmax');
+    await openTab('maps');
+    await expect(page.getByTestId('feature-map-panel').getByTestId('top-k-row').count()).resolves.toBe(5);
+    await pick('c1_tanh');
+    await openTab('maps');
+    await expect(page.getByTestId('feature-map-cell').count()).resolves.toBe(6);
   });
 
   it('changing a stride re-runs: the shape and the thumbnails update', async () => {
@@ -121,7 +140,23 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     await snap(page, 'live-sobel-x');
   });
 
+  it('preprocessing edited on the Input node changes what the network receives', async () => {
+    await loadPreset('lenet5');
+    const before = await waitForThumbnails(page);
+    await pick('input');
+    await openTab('maps');
+    const max = async () => Number(await page.getByTestId('node-stats').locator('dd').nth(1).textContent());
+    expect(await max()).toBeLessThanOrEqual(1);
+    await openTab('inspector');
+    await expect(page.getByTestId('preprocess-panel').textContent()).resolves.toContain('28×28 → 32×32 (bilinear)');
+    await page.getByTestId('preprocess-panel').getByLabel('Scale to [0, 1]').uncheck();
+    await waitForThumbnails(page, before);
+    await openTab('maps');
+    expect(await max()).toBeGreaterThan(100);
+  });
+
   it('an Inception node shows each branch’s MACs with and without its 1×1 reduction; a residual unit its two paths and both orderings', async () => {
+    await fresh();
     await openDocument(page, 'modules.cnn.json', {
       format: 'cnn-studio.model',
       version: 1,

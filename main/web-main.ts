@@ -7,38 +7,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineHost } from '../engine/src/runtime/engine-host';
-import type { BackendName } from '../engine/src/runtime/protocol';
 import type { EngineService } from './engine-service';
 import { startWebServer } from './web-server';
-
-export interface WebArgs {
-  port: number;
-  backend?: BackendName;
-  distDir: string;
-}
-
-export function parseWebArgs(argv: readonly string[], defaultDist: string): WebArgs {
-  const args: WebArgs = { port: 0, distDir: defaultDist };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value.`);
-      return v;
-    };
-    if (flag === '--port') {
-      const p = Number(value());
-      if (!Number.isInteger(p) || p < 0 || p > 65535) throw new Error(`--port must be an integer from 0 to 65535.`);
-      args.port = p;
-    } else if (flag === '--backend') {
-      const b = value();
-      if (b !== 'ort' && b !== 'reference') throw new Error(`--backend must be "ort" or "reference".`);
-      args.backend = b;
-    } else if (flag === '--dist') args.distDir = path.resolve(value());
-    else throw new Error(`Unknown option ${flag}. Usage: npm run web -- [--port N] [--backend ort|reference]`);
-  }
-  return args;
-}
+import { parseWebArgs } from './web-args';
 
 async function main() {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -47,7 +18,10 @@ async function main() {
     workerPath: path.join(args.distDir, 'engine', 'worker.cjs'),
     ...(args.backend ? { backend: args.backend } : {}),
   });
-  await engine.start();
+  // The editor works without live inference: report an engine that cannot start, but keep serving.
+  await engine.start().catch((e: unknown) => {
+    console.warn(`CNN Studio: the inference engine did not start (${(e as Error)?.message ?? e}); editing still works.`);
+  });
   const server = await startWebServer({ port: args.port, rendererDir: path.join(args.distDir, 'renderer'), engine });
   console.log(`CNN Studio (browser mode): ${server.url}`);
   let stopping = false;
@@ -62,9 +36,7 @@ async function main() {
   process.on('SIGTERM', stop);
 }
 
-if (process.env.CNN_STUDIO_WEB_NO_MAIN !== '1') {
-  main().catch((e: unknown) => {
-    console.error(`CNN Studio (browser mode) could not start: ${(e as Error)?.message ?? e}`);
-    process.exit(1);
-  });
-}
+main().catch((e: unknown) => {
+  console.error(`CNN Studio (browser mode) could not start: ${(e as Error)?.message ?? e}`);
+  process.exit(1);
+});

@@ -122,10 +122,13 @@ describe('browser-mode web server', () => {
   });
 
   it('rejects calls in flight with connection-lost when the server goes away', async () => {
-    const other = await startWebServer({ port: 0, rendererDir: dir, engine: { ...engine, run: () => new Promise(() => undefined), onEvent: () => () => undefined } as never });
+    let reached!: () => void;
+    const runReached = new Promise<void>((r) => (reached = r));
+    const hanging = { run: () => (reached(), new Promise(() => undefined)), onEvent: () => () => undefined };
+    const other = await startWebServer({ port: 0, rendererDir: dir, engine: hanging as never });
     const transport = createWsTransport(`ws://127.0.0.1:${other.port}/ws`, (url) => new WebSocket(url, { origin: `http://127.0.0.1:${other.port}` }) as unknown as WebSocketLike);
     const pending = transport.call('engine.run', { docId: 'd', document: tinyDocument(), inputs: { kind: 'tensor', shape: [1], data: Float32Array.of(1) } });
-    await new Promise((r) => setTimeout(r, 50)); // let the call reach the server (not an assertion on time)
+    await runReached; // the call is in flight on the server
     await other.close();
     await expect(pending).rejects.toMatchObject({ code: 'connection-lost' });
   });

@@ -29,7 +29,7 @@ export async function connect(page: Page, source: string, target: string, port =
 
 export async function selectNode(page: Page, id: string): Promise<void> {
   await page.getByTestId('tab-inspector').click();
-  await card(page, id).locator('[data-testid="node-summary"]').click();
+  await card(page, id).locator('.card-type').click();
   await page.getByTestId('inspector').and(page.locator(`[data-node-id="${id}"]`)).waitFor();
 }
 

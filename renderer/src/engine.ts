@@ -16,6 +16,7 @@ export {
   summaryToMarkdown,
   summaryToCsv,
   summaryCells,
+  SUMMARY_COLUMNS,
   formatCount,
   formatMetric,
   formatBytes,

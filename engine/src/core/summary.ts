@@ -201,6 +201,9 @@ export function formatBytes(n: number): string {
 
 const COLUMNS = ['Layer', 'Type', 'Details', 'Output shape', 'Params', 'MACs'] as const;
 
+/** The column headers of summaryCells, in order (the editor's Summary view renders these). */
+export const SUMMARY_COLUMNS: readonly string[] = COLUMNS;
+
 /** The cells of each row, as text: the same for the text table, Markdown and CSV. */
 export function summaryCells(r: SummaryRow): [string, string, string, string, string, string] {
   const name = r.depth === 1 ? `  └ ${r.id.slice((r.owner?.length ?? -1) + 1)}` : r.label && r.label !== r.id ? `${r.id} (${r.label})` : r.id;

@@ -43,7 +43,7 @@ describe('both backends agree on every preset at reduced input size', () => {
     expect(analysis.valid).toBe(true);
     expect(nodes).toBe(doc.nodes.length);
     expect(problems).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });
 
 // ── Random valid small graphs ────────────────────────────────────────────────────────────────

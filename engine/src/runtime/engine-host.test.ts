@@ -152,6 +152,20 @@ describe('EngineHost failures: timeout and a killed worker', () => {
     expect(Array.from(r.tensors.pool.data)).toEqual([3, 21, 5, 4]);
   });
 
+  it('a worker over its heap limit fails the run with out-of-memory and is replaced', async () => {
+    const small = new EngineHost({ backend: 'reference', resourceLimits: { maxOldGenerationSizeMb: 64 } });
+    const restarted = nextEvent(small, (e) => e.type === 'worker-restarted');
+    await small.start();
+    // 100 000 nodes: cloning and analysing them needs far more than 64 MiB of JavaScript heap.
+    const huge = chainDoc({ channels: 1, height: 4, width: 4 }, Array.from({ length: 100_000 }, () => ({ type: 'Activation', params: { fn: 'relu' } })));
+    const err = await errorOf(small.run({ docId: 'M', document: huge, inputs: lectureInput }));
+    expect(err.code).toBe('out-of-memory');
+    expect(await restarted).toMatchObject({ reason: 'the worker ran out of memory' });
+    const r = await small.run({ docId: 'M', document: poolDoc('max'), inputs: lectureInput });
+    expect(Array.from(r.tensors.pool.data)).toEqual([28, 65, 87, 56]);
+    await small.stop();
+  }, 60_000);
+
   it('stop() rejects what is pending and later calls', async () => {
     const h = new EngineHost({ backend: 'reference' });
     const p = errorOf(h.run({ docId: 'X', document: slowDoc, inputs: slowInput }));

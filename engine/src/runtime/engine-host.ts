@@ -33,7 +33,7 @@ export interface EngineHostOptions {
   workerPath?: string | URL;
   /** Per-request timeout when the request does not give one (default 120 s). */
   timeoutMs?: number;
-  /** How long a cancelled run may keep the worker busy before the worker is restarted (default 2 s). */
+  /** How long a cancelled run may keep the worker busy before the worker is restarted (default: 2 s for the reference backend, the request's timeout for onnxruntime). */
   cancelGraceMs?: number;
   /** How long a retired onnxruntime worker may take to finish its native work before it is terminated (default 120 s). */
   shutdownTimeoutMs?: number;
@@ -194,7 +194,9 @@ export class EngineHost implements EngineClient {
       this.settle(cur, new EngineError(code, message));
       this.slot?.worker.postMessage({ type: 'cancel', id: cur.id } satisfies HostToWorker);
       clearTimeout(cur.timer);
-      const grace = this.options.cancelGraceMs ?? 2000;
+      // onnxruntime cannot be interrupted, and a new worker would lose its cached sessions: give it
+      // the request's own timeout. The reference backend stops between layers; 2 s is plenty.
+      const grace = this.options.cancelGraceMs ?? (this.backend === 'reference' ? 2000 : cur.timeoutMs);
       clearTimeout(this.graceTimer);
       this.graceTimer = setTimeout(() => {
         if (this.current === cur) this.restart(`a cancelled run did not stop within ${grace} ms`);

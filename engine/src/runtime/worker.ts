@@ -13,6 +13,7 @@ import { EngineError } from './errors';
 import { classifyError, DEFAULT_LIMITS, executeRun } from './execute';
 import type { HostToWorker, WorkerInit, WorkerToHost } from './protocol';
 import { RunAbortedError } from './reference/backend';
+import { transferables } from './transfer';
 
 const port = parentPort;
 if (!port) throw new Error('engine worker: must run in a worker thread');
@@ -24,20 +25,6 @@ const running = new Map<number, AbortController>();
 
 function post(msg: WorkerToHost, transfer: ArrayBuffer[] = []) {
   port!.postMessage(msg, transfer);
-}
-
-/** Every distinct ArrayBuffer under a value (typed arrays in results), for the transfer list. */
-export function transferables(value: unknown, into = new Set<ArrayBuffer>()): ArrayBuffer[] {
-  const walk = (v: unknown) => {
-    if (!v || typeof v !== 'object') return;
-    if (ArrayBuffer.isView(v)) {
-      if (v.buffer instanceof ArrayBuffer) into.add(v.buffer);
-      return;
-    }
-    for (const x of Array.isArray(v) ? v : Object.values(v)) walk(x);
-  };
-  walk(value);
-  return [...into];
 }
 
 function fail(id: number, e: unknown, signal?: AbortSignal) {

@@ -416,7 +416,7 @@ export function runAppCommand(cmd: AppCommand): void {
       runLiveNow();
       break;
     case 'import-onnx':
-      showMessage('info', 'Not available here', 'This command needs the engine host (live inference and ONNX import are not part of the editor yet).');
+      showMessage('info', 'Not available yet', 'ONNX import needs a binary file picker, which the file service does not offer yet (FileClient.open reads text).');
       break;
   }
 }

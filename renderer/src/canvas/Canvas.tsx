@@ -5,6 +5,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Connection,
   type EdgeChange,
   type IsValidConnection,
@@ -133,6 +134,8 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
     [rf],
   );
 
+  // Far out, text is unreadable: stop painting it (sizes stay, so nothing is re-measured).
+  const lowDetail = useStore((st) => st.transform[2] < 0.25);
   const wrapper = useRef<HTMLDivElement>(null);
   const onDoubleClick = useCallback(
     (e: MouseEvent) => {
@@ -146,7 +149,7 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
   );
 
   return (
-    <div className="canvas" ref={wrapper} data-testid="canvas">
+    <div className={`canvas ${lowDetail ? 'low-detail' : ''}`} ref={wrapper} data-testid="canvas">
       <ReactFlow
         nodes={flow.nodes}
         edges={flow.edges}

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { ExplainInputError, LECTURE_CONV_INPUT, explainConvolution, fmt, formatStepSum, type ConvExplanation } from '../../../engine/src/core/explain';
+import { ExplainInputError, LECTURE_CONV_INPUT, explainConvolution, fmtShort, formatStepSum, type ConvExplanation } from '../../../engine/src/core/explain';
 import type { Padding, Pair } from '../../../engine/src/core/shape';
 import { pair } from '../../../engine/src/core/shape';
 import './explain.css';
@@ -68,6 +68,8 @@ export function ConvolutionExplain({ input = LECTURE_CONV_INPUT, inputLabel, ker
   const rows = Array.from({ length: e.inputHeight + pt + pb }, (_, i) => i - pt);
   const cols = Array.from({ length: e.inputWidth + pl + pr }, (_, j) => j - pl);
   const nodeStride = pair(stride);
+  // Fractional weights (a real kernel) need wider cells than the lecture's integers.
+  const cellWidth = e.kernel.flat().every(Number.isInteger) && input.flat().every(Number.isInteger) ? '2.2em' : '2.9em';
 
   return (
     <section className="explain" data-testid="explain-convolution">
@@ -100,15 +102,15 @@ export function ConvolutionExplain({ input = LECTURE_CONV_INPUT, inputLabel, ker
       <div className="explain-stage">
         <figure>
           <figcaption>Input {pt + pb + pl + pr > 0 ? `with zero padding (${e.pads.join(', ')})` : '(no padding)'}</figcaption>
-          <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${cols.length}, 2.2em)` }} data-testid="conv-input-grid">
+          <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${cols.length}, ${cellWidth})` }} data-testid="conv-input-grid">
             {rows.map((r) =>
               cols.map((c) => {
                 const padded = r < 0 || c < 0 || r >= e.inputHeight || c >= e.inputWidth;
                 const cell = inWindow.get(`${r},${c}`);
                 return (
                   <div key={`${r},${c}`} className={`explain-cell${padded ? ' explain-pad' : ''}${cell ? ' explain-window' : ''}`} data-padded={padded || undefined}>
-                    {padded ? 0 : fmt(input[r][c])}
-                    {cell && <small>×{fmt(cell.weight)}</small>}
+                    {padded ? 0 : fmtShort(input[r][c])}
+                    {cell && <small>×{fmtShort(cell.weight)}</small>}
                   </div>
                 );
               }),
@@ -117,21 +119,21 @@ export function ConvolutionExplain({ input = LECTURE_CONV_INPUT, inputLabel, ker
         </figure>
         <figure>
           <figcaption>Kernel {e.kernel.length}×{e.kernel[0].length}</figcaption>
-          <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${e.kernel[0].length}, 2.2em)` }}>
-            {e.kernel.flatMap((row, i) => row.map((v, j) => <div key={`${i},${j}`} className="explain-cell explain-kernel">{fmt(v)}</div>))}
+          <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${e.kernel[0].length}, ${cellWidth})` }}>
+            {e.kernel.flatMap((row, i) => row.map((v, j) => <div key={`${i},${j}`} className="explain-cell explain-kernel" title={String(v)}>{fmtShort(v)}</div>))}
           </div>
         </figure>
         <figure>
           <figcaption>
             Output {e.output.length}×{e.output[0].length}
           </figcaption>
-          <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${e.output[0].length}, 2.6em)` }} data-testid="conv-output-grid">
+          <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${e.output[0].length}, 3em)` }} data-testid="conv-output-grid">
             {e.output.flatMap((row, i) =>
               row.map((v, j) => {
                 const idx = i * row.length + j;
                 return (
                   <div key={`${i},${j}`} className={`explain-cell explain-out${idx === current.index ? ' explain-current' : ''}${idx > current.index ? ' explain-future' : ''}`}>
-                    {idx <= current.index ? fmt(v) : ''}
+                    {idx <= current.index ? fmtShort(v) : ''}
                   </div>
                 );
               }),

@@ -1,8 +1,9 @@
 /**
  * Browser-mode transport: contract calls over one WebSocket to the server that served the page
  * (main/web-server.ts). Frames are binary (main/wire.ts), so typed arrays travel without base64.
- * The socket connects on first use and reconnects on the next call after it drops; calls in
- * flight when it drops reject with HostError 'connection-lost'.
+ * The socket connects on first use; after it drops, the next call reconnects (and event subscribers
+ * reconnect on their own, with backoff). Calls in flight when it drops reject with HostError
+ * 'connection-lost'.
  */
 import type { EngineClient, EngineEvent } from '../../../engine/src/core/api';
 import { HostError, WS_PATH, type CallArgs, type CallName, type CallResult, type ClientMessage, type ServerMessage } from '../../../main/contract';
@@ -38,6 +39,19 @@ export function createWsTransport(url: string, createSocket: WebSocketFactory): 
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
   const listeners = new Set<(event: EngineEvent) => void>();
 
+  let closedByUser = false;
+  let retryMs = 500;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Event subscribers need a live socket: after a drop, reconnect with backoff (0.5 s … 10 s). */
+  const scheduleReconnect = () => {
+    if (closedByUser || listeners.size === 0 || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      connect().catch(() => scheduleReconnect());
+    }, retryMs);
+    retryMs = Math.min(retryMs * 2, 10_000);
+  };
+
   const failAll = (message: string) => {
     for (const p of pending.values()) p.reject(new HostError({ code: 'connection-lost', message }));
     pending.clear();
@@ -71,6 +85,7 @@ export function createWsTransport(url: string, createSocket: WebSocketFactory): 
       let isOpen = false;
       ws.addEventListener('open', () => {
         isOpen = true;
+        retryMs = 500;
         resolve(ws);
       });
       ws.addEventListener('message', (e) => onMessage(e.data));
@@ -84,6 +99,7 @@ export function createWsTransport(url: string, createSocket: WebSocketFactory): 
           : `Could not connect to the CNN Studio server at ${url}.`;
         if (!isOpen) reject(new HostError({ code: 'connection-lost', message }));
         failAll(message);
+        if (isOpen) scheduleReconnect();
       });
       ws.addEventListener('error', () => undefined); // 'close' follows and reports
     });
@@ -113,6 +129,8 @@ export function createWsTransport(url: string, createSocket: WebSocketFactory): 
       };
     },
     close() {
+      closedByUser = true;
+      clearTimeout(retryTimer);
       socket?.close();
       socket = null;
       opened = null;

@@ -14,9 +14,11 @@ import { setParam } from '../model/edits';
 import { DEFAULT_SEED } from '../../../engine/src/core/weights/seeded';
 import { LECTURE_CONV_INPUT, convWeights, cropChannel, getKernelSlice, tileMatrix, withInlineConvWeights, withoutInlineConvWeights, type KernelTensor } from '../../../engine/src/core/explain';
 import type { TensorResult } from '../../../engine/src/core/api';
+import type { InputParams } from '../../../engine/src/core/ops/input';
 import { FeatureThumbnail } from './FeatureThumbnail';
 import { FeatureMapPanel } from './FeatureMapPanel';
 import { RunPanel } from './RunPanel';
+import { PreprocessPanel } from './PreprocessPanel';
 import { decodeImageBlob, droppedImage } from './image-decode';
 import { cancelLive, firstInputParams, runLiveNow, useLiveStore } from './live-store';
 import { KernelEditor } from '../explain/KernelEditor';
@@ -86,7 +88,6 @@ function RunTab() {
   const mode = useLiveStore((s) => s.thumbnailMode);
   const set = useLiveStore((s) => s.set);
   const doc = useDocumentStore((s) => s.doc);
-  const inputNode = doc.nodes.find((n) => n.type === 'Input');
   const inputParams = firstInputParams(doc);
   return (
     <div className="live-tab" data-testid="live-run-tab">
@@ -101,7 +102,6 @@ function RunTab() {
         input={input}
         onInput={(i) => set({ input: i })}
         inputParams={inputParams}
-        onPreprocessChange={inputNode ? (p) => edit('Edit preprocessing', (d) => setParam(d, inputNode.id, 'preprocess', p)) : undefined}
         labels={doc.labels}
         bindShortcut={false}
       />
@@ -112,6 +112,21 @@ function RunTab() {
           <option value="first">first channel</option>
         </select>
       </label>
+    </div>
+  );
+}
+
+// ── Input node inspector: preprocessing ───────────────────────────────────────────────────────
+
+/** The Input node's preprocessing, editable, with the current image as the network receives it. */
+export function InputPreprocessSection({ nodeId }: { nodeId: string }) {
+  const node = useDocumentStore((s) => s.doc.nodes.find((n) => n.id === nodeId));
+  const image = useLiveStore((s) => s.input?.image);
+  const parsed = useMemo(() => (node ? ops.get('Input')?.params.safeParse(node.params) : undefined), [node]);
+  if (!node || !parsed?.success) return null;
+  return (
+    <div className="live-inspector-section">
+      <PreprocessPanel input={parsed.data as InputParams} image={image} onChange={(p) => edit('Edit preprocessing', (d) => setParam(d, nodeId, 'preprocess', p))} />
     </div>
   );
 }

@@ -62,10 +62,10 @@ describe('LiveRunController', () => {
     const f = fakeEngine();
     const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });
     const doc = lenet5();
-    c.setInputs({ document: doc, autoRun: true });
+    c.setInputs({ document: doc, autoRun: true, idleReason: 'This Input takes 192 channels' });
     vi.advanceTimersByTime(50);
     expect(f.calls).toHaveLength(0);
-    expect(c.getSnapshot().status.kind).toBe('idle');
+    expect(c.getSnapshot().status).toEqual({ kind: 'idle', reason: 'This Input takes 192 channels' });
     c.setInputs({ document: doc, input: image, autoRun: true });
     vi.advanceTimersByTime(50);
     expect(f.calls).toHaveLength(1);

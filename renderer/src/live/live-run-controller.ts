@@ -25,6 +25,8 @@ export interface LiveRunInputs {
   seed?: number;
   /** Run on every edit (debounced); otherwise only on runNow(). */
   autoRun: boolean;
+  /** Why there is no input, shown while idle (default: asks for an image). */
+  idleReason?: string;
 }
 
 export interface LiveRunSnapshot {
@@ -117,7 +119,7 @@ export class LiveRunController {
     if (changed !== this.snapshot.stale) this.patch({ stale: changed });
     if (!next.input) {
       this.clearTimer();
-      if (!this.inFlight) this.patch({ status: { kind: 'idle', reason: 'Give the network an image to run it: drop one, pick a sample, paste, or draw.' } });
+      if (!this.inFlight) this.patch({ status: { kind: 'idle', reason: next.idleReason ?? 'Give the network an image to run it: drop one, pick a sample, paste, or draw.' } });
       return;
     }
     const relevant = changesComputation(prev, next) || (prev !== undefined && !prev.autoRun && next.autoRun && changed);

@@ -48,6 +48,12 @@ export function firstInputParams(doc: ModelDocument): InputParams | undefined {
   return p as InputParams;
 }
 
+/** Why an image cannot feed this Input node, or undefined when it can. */
+export function imageUnfit(p: InputParams): string | undefined {
+  if (p.channels === 1 || p.channels === 3 || p.channels === 4) return undefined;
+  return `This Input takes ${p.channels} channels; an image gives 1 (grey), 3 (RGB) or 4 (RGBA) — set the Input to 1 or 3 channels to run it on an image.`;
+}
+
 let controller: LiveRunController | undefined;
 let stopController: (() => void) | undefined;
 
@@ -74,14 +80,16 @@ export function startLiveInference(engine: EngineClient, options: { debounceMs?:
   const push = () => {
     const doc = useDocumentStore.getState().doc;
     const { input, autoRun } = useLiveStore.getState();
-    controller?.setInputs({ document: doc, input: firstInputParams(doc) ? input?.image : undefined, autoRun });
+    const params = firstInputParams(doc);
+    const why = params ? imageUnfit(params) : 'Add an Input node to run the network.';
+    controller?.setInputs({ document: doc, input: why ? undefined : input?.image, autoRun, idleReason: why });
   };
 
   const ensureDefaultInput = () => {
     const doc = useDocumentStore.getState().doc;
     const params = firstInputParams(doc);
     const { input } = useLiveStore.getState();
-    if (!params || (input && !input.isDefault)) return;
+    if (!params || imageUnfit(params) || (input && !input.isDefault)) return;
     const sample = defaultSampleFor(params);
     if (!sample || defaultFor === sample.file) return;
     defaultFor = sample.file;

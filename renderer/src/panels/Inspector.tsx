@@ -7,6 +7,7 @@ import { ParamField } from './ParamField';
 import { renameDocument, setLabel, setParam } from '../model/edits';
 import { isComposite, primitivesOf } from '../canvas/flow-model';
 import { commands } from '../app/commands';
+import { InputPreprocessSection } from '../live/live-integration';
 
 function Cost({ analysis, id }: { analysis: Analysis; id: string }) {
   const info = analysis.nodes[id];
@@ -132,6 +133,7 @@ function NodeInspector({ node, index }: { node: ModelNode; index: number }) {
           ))}
         </ul>
       )}
+      {node.type === 'Input' && <InputPreprocessSection nodeId={node.id} />}
       <Cost analysis={analysis} id={node.id} />
       {isComposite(node.type) && <Inside analysis={analysis} id={node.id} />}
     </div>

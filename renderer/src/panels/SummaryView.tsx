@@ -1,7 +1,10 @@
 import { useMemo, useState } from 'react';
 import { useDocumentStore, useAnalysis } from '../store/document-store';
 import { useUiStore } from '../store/ui-store';
-import { buildSummary, formatBytes, formatCount, formatMetric, summaryCells, summaryToCsv, summaryToMarkdown } from '../engine';
+import { buildSummary, formatBytes, formatCount, formatMetric, summaryCells, summaryToCsv, summaryToMarkdown, SUMMARY_COLUMNS } from '../engine';
+
+const NUMERIC = new Set(['Params', 'MACs']);
+const MONO = new Set(['Layer', 'Output shape']);
 import { toast } from '../app/commands';
 
 async function copyText(text: string): Promise<void> {
@@ -49,26 +52,23 @@ export function SummaryView() {
           <table data-testid="summary-table">
             <thead>
               <tr>
-                <th>Layer</th>
-                <th>Type</th>
-                <th>Output shape</th>
-                <th className="num">Params</th>
-                <th className="num">MACs</th>
+                {SUMMARY_COLUMNS.map((c) => (
+                  <th key={c} className={NUMERIC.has(c) ? 'num' : undefined}>
+                    {c}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
-              {summary.rows.map((r) => {
-                const c = summaryCells(r);
-                return (
-                  <tr key={r.id} className={`depth-${r.depth} status-${r.status}`} data-testid="summary-row">
-                    <td className="mono">{c[0]}</td>
-                    <td>{c[1]}</td>
-                    <td className="mono">{c[2]}</td>
-                    <td className="num">{c[3]}</td>
-                    <td className="num">{c[4]}</td>
-                  </tr>
-                );
-              })}
+              {summary.rows.map((r) => (
+                <tr key={r.id} className={`depth-${r.depth} status-${r.status}`} data-testid="summary-row">
+                  {summaryCells(r).map((cell, i) => (
+                    <td key={i} className={NUMERIC.has(SUMMARY_COLUMNS[i]) ? 'num' : MONO.has(SUMMARY_COLUMNS[i]) ? 'mono' : undefined}>
+                      {cell}
+                    </td>
+                  ))}
+                </tr>
+              ))}
             </tbody>
           </table>
         </div>

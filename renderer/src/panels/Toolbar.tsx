@@ -17,6 +17,12 @@ export function Toolbar() {
   return (
     <header className="toolbar" data-testid="toolbar" role="toolbar" aria-label="Commands">
       <span className="brand">CNN Studio</span>
+      <span className="doc-title" data-testid="doc-title" data-dirty={dirty ? 'true' : 'false'} title={path ?? 'Not saved yet'}>
+        {dirty ? '● ' : ''}
+        {name}
+        {path ? <span className="muted"> — {path.split(/[\\/]/).pop()}</span> : null}
+      </span>
+      <span className="sep" />
       <button data-testid="cmd-new" onClick={() => commands.newDocument()} title={`New model (${mod}Alt+N)`}>
         New
       </button>
@@ -91,12 +97,6 @@ export function Toolbar() {
       <button data-testid="cmd-theme" onClick={() => commands.cycleTheme()} title="Theme: system, light, dark">
         {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'} {theme}
       </button>
-      <span className="spacer" />
-      <span className="doc-title" data-testid="doc-title" data-dirty={dirty ? 'true' : 'false'} title={path ?? 'Not saved yet'}>
-        {dirty ? '● ' : ''}
-        {name}
-        {path ? <span className="muted"> — {path.split(/[\\/]/).pop()}</span> : null}
-      </span>
     </header>
   );
 }

@@ -53,7 +53,7 @@ interface Outcome {
 
 /** Export every case, run them all in one python3 process, and compare with the reference backend. */
 async function runCases(cases: Case[]): Promise<Outcome[]> {
-  const jobs = [];
+  const jobs: { code: string; class: string; weights: string; inputs: string[]; shapes: unknown[]; output: string }[] = [];
   const expected: { data: Float32Array; shape: number[]; params: number }[] = [];
   for (const [k, c] of cases.entries()) {
     const analysis = analyze(c.doc);

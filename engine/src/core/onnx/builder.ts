@@ -21,6 +21,8 @@ export interface Initializer {
   dataType: number;
   /** Little-endian element bytes. */
   bytes: Uint8Array;
+  /** Identifies the bytes when they are derived from a key (seeded weights), so hashing can skip them. */
+  fingerprint?: string;
 }
 
 /** A dimension: a size, or a symbolic name such as "N". */
@@ -36,6 +38,7 @@ export class OnnxGraphBuilder {
   readonly outputs: ValueInfoProto[] = [];
   private readonly names = new Set<string>();
   private counter = 0;
+  private structureBytes: Uint8Array | undefined;
 
   constructor(readonly name = 'cnn-studio') {}
 
@@ -52,15 +55,17 @@ export class OnnxGraphBuilder {
   }
 
   addInput(name: string, dims: readonly Dim[], elemType: number = DataType.FLOAT): void {
+    this.structureBytes = undefined;
     this.inputs.push(valueInfo(name, dims, elemType));
   }
 
   addOutput(name: string, dims?: readonly Dim[], elemType: number = DataType.FLOAT): void {
+    this.structureBytes = undefined;
     this.outputs.push(dims ? valueInfo(name, dims, elemType) : { name, type: { tensorType: { elemType } } });
   }
 
-  addFloatInitializer(name: string, dims: readonly number[], data: Float32Array): string {
-    this.initializers.push({ name, dims: [...dims], dataType: DataType.FLOAT, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+  addFloatInitializer(name: string, dims: readonly number[], data: Float32Array, fingerprint?: string): string {
+    this.initializers.push({ name, dims: [...dims], dataType: DataType.FLOAT, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), fingerprint });
     return name;
   }
 
@@ -71,6 +76,7 @@ export class OnnxGraphBuilder {
   }
 
   addNode(opType: string, inputs: readonly string[], outputs: readonly string[], attrs: Record<string, OnnxAttr> = {}, name?: string): NodeProto {
+    this.structureBytes = undefined;
     const node: NodeProto = { opType, input: [...inputs], output: [...outputs], name: name ?? outputs[0] };
     const attribute = Object.entries(attrs).map(([key, value]) => toAttribute(key, value));
     if (attribute.length) node.attribute = attribute;
@@ -122,7 +128,7 @@ export class OnnxGraphBuilder {
 
   /** The graph without initializer data, encoded (for hashing and the encoder). */
   encodeStructure(): Uint8Array {
-    return encodeGraph(this.structure());
+    return (this.structureBytes ??= encodeGraph(this.structure()));
   }
 
   private structure(): GraphProto {

@@ -118,8 +118,8 @@ export function compileOnnx(doc: ModelDocument, analysis: Analysis, options: Onn
     if (!op?.lowerOnnx) throw new OnnxExportError('unsupported-op', `Node "${prim.owner}": ${prim.type} cannot be compiled to ONNX yet.`, prim.owner);
     const weights: Record<string, string> = {};
     for (const spec of prim.weights) {
-      const data = weightData(prim, spec, docNodes.get(prim.owner), seed, options);
-      weights[spec.name] = builder.addFloatInitializer(builder.uniqueName(`${prim.id}.${spec.name}`), spec.shape, data);
+      const { data, fingerprint } = weightData(prim, spec, docNodes.get(prim.owner), seed, options);
+      weights[spec.name] = builder.addFloatInitializer(builder.uniqueName(`${prim.id}.${spec.name}`), spec.shape, data, fingerprint);
     }
     const ctx: OnnxLoweringContext = {
       inputs: prim.inputs.map((i) => valueName.get(i)!),
@@ -160,7 +160,7 @@ export function exportOnnx(doc: ModelDocument, analysis: Analysis, options: Onnx
   return compiled.builder.encode({ docString: doc.description, metadata: { 'cnn-studio.seed': String(options.seed ?? doc.seed ?? DEFAULT_SEED) } }, options.provide);
 }
 
-function weightData(prim: PrimitiveNode, spec: WeightSpec, owner: ModelNode | undefined, seed: number, options: OnnxCompileOptions): Float32Array {
+function weightData(prim: PrimitiveNode, spec: WeightSpec, owner: ModelNode | undefined, seed: number, options: OnnxCompileOptions): { data: Float32Array; fingerprint?: string } {
   const key = inlineWeightKey(prim, spec.name);
   const given = owner?.weights?.[key];
   if (given) {
@@ -169,8 +169,10 @@ function weightData(prim: PrimitiveNode, spec: WeightSpec, owner: ModelNode | un
     if (data.length !== numel(spec.shape)) {
       throw new OnnxExportError('bad-weights', new WeightShapeError(`Node "${prim.owner}": weight "${key}" has ${data.length} values, but ${spec.shape.join('×')} = ${numel(spec.shape)} are needed.`).message, prim.owner);
     }
-    return data;
+    return { data };
   }
+  // Seeded weights are a function of this key: it identifies them without reading their bytes.
+  const fingerprint = `seeded\u0000${seed}\u0000${prim.id}\u0000${spec.name}\u0000${spec.init}\u0000${spec.fanIn}\u0000${spec.shape.join('x')}`;
   const make = () => initialWeight(spec, prim.id, seed);
-  return options.weightCache ? options.weightCache.get(`${seed}\u0000${prim.id}\u0000${spec.name}\u0000${spec.init}\u0000${spec.fanIn}\u0000${spec.shape.join('x')}`, make) : make();
+  return { data: options.weightCache ? options.weightCache.get(fingerprint, make) : make(), fingerprint };
 }

@@ -35,8 +35,8 @@ export function structuralKey(builder: OnnxGraphBuilder, seed: number | undefine
   fnv(builder.encodeStructure(), h);
   const meta: string[] = [String(seed)];
   for (const t of builder.initializers) {
-    meta.push(`${t.name}:${t.dims.join('x')}:${t.dataType}:${t.bytes.length}`);
-    fingerprint(t.bytes, h);
+    meta.push(`${t.name}:${t.dims.join('x')}:${t.dataType}:${t.bytes.length}:${t.fingerprint ?? ''}`);
+    if (t.fingerprint === undefined) fingerprint(t.bytes, h);
   }
   const text = meta.join('|');
   const bytes = new Uint8Array(text.length);

@@ -6,7 +6,8 @@
  * Edit-to-result: a new large graph first gets a session created without graph optimisation
  * (about 2.5× faster to create, runs ~1.5× slower); when the backend has been idle for
  * `upgradeDelayMs`, it is rebuilt fully optimised and replaces the first one. Small graphs
- * (< `smallGraphMacs`) get the fully optimised session at once. onnxruntime-node creates sessions
+ * (< `smallGraphMacs`) and heavy ones (> `heavyWeightBytes`, for peak memory) get the fully
+ * optimised session at once. onnxruntime-node creates sessions
  * on the JS thread, so the upgrade waits for a pause between edits rather than delaying the next one.
  * Weights are kept across compilations (seeded per prim id, shape and seed), and the model is encoded
  * into a reused buffer: touched memory fills ~40× faster than fresh memory on these machines.
@@ -36,6 +37,12 @@ export interface OrtBackendOptions {
   upgradeLevel?: OptimisationLevel;
   /** Graphs under this many multiply-accumulates get `upgradeLevel` at once. Default 3e8. */
   smallGraphMacs?: number;
+  /**
+   * Graphs with more weight bytes than this get `upgradeLevel` at once: a second session would
+   * hold a second copy of the weights, and freed native memory is rarely returned to the system,
+   * so tiering would raise the peak memory (ResNet-152: 1.5 → 1.1 GB). Default 150 MiB.
+   */
+  heavyWeightBytes?: number;
   /** Idle time before the upgrade starts, ms. Default 250. */
   upgradeDelayMs?: number;
 }
@@ -110,7 +117,9 @@ export class OrtBackend implements Backend {
       entry = this.sessions.get(key);
       if (!entry) {
         const small = analysis.totals.macs < (this.options.smallGraphMacs ?? 3e8);
-        const level = small ? this.upgradeLevel : (this.options.firstLevel ?? 'disabled');
+        const weightBytes = compiled.builder.initializers.reduce((n, t) => n + t.bytes.byteLength, 0);
+        const heavy = weightBytes > (this.options.heavyWeightBytes ?? 150 * 2 ** 20);
+        const level = small || heavy ? this.upgradeLevel : (this.options.firstLevel ?? 'disabled');
         const session = await this.createSession(compiled.builder, level);
         created = true;
         entry = {
@@ -129,6 +138,8 @@ export class OrtBackend implements Backend {
     }
     // A run arriving during an upgrade waits for the new session.
     if (entry.upgrading) await entry.upgrading;
+    // The upgrade failed and dropped the entry: compile afresh.
+    if (entry.disposed) return this.runOnce(doc, analysis, inputs, options);
     const t2 = performance.now();
     if (options.signal?.aborted) throw options.signal.reason ?? new Error('cancelled');
 
@@ -257,7 +268,7 @@ export class OrtBackend implements Backend {
 
   /** A grow-only buffer for encoding: memory already touched is ~40× faster to fill than fresh. */
   private buffer(size: number): Uint8Array {
-    if (this.encodeBuffer.length < size) this.encodeBuffer = new Uint8Array(Math.ceil(size * 1.25));
+    if (this.encodeBuffer.length < size) this.encodeBuffer = new Uint8Array(Math.ceil(size * 1.05));
     return this.encodeBuffer;
   }
 }

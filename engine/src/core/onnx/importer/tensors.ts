@@ -50,7 +50,7 @@ export function safeExternalPath(location: string, tensorName: string): string {
   for (const seg of unified.split('/')) {
     if (seg === '' || seg === '.') continue;
     if (seg === '..') {
-      if (parts.length === 0) throw bad('a path that leaves the model’s folder');
+      if (parts.length === 0) throw bad("a path that leaves the model's folder");
       parts.pop();
     } else parts.push(seg);
   }
@@ -60,7 +60,7 @@ export function safeExternalPath(location: string, tensorName: string): string {
 
 function littleEndianFloats(bytes: Uint8Array, n: number, name: string, elementSize: 4 | 8): Float32Array {
   if (bytes.byteLength !== n * elementSize) {
-    throw new OnnxImportError('bad-dims', `Tensor "${name}" has ${bytes.byteLength} bytes of data, but its shape needs ${n * elementSize}.`);
+    throw new OnnxImportError('bad-dims', `Tensor "${name}" has ${bytes.byteLength} bytes of data, but its shape needs ${n * elementSize} — the file is truncated or corrupt.`);
   }
   const copy = new Uint8Array(bytes.byteLength); // a real copy (Buffer#slice would be a view), aligned
   copy.set(bytes);
@@ -70,7 +70,7 @@ function littleEndianFloats(bytes: Uint8Array, n: number, name: string, elementS
 
 function littleEndianInts(bytes: Uint8Array, n: number, name: string, elementSize: 4 | 8): number[] {
   if (bytes.byteLength !== n * elementSize) {
-    throw new OnnxImportError('bad-dims', `Tensor "${name}" has ${bytes.byteLength} bytes of data, but its shape needs ${n * elementSize}.`);
+    throw new OnnxImportError('bad-dims', `Tensor "${name}" has ${bytes.byteLength} bytes of data, but its shape needs ${n * elementSize} — the file is truncated or corrupt.`);
   }
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: number[] = [];

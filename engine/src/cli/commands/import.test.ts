@@ -1,0 +1,103 @@
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDocument } from '../../core/document/load';
+import { analyze } from '../../core/graph/analyze';
+import { encode, tinyValidModel } from '../../core/onnx/importer/testing';
+import type { CliIO } from '../command';
+import { runCli } from '../index';
+
+const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-import-'));
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const io: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), readFile: (p) => readFile(p) };
+  const code = await runCli(argv, io);
+  return { code, out, err };
+}
+
+describe('cnn-studio import', () => {
+  const onnx = join(dir, 'tiny.onnx');
+  writeFileSync(onnx, encode(tinyValidModel()));
+
+  it('writes a valid document with inline weights', async () => {
+    const out = join(dir, 'tiny.json');
+    const r = await cli('import', onnx, '-o', out);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^imported .*tiny\.onnx: 5 nodes, 73 parameters; wrote .*tiny\.json\n$/);
+    const loaded = parseDocument(readFileSync(out, 'utf8'));
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    expect(loaded.document.name).toBe('tiny');
+    expect(analyze(loaded.document).valid).toBe(true);
+    expect(loaded.document.weightsFile).toBeUndefined();
+    expect(existsSync(join(dir, 'tiny.weights.bin'))).toBe(false);
+  });
+
+  it('--sidecar puts large tensors in <name>.weights.bin next to the JSON', async () => {
+    const sub = join(dir, 'out');
+    mkdirSync(sub);
+    const out = join(sub, 'm.json');
+    // The tiny model's tensors are below the sidecar threshold: nothing moves.
+    expect((await cli('import', onnx, '-o', out, '--sidecar')).code).toBe(0);
+    expect(existsSync(join(sub, 'm.weights.bin'))).toBe(false);
+  });
+
+  it('refuses a broken file with its message, exit code 2, and writes nothing', async () => {
+    const bad = join(dir, 'bad.onnx');
+    writeFileSync(bad, encode(tinyValidModel()).subarray(0, 40));
+    const out = join(dir, 'bad.json');
+    const r = await cli('import', bad, '-o', out);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^cnn-studio import: ".*bad\.onnx": Not an ONNX model: the protobuf data is malformed or truncated/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses external data that escapes the folder through a symlink', async () => {
+    const sub = join(dir, 'linked');
+    mkdirSync(sub);
+    writeFileSync(join(dir, 'secret.bin'), new Uint8Array(216));
+    symlinkSync(join(dir, 'secret.bin'), join(sub, 'w.bin'));
+    const m = tinyValidModel();
+    m.initializers[0] = { name: 'w', dims: [3, 2, 3, 3], dataType: 1, dataLocation: 1, externalData: [{ key: 'location', value: 'w.bin' }] };
+    writeFileSync(join(sub, 'm.onnx'), encode(m));
+    const r = await cli('import', join(sub, 'm.onnx'), '-o', join(sub, 'm.json'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/resolves \(through a link\) to .*secret\.bin", outside the model's folder — refused\./);
+  });
+
+  it('usage errors', async () => {
+    expect((await cli('import', onnx)).code).toBe(2);
+    expect((await cli('import', join(dir, 'missing.onnx'), '-o', join(dir, 'x.json'))).err).toMatch(/no such file/);
+  });
+});
+
+describe('cnn-studio export --format pytorch', () => {
+  it('writes model.py, and with --weights a torch.save zip', async () => {
+    const py = join(dir, 'lenet.py');
+    const pt = join(dir, 'lenet.pt');
+    const r = await cli('export', 'preset:lenet5', '--format', 'pytorch', '-o', py, '--weights', pt);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^wrote .*lenet\.py \(class LeNet5, 61,706 parameters\) and .*lenet\.pt \(state dict, 0\.2 MiB\)\n$/);
+    const code = readFileSync(py, 'utf8');
+    expect(code).toContain('class LeNet5(nn.Module):');
+    expect(code).toContain('if __name__ == "__main__":');
+    const zip = readFileSync(pt);
+    expect(zip.subarray(0, 4)).toEqual(Buffer.from('PK\x03\x04', 'latin1'));
+    expect(zip.includes('archive/data.pkl')).toBe(true);
+  });
+
+  it('without --weights writes only the code; --weights with onnx is a usage error', async () => {
+    const py = join(dir, 'only.py');
+    expect((await cli('export', 'preset:lenet5', '--format', 'pytorch', '-o', py)).code).toBe(0);
+    expect(existsSync(py)).toBe(true);
+    const r = await cli('export', 'preset:lenet5', '--format', 'onnx', '-o', join(dir, 'x.onnx'), '--weights', join(dir, 'x.pt'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--weights goes with --format pytorch/);
+  });
+});

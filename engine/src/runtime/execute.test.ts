@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelDocument } from '../core/document/schema';
+import { executeRun } from './execute';
+import { ReferenceBackend } from './reference/backend';
+
+/** Two Input nodes added together. */
+const twoInputs: ModelDocument = {
+  format: 'cnn-studio.model',
+  version: 1,
+  name: 'two inputs',
+  nodes: [
+    { id: 'a', type: 'Input', params: { channels: 1, height: 1, width: 2 } },
+    { id: 'b', type: 'Input', params: { channels: 1, height: 1, width: 2 } },
+    { id: 'sum', type: 'Add', params: {} },
+  ],
+  edges: [
+    { id: 'e0', source: 'a', target: 'sum' },
+    { id: 'e1', source: 'b', target: 'sum' },
+  ],
+};
+const t = (...v: number[]) => ({ kind: 'tensor' as const, shape: [1, 1, 2], data: Float32Array.from(v) });
+const run = (inputs: Parameters<typeof executeRun>[0]['inputs']) => executeRun({ document: twoInputs, inputs, previews: false, tensors: 'outputs' }, new ReferenceBackend());
+
+describe('executeRun inputs', () => {
+  it('takes one input per Input node id', async () => {
+    const r = await run({ a: t(1, 2), b: t(10, 20) });
+    expect(Array.from(r.tensors.sum.data)).toEqual([11, 22]);
+    expect(r.skipped).toEqual([]);
+  });
+
+  it('uses a single payload for every Input node', async () => {
+    expect(Array.from((await run(t(1, 2))).tensors.sum.data)).toEqual([2, 4]);
+  });
+
+  it('names the Input node that has no input', async () => {
+    await expect(run({ a: t(1, 2) })).rejects.toMatchObject({ code: 'bad-input', message: 'No input given for Input node "b" (inputs were given for: a).' });
+  });
+
+  it('runs nothing (and says why) when there is no Input node', async () => {
+    const doc: ModelDocument = { ...twoInputs, nodes: [{ id: 'relu', type: 'Activation', params: {} }], edges: [] };
+    const r = await executeRun({ document: doc, inputs: t(1, 2), previews: true, tensors: 'all' }, new ReferenceBackend());
+    expect(r.nodes).toEqual({});
+    expect(r.skipped).toEqual(['relu']);
+    expect(r.diagnostics.map((d) => d.code)).toContain('no-input-node');
+  });
+});

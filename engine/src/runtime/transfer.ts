@@ -1,0 +1,22 @@
+import * as threads from 'node:worker_threads';
+
+/** Node ≥ 21 has isMarkedAsUntransferable (and throws when such a buffer is in a transfer list); Node 20 just copies them. */
+const isUntransferable = (b: ArrayBuffer): boolean => (threads as { isMarkedAsUntransferable?: (o: unknown) => boolean }).isMarkedAsUntransferable?.(b) ?? false;
+
+/**
+ * The ArrayBuffers under a value (typed arrays in results), each once, for a transfer list: moved
+ * to the other thread, not copied. Buffers Node marks untransferable (its shared Buffer pool) are
+ * left out and copied.
+ */
+export function transferables(value: unknown, into = new Set<ArrayBuffer>()): ArrayBuffer[] {
+  const walk = (v: unknown) => {
+    if (!v || typeof v !== 'object') return;
+    if (ArrayBuffer.isView(v)) {
+      if (v.buffer instanceof ArrayBuffer && !isUntransferable(v.buffer)) into.add(v.buffer);
+      return;
+    }
+    for (const x of Array.isArray(v) ? v : Object.values(v)) walk(x);
+  };
+  walk(value);
+  return [...into];
+}

@@ -160,14 +160,14 @@ export async function run(): Promise<void> {
     const whole = await measureFps(page, () => panAndZoom(page, 4));
     console.log(`   whole model in view: ${whole.fps.toFixed(1)} fps (p95 frame ${fmt(whole.p95)}), ${all} nodes rendered`);
 
-    console.log('3. Parameter edit → shapes on screen (median of 7)');
-    // ResNet-152 opened: change the input size; watch the stem conv card and the status bar.
-    await page.getByTestId('cmd-layout').click();
-    await page.locator('[data-testid="node-card"][data-node-id="input"]').click();
-    const sizes = ['192', '224', '160', '256', '200', '224', '208'];
+    console.log('3. Parameter edit → shapes on screen (median of 7): the stem convolution\'s stride, which changes every shape after it');
+    const stem = getPreset('resnet152').nodes.find((n) => n.type === 'Conv2D')!.id;
+    await page.locator(`[data-testid="node-card"][data-node-id="${stem}"] .card-type`).click();
     const open: { dom: number; frame: number }[] = [];
-    for (const s of sizes) open.push(await editLatency(page, 'param-height', s, '[data-testid="inspector-document"], [data-testid="node-card"][data-node-id="input"]', `×${s}×`));
-    console.log(`   ResNet-152, all opened (${total} canvas nodes, input size changes every shape): DOM ${fmt(median(open.map((r) => r.dom)))}, next frame ${fmt(median(open.map((r) => r.frame)))}`);
+    for (const s of ['1', '2', '1', '2', '1', '2', '1']) {
+      open.push(await editLatency(page, 'param-stride-h', s, `[data-testid="node-card"][data-node-id="${stem}"] [data-testid="node-shape"]`, s === '1' ? '64×224×224' : '64×112×112'));
+    }
+    console.log(`   ResNet-152, all opened (${total} canvas nodes): DOM ${fmt(median(open.map((r) => r.dom)))}, next frame ${fmt(median(open.map((r) => r.frame)))}`);
 
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cnn-bench-'));
     const file = path.join(dir, 'chain500.cnn.json');
@@ -178,9 +178,11 @@ export async function run(): Promise<void> {
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('cmd-open').click()]);
     await chooser.setFiles(file);
     await page.locator('[data-testid="node-card"][data-node-id="conv0"]').waitFor();
-    await page.locator('[data-testid="node-card"][data-node-id="input"]').click();
+    await page.locator('[data-testid="node-card"][data-node-id="conv0"] .card-type').click();
     const chain: { dom: number; frame: number }[] = [];
-    for (const s of ['48', '64', '40', '72', '56', '64', '44']) chain.push(await editLatency(page, 'param-height', s, '[data-testid="node-card"][data-node-id="conv0"]', `16×${s}×`));
+    for (const s of ['2', '1', '2', '1', '2', '1', '2']) {
+      chain.push(await editLatency(page, 'param-stride-h', s, '[data-testid="node-card"][data-node-id="relu2"] [data-testid="node-shape"]', s === '1' ? '16×64×64' : '16×32×32'));
+    }
     console.log(`   500-node document: DOM ${fmt(median(chain.map((r) => r.dom)))}, next frame ${fmt(median(chain.map((r) => r.frame)))}`);
   } finally {
     await browser.close();

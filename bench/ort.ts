@@ -145,7 +145,7 @@ async function rssChild(): Promise<void> {
     await backend.settle();
   }
   const peak = process.resourceUsage().maxRSS * 1024;
-  console.log(`peak RSS, fresh process, ResNet-152 with previews (first + optimised session, 5 runs): ${(peak / 1024 ** 3).toFixed(2)} GiB (target ≤ 1.5 GB)`);
+  console.log(`peak RSS, fresh process, ResNet-152 with previews (5 runs): ${(peak / 1024 ** 3).toFixed(2)} GiB (target ≤ 1.5 GB)`);
   await backend.dispose();
 }
 

@@ -60,42 +60,42 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     expect(Object.keys(ids).sort()).toEqual([...LENET_IDS].sort());
     expect(Object.values(ids).every((id) => id === run)).toBe(true);
     await openTab('run');
-    await expect(page.getByTestId('input-name').textContent()).resolves.toBe('ring.png');
+    await expect.poll(() => page.getByTestId('input-name').textContent()).toBe('ring.png');
     await page.locator('[data-testid="run-status"][data-state="done"]').waitFor();
-    await expect(page.getByTestId('top-k-row').count()).resolves.toBe(5);
+    await expect.poll(() => page.getByTestId('top-k-row').count()).toBe(5);
     // The preprocessed 32×32 input is shown next to the steps (grayscale, resize 28→32, scale).
-    await expect(page.getByTestId('preprocess-panel').textContent()).resolves.toContain('28×28 → 32×32');
+    await expect.poll(() => page.getByTestId('preprocess-panel').textContent()).toContain('28×28 → 32×32');
     await snap(page, 'live-lenet-thumbnails');
     // The thumbnails can show the first channel instead of the mean.
     await page.getByTestId('thumbnail-mode').selectOption('first');
-    await expect(card(page, 'c3_conv_5_5').getByTestId('feature-thumbnail').getAttribute('data-mode')).resolves.toBe('first');
+    await expect.poll(() => card(page, 'c3_conv_5_5').getByTestId('feature-thumbnail').getAttribute('data-mode')).toBe('first');
     await page.getByTestId('thumbnail-mode').selectOption('mean');
     // A Dense output shows as bars; the Softmax output also as the top-5 classes.
     await pick('f6_dense');
     await openTab('maps');
-    await expect(page.getByTestId('bar-chart').locator('figcaption').textContent()).resolves.toMatch(/^Outputs \(84 values\)/);
+    await expect.poll(() => page.getByTestId('bar-chart').locator('figcaption').textContent()).toMatch(/^Outputs \(84 values\)/);
     await pick('softmax');
     await openTab('maps');
-    await expect(page.getByTestId('feature-map-panel').getByTestId('top-k-row').count()).resolves.toBe(5);
+    await expect.poll(() => page.getByTestId('feature-map-panel').getByTestId('top-k-row').count()).toBe(5);
     await pick('c1_tanh');
     await openTab('maps');
-    await expect(page.getByTestId('feature-map-cell').count()).resolves.toBe(6);
+    await expect.poll(() => page.getByTestId('feature-map-cell').count()).toBe(6);
   });
 
   it('changing a stride re-runs: the shape and the thumbnails update', async () => {
     const before = (await thumbnailRunIds(page)).c1_conv_5_5!;
-    await expect(card(page, 'c1_conv_5_5').getByTestId('node-shape').textContent()).resolves.toBe('6×28×28');
+    await expect.poll(() => card(page, 'c1_conv_5_5').getByTestId('node-shape').textContent()).toBe('6×28×28');
     const canvasWidth = () => card(page, 'c1_conv_5_5').locator('[data-testid="feature-thumbnail"] canvas').evaluate((c) => (c as unknown as PageCanvas).width);
-    await expect(canvasWidth()).resolves.toBe(28);
+    await expect.poll(() => canvasWidth()).toBe(28);
     await pick('c1_conv_5_5');
     await typeParam(page, 'param-stride-h', '2');
-    await expect(card(page, 'c1_conv_5_5').getByTestId('node-shape').textContent()).resolves.toBe('6×14×14');
+    await expect.poll(() => card(page, 'c1_conv_5_5').getByTestId('node-shape').textContent()).toBe('6×14×14');
     // C5's 5×5 kernel no longer fits after the smaller maps: that part of the graph is skipped, the rest updates.
     await page.waitForFunction((b) => Number((globalThis as unknown as { document: PageDocument }).document.querySelector('[data-node-id="c1_conv_5_5"] [data-testid="feature-thumbnail"]')?.getAttribute('data-run-id')) > b, before);
-    await expect(canvasWidth()).resolves.toBe(14);
+    await expect.poll(() => canvasWidth()).toBe(14);
     await snap(page, 'live-stride-2');
     await page.getByTestId('cmd-undo').click();
-    await expect(card(page, 'c1_conv_5_5').getByTestId('node-shape').textContent()).resolves.toBe('6×28×28');
+    await expect.poll(() => card(page, 'c1_conv_5_5').getByTestId('node-shape').textContent()).toBe('6×28×28');
     await waitForThumbnails(page, before);
   });
 
@@ -107,8 +107,8 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     await page.getByTestId('kernel-filter').selectOption('0');
     await page.getByTestId('kernel-preset-sobel-x').click();
     // The kernel is written into the document, so the engine runs with it.
-    await expect(page.getByTestId('kernel-grid').locator('input').nth(12).inputValue()).resolves.toBe('0');
-    await expect(page.getByTestId('kernel-grid').locator('input').nth(13).inputValue()).resolves.toBe('12');
+    await expect.poll(() => page.getByTestId('kernel-grid').locator('input').nth(12).inputValue()).toBe('0');
+    await expect.poll(() => page.getByTestId('kernel-grid').locator('input').nth(13).inputValue()).toBe('12');
     run = await waitForThumbnails(page, run);
 
     await openTab('maps');
@@ -134,9 +134,9 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     const box = (await enlarged.boundingBox())!;
     const cell = box.width / 28;
     await page.mouse.move(box.x + 13.5 * cell, box.y + 10.5 * cell);
-    await expect(page.getByTestId('hover-value').textContent()).resolves.toBe('(13, 10) = 48');
+    await expect.poll(() => page.getByTestId('hover-value').textContent()).toBe('(13, 10) = 48');
     await page.mouse.move(box.x + 3.5 * cell, box.y + 10.5 * cell);
-    await expect(page.getByTestId('hover-value').textContent()).resolves.toBe('(3, 10) = 0');
+    await expect.poll(() => page.getByTestId('hover-value').textContent()).toBe('(3, 10) = 0');
     await snap(page, 'live-sobel-x');
   });
 
@@ -148,7 +148,7 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     const max = async () => Number(await page.getByTestId('node-stats').locator('dd').nth(1).textContent());
     expect(await max()).toBeLessThanOrEqual(1);
     await openTab('inspector');
-    await expect(page.getByTestId('preprocess-panel').textContent()).resolves.toContain('28×28 → 32×32 (bilinear)');
+    await expect.poll(() => page.getByTestId('preprocess-panel').textContent()).toContain('28×28 → 32×32 (bilinear)');
     await page.getByTestId('preprocess-panel').getByLabel('Scale to [0, 1]').uncheck();
     await waitForThumbnails(page, before);
     await openTab('maps');
@@ -174,17 +174,17 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     await pick('inception');
     await openTab('explain');
     const b5 = page.getByTestId('inception-branch-5-5');
-    await expect(b5.getByTestId('macs').textContent()).resolves.toBe('12,443,648');
-    await expect(b5.getByTestId('macs-without').textContent()).resolves.toBe('120,422,400');
+    await expect.poll(() => b5.getByTestId('macs').textContent()).toBe('12,443,648');
+    await expect.poll(() => b5.getByTestId('macs-without').textContent()).toBe('120,422,400');
     await snap(page, 'live-explain-inception');
 
     await pick('residual');
     await openTab('explain');
     const original = page.getByTestId('residual-original');
-    await expect(original.getByTestId('residual-lane-shortcut').textContent()).resolves.toContain('conv 1×1/2, 128');
-    await expect(original.getByTestId('residual-lane-residual').textContent()).resolves.toContain('conv 3×3/2, 128');
-    await expect(original.locator('figcaption').textContent()).resolves.toContain('this node');
-    await expect(page.getByTestId('residual-preact').locator('figcaption').textContent()).resolves.not.toContain('this node');
+    await expect.poll(() => original.getByTestId('residual-lane-shortcut').textContent()).toContain('conv 1×1/2, 128');
+    await expect.poll(() => original.getByTestId('residual-lane-residual').textContent()).toContain('conv 3×3/2, 128');
+    await expect.poll(() => original.locator('figcaption').textContent()).toContain('this node');
+    await expect.poll(() => page.getByTestId('residual-preact').locator('figcaption').textContent()).not.toContain('this node');
     await snap(page, 'live-explain-residual');
   });
 
@@ -193,9 +193,9 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     await pick('s2_avg_pool');
     await openTab('explain');
     const cells = (mode: string) => page.getByTestId(`pool-result-${mode}`).getByTestId('pool-cell').allTextContents();
-    await expect(cells('max')).resolves.toEqual(['28', '65', '87', '56']);
-    await expect(cells('min')).resolves.toEqual(['3', '21', '5', '4']);
-    await expect(cells('avg')).resolves.toEqual(['13', '35', '47', '21']);
+    await expect.poll(() => cells('max')).toEqual(['28', '65', '87', '56']);
+    await expect.poll(() => cells('min')).toEqual(['3', '21', '5', '4']);
+    await expect.poll(() => cells('avg')).toEqual(['13', '35', '47', '21']);
     await page.getByTestId('pool-result-max').getByTestId('pool-cell').nth(2).hover();
     await snap(page, 'live-explain-pooling');
   });
@@ -234,15 +234,15 @@ describe.skipIf(noChromium)('live inference survives an engine worker crash (ref
     await page.locator('[data-testid="run-status"][data-state="running"]').waitFor();
     await server.engine.terminateWorkerForTesting();
     await page.locator('[data-testid="run-status"][data-state="failed"]').waitFor();
-    await expect(page.getByTestId('run-status').textContent()).resolves.toMatch(/try again/);
-    await expect(page.getByTestId('run-notice').textContent()).resolves.toMatch(/restarted/);
+    await expect.poll(() => page.getByTestId('run-status').textContent()).toMatch(/try again/);
+    await expect.poll(() => page.getByTestId('run-notice').textContent()).toMatch(/restarted/);
     // The editor is intact: the same nodes, the last thumbnails still shown.
-    await expect(page.getByTestId('node-card').count()).resolves.toBe(4);
+    await expect.poll(() => page.getByTestId('node-card').count()).toBe(4);
     expect(Object.values(await thumbnailRunIds(page)).every((id) => id === first)).toBe(true);
     await snap(page, 'live-worker-crashed');
     await page.getByTestId('run-button').click();
     await waitForThumbnails(page, first);
-    await expect(page.getByTestId('run-status').getAttribute('data-state')).resolves.toBe('done');
+    await expect.poll(() => page.getByTestId('run-status').getAttribute('data-state')).toBe('done');
     await snap(page, 'live-after-restart');
   });
 });

@@ -6,6 +6,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import type { ModelDocument } from '../core/document/schema';
 import type { Analysis } from '../core/graph/types';
 import { exportPyTorch, PyTorchExportError } from '../core/export/pytorch';
+import { exportKeras } from '../core/export/keras';
 import { CliError, EXIT, type CliIO } from './command';
 
 export async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
@@ -35,5 +36,19 @@ export async function writePyTorchExport(
   if (options.weights !== undefined) await writeAtomically(options.weights, result.weights!);
   const weights = options.weights !== undefined ? ` and ${options.weights} (state dict, ${(result.weights!.length / 1024 ** 2).toFixed(1)} MiB)` : '';
   io.stdout(`wrote ${options.output} (class ${result.className}, ${analysis.totals.params.toLocaleString('en-US')} parameters)${weights}\n`);
+  return EXIT.ok;
+}
+
+/** The `--format keras` path: a tf.keras model-building file (structure only, no weights). */
+export async function writeKerasExport(doc: ModelDocument, analysis: Analysis, output: string, io: CliIO): Promise<number> {
+  let result;
+  try {
+    result = exportKeras(doc, analysis);
+  } catch (e) {
+    if (e instanceof PyTorchExportError) throw new CliError(EXIT.invalid, e.message, e.code);
+    throw e;
+  }
+  await writeAtomically(output, result.code);
+  io.stdout(`wrote ${output} (tf.keras, ${result.functionName}(); structure only, no weights)\n`);
   return EXIT.ok;
 }

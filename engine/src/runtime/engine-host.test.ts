@@ -152,6 +152,24 @@ describe('EngineHost failures: timeout and a killed worker', () => {
     expect(Array.from(r.tensors.pool.data)).toEqual([3, 21, 5, 4]);
   });
 
+  it('a superseded run stuck in one long layer gets the worker replaced after the grace period', async () => {
+    const h = new EngineHost({ backend: 'reference', cancelGraceMs: 100 });
+    await h.start();
+    // One 3×3 convolution of 64×256×256 → 64 channels: ≈ 2.4 G multiply-adds with no point to stop in between.
+    const oneBigLayer = chainDoc({ channels: 64, height: 256, width: 256 }, [{ type: 'Conv2D', params: { filters: 64, kernel: 3, padding: 'same' } }]);
+    const running = nextEvent(h, (e) => e.type === 'run-state' && e.docId === 'G' && e.state === 'running');
+    const restarted = nextEvent(h, (e) => e.type === 'worker-restarted');
+    const stuck = errorOf(h.run({ docId: 'G', document: oneBigLayer, inputs: { kind: 'tensor', shape: [64, 256, 256], data: new Float32Array(64 * 256 * 256) } }));
+    await running;
+    // Let the worker get into the convolution (it checks for cancellation before each layer; this one lasts seconds).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const next = h.run({ docId: 'G', document: poolDoc('max'), inputs: lectureInput });
+    expect((await stuck).code).toBe('superseded');
+    expect(await restarted).toMatchObject({ reason: 'a cancelled run did not stop within 100 ms' });
+    expect(Array.from((await next).tensors.pool.data)).toEqual([28, 65, 87, 56]);
+    await h.stop();
+  });
+
   it('a worker over its heap limit fails the run with out-of-memory and is replaced', async () => {
     const small = new EngineHost({ backend: 'reference', resourceLimits: { maxOldGenerationSizeMb: 64 } });
     const restarted = nextEvent(small, (e) => e.type === 'worker-restarted');

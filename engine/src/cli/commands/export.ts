@@ -4,7 +4,7 @@ import { analyze } from '../../core/graph/analyze';
 import { exportOnnx, OnnxExportError } from '../../core/onnx/export';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { loadModelArg, PRESET_PREFIX } from '../load-model';
-import { writePyTorchExport } from '../pytorch-export';
+import { writeKerasExport, writePyTorchExport } from '../pytorch-export';
 
 /**
  * `cnn-studio export <file.json | preset:NAME> --format onnx -o model.onnx [--seed N]` — the ONNX
@@ -12,10 +12,10 @@ import { writePyTorchExport } from '../pytorch-export';
  */
 export const exportCommand: CliCommand = {
   name: 'export',
-  usage: 'export <file.json | preset:NAME> --format onnx|pytorch -o <model.onnx | model.py> [--weights model.pt] [--seed N]',
+  usage: 'export <file.json | preset:NAME> --format onnx|pytorch|keras -o <model.onnx | model.py> [--weights model.pt] [--seed N]',
   description: 'Write the model as ONNX (opset 17) with its weights (inline, sidecar, or seeded).',
   flags: {
-    format: { type: 'string', valueName: 'onnx|pytorch', description: 'Output format: onnx (default), or pytorch (a standalone model.py).' },
+    format: { type: 'string', valueName: 'onnx|pytorch|keras', description: 'Output format: onnx (default), pytorch (a standalone model.py), or keras (tf.keras code, no weights).' },
     weights: { type: 'string', valueName: 'model.pt', description: 'pytorch: also write the weights as a state dict for model.load_state_dict(torch.load(...)).' },
     output: { type: 'string', valueName: 'file', description: 'Output file (same as -o).' },
     seed: { type: 'string', valueName: 'N', description: 'Seed for weights the document does not carry (default: the document seed, or 42).' },
@@ -32,7 +32,7 @@ export const exportCommand: CliCommand = {
     }
     if (!output) throw new CliError(EXIT.usage, `missing -o <file>. usage: cnn-studio ${exportCommand.usage}`, 'usage');
     const format = (args.flags.format as string | undefined) ?? 'onnx';
-    if (format !== 'onnx' && format !== 'pytorch') throw new CliError(EXIT.usage, `unknown --format "${format}" — use onnx or pytorch.`, 'usage');
+    if (format !== 'onnx' && format !== 'pytorch' && format !== 'keras') throw new CliError(EXIT.usage, `unknown --format "${format}" — use onnx, pytorch or keras.`, 'usage');
     if (args.flags.weights !== undefined && format !== 'pytorch') throw new CliError(EXIT.usage, '--weights goes with --format pytorch (ONNX files carry their weights).', 'usage');
     let seed: number | undefined;
     if (args.flags.seed !== undefined) {
@@ -55,6 +55,7 @@ export const exportCommand: CliCommand = {
         throw new CliError(EXIT.unreadable, `cannot read the weights sidecar "${path}" named by the model's weightsFile.`, 'unreadable');
       }
     }
+    if (format === 'keras') return writeKerasExport(doc, analysis, output, io);
     if (format === 'pytorch') return writePyTorchExport(doc, analysis, { output, weights: args.flags.weights as string | undefined, seed, sidecar }, io);
     let bytes: Uint8Array;
     try {

@@ -24,6 +24,8 @@ import { requestedTensors } from '../graph-outputs';
 import { addTaps, STATS_PER_NODE, TAP_OUTPUTS, type TapLayout } from './taps';
 import { documentKey, structuralKey } from './hash';
 
+const HEAVY_WEIGHT_BYTES = 150 * 2 ** 20;
+
 export type OptimisationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
 export interface OrtBackendOptions {
@@ -40,7 +42,7 @@ export interface OrtBackendOptions {
   /**
    * Graphs with more weight bytes than this get `upgradeLevel` at once: a second session would
    * hold a second copy of the weights, and freed native memory is rarely returned to the system,
-   * so tiering would raise the peak memory (ResNet-152: 1.5 → 1.1 GB). Default 150 MiB.
+   * so tiering would raise the peak memory; their encoding buffer is not kept either. Default 150 MiB.
    */
   heavyWeightBytes?: number;
   /** Idle time before the upgrade starts, ms. Default 250. */
@@ -118,7 +120,7 @@ export class OrtBackend implements Backend {
       if (!entry) {
         const small = analysis.totals.macs < (this.options.smallGraphMacs ?? 3e8);
         const weightBytes = compiled.builder.initializers.reduce((n, t) => n + t.bytes.byteLength, 0);
-        const heavy = weightBytes > (this.options.heavyWeightBytes ?? 150 * 2 ** 20);
+        const heavy = weightBytes > (this.options.heavyWeightBytes ?? HEAVY_WEIGHT_BYTES);
         const level = small || heavy ? this.upgradeLevel : (this.options.firstLevel ?? 'disabled');
         const session = await this.createSession(compiled.builder, level);
         created = true;
@@ -231,7 +233,16 @@ export class OrtBackend implements Backend {
    * bytes only when creation actually starts, so the buffer must not be reused before that.
    */
   private createSession(builder: OnnxGraphBuilder, level: OptimisationLevel): Promise<ort.InferenceSession> {
-    const created = this.bufferLock.then(() => ort.InferenceSession.create(builder.encode({}, (size) => this.buffer(size)), this.sessionOptions(level)));
+    const created = this.bufferLock.then(async () => {
+      const model = builder.encode({}, (size) => this.buffer(size));
+      try {
+        return await ort.InferenceSession.create(model, this.sessionOptions(level));
+      } finally {
+        // Heavy models: give the buffer back rather than hold a second copy of the weights
+        // (their next edit pays for fresh memory; peak memory matters more there).
+        if (model.byteLength > (this.options.heavyWeightBytes ?? HEAVY_WEIGHT_BYTES)) this.encodeBuffer = new Uint8Array(0);
+      }
+    });
     this.bufferLock = created.then(
       () => undefined,
       () => undefined,

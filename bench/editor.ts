@@ -162,6 +162,7 @@ export async function run(): Promise<void> {
 
     console.log('3. Parameter edit → shapes on screen (median of 7): the stem convolution\'s stride, which changes every shape after it');
     const stem = getPreset('resnet152').nodes.find((n) => n.type === 'Conv2D')!.id;
+    await page.getByTestId('cmd-layout').click(); // and the view goes back to the start of the model
     await page.locator(`[data-testid="node-card"][data-node-id="${stem}"] .card-type`).click();
     const open: { dom: number; frame: number }[] = [];
     for (const s of ['1', '2', '1', '2', '1', '2', '1']) {

@@ -1,10 +1,5 @@
 /**
- * The Host the editor talks to: renderer/src/host (preload bridge or browser-mode WebSocket) when it
- * is part of the build, else the plain-browser fallback.
+ * The Host the editor talks to (renderer/src/host: the preload bridge on the desktop, the WebSocket
+ * and the browser's file APIs in browser mode). Everything in the editor imports it from here.
  */
-import type { Host } from '../engine';
-import { browserHost } from './browser-host';
-
-const transports = import.meta.glob<{ host: Host }>('../host/index.ts', { eager: true });
-
-export const host: Host = Object.values(transports)[0]?.host ?? browserHost;
+export { host } from '../host';

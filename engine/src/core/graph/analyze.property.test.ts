@@ -201,6 +201,14 @@ describe('conv/pool chains', () => {
             return;
           }
           const conflict = l.type === 'Conv2D' && l.stride > 1 && l.dilation > 1;
+          // PyTorch refuses pooling padding above half the window: so do we.
+          const overPadded = l.type === 'Pool2D' && typeof l.padding === 'number' && l.padding > Math.floor(l.kernel / 2);
+          if (overPadded) {
+            expect(node.status).toBe('error');
+            expect(a.diagnostics.filter((d) => d.nodeId === `l${i}` && d.severity === 'error').map((d) => d.code)).toEqual(['invalid-param']);
+            shape = 'blocked';
+            return;
+          }
           const eh = expectedHW(shape[1], l);
           const ew = expectedHW(shape[2], l);
           if (conflict || eh === 'error' || ew === 'error') {

@@ -4,7 +4,7 @@ import { requireFeatureMap } from './common';
 import { attr } from '../onnx/lowering';
 
 const Params = z.object({
-  size: z.number().int().positive().max(1023).default(5),
+  size: z.number().int().positive().max(1023).refine((n) => n % 2 === 1, 'LRN size must be odd (the window is centred on each channel), e.g. 5').default(5),
   alpha: z.number().finite().nonnegative().default(1e-4),
   beta: z.number().finite().nonnegative().default(0.75),
   bias: z.number().finite().positive().default(1),

@@ -33,6 +33,15 @@ export const Pool2DOp: OpDef<Pool2DParams> = {
     const x = inputs[0];
     const title = `${NAMES[p.mode][0].toUpperCase()}${NAMES[p.mode].slice(1)} pooling`;
     if (!requireFeatureMap(title, x, ctx)) return undefined;
+    if (p.padding !== 'same') {
+      // As PyTorch and onnxruntime: a window may not hang more than half its size over the border.
+      const [kh, kw] = pair(p.kernel);
+      const [pt, pl, pb, pr] = resolvePads(p.padding, x[1], x[2], p.kernel, p.stride);
+      if (Math.max(pt, pb) > Math.floor(kh / 2) || Math.max(pl, pr) > Math.floor(kw / 2)) {
+        ctx.error('invalid-param', `${title}: padding ${[pt, pl, pb, pr].join(', ')} is more than half the ${kh}×${kw} window — windows would see only padding; use at most ${Math.floor(kh / 2)}.`, { param: 'padding' });
+        return undefined;
+      }
+    }
     const hw = slideOutput(title, x[1], x[2], p, ctx);
     return hw && [x[0], hw[0], hw[1]];
   },

@@ -12,7 +12,7 @@ import { chromiumPath, launchBrowser, type Browser } from './support/browser';
 import { snap } from './support/artifacts';
 import { card, selectNode, typeParam } from './support/editor';
 import { startLiveServer, type LiveServer } from './support/live-server';
-import { dropImage, openDocument, type PageCanvas, type PageDocument, ringPng, slowDocument, thumbnailRunIds, verticalEdgePng, waitForThumbnails } from './support/live-input';
+import { dropImage, openDocument, pasteImage, type PageCanvas, type PageDocument, ringPng, slowDocument, thumbnailRunIds, verticalEdgePng, waitForThumbnails } from './support/live-input';
 import { lenet5 } from '../engine/src/core/presets/lenet';
 
 const noChromium = !chromiumPath();
@@ -140,6 +140,22 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     await snap(page, 'live-sobel-x');
   });
 
+  it('with auto-run off a pasted image waits for Run (Ctrl/Cmd+Enter), then runs', async () => {
+    await loadPreset('lenet5');
+    const before = await waitForThumbnails(page);
+    await openTab('run');
+    await page.getByTestId('auto-run').uncheck();
+    await pasteImage(page, ringPng(), 'pasted.png');
+    await expect.poll(() => page.getByTestId('input-name').textContent()).toBe('clipboard');
+    // Nothing ran: the Run button asks for a run, the thumbnails are the old ones.
+    await expect.poll(() => page.getByTestId('run-button').getAttribute('class')).toBe('live-primary');
+    expect(Object.values(await thumbnailRunIds(page)).every((id) => id === before)).toBe(true);
+    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await waitForThumbnails(page, before);
+    await page.getByTestId('auto-run').check();
+  });
+
   it('preprocessing edited on the Input node changes what the network receives', async () => {
     await loadPreset('lenet5');
     const before = await waitForThumbnails(page);
@@ -198,6 +214,11 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     await expect.poll(() => cells('avg')).toEqual(['13', '35', '47', '21']);
     await page.getByTestId('pool-result-max').getByTestId('pool-cell').nth(2).hover();
     await snap(page, 'live-explain-pooling');
+    // The same comparison on a crop of the node's real input (fetched from the last run).
+    await page.getByTestId('explain-real-input').check();
+    await expect.poll(() => page.getByTestId('explain-pooling').locator('header').textContent()).toContain('crop of channel 0 of the node’s real input');
+    await expect.poll(async () => (await cells('max')).length).toBe(9); // a 6×6 crop, 2×2 windows, stride 2
+    await page.getByTestId('explain-real-input').uncheck();
   });
 });
 

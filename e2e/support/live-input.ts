@@ -61,6 +61,20 @@ export async function dropImage(page: Page, target: Locator, png: Buffer, name: 
   await target.dispatchEvent('drop', { dataTransfer });
 }
 
+/** Pastes an image file as the clipboard would (a paste event carrying a File). */
+export async function pasteImage(page: Page, png: Buffer, name: string): Promise<void> {
+  await page.evaluate(
+    ({ b64, fileName }) => {
+      const g = globalThis as unknown as PageGlobals & { ClipboardEvent: new (type: string, init: { clipboardData: unknown; bubbles: boolean }) => unknown; document: { body: { dispatchEvent(e: unknown): void } } };
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new g.DataTransfer();
+      dt.items.add(new g.File([bytes], fileName, { type: 'image/png' }));
+      g.document.body.dispatchEvent(new g.ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
+    },
+    { b64: png.toString('base64'), fileName: name },
+  );
+}
+
 /** Run ids on every node card's thumbnail (undefined where a card has none). */
 export async function thumbnailRunIds(page: Page): Promise<Record<string, number | undefined>> {
   return page.evaluate(() => {

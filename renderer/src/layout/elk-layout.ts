@@ -8,7 +8,43 @@ let elk: InstanceType<typeof ELK> | undefined;
 
 export type SizeOf = (id: string) => { width: number; height: number };
 
+const GAP_BETWEEN_LAYERS = 70;
+
+/** The nodes in order when the model is one straight path (every preset here is, at the document level), else undefined. */
+export function chainOrder(doc: ModelDocument): string[] | undefined {
+  const next = new Map<string, string>();
+  const hasIn = new Set<string>();
+  for (const e of doc.edges) {
+    if (next.has(e.source) || hasIn.has(e.target)) return undefined;
+    next.set(e.source, e.target);
+    hasIn.add(e.target);
+  }
+  const starts = doc.nodes.filter((n) => !hasIn.has(n.id));
+  if (starts.length !== 1) return undefined;
+  const order: string[] = [];
+  const seen = new Set<string>();
+  for (let id: string | undefined = starts[0].id; id !== undefined && !seen.has(id); id = next.get(id)) {
+    seen.add(id);
+    order.push(id);
+  }
+  return order.length === doc.nodes.length ? order : undefined;
+}
+
+/** A straight path needs no layout engine: cards in a row (or column), centred on one line. */
+function layoutChain(order: string[], dir: LayoutDirection, sizeOf: SizeOf): Map<string, { x: number; y: number }> {
+  const out = new Map<string, { x: number; y: number }>();
+  let along = 0;
+  for (const id of order) {
+    const { width, height } = sizeOf(id);
+    out.set(id, dir === 'LR' ? { x: along, y: -height / 2 } : { x: -width / 2, y: along });
+    along += (dir === 'LR' ? width : height) + GAP_BETWEEN_LAYERS;
+  }
+  return out;
+}
+
 export async function layoutDocument(doc: ModelDocument, dir: LayoutDirection, sizeOf: SizeOf): Promise<Map<string, { x: number; y: number }>> {
+  const chain = chainOrder(doc);
+  if (chain) return layoutChain(chain, dir, sizeOf);
   elk ??= new ELK();
   const children = doc.nodes.map((n) => {
     const size = sizeOf(n.id);
@@ -25,7 +61,7 @@ export async function layoutDocument(doc: ModelDocument, dir: LayoutDirection, s
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': dir === 'LR' ? 'RIGHT' : 'DOWN',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '70',
+      'elk.layered.spacing.nodeNodeBetweenLayers': String(GAP_BETWEEN_LAYERS),
       'elk.spacing.nodeNode': '36',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',

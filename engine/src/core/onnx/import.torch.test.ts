@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../graph/analyze';
 import { ReferenceBackend } from '../../runtime/reference/backend';
+import { OrtBackend } from '../../runtime/ort/ort-backend';
 import { findPython } from '../../runtime/python';
 import { exportPyTorch } from '../export/pytorch';
 import { importOnnx, importOnnxWithSidecar } from './import';
@@ -29,12 +30,14 @@ function f32(path: string): Float32Array {
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
-async function importAndRun(file: string, model: string) {
+async function importAndRun(file: string, model: string, backend: 'reference' | 'onnxruntime' = 'reference') {
   const doc = importOnnx(readFileSync(join(dir, file)), { name: model });
   const analysis = analyze(doc);
   expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const inputId = doc.nodes.find((n) => n.type === 'Input')!.id;
-  const run = await new ReferenceBackend().run(doc, analysis, { [inputId]: f32(join(dir, `${model}.input.bin`)) }, { previews: false, tensors: 'outputs' });
+  const engine = backend === 'reference' ? new ReferenceBackend() : new OrtBackend();
+  const run = await engine.run(doc, analysis, { [inputId]: f32(join(dir, `${model}.input.bin`)) }, { previews: false, tensors: 'outputs' });
+  await engine.dispose();
   const logits = Object.values(run.tensors)[0].data;
   const want = f32(join(dir, `${model}.logits.bin`));
   expect(logits.length).toBe(want.length);
@@ -61,6 +64,8 @@ describe.skipIf(!python)('ONNX import of torchvision models (skipped: needs pyth
     const units = doc.nodes.filter((n) => n.type === 'ResidualUnit');
     expect(units).toHaveLength(8);
     expect(units.filter((u) => u.params.projection === 'auto')).toHaveLength(8);
+    // A 3-channel, 1000-class model: ImageNet normalisation is assumed on the Input node.
+    expect(doc.nodes[0].params.preprocess).toMatchObject({ mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
   }, 300_000);
 
   it('GoogLeNet: logits within 1e-4 of PyTorch, torchvision’s parameter count (its inception blocks use BN and a 3×3 "5×5" branch, so they stay primitive)', async () => {
@@ -73,6 +78,11 @@ describe.skipIf(!python)('ONNX import of torchvision models (skipped: needs pyth
 
   it.each(['resnet18', 'googlenet'])('%s exported with batch norm folded into the convolutions: logits within 1e-4 of PyTorch', async (model) => {
     const { maxAbs } = await importAndRun(`${model}.folded.onnx`, model);
+    expect(maxAbs).toBeLessThanOrEqual(1e-4);
+  }, 300_000);
+
+  it.each(['resnet18', 'googlenet'])('%s imported runs in the app’s onnxruntime backend too, within 1e-4 of PyTorch', async (model) => {
+    const { maxAbs } = await importAndRun(`${model}.onnx`, model, 'onnxruntime');
     expect(maxAbs).toBeLessThanOrEqual(1e-4);
   }, 300_000);
 

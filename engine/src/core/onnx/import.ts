@@ -12,6 +12,7 @@
  */
 import type { ModelDocument, ModelNode, TensorData } from '../document/schema';
 import { analyze } from '../graph/analyze';
+import { IMAGENET_NORMALISATION } from '../ops/input';
 import { decodeModel, type ModelProto } from './proto';
 import { collapseModules } from './importer/collapse';
 import { draftDocument, GraphConverter, type WeightStore } from './importer/convert';
@@ -138,6 +139,24 @@ function finalizeWeights(doc: ModelDocument, store: WeightStore, sidecar: { name
   return { document: { ...doc, nodes, weightsFile: sidecar!.name }, sidecar: bytes };
 }
 
+/**
+ * ONNX does not record how images are normalised. A 3-channel model with one 1000-way output is
+ * almost always an ImageNet classifier trained on mean/std-normalised images (torchvision's
+ * convention): assume that on the Input node, and say so in the description — it is editable there.
+ */
+function assumeImageNetPreprocessing(doc: ModelDocument, analysis: ReturnType<typeof analyze>): ModelDocument {
+  const inputs = doc.nodes.filter((n) => n.type === 'Input');
+  const sources = new Set(doc.edges.map((e) => e.source));
+  const outputs = doc.nodes.filter((n) => !sources.has(n.id) && n.type !== 'Input');
+  const shape = outputs.length === 1 ? analysis.nodes[outputs[0].id]?.outputShape : undefined;
+  if (inputs.length !== 1 || inputs[0].params.channels !== 3 || !shape || shape.length !== 1 || shape[0] !== 1000) return doc;
+  return {
+    ...doc,
+    description: `${doc.description ?? ''} Input preprocessing assumed: scale to [0, 1], then ImageNet mean/std normalisation (edit it on the Input node).`.trim(),
+    nodes: doc.nodes.map((n) => (n === inputs[0] ? { ...n, params: { ...n.params, preprocess: { resize: true, scale: true, ...IMAGENET_NORMALISATION } } } : n)),
+  };
+}
+
 function convertModel(bytes: Uint8Array, options: ImportOnnxOptions): { document: ModelDocument; store: WeightStore } {
   const model = decode(bytes, options.maxBytes ?? MAX_ONNX_BYTES);
   const opset = opsetOf(model);
@@ -153,6 +172,8 @@ function convertModel(bytes: Uint8Array, options: ImportOnnxOptions): { document
     const first = analysis.diagnostics.find((d) => d.severity === 'error')!;
     throw new OnnxImportError('bad-graph', `The imported graph is not a valid CNN Studio model: ${first.message}`, first.nodeId);
   }
+  // (CNN Studio's own files describe documents whose Input says how it preprocesses; leave those as they are.)
+  if (model.producerName !== 'CNN Studio') doc = assumeImageNetPreprocessing(doc, analysis);
   if (options.collapseModules !== false) doc = collapseModules(doc);
   return { document: doc, store: converter.weights };
 }

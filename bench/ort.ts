@@ -6,7 +6,8 @@
  *   host     — the same two through EngineHost (worker round trip included).
  * Then session creation, edit-to-result (ResNet-50: one unit's filter count; LeNet-5 at 28×28: one
  * conv's filters) and peak RSS of a fresh process running ResNet-152 with previews.
- * `npm run bench -- ort`; `BENCH_ORT_RUNS=N` sets the interleaved rounds (default 15).
+ * `npm run bench -- ort`; `BENCH_ORT_RUNS=N` sets the interleaved rounds (default 15). Beside each wall
+ * ratio, the ratio of CPU time (all threads): steadier when other processes share the cores.
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -38,9 +39,15 @@ function inputOf(doc: ModelDocument): { id: string; shape: number[]; data: Float
   return { id: input.id, shape, data };
 }
 
+/** CPU time (all threads of this process, ORT's and the worker's included) of the last `time` call, ms. */
+let lastCpu = 0;
+
 async function time(fn: () => Promise<unknown>): Promise<number> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await fn();
+  const c = process.cpuUsage(c0);
+  lastCpu = (c.user + c.system) / 1000;
   return performance.now() - t0;
 }
 
@@ -70,25 +77,30 @@ async function steadyState(name: string, host: EngineHost): Promise<void> {
     await host.run(request(true));
     await sleep(400 + 2 * rawCreate);
   }
-  const t = { raw: [] as number[], backend: [] as number[], previews: [] as number[], host: [] as number[], hostPreviews: [] as number[] };
+  const kinds = ['raw', 'backend', 'previews', 'host', 'hostPreviews'] as const;
+  const wall = Object.fromEntries(kinds.map((k) => [k, [] as number[]])) as Record<(typeof kinds)[number], number[]>;
+  const cpu = Object.fromEntries(kinds.map((k) => [k, [] as number[]])) as Record<(typeof kinds)[number], number[]>;
+  const runs: Record<(typeof kinds)[number], () => Promise<unknown>> = {
+    raw: () => raw.run(feeds),
+    backend: () => finalOnly.run(doc, analysis, inputs, { previews: false, tensors: 'outputs' }),
+    previews: () => withPreviews.run(doc, analysis, inputs, { previews: true, tensors: 'outputs' }),
+    host: () => host.run(request(false)),
+    hostPreviews: () => host.run(request(true)),
+  };
   for (let i = 0; i < RUNS + 2; i++) {
-    const r = await time(() => raw.run(feeds));
-    const b = await time(() => finalOnly.run(doc, analysis, inputs, { previews: false, tensors: 'outputs' }));
-    const p = await time(() => withPreviews.run(doc, analysis, inputs, { previews: true, tensors: 'outputs' }));
-    const h = await time(() => host.run(request(false)));
-    const hp = await time(() => host.run(request(true)));
-    if (i < 2) continue; // warm-up
-    t.raw.push(r);
-    t.backend.push(b);
-    t.previews.push(p);
-    t.host.push(h);
-    t.hostPreviews.push(hp);
+    for (const k of kinds) {
+      const w = await time(runs[k]);
+      if (i < 2) continue; // warm-up
+      wall[k].push(w);
+      cpu[k].push(lastCpu);
+    }
   }
-  const [r, b, p, h, hp] = [median(t.raw), median(t.backend), median(t.previews), median(t.host), median(t.hostPreviews)];
-  const ratio = (v: number) => `${ms(v).padStart(9)} (${(v / r).toFixed(2)}×)`;
-  console.log(`${doc.name}: raw ORT session, final output only ${ms(r)}`);
-  console.log(`  final output only (target ≤ 1.10×):          backend ${ratio(b)} | EngineHost + worker ${ratio(h)}`);
-  console.log(`  + stats & previews of ${String(doc.nodes.length).padStart(2)} nodes (target ≤ 1.5×): backend ${ratio(p)} | EngineHost + worker ${ratio(hp)}`);
+  const [r, b, p, h, hp] = kinds.map((k) => median(wall[k]));
+  const rc = median(cpu.raw);
+  const ratio = (v: number, k: (typeof kinds)[number]) => `${ms(v).padStart(9)} (${(v / r).toFixed(2)}×; CPU ${(median(cpu[k]) / rc).toFixed(2)}×)`;
+  console.log(`${doc.name}: raw ORT session, final output only ${ms(r)} (CPU ${ms(rc)})`);
+  console.log(`  final output only (target ≤ 1.10×):          backend ${ratio(b, 'backend')} | EngineHost + worker ${ratio(h, 'host')}`);
+  console.log(`  + stats & previews of ${String(doc.nodes.length).padStart(2)} nodes (target ≤ 1.5×): backend ${ratio(p, 'previews')} | EngineHost + worker ${ratio(hp, 'hostPreviews')}`);
   console.log(`  session creation: raw ORT (optimisation "all") ${ms(rawCreate)} | backend's first session ${ms(fastCreate)}, with taps ${ms(previewCreate)}`);
   await raw.release();
   await finalOnly.dispose();

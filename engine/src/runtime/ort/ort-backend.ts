@@ -187,7 +187,12 @@ export class OrtBackend implements Backend {
   }
 
   sessionOptions(level: OptimisationLevel): ort.InferenceSession.SessionOptions {
-    return { intraOpNumThreads: this.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: level };
+    return {
+      intraOpNumThreads: this.threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: level,
+    };
   }
 
   private get upgradeLevel(): OptimisationLevel {

@@ -10,6 +10,7 @@ export const CALL_NAMES = [
   'engine.exportPyTorch',
   'engine.importOnnx',
   'files.open',
+  'files.openBinary',
   'files.save',
   'files.exportBinary',
   'files.recent',
@@ -17,6 +18,7 @@ export const CALL_NAMES = [
   'files.readRecovery',
   'files.clearRecovery',
   'shell.setDocumentState',
+  'shell.copyText',
 ] as const;
 
 export type CallName = (typeof CALL_NAMES)[number];

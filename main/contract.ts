@@ -95,6 +95,8 @@ const text = z.string().max(MAX_PAYLOAD_BYTES);
 const bytes = U8.refine((b) => b.byteLength <= MAX_PAYLOAD_BYTES, { message: 'payload too large' });
 const fileName = z.string().min(1).max(255);
 const filters = z.array(z.object({ name: z.string().max(100), extensions: z.array(z.string().regex(/^[A-Za-z0-9.*]{1,20}$/)).max(20) })).max(20);
+/** Largest text the editor puts on the clipboard (a Summary table of a huge model is well under this). */
+const COPY_TEXT_MAX = 16 * 1024 * 1024;
 const documentState = z.object({ title: z.string().max(500), dirty: z.boolean(), path: path.optional() });
 
 // ---------------------------------------------------------------------------------------------
@@ -108,6 +110,7 @@ type Calls = {
   'engine.exportPyTorch': { args: [document: ModelDocument]; result: { code: string; weights?: Uint8Array } };
   'engine.importOnnx': { args: [bytes: Uint8Array, name?: string]; result: ModelDocument };
   'files.open': { args: [path?: string]; result: Awaited<ReturnType<FileClient['open']>> };
+  'files.openBinary': { args: [filters: { name: string; extensions: string[] }[]]; result: { path: string; bytes: Uint8Array } | null };
   'files.save': { args: [text: string, path?: string, suggestedName?: string]; result: Awaited<ReturnType<FileClient['save']>> };
   'files.exportBinary': { args: Parameters<FileClient['exportBinary']>; result: Awaited<ReturnType<FileClient['exportBinary']>> };
   'files.recent': { args: []; result: string[] };
@@ -115,6 +118,7 @@ type Calls = {
   'files.readRecovery': { args: []; result: Awaited<ReturnType<FileClient['readRecovery']>> };
   'files.clearRecovery': { args: []; result: void };
   'shell.setDocumentState': { args: [state: { title: string; dirty: boolean; path?: string }]; result: void };
+  'shell.copyText': { args: [text: string]; result: void };
 };
 /** Compile-time check: Calls lists exactly the names in channels.ts. */
 type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
@@ -135,6 +139,7 @@ export const CALL_SCHEMAS: { [K in CallName]: z.ZodType<CallArgs<K>> } = {
   'engine.exportPyTorch': z.tuple([DocumentPayload]),
   'engine.importOnnx': z.tuple([bytes, z.string().max(500).optional()]),
   'files.open': z.tuple([path.optional()]),
+  'files.openBinary': z.tuple([filters]),
   'files.save': z.tuple([text, path.optional(), fileName.optional()]),
   'files.exportBinary': z.tuple([bytes, fileName, filters]),
   'files.recent': z.tuple([]),
@@ -142,6 +147,7 @@ export const CALL_SCHEMAS: { [K in CallName]: z.ZodType<CallArgs<K>> } = {
   'files.readRecovery': z.tuple([]),
   'files.clearRecovery': z.tuple([]),
   'shell.setDocumentState': z.tuple([documentState]),
+  'shell.copyText': z.tuple([z.string().max(COPY_TEXT_MAX)]),
 } as { [K in CallName]: z.ZodType<CallArgs<K>> };
 
 export function isCallName(name: unknown): name is CallName {

@@ -27,7 +27,7 @@ function dialogs(answers: (string | null)[] = []): FileDialogs & { asked: string
   const asked: string[] = [];
   return {
     asked,
-    showOpen: async () => (asked.push('open'), answers.shift() ?? null),
+    showOpen: async (filters) => (asked.push(filters ? `open:${filters.flatMap((f) => f.extensions).join(',')}` : 'open'), answers.shift() ?? null),
     showSave: async (name) => (asked.push(`save:${name}`), answers.shift() ?? null),
   };
 }
@@ -184,6 +184,38 @@ describe('file service: open', () => {
     const svc = new FileService({ dataDir, dialogs: dialogs() });
     svc.grant(target);
     expect((await svc.open(target))?.text).toBe(MODEL);
+  });
+});
+
+describe('file service: open a binary file (ONNX import)', () => {
+  const ONNX = [{ name: 'ONNX model', extensions: ['onnx'] }];
+
+  it('reads the bytes of the file the user picks with the given filters, and grants only that path', async () => {
+    const target = path.join(dir, 'net.onnx');
+    await writeFile(target, Uint8Array.of(8, 7, 0, 255));
+    const d = dialogs([target, null]);
+    const svc = new FileService({ dataDir, dialogs: d });
+    const r = await svc.openBinary(ONNX);
+    expect(r?.path).toBe(target);
+    expect(r?.bytes).toBeInstanceOf(Uint8Array);
+    expect([...r!.bytes]).toEqual([8, 7, 0, 255]);
+    expect(await svc.openBinary(ONNX)).toBeNull(); // cancelled
+    expect(d.asked).toEqual(['open:onnx', 'open:onnx']);
+    expect(await svc.recent()).toEqual([]); // an import is not a model file to reopen
+    expect((await rejection(svc.open(path.join(dir, 'other.onnx')))).code).toBe('path-not-allowed');
+  });
+
+  it('applies the size cap before reading, and explains a missing file and a folder', async () => {
+    const big = path.join(dir, 'big.onnx');
+    await writeFile(big, new Uint8Array(2048));
+    const folder = path.join(dir, 'folder.onnx');
+    await mkdir(folder);
+    const svc = new FileService({ dataDir, dialogs: dialogs([big, path.join(dir, 'gone.onnx'), folder]), maxOpenBytes: 1024 });
+    const tooLarge = await rejection(svc.openBinary(ONNX));
+    expect(tooLarge.code).toBe('too-large');
+    expect(tooLarge.message).toMatch(/^big\.onnx is 0\.0 MB; CNN Studio opens model files up to 0\.0 MB\.$/);
+    expect((await rejection(svc.openBinary(ONNX))).code).toBe('not-found');
+    expect((await rejection(svc.openBinary(ONNX))).message).toBe('folder.onnx is a folder, not a model file.');
   });
 });
 

@@ -24,8 +24,8 @@ const RECOVERY_FILE = 'recovery.cnn-recovery.json';
 const RECOVERY_FORMAT = 'cnn-studio.recovery';
 
 export interface FileDialogs {
-  /** Absolute path the user picked, or null if cancelled. */
-  showOpen(): Promise<string | null>;
+  /** Absolute path the user picked, or null if cancelled. `filters` when given (binary open), else model files. */
+  showOpen(filters?: { name: string; extensions: string[] }[]): Promise<string | null>;
   showSave(suggestedName: string, filters: { name: string; extensions: string[] }[]): Promise<string | null>;
 }
 
@@ -99,8 +99,42 @@ export class FileService implements FileClient {
     return { path: file, text };
   }
 
+  /**
+   * A binary file the user picks (e.g. an ONNX model to import): the same path rule (the dialog's
+   * answer is granted) and size cap as open. The bytes are not checked here — the importer does.
+   * Not added to the recent list: that list reopens model documents.
+   */
+  async openBinary(filters: { name: string; extensions: string[] }[]): Promise<{ path: string; bytes: Uint8Array } | null> {
+    const picked = await this.options.dialogs.showOpen(filters);
+    if (!picked) return null;
+    const file = this.grant(picked);
+    await this.checkOpenable(file);
+    let buf: Buffer;
+    try {
+      buf = await this.fs.readFile(file);
+    } catch (e) {
+      throw new HostError({ code: 'unreadable', message: `Could not read ${path.basename(file)}: ${describeFsError(e)}.` });
+    }
+    return { path: file, bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) };
+  }
+
   /** Read and check a model file; HostError with a clear reason otherwise. */
   async readModel(file: string): Promise<string> {
+    const name = path.basename(file);
+    await this.checkOpenable(file);
+    let text: string;
+    try {
+      text = await this.fs.readFile(file, 'utf8');
+    } catch (e) {
+      throw new HostError({ code: 'unreadable', message: `Could not read ${name}: ${describeFsError(e)}.` });
+    }
+    const loaded = parseDocument(text);
+    if (!loaded.ok) throw new HostError({ code: 'not-a-model', message: `${name} is not a CNN Studio model. ${loaded.error.message}` });
+    return text;
+  }
+
+  /** The file exists, is a file, and is within the size cap; HostError otherwise. */
+  private async checkOpenable(file: string): Promise<void> {
     const name = path.basename(file);
     let st: { size: number; isFile(): boolean; isDirectory(): boolean };
     try {
@@ -116,15 +150,6 @@ export class FileService implements FileClient {
     if (st.size > this.maxOpenBytes) {
       throw new HostError({ code: 'too-large', message: `${name} is ${mb(st.size)}; CNN Studio opens model files up to ${mb(this.maxOpenBytes)}.` });
     }
-    let text: string;
-    try {
-      text = await this.fs.readFile(file, 'utf8');
-    } catch (e) {
-      throw new HostError({ code: 'unreadable', message: `Could not read ${name}: ${describeFsError(e)}.` });
-    }
-    const loaded = parseDocument(text);
-    if (!loaded.ok) throw new HostError({ code: 'not-a-model', message: `${name} is not a CNN Studio model. ${loaded.error.message}` });
-    return text;
   }
 
   async save(text: string, p?: string, suggestedName?: string): Promise<{ path: string } | null> {

@@ -4,7 +4,7 @@
  * (the typed contract), file-service.ts (atomic saves, recent, recovery), menu.ts, close-guard.ts.
  * Bundled by scripts/build.mjs to dist/main/main.cjs.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, shell, utilityProcess, type WebContents } from 'electron';
 import path from 'node:path';
 import type { AppCommand, EngineEvent, FileClient } from '../engine/src/core/api';
 import { PRESETS } from '../engine/src/core/presets';
@@ -19,6 +19,7 @@ import { buildMenuTemplate, DOCUMENTATION_URL } from './menu';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol';
 import { createRouter } from './router';
 import { createMainWindow, hardenWebContents, windowTitle } from './window';
+import { utilityProcessChannel } from './utility-process-channel';
 
 // Layout of the build: dist/main/{main,preload}.cjs, dist/renderer/, dist/engine/worker.cjs.
 const distDir = path.resolve(__dirname, '..');
@@ -44,7 +45,9 @@ function runApp() {
   const pendingCommands: AppCommand[] = [];
   const guard = new CloseGuard();
 
-  const engine: EngineService = new EngineHost({ workerPath });
+  // The engine runs in a utility process: an onnxruntime crash (native abort, out of memory) ends
+  // that process, not this one — the host restarts it and the editor stays up.
+  const engine: EngineService = new EngineHost({ workerPath, isolation: 'process', spawnChannel: (spawn) => utilityProcessChannel(utilityProcess, spawn) });
   const fileService = new FileService({
     dataDir: app.getPath('userData'),
     dialogs: {

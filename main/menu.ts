@@ -1,6 +1,14 @@
 /**
  * The native menu as a pure function: (state, send) → Electron menu template. Every editor item
  * sends an AppCommand to the renderer; only Quit and the window/edit roles the OS owns use roles.
+ *
+ * Edit menu, so that its shortcuts work both in text fields and on the canvas:
+ *  - Cut, Copy, Paste are Electron roles: they run the page's own cut/copy/paste, which edits the
+ *    focused text field, or — focus on the canvas — fires the DOM cut/copy/paste event the editor
+ *    turns into node clipboard commands.
+ *  - Undo, Redo, Select All send AppCommands: the renderer applies them to the focused text field
+ *    (document.execCommand) or else to the document / canvas selection. (No DOM event carries
+ *    undo or select-all to the page, so roles could not reach the editor's own history.)
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { AppCommand } from '../engine/src/core/api';
@@ -63,9 +71,9 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
       cmd('&Undo', { type: 'undo' }, 'CmdOrCtrl+Z'),
       cmd('&Redo', { type: 'redo' }, mac ? 'Cmd+Shift+Z' : 'Ctrl+Y'),
       { type: 'separator' },
-      cmd('Cu&t', { type: 'cut' }, 'CmdOrCtrl+X'),
-      cmd('&Copy', { type: 'copy' }, 'CmdOrCtrl+C'),
-      cmd('&Paste', { type: 'paste' }, 'CmdOrCtrl+V'),
+      { label: 'Cu&t', role: 'cut', accelerator: 'CmdOrCtrl+X' },
+      { label: '&Copy', role: 'copy', accelerator: 'CmdOrCtrl+C' },
+      { label: '&Paste', role: 'paste', accelerator: 'CmdOrCtrl+V' },
       cmd('&Delete', { type: 'delete' }, mac ? 'Backspace' : 'Delete', { registerAccelerator: false }),
       { type: 'separator' },
       cmd('Select &All', { type: 'select-all' }, 'CmdOrCtrl+A'),

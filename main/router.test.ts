@@ -11,7 +11,8 @@ function setup() {
   const engine = new FakeEngine();
   const files = new FakeFiles();
   const states: unknown[] = [];
-  const router = createRouter<Frame>({ engine, files, shell: { setDocumentState: (s) => states.push(s) }, senderIsTrusted: (f) => f === MAIN });
+  const clipboard = { writeText: (t: string) => void states.push(t) };
+  const router = createRouter<Frame>({ engine, files, shell: { setDocumentState: (s) => states.push(s) }, clipboard, senderIsTrusted: (f) => f === MAIN });
   return { engine, files, states, router };
 }
 
@@ -25,6 +26,7 @@ const VALID: { [K in CallName]: { args: unknown[]; reaches: [target: 'engine' | 
   'engine.exportPyTorch': { args: [doc], reaches: ['engine', 'exportPyTorch'] },
   'engine.importOnnx': { args: [Uint8Array.of(1, 2, 3), 'net'], reaches: ['engine', 'importOnnx'] },
   'files.open': { args: [], reaches: ['files', 'open'] },
+  'files.openBinary': { args: [[{ name: 'ONNX model', extensions: ['onnx'] }]], reaches: ['files', 'openBinary'] },
   'files.save': { args: ['{}', undefined, 'model.cnn.json'], reaches: ['files', 'save'] },
   'files.exportBinary': { args: [Uint8Array.of(1), 'model.onnx', [{ name: 'ONNX', extensions: ['onnx'] }]], reaches: ['files', 'exportBinary'] },
   'files.recent': { args: [], reaches: ['files', 'recent'] },
@@ -32,6 +34,7 @@ const VALID: { [K in CallName]: { args: unknown[]; reaches: [target: 'engine' | 
   'files.readRecovery': { args: [], reaches: ['files', 'readRecovery'] },
   'files.clearRecovery': { args: [], reaches: ['files', 'clearRecovery'] },
   'shell.setDocumentState': { args: [{ title: 'tiny', dirty: true }], reaches: ['shell', 'setDocumentState'] },
+  'shell.copyText': { args: ['| Layer | Output |'], reaches: ['shell', 'copyText'] },
 };
 
 describe('host router', () => {
@@ -99,6 +102,8 @@ describe('host router', () => {
     ['files.exportBinary', [Uint8Array.of(1), 'x.onnx', [{ name: 'x', extensions: ['../../etc'] }]]],
     ['files.recent', ['extra']],
     ['shell.setDocumentState', [{ title: 'x' }]],
+    ['shell.copyText', [42]],
+    ['files.openBinary', [[{ name: 'x', extensions: ['../x'] }]]],
     ['engine.cancel', 'd1'],
   ] as [CallName, unknown][])('rejects invalid arguments for %s (%#) without calling through', async (name, args) => {
     const { engine, files, states, router } = setup();
@@ -119,8 +124,23 @@ describe('host router', () => {
     expect(await broken.handle('files.recent', [], null)).toEqual({ ok: false, error: { code: 'internal', message: 'boom' } });
   });
 
+  it('puts copied text on the injected system clipboard', async () => {
+    const written: string[] = [];
+    const router = createRouter({ engine: new FakeEngine(), files: new FakeFiles(), clipboard: { writeText: (t) => void written.push(t) }, senderIsTrusted: () => true });
+    expect(await router.handle('shell.copyText', ['| a | b |\n'], null)).toEqual({ ok: true, value: null });
+    expect(written).toEqual(['| a | b |\n']);
+  });
+
+  it('answers openBinary with unsupported when the file service predates it', async () => {
+    const files = new FakeFiles();
+    const legacy = { open: files.open.bind(files), save: files.save.bind(files), exportBinary: files.exportBinary.bind(files), recent: files.recent.bind(files), writeRecovery: files.writeRecovery.bind(files), readRecovery: files.readRecovery.bind(files), clearRecovery: files.clearRecovery.bind(files) };
+    const router = createRouter({ engine: new FakeEngine(), files: legacy, senderIsTrusted: () => true });
+    expect(await router.handle('files.openBinary', [[{ name: 'ONNX', extensions: ['onnx'] }]], null)).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+  });
+
   it('answers setDocumentState with unsupported when there is no shell (browser mode)', async () => {
     const router = createRouter({ engine: new FakeEngine(), files: new FakeFiles(), senderIsTrusted: () => true });
     expect(await router.handle('shell.setDocumentState', [{ title: 't', dirty: false }], null)).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+    expect(await router.handle('shell.copyText', ['x'], null)).toMatchObject({ ok: false, error: { code: 'unsupported' } });
   });
 });

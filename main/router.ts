@@ -13,11 +13,18 @@ import { CALL_SCHEMAS, HostError, isCallName, type CallArgs, type CallName, type
 /** The part of the window shell the renderer can drive (desktop only). */
 export type ShellHandler = Pick<ShellClient, 'setDocumentState'>;
 
+/** The system clipboard (Electron's `clipboard`, passed in so this stays testable under Node). */
+export interface ClipboardLike {
+  writeText(text: string): void;
+}
+
 export interface RouterOptions<Sender> {
   engine: EngineClient;
   files: FileClient;
   /** Absent in browser mode (the page sets its own title). */
   shell?: ShellHandler;
+  /** Desktop: the system clipboard for shell.copyText. Absent in browser mode (the page copies itself). */
+  clipboard?: ClipboardLike;
   /** True only for the app's own main frame (desktop) or an accepted same-origin socket (web). */
   senderIsTrusted: (sender: Sender) => boolean;
 }
@@ -48,7 +55,7 @@ export function toErrorInfo(e: unknown): HostErrorInfo {
 type Handlers = { [K in CallName]: (...args: CallArgs<K>) => unknown };
 
 export function createRouter<Sender>(options: RouterOptions<Sender>): Router<Sender> {
-  const { engine, files, shell } = options;
+  const { engine, files, shell, clipboard } = options;
   const handlers: Handlers = {
     'engine.run': (req) => engine.run(req),
     'engine.cancel': (docId) => engine.cancel(docId),
@@ -57,6 +64,10 @@ export function createRouter<Sender>(options: RouterOptions<Sender>): Router<Sen
     'engine.exportPyTorch': (doc) => engine.exportPyTorch(doc),
     'engine.importOnnx': (bytes, name) => engine.importOnnx(bytes, name),
     'files.open': (path) => files.open(path),
+    'files.openBinary': (filters) => {
+      if (!files.openBinary) throw new HostError({ code: 'unsupported', message: 'This host cannot open binary files yet.' });
+      return files.openBinary(filters);
+    },
     'files.save': (text, path, suggestedName) => files.save(text, path, suggestedName),
     'files.exportBinary': (bytes, name, filters) => files.exportBinary(bytes, name, filters),
     'files.recent': () => files.recent(),
@@ -66,6 +77,10 @@ export function createRouter<Sender>(options: RouterOptions<Sender>): Router<Sen
     'shell.setDocumentState': (state) => {
       if (!shell) throw new HostError({ code: 'unsupported', message: 'This host has no window shell.' });
       shell.setDocumentState(state);
+    },
+    'shell.copyText': (text) => {
+      if (!clipboard) throw new HostError({ code: 'unsupported', message: 'This host has no system clipboard.' });
+      clipboard.writeText(text);
     },
   };
 

@@ -2,7 +2,10 @@
  * A stand-in for the `electron` module, enough to run the bundled main process (dist/main/main.cjs)
  * under plain Node: records windows, IPC handlers, protocol handlers, menus, dialogs and messages.
  */
+import { fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { constants } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 export interface FakeElectron {
   module: Record<string, unknown>;
@@ -15,6 +18,8 @@ export interface FakeElectron {
   dialogs: { kind: string; options: unknown }[];
   messageBoxAnswer: number;
   openedExternal: string[];
+  /** Module paths given to utilityProcess.fork. */
+  utilityForks: string[];
 }
 
 export class FakeWebContents extends EventEmitter {
@@ -95,6 +100,7 @@ export function createFakeElectron(userData: string): FakeElectron {
     dialogs: [],
     messageBoxAnswer: 2,
     openedExternal: [],
+    utilityForks: [],
   };
   fake.module = {
     app: Object.assign(app, {
@@ -126,6 +132,40 @@ export function createFakeElectron(userData: string): FakeElectron {
     },
     nativeTheme: { themeSource: 'system' },
     shell: { openExternal: async (url: string) => void fake.openedExternal.push(url) },
+    utilityProcess: fakeUtilityProcess(fake.utilityForks),
   };
   return fake;
+}
+
+const FAKE_PARENT_PORT = fileURLToPath(new URL('./fake-parent-port.cjs', import.meta.url));
+
+export interface FakeUtilityProcess extends EventEmitter {
+  readonly pid: number | undefined;
+  postMessage(message: unknown): void;
+  kill(): boolean;
+}
+
+/**
+ * Electron's `utilityProcess`, played by a Node child process that gets a stand-in
+ * `process.parentPort` (fake-parent-port.cjs): 'spawn', 'message' and 'exit' (code only, as
+ * Electron reports it) events, pid, postMessage (structured clone), kill (SIGTERM).
+ */
+export function fakeUtilityProcess(forks: string[] = []) {
+  return {
+    fork(modulePath: string, args: string[] = [], options: { execArgv?: string[] } = {}): FakeUtilityProcess {
+      forks.push(modulePath);
+      const child = fork(modulePath, args, { serialization: 'advanced', execArgv: [...(options.execArgv ?? []), '--require', FAKE_PARENT_PORT] });
+      const proc = Object.assign(new EventEmitter(), {
+        get pid() {
+          return child.pid;
+        },
+        postMessage: (message: unknown) => void (child.connected && child.send(message as object)),
+        kill: () => child.kill('SIGTERM'),
+      });
+      child.on('spawn', () => proc.emit('spawn'));
+      child.on('message', (m) => proc.emit('message', m));
+      child.on('exit', (code, signal) => proc.emit('exit', code ?? 128 + (signal ? constants.signals[signal] : 0)));
+      return proc;
+    },
+  };
 }

@@ -85,6 +85,10 @@ export class FakeFiles implements FileClient {
     this.rec('open', [path]);
     return { path: path ?? '/tmp/picked.cnn.json', text: '{}' };
   }
+  async openBinary(filters: { name: string; extensions: string[] }[]) {
+    this.rec('openBinary', [filters]);
+    return { path: '/tmp/picked.onnx', bytes: Uint8Array.of(8, 1) };
+  }
   async save(text: string, path?: string, suggestedName?: string) {
     this.rec('save', [text, path, suggestedName]);
     return { path: path ?? '/tmp/saved.cnn.json' };

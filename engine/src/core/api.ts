@@ -111,6 +111,12 @@ export interface FileClient {
   /** Atomic save to path (Save As dialog when path is missing); null if cancelled. */
   save(text: string, path?: string, suggestedName?: string): Promise<{ path: string } | null>;
   exportBinary(bytes: Uint8Array, suggestedName: string, filters: { name: string; extensions: string[] }[]): Promise<{ path: string } | null>;
+  /**
+   * Native open dialog for a binary file (e.g. an ONNX model), same allowed-path rules and size cap
+   * as open; null if the user cancelled. Optional only so hosts that predate it still type-check;
+   * both of the renderer's hosts implement it.
+   */
+  openBinary?(filters: { name: string; extensions: string[] }[]): Promise<{ path: string; bytes: Uint8Array } | null>;
   recent(): Promise<string[]>;
   /** Recovery snapshot of unsaved work. Hosts debounce it (written ~1 s after the last call), so call it after any edit. */
   writeRecovery(text: string): Promise<void>;
@@ -150,6 +156,8 @@ export interface ShellClient {
   onCommand(listener: (command: AppCommand) => void): () => void;
   /** The main process shows this in the title bar and asks before closing when dirty. */
   setDocumentState(state: { title: string; dirty: boolean; path?: string }): void;
+  /** Put text on the system clipboard (desktop: the main process, as the page's clipboard permission is denied there). */
+  copyText(text: string): Promise<void>;
 }
 
 /** Everything the renderer gets from its host. */

@@ -6,6 +6,9 @@ import { chainDoc, LECTURE_4X4 } from './testing/docs';
 import { compareRuns } from './testing/compare';
 import { getPreset } from '../core/presets';
 
+/** Every behaviour holds with the engine in a worker thread and in a child process. */
+const ISOLATIONS = ['thread', 'process'] as const;
+
 const lectureInput: InputPayload = { kind: 'tensor', shape: [1, 4, 4], data: Float32Array.from(LECTURE_4X4.flat()) };
 const poolDoc = (mode: 'max' | 'min' | 'avg') => chainDoc({ channels: 1, height: 4, width: 4 }, [{ id: 'pool', type: 'Pool2D', params: { mode, kernel: 2, stride: 2 } }]);
 
@@ -33,8 +36,8 @@ function nextEvent(host: EngineHost, match: (e: EngineEvent) => boolean): Promis
   });
 }
 
-describe('EngineHost (reference backend)', () => {
-  const host = new EngineHost({ backend: 'reference', cancelGraceMs: 60_000 });
+describe.each(ISOLATIONS)('EngineHost (reference backend) (%s isolation)', (isolation) => {
+  const host = new EngineHost({ isolation, backend: 'reference', cancelGraceMs: 60_000 });
   beforeAll(() => host.start());
   afterAll(() => host.stop());
 
@@ -122,8 +125,8 @@ describe('EngineHost (reference backend)', () => {
   });
 });
 
-describe('EngineHost failures: timeout and a killed worker', () => {
-  const host = new EngineHost({ backend: 'reference' });
+describe.each(ISOLATIONS)('EngineHost failures: timeout and a killed worker (%s isolation)', (isolation) => {
+  const host = new EngineHost({ isolation, backend: 'reference' });
   const events: EngineEvent[] = [];
   beforeAll(async () => {
     host.onEvent((e) => events.push(e));
@@ -153,7 +156,7 @@ describe('EngineHost failures: timeout and a killed worker', () => {
   });
 
   it('a superseded run stuck in one long layer gets the worker replaced after the grace period', async () => {
-    const h = new EngineHost({ backend: 'reference', cancelGraceMs: 100 });
+    const h = new EngineHost({ isolation, backend: 'reference', cancelGraceMs: 100 });
     await h.start();
     // One 3×3 convolution of 64×256×256 → 64 channels: ≈ 2.4 G multiply-adds with no point to stop in between.
     const oneBigLayer = chainDoc({ channels: 64, height: 256, width: 256 }, [{ type: 'Conv2D', params: { filters: 64, kernel: 3, padding: 'same' } }]);
@@ -171,7 +174,7 @@ describe('EngineHost failures: timeout and a killed worker', () => {
   });
 
   it('a worker over its heap limit fails the run with out-of-memory and is replaced', async () => {
-    const small = new EngineHost({ backend: 'reference', resourceLimits: { maxOldGenerationSizeMb: 64 } });
+    const small = new EngineHost({ isolation, backend: 'reference', resourceLimits: { maxOldGenerationSizeMb: 64 } });
     const restarted = nextEvent(small, (e) => e.type === 'worker-restarted');
     await small.start();
     // 100 000 nodes: cloning and analysing them needs far more than 64 MiB of JavaScript heap.
@@ -185,7 +188,7 @@ describe('EngineHost failures: timeout and a killed worker', () => {
   }, 60_000);
 
   it('stop() rejects what is pending and later calls', async () => {
-    const h = new EngineHost({ backend: 'reference' });
+    const h = new EngineHost({ isolation, backend: 'reference' });
     const p = errorOf(h.run({ docId: 'X', document: slowDoc, inputs: slowInput }));
     await h.stop();
     expect((await p).code).toBe('cancelled');
@@ -193,9 +196,9 @@ describe('EngineHost failures: timeout and a killed worker', () => {
   });
 });
 
-describe('EngineHost with a worker that cannot start', () => {
+describe.each(ISOLATIONS)('EngineHost with a worker that cannot start (%s isolation)', (isolation) => {
   it('start() and requests reject with worker-crashed instead of hanging', async () => {
-    const host = new EngineHost({ backend: 'reference', workerPath: '/nonexistent/engine-worker.cjs' });
+    const host = new EngineHost({ isolation, backend: 'reference', workerPath: '/nonexistent/engine-worker.cjs' });
     const started = await errorOf(host.start());
     expect(started.code).toBe('worker-crashed');
     expect(started.message).toMatch(/failed to start/);
@@ -204,8 +207,8 @@ describe('EngineHost with a worker that cannot start', () => {
   });
 });
 
-describe('EngineHost exports', () => {
-  const host = new EngineHost({ backend: 'reference' });
+describe.each(ISOLATIONS)('EngineHost exports (%s isolation)', (isolation) => {
+  const host = new EngineHost({ isolation, backend: 'reference' });
   afterAll(() => host.stop());
 
   it('exportOnnx returns the ONNX protobuf bytes from the worker', async () => {
@@ -234,9 +237,9 @@ describe('EngineHost exports', () => {
   });
 });
 
-describe('EngineHost default backend (onnxruntime) agrees with the reference backend', () => {
-  const ortHost = new EngineHost();
-  const refHost = new EngineHost({ backend: 'reference' });
+describe.each(ISOLATIONS)('EngineHost default backend (onnxruntime) agrees with the reference backend (%s isolation)', (isolation) => {
+  const ortHost = new EngineHost({ isolation });
+  const refHost = new EngineHost({ isolation, backend: 'reference' });
   afterAll(() => Promise.all([ortHost.stop(), refHost.stop()]));
 
   it('on LeNet-5 with an image input: outputs, stats and previews', async () => {
@@ -263,7 +266,7 @@ describe('EngineHost default backend (onnxruntime) agrees with the reference bac
   });
 
   it('stop() while onnxruntime optimises a session in the background does not take the process down', async () => {
-    const host = new EngineHost();
+    const host = new EngineHost({ isolation });
     const rgba = new Uint8Array(64 * 64 * 4).fill(100);
     await host.run({ docId: 'r50', document: getPreset('resnet50'), inputs: { kind: 'image', width: 64, height: 64, rgba } });
     // The backend starts building a fully optimised session 250 ms after a run (for over a second):

@@ -1,6 +1,8 @@
 /**
  * EngineHost — the engine as the Electron main process, the browser-mode server and tests see it:
- * an EngineClient backed by one worker thread.
+ * an EngineClient backed by one engine worker, reached through an EngineChannel (channel.ts): a
+ * worker thread, or — `isolation: 'process'`, the default for onnxruntime — a process of its own,
+ * so that a native abort or out-of-memory in onnxruntime ends that process, not the host.
  *
  * - Requests get ids and run one at a time in the worker, in arrival order.
  * - Latest wins per docId: a newer run of the same document rejects the older queued one (and the
@@ -14,13 +16,19 @@
  *   by a fresh worker.
  * - Results come back with their typed arrays transferred from the worker, not copied.
  */
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { EventEmitter } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
 import type { EngineClient, EngineEvent, RunRequest, RunResult, TensorResult } from '../core/api';
 import type { ModelDocument } from '../core/document/schema';
 import { EngineError } from './errors';
 import { DEFAULT_LIMITS, type ExecuteResult } from './execute';
 import type { BackendName, HostToWorker, SizeLimits, WorkerInit, WorkerRunRequest, WorkerToHost } from './protocol';
 import { DEFAULT_BACKEND } from './backends';
+import type { EngineChannel, EngineSpawn, Isolation } from './channel';
+import { OUT_OF_MEMORY } from './channel';
+import { processChannel } from './process-channel';
+import { threadChannel } from './thread-channel';
 
 export interface EngineHostOptions {
   /** 'ort' (onnxruntime-node, default) or 'reference' (plain TypeScript). */
@@ -28,9 +36,21 @@ export interface EngineHostOptions {
   /**
    * The worker script. Required when this module is bundled (Electron): point it at the bundled
    * engine worker (entry engine/src/runtime/worker.ts). By default, next to this module: worker.ts
-   * through a tsx bootstrap in dev/tests, or worker.js.
+   * (run through tsx in dev/tests), or worker.js.
    */
   workerPath?: string | URL;
+  /**
+   * 'process' runs the engine in a child process (a native abort or OOM there cannot take the host
+   * down; timeouts and stuck cancels just SIGKILL it); 'thread' in a worker thread of this process.
+   * Default: 'process' for the 'ort' backend, 'thread' for 'reference'.
+   */
+  isolation?: Isolation;
+  /**
+   * Starts one engine worker. Default: a worker thread or a Node child process (per `isolation`).
+   * Electron passes a utility-process channel (main/utility-process-channel.ts): Electron cannot
+   * fork itself as Node. The channel's own `isolation` decides how it is ended.
+   */
+  spawnChannel?: (spawn: EngineSpawn) => EngineChannel;
   /** Per-request timeout when the request does not give one (default 120 s). */
   timeoutMs?: number;
   /** How long a cancelled run may keep the worker busy before the worker is restarted (default: 2 s for the reference backend, the request's timeout for onnxruntime). */
@@ -58,7 +78,9 @@ interface Job {
 }
 
 interface WorkerSlot {
-  worker: Worker;
+  channel: EngineChannel;
+  /** Resolves when the worker has exited. */
+  exited: Promise<void>;
   ready: boolean;
   /** Set when we end it ourselves (stop, timeout, stuck cancel): its exit is not a crash. */
   ending?: string;
@@ -69,6 +91,8 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 
 export class EngineHost implements EngineClient {
   private readonly backend: BackendName;
+  /** Where the engine runs (the `isolation` option, or its default for the backend). */
+  readonly isolation: Isolation;
   private readonly limits: SizeLimits;
   private slot: WorkerSlot | undefined;
   private readonly queue: Job[] = [];
@@ -82,6 +106,7 @@ export class EngineHost implements EngineClient {
 
   constructor(private readonly options: EngineHostOptions = {}) {
     this.backend = options.backend ?? DEFAULT_BACKEND;
+    this.isolation = options.isolation ?? (this.backend === 'ort' ? 'process' : 'thread');
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
   }
 
@@ -155,7 +180,10 @@ export class EngineHost implements EngineClient {
 
   /** For tests and diagnostics: kill the worker as a crash would (the host restarts it). */
   async terminateWorkerForTesting(): Promise<void> {
-    await this.slot?.worker.terminate();
+    const slot = this.slot;
+    if (!slot) return;
+    slot.channel.kill();
+    await slot.exited;
   }
 
   // ── Queue ──────────────────────────────────────────────────────────────────────────────────
@@ -192,7 +220,7 @@ export class EngineHost implements EngineClient {
     const cur = this.current;
     if (cur && cur.kind === 'run' && cur.docId === docId && !cur.settled) {
       this.settle(cur, new EngineError(code, message));
-      this.slot?.worker.postMessage({ type: 'cancel', id: cur.id } satisfies HostToWorker);
+      this.slot?.channel.postMessage({ type: 'cancel', id: cur.id } satisfies HostToWorker);
       clearTimeout(cur.timer);
       // onnxruntime cannot be interrupted, and a new worker would lose its cached sessions: give it
       // the request's own timeout. The reference backend stops between layers; 2 s is plenty.
@@ -216,7 +244,7 @@ export class EngineHost implements EngineClient {
       this.settle(job, new EngineError('timeout', `The engine did not finish within ${job.timeoutMs} ms — the worker was restarted. Try a smaller input or model.`));
       this.restart(`a request timed out after ${job.timeoutMs} ms`);
     }, job.timeoutMs);
-    slot.worker.postMessage(job.message);
+    slot.channel.postMessage(job.message);
   }
 
   private settle(job: Job, error?: EngineError, value?: unknown) {
@@ -248,26 +276,38 @@ export class EngineHost implements EngineClient {
 
   // ── Worker ─────────────────────────────────────────────────────────────────────────────────
 
+  /** The engine entry script: `workerPath`, else worker.ts (dev/tests) or worker.js next to this module. */
+  private entry(): string {
+    const p = this.options.workerPath;
+    if (p) return p instanceof URL ? fileURLToPath(p) : p;
+    return fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url));
+  }
+
+  private spawnChannel(): EngineChannel {
+    const init: WorkerInit = { backend: this.backend, limits: this.limits };
+    const spawn: EngineSpawn = { entry: this.entry(), init, resourceLimits: this.options.resourceLimits ?? { maxOldGenerationSizeMb: 4096 } };
+    try {
+      if (this.options.spawnChannel) return this.options.spawnChannel(spawn);
+      return this.isolation === 'process' ? processChannel(spawn) : threadChannel(spawn);
+    } catch (e) {
+      return deadChannel(this.isolation, e as Error);
+    }
+  }
+
   private ensureWorker(): WorkerSlot {
     if (this.slot) return this.slot;
-    const init: WorkerInit = { backend: this.backend, limits: this.limits };
-    const resourceLimits = this.options.resourceLimits ?? { maxOldGenerationSizeMb: 4096 };
-    let worker: Worker;
-    if (this.options.workerPath) {
-      worker = new Worker(this.options.workerPath, { workerData: init, resourceLimits });
-    } else if (import.meta.url.endsWith('.ts')) {
-      const entry = new URL('./worker.ts', import.meta.url).href;
-      worker = new Worker(new URL('./worker-dev.mjs', import.meta.url), { workerData: { ...init, entry }, resourceLimits });
-    } else {
-      worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, resourceLimits });
-    }
-    const slot: WorkerSlot = { worker, ready: false };
+    const channel = this.spawnChannel();
+    let exited!: () => void;
+    const slot: WorkerSlot = { channel, ready: false, exited: new Promise<void>((resolve) => (exited = resolve)) };
     this.slot = slot;
-    worker.on('message', (msg: WorkerToHost) => this.onMessage(slot, msg));
-    worker.on('error', (err) => {
+    channel.on('message', (msg: WorkerToHost) => this.onMessage(slot, msg));
+    channel.on('error', (err) => {
       slot.lastError = err;
     });
-    worker.on('exit', (code) => this.onExit(slot, code));
+    channel.on('exit', (code, signal) => {
+      exited();
+      this.onExit(slot, signal ? `signal ${signal}` : `exit code ${code}`);
+    });
     return slot;
   }
 
@@ -288,12 +328,12 @@ export class EngineHost implements EngineClient {
     this.pump();
   }
 
-  private onExit(slot: WorkerSlot, code: number) {
+  private onExit(slot: WorkerSlot, exit: string) {
     if (slot !== this.slot) return; // an old worker we replaced
     this.slot = undefined;
     if (this.stopped) return;
-    const oom = slot.lastError?.code === 'ERR_WORKER_OUT_OF_MEMORY';
-    const reason = slot.ending ?? (oom ? 'the worker ran out of memory' : `the worker died (${slot.lastError?.message ?? `exit code ${code}`})`);
+    const oom = slot.lastError?.code === OUT_OF_MEMORY;
+    const reason = slot.ending ?? (oom ? 'the worker ran out of memory' : `the worker died (${slot.lastError?.message ?? exit})`);
     const job = this.current;
     this.current = undefined;
     clearTimeout(this.graceTimer);
@@ -302,10 +342,10 @@ export class EngineHost implements EngineClient {
     }
     if (!slot.ready) {
       // It died before it could serve anything: do not spin; fail what waits, retry on the next call.
-      const failure = () => new EngineError('worker-crashed', `The engine worker failed to start: ${slot.lastError?.message ?? `exit code ${code}`}.`);
+      const failure = () => new EngineError('worker-crashed', `The engine worker failed to start: ${slot.lastError?.message ?? exit}.`);
       for (const j of this.queue.splice(0)) this.settle(j, failure());
       for (const w of this.readyWaiters.splice(0)) w.reject(failure());
-      this.emit({ type: 'worker-restarted', reason: `failed to start: ${slot.lastError?.message ?? `exit code ${code}`}` });
+      this.emit({ type: 'worker-restarted', reason: `failed to start: ${slot.lastError?.message ?? exit}` });
       return;
     }
     this.emit({ type: 'worker-restarted', reason });
@@ -314,21 +354,21 @@ export class EngineHost implements EngineClient {
   }
 
   /**
-   * Ends a worker we no longer use. Ending a thread while onnxruntime has native work in flight
-   * aborts the whole process, so an onnxruntime worker is asked to shut down (it waits for that
-   * work, releases its sessions and exits) and only terminated if it has not gone after
-   * `shutdownTimeoutMs`. The reference backend is plain JavaScript: terminating it is safe.
+   * Ends a worker we no longer use. A process is killed outright (SIGKILL): nothing it does can
+   * reach the host. Ending a thread while onnxruntime has native work in flight aborts the whole
+   * process, so an onnxruntime thread is asked to shut down (it waits for that work, releases its
+   * sessions and exits) and only terminated if it has not gone after `shutdownTimeoutMs`. The
+   * reference backend is plain JavaScript: terminating its thread is safe.
    */
   private retire(slot: WorkerSlot, reason: string): Promise<void> {
     slot.ending = reason;
-    const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
-    if (this.backend === 'reference') {
-      void slot.worker.terminate();
-      return exited;
+    if (slot.channel.isolation === 'process' || this.backend === 'reference') {
+      slot.channel.kill();
+      return slot.exited;
     }
-    slot.worker.postMessage({ type: 'shutdown' } satisfies HostToWorker);
-    const fallback = setTimeout(() => void slot.worker.terminate(), this.options.shutdownTimeoutMs ?? 120_000);
-    return exited.finally(() => clearTimeout(fallback));
+    slot.channel.postMessage({ type: 'shutdown' } satisfies HostToWorker);
+    const fallback = setTimeout(() => slot.channel.kill(), this.options.shutdownTimeoutMs ?? 120_000);
+    return slot.exited.finally(() => clearTimeout(fallback));
   }
 
   /** Ends the current worker on purpose (timeout, stuck cancel) and starts a new one. */
@@ -346,4 +386,26 @@ export class EngineHost implements EngineClient {
     this.ensureWorker();
     this.pump();
   }
+}
+
+/** A channel whose worker could not even be started (the factory threw): it reports that and exits. */
+class DeadChannel extends EventEmitter implements EngineChannel {
+  constructor(
+    readonly isolation: Isolation,
+    error: Error,
+  ) {
+    super();
+    setImmediate(() => {
+      this.emit('error', error);
+      this.emit('exit', 1, null);
+    });
+  }
+
+  postMessage(): void {}
+
+  kill(): void {}
+}
+
+function deadChannel(isolation: Isolation, error: Error): EngineChannel {
+  return new DeadChannel(isolation, error);
 }

@@ -1,30 +1,30 @@
 /**
- * The engine worker (worker_threads entry). Owns one backend, runs one request at a time, and
+ * The engine worker: the entry of a worker thread, a Node child process or an Electron utility
+ * process (host-link.ts tells which and carries the messages). Owns one backend, runs one request at a time, and
  * answers each request id once: a result (typed arrays transferred, not copied) or an EngineError.
  * A `cancel` message aborts the run in progress where the backend can stop.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import type { EngineErrorInfo } from '../core/api';
 import { analyze } from '../core/graph/analyze';
 import type { ModelDocument } from '../core/document/schema';
 import type { Backend } from './backend';
 import { loadBackend } from './backends';
 import { EngineError } from './errors';
+import { connectToHost } from './host-link';
 import { classifyError, DEFAULT_LIMITS, executeRun } from './execute';
 import type { HostToWorker, WorkerInit, WorkerToHost } from './protocol';
 import { RunAbortedError } from './reference/backend';
 import { transferables } from './transfer';
 
-const port = parentPort;
-if (!port) throw new Error('engine worker: must run in a worker thread');
-const init = workerData as WorkerInit;
+const host = connectToHost();
+const init: WorkerInit = host.init;
 
 let backendPromise: Promise<Backend> | undefined;
 const backend = () => (backendPromise ??= loadBackend(init.backend));
 const running = new Map<number, AbortController>();
 
 function post(msg: WorkerToHost, transfer: ArrayBuffer[] = []) {
-  port!.postMessage(msg, transfer);
+  host.post(msg, transfer);
 }
 
 function fail(id: number, e: unknown, signal?: AbortSignal) {
@@ -107,7 +107,7 @@ async function shutdown(): Promise<void> {
   process.exit(0);
 }
 
-port.on('message', (msg: HostToWorker) => {
+host.onMessage((msg: HostToWorker) => {
   if (msg.type === 'shutdown') {
     if (!shuttingDown) void shutdown();
     return;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createBrowserFiles, RECOVERY_DEBOUNCE_MS } from './browser-files';
 import { serializeDocument } from '../../../engine/src/core/document/load';
 import { tinyDocument } from '../../../main/testing/fakes';
-import { HostError } from '../../../main/contract';
+import { HostError, MAX_OPEN_BYTES } from '../../../main/contract';
 
 const MODEL = serializeDocument(tinyDocument());
 
@@ -62,6 +62,26 @@ describe('browser-mode files', () => {
     expect(await files.save(edited, 'lenet.cnn.json')).toEqual({ path: 'lenet.cnn.json' });
     expect(h.text).toBe(edited);
     expect(await files.open('lenet.cnn.json')).toEqual({ path: 'lenet.cnn.json', text: edited });
+  });
+
+  it('opens a binary file (ONNX import) through the picker with the given filters, or null when cancelled', async () => {
+    const asked: unknown[] = [];
+    const onnx = { name: 'net.onnx', getFile: async () => new File([Uint8Array.of(8, 7, 0, 255)], 'net.onnx'), createWritable: async () => { throw new Error('read only'); } };
+    const files = createBrowserFiles({ window: { showOpenFilePicker: async (o: unknown) => (asked.push(o), [onnx]) } as never, storage: memoryStorage() });
+    const r = await files.openBinary!([{ name: 'ONNX model', extensions: ['onnx'] }]);
+    expect(r?.path).toBe('net.onnx');
+    expect([...r!.bytes]).toEqual([8, 7, 0, 255]);
+    expect(asked).toEqual([{ types: [{ description: 'ONNX model', accept: { 'application/octet-stream': ['.onnx'] } }], multiple: false }]);
+    const cancelled = createBrowserFiles({ window: { showOpenFilePicker: abort } as never, storage: memoryStorage() });
+    expect(await cancelled.openBinary!([{ name: 'ONNX model', extensions: ['onnx'] }])).toBeNull();
+  });
+
+  it('refuses a binary file over the size cap before reading it', async () => {
+    const big = { name: 'huge.onnx', size: MAX_OPEN_BYTES + 1, arrayBuffer: async () => { throw new Error('must not be read'); } };
+    const files = createBrowserFiles({ window: { showOpenFilePicker: async () => [{ name: 'huge.onnx', getFile: async () => big }] } as never, storage: memoryStorage() });
+    const err = (await files.openBinary!([{ name: 'ONNX model', extensions: ['onnx'] }]).catch((e: unknown) => e)) as HostError;
+    expect(err.code).toBe('too-large');
+    expect(err.message).toBe('huge.onnx is 512 MB; CNN Studio opens model files up to 512 MB.');
   });
 
   it('returns null when the user cancels a picker', async () => {

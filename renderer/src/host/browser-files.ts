@@ -1,7 +1,7 @@
 /**
  * FileClient for browser mode, with the browser's own file APIs (the server never touches the
  * user's files):
- *  - Open: showOpenFilePicker where available (Chromium), else an <input type=file>.
+ *  - Open (and openBinary, for ONNX import): showOpenFilePicker where available (Chromium), else an <input type=file>.
  *  - Save: back to the same file handle when the file came from a picker (Chromium writes to a
  *    swap file and commits on close, so a failed write leaves the original intact); else
  *    showSaveFilePicker; else a download.
@@ -42,10 +42,15 @@ export interface BrowserFilesOptions {
 
 const isAbort = (e: unknown) => (e as { name?: string })?.name === 'AbortError';
 
-async function readModelFile(file: File): Promise<string> {
+/** The same size cap as the desktop file service. */
+function checkSize(file: File): void {
   if (file.size > MAX_OPEN_BYTES) {
     throw new HostError({ code: 'too-large', message: `${file.name} is ${(file.size / 2 ** 20).toFixed(0)} MB; CNN Studio opens model files up to ${MAX_OPEN_BYTES / 2 ** 20} MB.` });
   }
+}
+
+async function readModelFile(file: File): Promise<string> {
+  checkSize(file);
   let text: string;
   try {
     text = await file.text();
@@ -55,6 +60,15 @@ async function readModelFile(file: File): Promise<string> {
   const loaded = parseDocument(text);
   if (!loaded.ok) throw new HostError({ code: 'not-a-model', message: `${file.name} is not a CNN Studio model. ${loaded.error.message}` });
   return text;
+}
+
+async function readBinaryFile(file: File): Promise<Uint8Array> {
+  checkSize(file);
+  try {
+    return new Uint8Array(await file.arrayBuffer());
+  } catch (e) {
+    throw new HostError({ code: 'unreadable', message: `Could not read ${file.name}: ${(e as Error).message}` });
+  }
 }
 
 export function createBrowserFiles(options: BrowserFilesOptions = {}): FileClient {
@@ -72,11 +86,11 @@ export function createBrowserFiles(options: BrowserFilesOptions = {}): FileClien
     handles.set(h.name, h);
   };
 
-  const pickWithInput = () =>
+  const pickWithInput = (accept = '.json,application/json') =>
     new Promise<File | null>((resolve) => {
       const input = win.document.createElement('input');
       input.type = 'file';
-      input.accept = '.json,application/json';
+      input.accept = accept;
       input.addEventListener('change', () => resolve(input.files?.[0] ?? null), { once: true });
       input.addEventListener('cancel', () => resolve(null), { once: true });
       input.click();
@@ -146,6 +160,24 @@ export function createBrowserFiles(options: BrowserFilesOptions = {}): FileClien
       const text = await readModelFile(file);
       if (handle) remember(handle);
       return { path: file.name, text };
+    },
+    async openBinary(filters) {
+      const extensions = filters.flatMap((f) => f.extensions).filter((x) => x !== '*');
+      let file: File | null;
+      if (win.showOpenFilePicker) {
+        const types = filters
+          .map((f) => ({ description: f.name, accept: { 'application/octet-stream': f.extensions.filter((x) => x !== '*').map((x) => `.${x}`) } }))
+          .filter((t) => t.accept['application/octet-stream'].length > 0);
+        try {
+          const [handle] = await win.showOpenFilePicker({ types, multiple: false });
+          file = handle ? await handle.getFile() : null;
+        } catch (e) {
+          if (isAbort(e)) return null;
+          throw new HostError({ code: 'unreadable', message: `Could not open the file picker: ${(e as Error).message}` });
+        }
+      } else file = await pickWithInput(extensions.map((x) => `.${x}`).join(','));
+      if (!file) return null;
+      return { path: file.name, bytes: await readBinaryFile(file) };
     },
     save: (text, path, suggestedName) => saveBlob(text, 'application/json', suggestedName ?? path ?? 'model.cnn.json', path),
     exportBinary: (bytes, suggestedName) => saveBlob(bytes, 'application/octet-stream', suggestedName),

@@ -7,6 +7,7 @@ import type { CnnStudioBridge } from '../../../main/bridge';
 import { createDesktopHost } from './preload-client';
 import { createWsEngine, createWsTransport, sameOriginSocketUrl } from './ws-client';
 import { createBrowserFiles } from './browser-files';
+import { copyTextInPage } from './web-clipboard';
 
 export { HostError } from '../../../main/contract';
 export type { HostErrorCode, HostErrorInfo } from '../../../main/contract';
@@ -36,6 +37,7 @@ export function createWebShell(win: Window): ShellClient {
       dirty = state.dirty;
       win.document.title = `${state.dirty ? '• ' : ''}${state.title} — CNN Studio`;
     },
+    copyText: (text) => copyTextInPage(text, win),
   };
 }
 

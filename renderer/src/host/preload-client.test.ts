@@ -22,7 +22,11 @@ describe('desktop host over the preload bridge', () => {
     await host.engine.cancel('d');
     await host.files.save('{}', undefined, 'x.cnn.json');
     host.shell.setDocumentState({ title: 't', dirty: true });
-    expect(calls.map(([n]) => n)).toEqual(['files.recent', 'engine.cancel', 'files.save', 'shell.setDocumentState']);
+    await host.shell.copyText('| a |');
+    await host.files.openBinary!([{ name: 'ONNX model', extensions: ['onnx'] }]);
+    expect(calls.map(([n]) => n)).toEqual(['files.recent', 'engine.cancel', 'files.save', 'shell.setDocumentState', 'shell.copyText', 'files.openBinary']);
+    expect(calls[4]![1]).toEqual(['| a |']);
+    expect(calls[5]![1]).toEqual([[{ name: 'ONNX model', extensions: ['onnx'] }]]);
     expect(calls[2]![1]).toEqual(['{}', undefined, 'x.cnn.json']);
     expect(host.shell.platform).toBe('desktop');
   });

@@ -29,6 +29,7 @@ export function createDesktopHost(bridge: CnnStudioBridge): Host {
   };
   const files: FileClient = {
     open: (path) => unwrap(bridge.filesOpen(path)),
+    openBinary: (filters) => unwrap(bridge.filesOpenBinary(filters)),
     save: (text, path, suggestedName) => unwrap(bridge.filesSave(text, path, suggestedName)),
     exportBinary: (bytes, suggestedName, filters) => unwrap(bridge.filesExportBinary(bytes, suggestedName, filters)),
     recent: () => unwrap(bridge.filesRecent()),
@@ -43,6 +44,7 @@ export function createDesktopHost(bridge: CnnStudioBridge): Host {
       // Fire and forget: the title bar is cosmetic, and a failure here must not disturb editing.
       void bridge.shellSetDocumentState(state).catch(() => undefined);
     },
+    copyText: async (text) => void (await unwrap(bridge.shellCopyText(text))),
   };
   return { engine, files, shell };
 }

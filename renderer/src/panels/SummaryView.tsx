@@ -5,19 +5,16 @@ import { buildSummary, formatBytes, formatCount, formatMetric, summaryCells, sum
 
 const NUMERIC = new Set(['Params', 'MACs']);
 const MONO = new Set(['Layer', 'Output shape']);
-import { toast } from '../app/commands';
+import { describeError, toast } from '../app/commands';
+import { host } from '../app/host';
+import { showMessage } from '../store/ui-store';
 
-async function copyText(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    const ta = document.createElement('textarea');
-    ta.value = text;
-    document.body.append(ta);
-    ta.select();
-    document.execCommand('copy');
-    ta.remove();
-  }
+/** Through the host: on the desktop the page may not write the clipboard (every permission is denied there). */
+function copyText(text: string, what: string): void {
+  host.shell.copyText(text).then(
+    () => toast(`Summary copied as ${what}`),
+    (e: unknown) => showMessage('error', 'Could not copy the summary', describeError(e)),
+  );
 }
 
 /** The torchinfo-style table of the engine's summary, copyable as Markdown or CSV. */
@@ -38,10 +35,10 @@ export function SummaryView() {
           <label>
             <input type="checkbox" checked={expand} onChange={(e) => setExpand(e.target.checked)} data-testid="summary-expand" /> show module insides
           </label>
-          <button data-testid="summary-copy-md" onClick={() => copyText(summaryToMarkdown(summary)).then(() => toast('Summary copied as Markdown'))}>
+          <button data-testid="summary-copy-md" onClick={() => copyText(summaryToMarkdown(summary), 'Markdown')}>
             Copy Markdown
           </button>
-          <button data-testid="summary-copy-csv" onClick={() => copyText(summaryToCsv(summary)).then(() => toast('Summary copied as CSV'))}>
+          <button data-testid="summary-copy-csv" onClick={() => copyText(summaryToCsv(summary), 'CSV')}>
             Copy CSV
           </button>
           <button autoFocus onClick={close} data-testid="summary-close">

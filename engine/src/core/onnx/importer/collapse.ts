@@ -246,38 +246,48 @@ function apply(doc: ModelDocument, c: Collapse, used: Set<string>, counter: { n:
 
 /** Collapse every exactly-matching inception block and residual unit. */
 export function collapseModules(doc: ModelDocument): ModelDocument {
-  const used = new Set(doc.nodes.map((n) => n.id));
-  const counter = { n: 0 };
-  let current = doc;
-  let g = indexGraph(current);
-  const tryCollapse = (c: Collapse | undefined): boolean => {
-    if (!c) return false;
-    const next = apply(current, c, used, counter);
-    if (!analyze(next).valid) return false;
-    current = next;
-    g = indexGraph(current);
+  // Find every match on the graph as imported (matches cannot overlap: nothing inside a block is
+  // read from outside it), then rewrite once and analyse once — linear in the number of blocks.
+  const g = indexGraph(doc);
+  const claimed = new Set<string>();
+  const found: Collapse[] = [];
+  const take = (c: Collapse): boolean => {
+    if ([...c.map.values()].some((id) => claimed.has(id))) return false;
+    for (const id of c.map.values()) claimed.add(id);
+    found.push(c);
     return true;
   };
-  for (const candidate of [...current.nodes]) {
-    if (!g.byId.has(candidate.id)) continue;
+  for (const candidate of doc.nodes) {
     if (candidate.type === 'Add') {
       for (const p of guessPreActivation(candidate, g)) {
         const m = matchResidual(p, candidate.id, g);
-        if (m && tryCollapse({ type: 'ResidualUnit', params: { ...m.params }, map: m.map, input: m.input, output: candidate.id })) break;
+        if (m && take({ type: 'ResidualUnit', params: { ...m.params }, map: m.map, input: m.input, output: candidate.id })) break;
       }
-    }
-    if (candidate.type === 'Concat') {
+    } else if (candidate.type === 'Concat') {
       const p = guessInception(candidate, g);
       const m = p && matchSubgraph(expandInception(p), candidate.id, g);
-      if (p && m) tryCollapse({ type: 'Inception', params: { ...p }, map: m.map, input: m.input, output: candidate.id });
+      if (p && m) take({ type: 'Inception', params: { ...p }, map: m.map, input: m.input, output: candidate.id });
     } else if (candidate.type === 'Activation') {
       for (const p of guessResidual(candidate, g)) {
         const m = matchResidual(p, candidate.id, g);
-        if (m && tryCollapse({ type: 'ResidualUnit', params: { ...m.params }, map: m.map, input: m.input, output: candidate.id })) break;
+        if (m && take({ type: 'ResidualUnit', params: { ...m.params }, map: m.map, input: m.input, output: candidate.id })) break;
       }
     }
   }
-  return current;
+  if (found.length === 0) return doc;
+  const used = new Set(doc.nodes.map((n) => n.id));
+  const counter = { n: 0 };
+  /** A block's output node id → the module node that replaced it (a later block may read it). */
+  const renamed = new Map<string, string>();
+  let current = doc;
+  for (const c of found) {
+    const input = renamed.get(c.input) ?? c.input;
+    const next = apply(current, { ...c, input }, used, counter);
+    renamed.set(c.output, next.nodes.find((n) => !current.nodes.includes(n))!.id);
+    current = next;
+  }
+  // Every collapse is exact, so this holds; if it ever did not, the primitives are still right.
+  return analyze(current).valid ? current : doc;
 }
 
 /**

@@ -568,7 +568,8 @@ export class GraphConverter {
     const total = numel(x.shape);
     const flat = target.length === 2 && (target[1] === total || (target[1] === -1 && [0, 1, -1].includes(target[0]))) && [0, 1, -1].includes(target[0]);
     if (flat) return this.flatten(n, x);
-    const same = target.length === x.shape.length + 1 && target.slice(1).every((d, i) => d === x.shape[i] || (d === 0 && true));
+    // A reshape to the shape it already has (0 copies the input's dimension).
+    const same = target.length === x.shape.length + 1 && target.slice(1).every((d, i) => d === x.shape[i] || d === 0);
     if (same) return this.alias(n, x);
     throw this.unsupported(n, `reshaping ${formatShape(x.shape)} to [${target.join(', ')}] is not supported (only flattening to N×features).`);
   }

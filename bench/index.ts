@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   ort: () => import('./ort'),
   editor: () => import('./editor'),
   live: () => import('./live'),
+  isolation: () => import('./isolation'),
 };
 
 async function main(): Promise<number> {

@@ -11,7 +11,7 @@ import { snap } from './support/artifacts';
 import { card, connect, dragFromPalette, edgeLabel, focusCanvas, node, selectNode, statusValue, typeParam } from './support/editor';
 import { analyze } from '../engine/src/core/graph/analyze';
 import { getPreset } from '../engine/src/core/presets';
-import { buildSummary, summaryToJson } from '../engine/src/core/summary';
+import { buildSummary, summaryToCsv, summaryToJson, summaryToMarkdown } from '../engine/src/core/summary';
 
 const noChromium = !chromiumPath();
 
@@ -230,6 +230,46 @@ describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when ch
     await page.getByTestId('layout-direction').selectOption('TB');
     await page.getByTestId('cmd-layout').click();
     await expect(page.locator('[data-testid="node-card"]').count()).resolves.toBe(2);
+  });
+
+  it('the page\'s cut/copy/paste events (the desktop Edit menu\'s roles) act on selected nodes, and leave text fields alone', async () => {
+    await fresh();
+    await dragFromPalette(page, 'Input', 150, 200);
+    await card(page, 'input').click();
+    const cards = page.locator('[data-testid="node-card"]');
+    // What Electron's copy/paste roles do: the editing command fires the event at the focused element.
+    const fire = (type: 'copy' | 'cut' | 'paste') =>
+      page.evaluate(`!(document.activeElement || document.body).dispatchEvent(new ClipboardEvent(${JSON.stringify(type)}, { bubbles: true, cancelable: true, clipboardData: new DataTransfer() }))`);
+    await expect(fire('copy')).resolves.toBe(true); // handled: the editor took it
+    await expect(fire('paste')).resolves.toBe(true);
+    await expect(cards.count()).resolves.toBe(2);
+    await expect(fire('cut')).resolves.toBe(true); // the pasted copy is selected: cut removes it
+    await expect(cards.count()).resolves.toBe(1);
+
+    // Focus in a text field: the field keeps its native cut/copy/paste, the model is untouched.
+    await card(page, 'input').click();
+    await page.getByTestId('palette-search').click();
+    await expect(fire('copy')).resolves.toBe(false);
+    await expect(fire('paste')).resolves.toBe(false);
+    await expect(fire('cut')).resolves.toBe(false);
+    await expect(cards.count()).resolves.toBe(1);
+  });
+
+  it('copies the Summary as Markdown and CSV through the host (shell.copyText)', async () => {
+    await fresh();
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+    await page.getByTestId('preset-select').selectOption('lenet5');
+    await card(page, getPreset('lenet5').nodes[0]!.id).waitFor();
+    await page.getByTestId('open-summary').click();
+    const doc = getPreset('lenet5');
+    const summary = buildSummary(doc, analyze(doc));
+    await page.getByTestId('summary-copy-md').click();
+    await page.getByTestId('toast').filter({ hasText: 'Summary copied as Markdown' }).waitFor();
+    await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(summaryToMarkdown(summary));
+    await page.getByTestId('summary-copy-csv').click();
+    await page.getByTestId('toast').filter({ hasText: 'Summary copied as CSV' }).waitFor();
+    await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(summaryToCsv(summary));
+    await page.getByTestId('summary-close').click();
   });
 
   it('asks before discarding unsaved changes', async () => {

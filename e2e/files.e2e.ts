@@ -5,12 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Dialog, Page } from 'playwright-core';
 import { chromiumPath, launchBrowser, type Browser } from './support/browser';
 import { startServer, type RunningServer } from './support/server';
 import { snap } from './support/artifacts';
-import { card, focusCanvas, selectNode, typeParam } from './support/editor';
+import { card, focusCanvas, selectNode, statusValue, typeParam } from './support/editor';
+import { startLiveServer, type LiveServer } from './support/live-server';
+import type { PageElement } from './support/live-input';
 import { parseDocument } from '../engine/src/core/document/load';
+import { getPreset } from '../engine/src/core/presets';
+import { analyze } from '../engine/src/core/graph/analyze';
 
 const noChromium = !chromiumPath();
 
@@ -118,5 +122,118 @@ describe.skipIf(noChromium)('files (browser mode, Chromium) — skipped when chr
     await focusCanvas(page);
     await page.keyboard.press('ControlOrMeta+z');
     await expect(card(page, conv).getByTestId('node-summary').textContent()).resolves.toBe(before);
+  });
+
+  it('offers unsaved work after a reload; Restore brings the edit back, Discard removes it', async () => {
+    const accept = (d: Dialog) => void d.accept(); // the browser's leave-page prompt (the model is unsaved)
+    page.on('dialog', accept);
+    try {
+      await freshPage(page, server.url);
+      await page.getByTestId('preset-select').selectOption('lenet5');
+      const first = (await page.locator('[data-testid="node-card"]').first().getAttribute('data-node-id'))!;
+      await selectNode(page, first);
+      await page.getByTestId('node-label').fill('recover me');
+      await focusCanvas(page);
+      await expect(page.getByTestId('doc-title').getAttribute('data-dirty')).resolves.toBe('true');
+
+      await page.reload(); // without saving: leaving the page writes the pending snapshot
+      const offer = page.getByTestId('recovery-offer');
+      await offer.waitFor();
+      await expect(offer.textContent()).resolves.toMatch(/^Restore unsaved work from .+\?RestoreDiscard$/);
+      await expect(page.getByTestId('canvas-empty').count()).resolves.toBe(1); // nothing restored until asked
+      await snap(page, 'recovery-offer');
+      await page.getByTestId('recovery-restore').click();
+      await card(page, first).waitFor();
+      await expect(offer.count()).resolves.toBe(0);
+      await selectNode(page, first);
+      await expect(page.getByTestId('node-label').inputValue()).resolves.toBe('recover me');
+      await expect(page.getByTestId('doc-title').getAttribute('data-dirty')).resolves.toBe('true');
+      await expect(page.locator('[data-testid="node-card"]').count()).resolves.toBe(getPreset('lenet5').nodes.length);
+
+      await page.reload();
+      await offer.waitFor();
+      await page.getByTestId('recovery-discard').click();
+      await expect(offer.count()).resolves.toBe(0);
+      await expect(page.evaluate('localStorage.getItem("cnn-studio:recovery")')).resolves.toBeNull();
+    } finally {
+      page.off('dialog', accept);
+    }
+  });
+});
+
+/** Reload the app, declining any recovery offer left by earlier steps. */
+async function freshPage(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('palette').waitFor();
+  await page.evaluate('localStorage.removeItem("cnn-studio:recovery")');
+  await page.goto(url);
+  await page.getByTestId('palette').waitFor();
+}
+
+describe.skipIf(noChromium)('File ▸ Import ONNX (browser mode, Chromium, real engine) — skipped when chromium is not installed', { timeout: 120_000 }, () => {
+  let server: LiveServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startLiveServer();
+    browser = await launchBrowser();
+    page = browser.page;
+    page.setDefaultTimeout(30_000);
+    await page.goto(server.url);
+    await page.getByTestId('palette').waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** File ▸ Import ONNX; `replacesUnsaved`: the open model is unsaved, so the editor asks first. */
+  async function importWith(name: string, bytes: Uint8Array, replacesUnsaved = false): Promise<void> {
+    const chosen = page.waitForEvent('filechooser');
+    await page.getByTestId('cmd-import-onnx').click();
+    if (replacesUnsaved) {
+      await page.getByTestId('confirm').waitFor();
+      await page.getByTestId('confirm-ok').click();
+    }
+    const chooser = await chosen;
+    expect(await chooser.element().getAttribute('accept')).toBe('.onnx');
+    await chooser.setFiles({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+  }
+
+  it('imports an ONNX model made by our own exporter: laid out, unsaved, with the preset layers and totals', async () => {
+    const preset = getPreset('lenet5');
+    const expected = analyze(preset);
+    const onnx = await server.engine.exportOnnx(preset);
+    await importWith('lenet5.onnx', onnx);
+    await page.getByTestId('toast').filter({ hasText: 'Imported lenet5.onnx' }).waitFor();
+    // The canvas shows what the engine's importer makes of the file, node for node.
+    const direct = await server.engine.importOnnx(onnx, 'lenet5');
+    const count = await page.locator('[data-testid="node-card"]').count();
+    expect(count).toBe(direct.nodes.length);
+    const types = await page.locator('[data-testid="node-card"]').evaluateAll((els) => els.map((e) => (e as unknown as PageElement).getAttribute('data-type')).sort());
+    expect(types).toEqual(direct.nodes.map((n) => n.type).sort());
+    await expect(page.locator('[data-testid="node-card"][data-status="error"]').count()).resolves.toBe(0);
+    expect(await statusValue(page, 'status-params')).toBe(expected.totals.params);
+    expect(await statusValue(page, 'status-macs')).toBe(expected.totals.macs);
+    await expect(page.getByTestId('doc-title').getAttribute('data-dirty')).resolves.toBe('true');
+    await expect(page.getByTestId('doc-title').textContent()).resolves.toContain(direct.name);
+    const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => (e as unknown as { style: { transform: string } }).style.transform));
+    expect(new Set(boxes).size).toBe(count); // auto-layout: no two cards on the same spot
+    await snap(page, 'onnx-imported');
+  });
+
+  it('keeps the current model when the file is not a valid ONNX model, and says why', async () => {
+    const before = await page.locator('[data-testid="node-card"]').count();
+    const params = await statusValue(page, 'status-params');
+    await importWith('broken.onnx', Uint8Array.of(0x08, 0x07, 0x12, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01), true);
+    await page.getByTestId('message').waitFor();
+    await expect(page.getByTestId('message-title').textContent()).resolves.toBe('Could not import broken.onnx');
+    await expect(page.getByTestId('message-text').textContent()).resolves.toMatch(/\S.*\n\nThe current model is unchanged\.$/s);
+    await snap(page, 'onnx-import-broken');
+    await page.getByTestId('message-close').click();
+    await expect(page.locator('[data-testid="node-card"]').count()).resolves.toBe(before);
+    expect(await statusValue(page, 'status-params')).toBe(params);
   });
 });

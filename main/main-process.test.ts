@@ -80,6 +80,8 @@ describe('main process wiring (bundled main.ts, stand-in electron)', () => {
     };
     expect(reply.ok).toBe(true);
     expect(Array.from(reply.value.tensors.flat!.data)).toEqual(Array.from(data));
+    // …in a utility process (an onnxruntime crash there cannot take the main process down).
+    expect(fake.utilityForks).toEqual([path.join(outDir, 'engine', 'worker.cjs')]);
   }, 60_000);
 
   it('refuses IPC from another frame', async () => {

@@ -1,7 +1,7 @@
 /**
  * Browser-mode entry (bundled to dist/web/server.cjs; started by `npm run web`):
  *   node dist/web/server.cjs [--port N] [--backend ort|reference] [--dist DIR]
- * Starts the engine worker, serves dist/renderer on 127.0.0.1 and bridges the host router over a
+ * Starts the engine (in a child process), serves dist/renderer on 127.0.0.1 and bridges the host router over a
  * WebSocket. Ctrl+C stops both.
  */
 import path from 'node:path';
@@ -16,6 +16,8 @@ async function main() {
   const args = parseWebArgs(process.argv.slice(2), path.resolve(here, '..'));
   const engine: EngineService = new EngineHost({
     workerPath: path.join(args.distDir, 'engine', 'worker.cjs'),
+    // A child process: an engine crash (even a native abort in onnxruntime) cannot take the server down.
+    isolation: 'process',
     ...(args.backend ? { backend: args.backend } : {}),
   });
   // The editor works without live inference: report an engine that cannot start, but keep serving.

@@ -9,6 +9,7 @@ import { StatusBar } from '../panels/StatusBar';
 import { Toolbar } from '../panels/Toolbar';
 import { SummaryView } from '../panels/SummaryView';
 import { Dialogs } from '../panels/Dialogs';
+import { RecoveryBanner } from '../panels/RecoveryBanner';
 import { useUiStore } from '../store/ui-store';
 import { useAnalysis } from '../store/document-store';
 import { NodeSlotsContext, type NodeSlots } from '../canvas/node-slots';
@@ -51,11 +52,13 @@ function useResolvedTheme(): 'light' | 'dark' {
 export function App({ tabs = DEFAULT_TABS, slots = {} }: { tabs?: PanelTab[]; slots?: NodeSlots }) {
   const colorMode = useResolvedTheme();
   useHostBindings();
+  useEffect(() => useUiStore.getState().set({ cardExtraHeight: slots.thumbnailHeight ?? 0 }), [slots.thumbnailHeight]);
   return (
     <ReactFlowProvider>
       <NodeSlotsContext.Provider value={slots}>
         <div className="app" data-testid="app">
           <Toolbar />
+          <RecoveryBanner />
           <main className="workspace">
             <Palette />
             <Canvas colorMode={colorMode} />

@@ -1,7 +1,9 @@
 /** Wires the editor to its host: menu commands in, document state out, keyboard, close protection, recovery. */
 import { useEffect } from 'react';
 import { host } from './host';
-import { runAppCommand } from './commands';
+import { commands, runAppCommand } from './commands';
+import { isTextField } from './text-field';
+import { useUiStore } from '../store/ui-store';
 import { handleKey } from './keyboard';
 import { useDocumentStore, selectDirty } from '../store/document-store';
 import { serializeDocument } from '../engine';
@@ -36,17 +38,58 @@ export function useHostBindings(): void {
     return () => window.removeEventListener('beforeunload', onBeforeUnload);
   }, []);
 
-  // Recovery snapshot of unsaved work, a little after the last edit.
+  // Recovery snapshot of unsaved work after every edit: both hosts debounce it (~1 s after the last call).
+  useEffect(
+    () =>
+      useDocumentStore.subscribe((s, prev) => {
+        if (s.doc === prev.doc || !selectDirty(s)) return;
+        void host.files.writeRecovery(serializeDocument(s.doc)).catch(() => {});
+      }),
+    [],
+  );
+
+  // Browser mode offers unsaved work from an earlier visit (the desktop shell asks in a native dialog).
   useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const unsub = useDocumentStore.subscribe((s, prev) => {
-      if (s.doc === prev.doc || !selectDirty(s)) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => void host.files.writeRecovery(serializeDocument(useDocumentStore.getState().doc)).catch(() => {}), 2000);
-    });
+    if (host.shell.platform !== 'web') return;
+    let live = true;
+    void host.files
+      .readRecovery()
+      .then((rec) => {
+        if (live && rec) useUiStore.getState().set({ recoveryOffer: rec });
+      })
+      .catch(() => {});
     return () => {
-      clearTimeout(timer);
-      unsub();
+      live = false;
     };
   }, []);
+
+  // The page's cut/copy/paste events (the desktop Edit menu's roles, the browser's own menu) act on
+  // nodes when focus and the text selection are not in a text field.
+  useEffect(() => {
+    const onClipboard = (e: ClipboardEvent) => {
+      if (!canvasOwnsClipboard(e)) return;
+      if (e.type === 'paste') {
+        const files = e.clipboardData?.files;
+        if (files && files.length) return; // an image for the Run panel
+        if (!useUiStore.getState().clipboard?.nodes.length) return;
+        e.preventDefault();
+        commands.paste();
+        return;
+      }
+      if (!useUiStore.getState().selectedNodes.size) return;
+      e.preventDefault();
+      if (e.type === 'cut') commands.cut();
+      else commands.copy();
+    };
+    for (const t of ['cut', 'copy', 'paste'] as const) document.addEventListener(t, onClipboard);
+    return () => {
+      for (const t of ['cut', 'copy', 'paste'] as const) document.removeEventListener(t, onClipboard);
+    };
+  }, []);
+}
+
+function canvasOwnsClipboard(e: ClipboardEvent): boolean {
+  if (isTextField(document.activeElement) || isTextField(e.target instanceof Element ? e.target : null)) return false;
+  const sel = document.getSelection();
+  return !sel || sel.isCollapsed || e.type === 'paste';
 }

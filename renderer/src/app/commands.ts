@@ -12,10 +12,13 @@ import { applyQuickFix } from '../model/quick-fix';
 import { paletteItem } from '../model/palette';
 import { layoutDocument } from '../layout/elk-layout';
 import { layoutModule } from '../layout/module-layout';
-import { LAYER_CARD } from '../layout/sizes';
+import { LAYER_CARD, layerCardSize } from '../layout/sizes';
 import { flowApi } from '../canvas/flow-api';
 import { isComposite, primitivesOf } from '../canvas/flow-model';
 import { runLiveNow } from '../live/live-store';
+import { applyInTextField } from './text-field';
+
+const ONNX_FILTERS = [{ name: 'ONNX model', extensions: ['onnx'] }];
 
 const docStore = () => useDocumentStore.getState();
 const ui = () => useUiStore.getState();
@@ -36,13 +39,15 @@ function sizeOf(id: string, open: ReadonlySet<string>, direction: LayoutDirectio
   if (node && isComposite(node.type) && open.has(id)) {
     const prims = primitivesOf(currentAnalysis(), id);
     if (prims.length) {
-      const inside = layoutModule(prims, direction, LAYER_CARD.width);
+      const inside = layoutModule(prims, direction, LAYER_CARD.width, ui().cardExtraHeight);
       return { width: inside.width, height: inside.height };
     }
   }
+  const estimate = estimatedCard();
   const m = flowApi()?.getNode(id)?.measured;
-  if (m?.width && m.height && !(node && isComposite(node.type) && m.width > LAYER_CARD.width * 1.5)) return { width: m.width, height: m.height };
-  return LAYER_CARD;
+  // A measured card may not show its thumbnail yet (no run so far): keep the room it will need.
+  if (m?.width && m.height && !(node && isComposite(node.type) && m.width > LAYER_CARD.width * 1.5)) return { width: m.width, height: Math.max(m.height, estimate.height) };
+  return estimate;
 }
 
 /** Fit the view once the canvas has the new nodes; a long model is shown from its start, readable. */
@@ -58,13 +63,19 @@ function fitSoon(): void {
   );
 }
 
-/** Show a document in the editor (laid out first when it has no positions). */
-export async function showDocument(doc: ModelDocument, options: { path?: string; dirty?: boolean } = {}): Promise<void> {
+/** Estimated size of a closed layer card (before the canvas measures it), with room for its thumbnail slot. */
+function estimatedCard(): { width: number; height: number } {
+  return layerCardSize(ui().cardExtraHeight);
+}
+
+/** Show a document in the editor (laid out first when it has no positions, or when asked). */
+export async function showDocument(doc: ModelDocument, options: { path?: string; dirty?: boolean; layout?: boolean } = {}): Promise<void> {
   let d = doc;
   ui().set({ openModules: new Set(), selectedNodes: new Set(), selectedEdges: new Set() });
-  if (!hasLayout(d)) {
+  if (options.layout || !hasLayout(d)) {
     // Lay out with estimated sizes: nothing of this document is on the canvas yet.
-    d = setPositions(d, await layoutDocument(d, ui().direction, () => LAYER_CARD));
+    const size = estimatedCard();
+    d = setPositions(d, await layoutDocument(d, ui().direction, () => size));
   }
   docStore().load(d, options);
   fitSoon();
@@ -92,6 +103,38 @@ export const commands = {
       return;
     }
     await showDocument(result.document, { path: file.path });
+  },
+
+  /**
+   * File ▸ Import ONNX: the user picks an .onnx file, the engine host turns it into a document
+   * (weights travel with it), and it opens laid out and unsaved. Any failure leaves the current
+   * model as it was and says why.
+   */
+  async importOnnx() {
+    if (!(await confirmDiscard('Import an ONNX model'))) return;
+    const openBinary = host.files.openBinary?.bind(host.files);
+    if (!openBinary) {
+      showMessage('error', 'Import is not available', 'This version of the host cannot open binary files, so ONNX models cannot be imported here.');
+      return;
+    }
+    let file: { path: string; bytes: Uint8Array } | null;
+    try {
+      file = await openBinary(ONNX_FILTERS);
+    } catch (e) {
+      showMessage('error', 'Could not open the file', `${describeError(e)}\n\nThe current model is unchanged.`);
+      return;
+    }
+    if (!file) return;
+    const name = baseName(file.path);
+    let doc: ModelDocument;
+    try {
+      doc = await host.engine.importOnnx(file.bytes, name.replace(/\.onnx$/i, ''));
+    } catch (e) {
+      showMessage('error', `Could not import ${name}`, `${describeError(e)}\n\nThe current model is unchanged.`);
+      return;
+    }
+    await showDocument(doc, { dirty: true, layout: true });
+    toast(`Imported ${name}: ${doc.nodes.length} layers`);
   },
 
   async save(): Promise<boolean> {
@@ -293,6 +336,28 @@ export const commands = {
     f.setCenter(n.position.x + w / 2, n.position.y + h / 2, { zoom: Math.max(f.getZoom(), 0.9), duration: 0 });
   },
 
+  /** Browser mode's startup offer (ui.recoveryOffer): open the snapshot as unsaved work. */
+  async restoreOffered() {
+    const rec = ui().recoveryOffer;
+    if (!rec) return;
+    const result = parseDocument(rec.text);
+    if (!result.ok) {
+      ui().set({ recoveryOffer: undefined });
+      showMessage('error', 'Could not restore', `${result.error.message}\n\nThe current model is unchanged.`);
+      return;
+    }
+    if (!(await confirmDiscard('Restore the recovered model'))) return;
+    ui().set({ recoveryOffer: undefined });
+    await showDocument(result.document, { dirty: true });
+    toast('Restored your unsaved work');
+  },
+
+  /** Decline the offer: the snapshot is removed. */
+  async discardOffered() {
+    ui().set({ recoveryOffer: undefined });
+    await host.files.clearRecovery().catch(() => {});
+  },
+
   async restoreRecovery() {
     const rec = await host.files.readRecovery();
     if (!rec) {
@@ -367,11 +432,13 @@ export function runAppCommand(cmd: AppCommand): void {
       else if (cmd.format === 'onnx') void commands.exportOnnx();
       else void commands.exportPyTorch();
       break;
+    // Undo, Redo and Select All come from the desktop menu's accelerators too: in a text field they
+    // belong to the field (its own text undo), elsewhere to the document and the canvas.
     case 'undo':
-      commands.undo();
+      if (!applyInTextField('undo')) commands.undo();
       break;
     case 'redo':
-      commands.redo();
+      if (!applyInTextField('redo')) commands.redo();
       break;
     case 'cut':
       commands.cut();
@@ -386,7 +453,7 @@ export function runAppCommand(cmd: AppCommand): void {
       commands.deleteSelection();
       break;
     case 'select-all':
-      commands.selectAll();
+      if (!applyInTextField('selectAll')) commands.selectAll();
       break;
     case 'fit-view':
       commands.fitView();
@@ -416,7 +483,7 @@ export function runAppCommand(cmd: AppCommand): void {
       runLiveNow();
       break;
     case 'import-onnx':
-      showMessage('info', 'Not available yet', 'ONNX import needs a binary file picker, which the file service does not offer yet (FileClient.open reads text).');
+      void commands.importOnnx();
       break;
   }
 }

@@ -34,8 +34,8 @@ const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
 export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
   const doc = useDocumentStore((s) => s.doc);
   const analysis = analysisOf(doc);
-  const { selectedNodes, selectedEdges, openModules, direction, minimap } = useUiStore(
-    useShallow((s) => ({ selectedNodes: s.selectedNodes, selectedEdges: s.selectedEdges, openModules: s.openModules, direction: s.direction, minimap: s.minimap })),
+  const { selectedNodes, selectedEdges, openModules, direction, minimap, cardExtraHeight } = useUiStore(
+    useShallow((s) => ({ selectedNodes: s.selectedNodes, selectedEdges: s.selectedEdges, openModules: s.openModules, direction: s.direction, minimap: s.minimap, cardExtraHeight: s.cardExtraHeight })),
   );
   const rf = useReactFlow();
   useEffect(() => {
@@ -49,10 +49,10 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
   const cache = useRef(new FlowCache());
 
   const flow = useMemo(
-    () => buildFlow({ doc, analysis, selectedNodes, selectedEdges, openModules, direction, dims: dims.current, drag }, cache.current),
+    () => buildFlow({ doc, analysis, selectedNodes, selectedEdges, openModules, direction, cardExtraHeight, dims: dims.current, drag }, cache.current),
     // dimsVersion: dims is a ref that changed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [doc, analysis, selectedNodes, selectedEdges, openModules, direction, dimsVersion, drag],
+    [doc, analysis, selectedNodes, selectedEdges, openModules, direction, cardExtraHeight, dimsVersion, drag],
   );
 
   const onNodesChange = useCallback(

@@ -69,6 +69,21 @@ describe('canvas model', () => {
     expect(inside.find((n) => n.id === 'residualunit/proj')?.data).toMatchObject({ role: 'shortcut: 1×1 projection', shape: '256×56×56' });
     expect(edges.some((e) => e.source === 'residualunit' && e.sourceHandle === 'inner-src')).toBe(true);
   });
+
+  it('makes an opened module taller by the thumbnail slot and puts its primitives below it', () => {
+    let doc = emptyDocument();
+    doc = addNode(doc, 'Input', { x: 0, y: 0 }, { channels: 64, height: 56, width: 56 }).doc;
+    doc = addNode(doc, 'ResidualUnit', { x: 300, y: 0 }, { block: 'bottleneck', filters: 64, stride: 1 }).doc;
+    const r = connect(doc, 'input', 'residualunit');
+    if (!r.ok) throw new Error(r.reason);
+    const open = { openModules: new Set(['residualunit']) };
+    const plain = buildFlow(input(r.doc, open), new FlowCache()).nodes;
+    const thumbs = buildFlow({ ...input(r.doc, open), cardExtraHeight: 68 }, new FlowCache()).nodes;
+    const box = (ns: typeof plain) => ns.find((n) => n.id === 'residualunit')!;
+    expect(box(thumbs).height).toBe(box(plain).height! + 68);
+    const conv1 = (ns: typeof plain) => ns.find((n) => n.id === 'residualunit/conv1')!.position;
+    expect(conv1(thumbs)).toEqual({ x: conv1(plain).x, y: conv1(plain).y + 68 });
+  });
 });
 
 describe('canvas model arrays', () => {

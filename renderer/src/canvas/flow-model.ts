@@ -58,6 +58,8 @@ export interface FlowInput {
   selectedEdges: ReadonlySet<string>;
   openModules: ReadonlySet<string>;
   direction: LayoutDirection;
+  /** Height the card's thumbnail slot adds (0: none); an opened module's primitives start below it. */
+  cardExtraHeight?: number;
   dims: ReadonlyMap<string, { width: number; height: number }>;
   drag: ReadonlyMap<string, { x: number; y: number }> | null;
 }
@@ -189,7 +191,7 @@ export function buildFlow(input: FlowInput, cache: FlowCache): { nodes: FlowNode
     const position = drag?.get(n.id) ?? n.position ?? { x: 0, y: 0 };
     const measured = dims.get(n.id);
     if (open) {
-      const inside = layoutModule(prims, direction, LAYER_CARD.width);
+      const inside = layoutModule(prims, direction, LAYER_CARD.width, input.cardExtraHeight ?? 0);
       data.width = inside.width;
       data.height = inside.height;
       nodes.push(

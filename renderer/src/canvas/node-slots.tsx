@@ -8,6 +8,11 @@ import { createContext, useContext, type ComponentType } from 'react';
 export interface NodeSlots {
   /** Under the output shape: e.g. a feature-map thumbnail. */
   Thumbnail?: ComponentType<{ nodeId: string }>;
+  /**
+   * Height in CSS px the Thumbnail slot adds to a card when it shows something; layouts (auto-layout
+   * estimates, an opened module's header) reserve it so cards do not overlap once thumbnails appear.
+   */
+  thumbnailHeight?: number;
   /** In the header, right side: e.g. a run-state badge. */
   Badge?: ComponentType<{ nodeId: string }>;
 }

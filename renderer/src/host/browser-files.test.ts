@@ -84,6 +84,22 @@ describe('browser-mode files', () => {
     expect(err.message).toBe('huge.onnx is 512 MB; CNN Studio opens model files up to 512 MB.');
   });
 
+  it('writes a waiting recovery snapshot at once when the page is left', async () => {
+    const storage = memoryStorage();
+    const timer = manualTimer();
+    const listeners = new Map<string, () => void>();
+    const win = { addEventListener: (t: string, f: () => void) => void listeners.set(t, f) };
+    const files = createBrowserFiles({ window: win as never, storage, schedule: timer.schedule });
+    await files.writeRecovery(MODEL);
+    expect(storage.m.size).toBe(0);
+    listeners.get('pagehide')!();
+    expect((await files.readRecovery())?.text).toBe(MODEL);
+    expect(timer.q.filter((t) => t.live)).toEqual([]); // the debounce timer was cancelled: written once
+    await files.clearRecovery();
+    listeners.get('pagehide')!();
+    expect(await files.readRecovery()).toBeNull();
+  });
+
   it('returns null when the user cancels a picker', async () => {
     const files = createBrowserFiles({ window: { showOpenFilePicker: abort, showSaveFilePicker: abort } as never, storage: memoryStorage() });
     expect(await files.open()).toBeNull();

@@ -80,6 +80,9 @@ export function createBrowserFiles(options: BrowserFilesOptions = {}): FileClien
   });
   const handles = new Map<string, FileHandleLike>(); // name → handle, most recent last
   let cancelPending: (() => void) | null = null;
+  let pendingWrite: (() => void) | null = null;
+  // Leaving the page (reload, close, crash-free navigation) writes a waiting snapshot at once.
+  win.addEventListener?.('pagehide', () => pendingWrite?.());
 
   const remember = (h: FileHandleLike) => {
     handles.delete(h.name);
@@ -184,14 +187,18 @@ export function createBrowserFiles(options: BrowserFilesOptions = {}): FileClien
     recent: async () => [...handles.keys()].reverse(),
     async writeRecovery(text) {
       cancelPending?.();
-      cancelPending = schedule(() => {
+      const write = () => {
+        cancelPending?.();
         cancelPending = null;
+        pendingWrite = null;
         try {
           storage.setItem(RECOVERY_KEY, JSON.stringify({ text, savedAt: Date.now() }));
         } catch (e) {
           console.warn(`CNN Studio: recovery snapshot not stored (${(e as Error).message}).`);
         }
-      }, RECOVERY_DEBOUNCE_MS);
+      };
+      pendingWrite = write;
+      cancelPending = schedule(write, RECOVERY_DEBOUNCE_MS);
     },
     async readRecovery() {
       const raw = storage.getItem(RECOVERY_KEY);
@@ -206,6 +213,7 @@ export function createBrowserFiles(options: BrowserFilesOptions = {}): FileClien
     async clearRecovery() {
       cancelPending?.();
       cancelPending = null;
+      pendingWrite = null;
       storage.removeItem(RECOVERY_KEY);
     },
   };

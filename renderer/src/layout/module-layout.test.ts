@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../../engine/src/core/graph/analyze';
 import { getPreset } from '../../../engine/src/core/presets';
 import { layoutModule } from './module-layout';
+import { LAYER_CARD, layerCardSize, MODULE_PAD } from './sizes';
 import { primitivesOf } from '../canvas/flow-model';
 
 describe('inside of an opened module', () => {
@@ -40,5 +41,28 @@ describe('lanes inside a module', () => {
     const x = (local: string) => ri.positions.get(`${unit}/${local}`)!.x;
     expect(x('proj')).toBe(x('proj_bn'));
     expect(x('proj')).not.toBe(x('conv1'));
+  });
+});
+
+describe('room for the thumbnail slot', () => {
+  it('starts the primitives below a module header that shows a thumbnail, and grows the box by that much', () => {
+    const doc = getPreset('googlenet');
+    const a = analyze(doc);
+    const id = doc.nodes.find((n) => n.type === 'Inception')!.id;
+    const prims = primitivesOf(a, id);
+    for (const dir of ['LR', 'TB'] as const) {
+      const plain = layoutModule(prims, dir, 190);
+      const withThumb = layoutModule(prims, dir, 190, 68);
+      expect(Math.min(...[...plain.positions.values()].map((p) => p.y))).toBe(MODULE_PAD.top);
+      expect(Math.min(...[...withThumb.positions.values()].map((p) => p.y))).toBe(MODULE_PAD.top + 68);
+      expect(withThumb.height).toBe(plain.height + 68);
+      expect(withThumb.width).toBe(plain.width);
+      for (const [pid, p] of plain.positions) expect(withThumb.positions.get(pid)).toEqual({ x: p.x, y: p.y + 68 });
+    }
+  });
+
+  it('estimates closed cards with the thumbnail height added', () => {
+    expect(layerCardSize()).toEqual(LAYER_CARD);
+    expect(layerCardSize(68)).toEqual({ width: LAYER_CARD.width, height: LAYER_CARD.height + 68 });
   });
 });

@@ -16,7 +16,12 @@ export interface ModuleInside {
   output?: string;
 }
 
-export function layoutModule(prims: readonly PrimitiveNode[], dir: LayoutDirection, headerWidth: number): ModuleInside {
+/**
+ * `headerExtra`: height the module's header card gains from its thumbnail slot (the opened module
+ * still shows its own output thumbnail), so the primitives start below it.
+ */
+export function layoutModule(prims: readonly PrimitiveNode[], dir: LayoutDirection, headerWidth: number, headerExtra = 0): ModuleInside {
+  const top = MODULE_PAD.top + headerExtra;
   const inside = new Set(prims.map((p) => p.id));
   const rank = new Map<string, number>();
   const edges: ModuleInside['edges'] = [];
@@ -52,7 +57,7 @@ export function layoutModule(prims: readonly PrimitiveNode[], dir: LayoutDirecti
     maxLane = Math.max(maxLane, lane);
     const main = r * (dir === 'LR' ? PRIM_CARD.width + MODULE_PAD.gapMain : PRIM_CARD.height + MODULE_PAD.gapMain);
     const cross = lane * (dir === 'LR' ? PRIM_CARD.height + MODULE_PAD.gapCross : PRIM_CARD.width + MODULE_PAD.gapCross);
-    positions.set(p.id, dir === 'LR' ? { x: MODULE_PAD.side + main, y: MODULE_PAD.top + cross } : { x: MODULE_PAD.side + cross, y: MODULE_PAD.top + main });
+    positions.set(p.id, dir === 'LR' ? { x: MODULE_PAD.side + main, y: top + cross } : { x: MODULE_PAD.side + cross, y: top + main });
   }
   const ranks = maxRank + 1;
   const laneCount = maxLane + 1;
@@ -62,7 +67,7 @@ export function layoutModule(prims: readonly PrimitiveNode[], dir: LayoutDirecti
   return {
     positions,
     width: Math.max(headerWidth, spanW + 2 * MODULE_PAD.side),
-    height: spanH + MODULE_PAD.top + MODULE_PAD.bottom,
+    height: spanH + top + MODULE_PAD.bottom,
     edges,
     output,
   };

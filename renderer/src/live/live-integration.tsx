@@ -77,7 +77,8 @@ function LiveThumbnailSlot({ nodeId }: { nodeId: string }) {
   );
 }
 
-export const LIVE_SLOTS: NodeSlots = { Thumbnail: LiveThumbnailSlot };
+/** The tallest thumbnail (the Input node's 64 px) plus the slot's 4 px top margin. */
+export const LIVE_SLOTS: NodeSlots = { Thumbnail: LiveThumbnailSlot, thumbnailHeight: 68 };
 
 // ── Run tab ──────────────────────────────────────────────────────────────────────────────────
 

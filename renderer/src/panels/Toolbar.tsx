@@ -35,6 +35,9 @@ export function Toolbar() {
       <button data-testid="cmd-save-as" onClick={() => commands.saveAs()} title={`Save as… (${mod}Shift+S)`}>
         Save as…
       </button>
+      <button data-testid="cmd-import-onnx" onClick={() => commands.importOnnx()} title="Import an ONNX model (opset 9 or later) with its weights">
+        Import ONNX…
+      </button>
       <button data-testid="cmd-export-json" onClick={() => commands.exportJson()} title="Export the model document as JSON">
         Export JSON
       </button>

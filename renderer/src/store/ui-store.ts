@@ -29,6 +29,10 @@ export interface UiState {
   rightTab: string;
   summaryOpen: boolean;
   clipboard?: Fragment;
+  /** Height a node card's thumbnail slot adds when shown (NodeSlots.thumbnailHeight); layouts reserve it. */
+  cardExtraHeight: number;
+  /** Browser mode: unsaved work from an earlier visit, offered at startup. */
+  recoveryOffer?: { text: string; savedAt: number };
   message?: Message;
   /** A short notice at the bottom of the window. */
   toast?: { text: string; at: number };
@@ -50,6 +54,7 @@ export const useUiStore = create<UiState>()((set, get) => ({
   minimap: true,
   rightTab: 'inspector',
   summaryOpen: false,
+  cardExtraHeight: 0,
   select(nodes, edges = []) {
     set({ selectedNodes: new Set(nodes), selectedEdges: new Set(edges) });
   },

@@ -13,7 +13,7 @@ import { writeKerasExport, writePyTorchExport } from '../pytorch-export';
 export const exportCommand: CliCommand = {
   name: 'export',
   usage: 'export <file.json | preset:NAME> --format onnx|pytorch|keras -o <model.onnx | model.py> [--weights model.pt] [--seed N]',
-  description: 'Write the model as ONNX (opset 17) with its weights (inline, sidecar, or seeded).',
+  description: 'Write the model as ONNX (opset 17) with its weights, as PyTorch code (+ --weights state dict), or as tf.keras code.',
   flags: {
     format: { type: 'string', valueName: 'onnx|pytorch|keras', description: 'Output format: onnx (default), pytorch (a standalone model.py), or keras (tf.keras code, no weights).' },
     weights: { type: 'string', valueName: 'model.pt', description: 'pytorch: also write the weights as a state dict for model.load_state_dict(torch.load(...)).' },

@@ -28,16 +28,81 @@ export function weightSeed(docSeed: number, primId: string, weightName: string):
   return hashString(`${primId}\u0000${weightName}`, hashString(String(docSeed)));
 }
 
-/** He-normal: N(0, 2 / fanIn), by Box–Muller. */
+/**
+ * Tables of the 128-layer Marsaglia–Tsang ziggurat for the standard normal ("The Ziggurat Method
+ * for Generating Random Variables", J. Stat. Softw. 5(8), 2000): `k` the integer acceptance limits,
+ * `w` the scale of each layer, `f` the density at each layer's edge.
+ */
+const ZIG = (() => {
+  const m1 = 2147483648;
+  const k = new Float64Array(128);
+  const w = new Float64Array(128);
+  const f = new Float64Array(128);
+  let dn = 3.442619855899;
+  let tn = dn;
+  const vn = 9.91256303526217e-3;
+  const q = vn / Math.exp(-0.5 * dn * dn);
+  k[0] = (dn / q) * m1;
+  k[1] = 0;
+  w[0] = q / m1;
+  w[127] = dn / m1;
+  f[0] = 1;
+  f[127] = Math.exp(-0.5 * dn * dn);
+  for (let i = 126; i >= 1; i--) {
+    dn = Math.sqrt(-2 * Math.log(vn / dn + Math.exp(-0.5 * dn * dn)));
+    k[i + 1] = (dn / tn) * m1;
+    tn = dn;
+    f[i] = Math.exp(-0.5 * dn * dn);
+    w[i] = dn / m1;
+  }
+  return { k, w, f, r: 3.442619855899 };
+})();
+
+/**
+ * He-normal: N(0, 2 / fanIn), by the ziggurat method on mulberry32's 32-bit outputs (about 99% of
+ * samples cost one random integer, one comparison and one multiply — several times faster than
+ * Box–Muller's log, sqrt, cos and sin, which matters when an edit re-seeds millions of weights).
+ * Deterministic for a given seed, count and fan-in.
+ */
 export function heNormal(count: number, fanIn: number, seed: number, out = new Float32Array(count)): Float32Array {
-  const rand = mulberry32(seed);
+  const { k, w, f, r } = ZIG;
   const std = Math.sqrt(2 / Math.max(1, fanIn));
-  for (let i = 0; i < count; i += 2) {
-    const u1 = 1 - rand();
-    const u2 = rand();
-    const r = Math.sqrt(-2 * Math.log(u1)) * std;
-    out[i] = r * Math.cos(2 * Math.PI * u2);
-    if (i + 1 < count) out[i + 1] = r * Math.sin(2 * Math.PI * u2);
+  let a = seed >>> 0;
+  // mulberry32, inlined: the next signed 32-bit integer.
+  const next = (): number => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return t ^ (t >>> 14);
+  };
+  const uniform = (): number => (next() >>> 0) / 4294967296;
+  for (let i = 0; i < count; i++) {
+    let hz = next();
+    let iz = hz & 127;
+    let x: number;
+    for (;;) {
+      if (Math.abs(hz) < k[iz]) {
+        x = hz * w[iz];
+        break;
+      }
+      if (iz === 0) {
+        // The tail beyond r, by Marsaglia's method.
+        let xt: number;
+        let y: number;
+        do {
+          xt = -Math.log(1 - uniform()) / r;
+          y = -Math.log(1 - uniform());
+        } while (y + y < xt * xt);
+        x = hz > 0 ? r + xt : -r - xt;
+        break;
+      }
+      x = hz * w[iz];
+      if (f[iz] + uniform() * (f[iz - 1] - f[iz]) < Math.exp(-0.5 * x * x)) break;
+      hz = next();
+      iz = hz & 127;
+    }
+    out[i] = x * std;
   }
   return out;
 }

@@ -139,7 +139,11 @@ describe('onnxruntime backend — agrees with the reference backend', () => {
 });
 
 describe('onnxruntime backend — statistics and previews', () => {
-  it('match the definitions in previews.ts for maps larger than 64×64 with more than 64 channels', async () => {
+  it.each([
+    ['computed in the graph', 0],
+    ['computed on the JS side from full tensors', Infinity],
+  ])('match the definitions in previews.ts for maps larger than 64×64 with more than 64 channels (%s)', async (_how, hostTapValues) => {
+    const backend = new OrtBackend({ hostTapValues });
     const doc = chainDoc({ channels: 3, height: 150, width: 100 }, [
       { id: 'conv', type: 'Conv2D', params: { filters: 80, kernel: 3, padding: 'same' } },
       { id: 'relu', type: 'Activation', params: { fn: 'relu' } },
@@ -170,6 +174,7 @@ describe('onnxruntime backend — statistics and previews', () => {
     expect([r.nodes.conv.preview!.height, r.nodes.conv.preview!.width]).toEqual([64, 43]);
     expect(r.nodes.relu.stats.zeros).toBeGreaterThan(0.2);
     expect([r.nodes.fc.preview!.channels, r.nodes.fc.preview!.height, r.nodes.fc.preview!.width]).toEqual([1, 1, 64]);
+    await backend.dispose();
   });
 
   it('an unchanged graph reuses its session, even after moving nodes and renaming the model', async () => {

@@ -21,10 +21,12 @@ import { compileOnnx, graphOutputs, WeightCache } from '../../core/onnx/export';
 import type { OnnxGraphBuilder } from '../../core/onnx/builder';
 import type { Backend, BackendRunOptions, BackendRunResult } from '../backend';
 import { requestedTensors } from '../graph-outputs';
-import { addTaps, STATS_PER_NODE, TAP_OUTPUTS, type TapLayout } from './taps';
+import { featurePreview, tensorStats } from '../previews';
+import { addHostTaps, addTaps, STATS_PER_NODE, TAP_OUTPUTS, type TapLayout } from './taps';
 import { documentKey, structuralKey } from './hash';
 
 const HEAVY_WEIGHT_BYTES = 150 * 2 ** 20;
+const HOST_TAP_VALUES = 2 ** 17;
 
 export type OptimisationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
@@ -47,6 +49,12 @@ export interface OrtBackendOptions {
   heavyWeightBytes?: number;
   /** Idle time before the upgrade starts, ms. Default 250. */
   upgradeDelayMs?: number;
+  /**
+   * Graphs whose tapped nodes hold at most this many values in all get their statistics and
+   * previews computed on the JS side from the full tensors (no tap nodes: faster session creation,
+   * e.g. LeNet-5); larger ones compute them inside the graph. Default 131072 (512 KiB of floats).
+   */
+  hostTapValues?: number;
 }
 
 interface CachedSession {
@@ -112,8 +120,10 @@ export class OrtBackend implements Backend {
       const outputs = [...new Set([...graphOutputs(doc, analysis), ...wanted])];
       const compiled = compileOnnx(doc, analysis, { seed: options.seed, batch: 1, outputs, weightCache: this.weights, name: 'cnn-studio' });
       const tapped = options.previews ? doc.nodes.map((n) => n.id).filter((id) => compiled.values[id]) : [];
-      const layout = addTaps(compiled.builder, compiled.values, tapped);
-      if (compiled.outputs.length === 0 && layout.nodes.length === 0) return { nodes: {}, tensors: {} };
+      const tappedValues = tapped.reduce((n, id) => n + compiled.values[id].shape.reduce((m, d) => m * d, 1), 0);
+      const onHost = tappedValues <= (this.options.hostTapValues ?? HOST_TAP_VALUES);
+      const layout = onHost ? addHostTaps(compiled.builder, compiled.values, tapped) : addTaps(compiled.builder, compiled.values, tapped);
+      if (compiled.outputs.length === 0 && layout.nodes.length === 0 && !layout.host?.length) return { nodes: {}, tensors: {} };
       const key = structuralKey(compiled.builder, options.seed ?? doc.seed);
       t1 = performance.now();
       entry = this.sessions.get(key);
@@ -153,13 +163,17 @@ export class OrtBackend implements Backend {
       if (data.length !== expected) throw new OrtBackendError('bad-input', `Input node "${input.id}" expects ${input.dims.slice(1).join('×')} = ${expected} values, got ${data.length}.`);
       feeds[input.name] = new ort.Tensor('float32', data, input.dims);
     }
-    const fetch = Object.values(entry.outputs);
+    const fetch = new Set(Object.values(entry.outputs));
     for (const id of wanted) if (!entry.outputs[id]) throw new OrtBackendError('internal', `Node "${id}" is not an output of the compiled graph.`);
     if (entry.layout.nodes.length) {
-      fetch.push(TAP_OUTPUTS.stats);
-      if (entry.layout.hasPreviews) fetch.push(TAP_OUTPUTS.previews, TAP_OUTPUTS.ranges);
+      fetch.add(TAP_OUTPUTS.stats);
+      if (entry.layout.hasPreviews) {
+        fetch.add(TAP_OUTPUTS.previews);
+        fetch.add(TAP_OUTPUTS.ranges);
+      }
     }
-    const result = await entry.session.run(feeds, fetch);
+    for (const h of entry.layout.host ?? []) if (h.output) fetch.add(h.output);
+    const result = await entry.session.run(feeds, [...fetch]);
     const t3 = performance.now();
 
     const tensors: Record<string, TensorResult> = {};
@@ -168,6 +182,10 @@ export class OrtBackend implements Backend {
       tensors[id] = { shape: out.dims.slice(1).map(Number), data: out.data as Float32Array };
     }
     const nodes = readTaps(entry.layout, result);
+    for (const h of entry.layout.host ?? []) {
+      const data = h.output ? (result[h.output].data as Float32Array) : inputs[h.id];
+      nodes[h.id] = { shape: h.shape, stats: tensorStats(data), preview: featurePreview(h.shape, data) };
+    }
     this.lastTimings = { compileMs: t1 - t0, createMs: t2 - t1, runMs: t3 - t2, reusedSession: !created };
     return { nodes, tensors };
   }

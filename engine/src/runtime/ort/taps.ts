@@ -32,6 +32,35 @@ export interface TapLayout {
   /** Document node ids, in the order of the statistics output. */
   nodes: { id: string; shape: Shape; count: number; preview?: PreviewLayout }[];
   hasPreviews: boolean;
+  /**
+   * Nodes summarised on the JS side by ../previews.ts from their full outputs (small graphs: their
+   * tensors are a few KiB, and a graph without tap nodes is faster to create): `output` is the
+   * graph output to fetch, or absent for an Input node (its data is the feed).
+   */
+  host?: { id: string; shape: Shape; output?: string }[];
+}
+
+/**
+ * Small graphs: exposes each node's output as a graph output instead of adding tap nodes; the
+ * backend computes statistics and previews from the fetched tensors (exactly previews.ts).
+ */
+export function addHostTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>, nodeIds: readonly string[]): TapLayout {
+  const inputs = new Set(b.inputs.map((v) => v.name));
+  const outputs = new Set(b.outputs.map((v) => v.name));
+  const host: NonNullable<TapLayout['host']> = [];
+  for (const id of nodeIds) {
+    const v = values[id];
+    if (inputs.has(v.name)) {
+      host.push({ id, shape: v.shape });
+      continue;
+    }
+    if (!outputs.has(v.name)) {
+      b.addOutput(v.name, [1, ...v.shape]);
+      outputs.add(v.name);
+    }
+    host.push({ id, shape: v.shape, output: v.name });
+  }
+  return { nodes: [], hasPreviews: false, host };
 }
 
 /**

@@ -211,7 +211,7 @@ interface Collapse {
   output: string;
 }
 
-function apply(doc: ModelDocument, c: Collapse, used: Set<string>, counter: { n: number }): ModelDocument {
+function apply(doc: ModelDocument, c: Collapse, used: Set<string>, counter: { n: number }): { doc: ModelDocument; id: string } {
   const members = new Set(c.map.values());
   const base = commonName([...members]) || `${c.type === 'Inception' ? 'inception' : 'residual'}_${++counter.n}`;
   let id = base;
@@ -241,7 +241,7 @@ function apply(doc: ModelDocument, c: Collapse, used: Set<string>, counter: { n:
     }
     edges.push(e);
   }
-  return { ...doc, nodes, edges };
+  return { doc: { ...doc, nodes, edges }, id };
 }
 
 /** Collapse every exactly-matching inception block and residual unit. */
@@ -283,8 +283,8 @@ export function collapseModules(doc: ModelDocument): ModelDocument {
   for (const c of found) {
     const input = renamed.get(c.input) ?? c.input;
     const next = apply(current, { ...c, input }, used, counter);
-    renamed.set(c.output, next.nodes.find((n) => !current.nodes.includes(n))!.id);
-    current = next;
+    renamed.set(c.output, next.id);
+    current = next.doc;
   }
   // Every collapse is exact, so this holds; if it ever did not, the primitives are still right.
   return analyze(current).valid ? current : doc;

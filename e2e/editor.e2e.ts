@@ -253,6 +253,19 @@ describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when ch
     await expect(fire('paste')).resolves.toBe(false);
     await expect(fire('cut')).resolves.toBe(false);
     await expect(cards.count()).resolves.toBe(1);
+
+    // Chromium's own Copy / Paste editing commands — what an Electron menu role runs (webContents.copy()
+    // executes the same frame command) — sent through the DevTools protocol with a key the editor ignores.
+    await card(page, 'input').click();
+    const cdp = await page.context().newCDPSession(page);
+    const editCommand = async (command: 'copy' | 'paste') => {
+      await cdp.send('Input.dispatchKeyEvent', { type: 'rawKeyDown', key: 'F20', code: 'F20', windowsVirtualKeyCode: 131, commands: [command] });
+      await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: 'F20', code: 'F20', windowsVirtualKeyCode: 131 });
+    };
+    await editCommand('copy');
+    await editCommand('paste');
+    await expect.poll(() => cards.count()).toBe(2);
+    await cdp.detach();
   });
 
   it('copies the Summary as Markdown and CSV through the host (shell.copyText)', async () => {

@@ -256,7 +256,7 @@ describe.each(ISOLATIONS)('EngineHost default backend (onnxruntime) agrees with 
   });
 
   it('a timeout while onnxruntime builds a session neither hangs nor takes the process down', async () => {
-    // Ending a thread with native onnxruntime work in flight aborts the process; the host retires the worker gracefully instead.
+    // Ending a thread with native onnxruntime work in flight aborts the process: a thread worker is retired gracefully; a process worker is just killed.
     const document = getPreset('resnet50');
     const rgba = new Uint8Array(64 * 64 * 4).fill(100);
     const err = await errorOf(ortHost.run({ docId: 'big', document, inputs: { kind: 'image', width: 64, height: 64, rgba }, timeoutMs: 20 }));

@@ -91,10 +91,10 @@ async function handle(msg: HostToWorker): Promise<void> {
 }
 
 /**
- * Ending this thread while onnxruntime has native work in flight (a session being created or run)
- * aborts the whole process ("terminate called after throwing an instance of 'Napi::Error'"), so
- * the host asks us to shut down instead: abort what runs, wait for it and for the backend's own
- * background work (dispose), then exit.
+ * In a worker thread: ending it while onnxruntime has native work in flight (a session being
+ * created or run) aborts the whole process ("terminate called after throwing an instance of
+ * 'Napi::Error'"), so the host asks us to shut down instead: abort what runs, wait for it and for
+ * the backend's own background work (dispose), then exit. (A process worker is simply killed.)
  */
 const inflight = new Set<Promise<void>>();
 let shuttingDown = false;

@@ -67,29 +67,28 @@ export function useHostBindings(): void {
   // nodes when focus and the text selection are not in a text field.
   useEffect(() => {
     const onClipboard = (e: ClipboardEvent) => {
-      if (!canvasOwnsClipboard(e)) return;
-      if (e.type === 'paste') {
-        const files = e.clipboardData?.files;
-        if (files && files.length) return; // an image for the Run panel
+      const type = e.type as 'cut' | 'copy' | 'paste';
+      if (!canvasOwnsClipboard(type, e)) return;
+      if (type === 'paste') {
+        if (e.clipboardData?.files.length) return; // an image for the Run panel
         if (!useUiStore.getState().clipboard?.nodes.length) return;
-        e.preventDefault();
-        commands.paste();
-        return;
-      }
-      if (!useUiStore.getState().selectedNodes.size) return;
+      } else if (!useUiStore.getState().selectedNodes.size) return;
       e.preventDefault();
-      if (e.type === 'cut') commands.cut();
+      if (type === 'paste') commands.paste();
+      else if (type === 'cut') commands.cut();
       else commands.copy();
     };
-    for (const t of ['cut', 'copy', 'paste'] as const) document.addEventListener(t, onClipboard);
+    const types = ['cut', 'copy', 'paste'] as const;
+    for (const t of types) document.addEventListener(t, onClipboard);
     return () => {
-      for (const t of ['cut', 'copy', 'paste'] as const) document.removeEventListener(t, onClipboard);
+      for (const t of types) document.removeEventListener(t, onClipboard);
     };
   }, []);
 }
 
-function canvasOwnsClipboard(e: ClipboardEvent): boolean {
+/** Focus is not in a text field, and (for cut/copy) no page text is selected that the user means to copy. */
+function canvasOwnsClipboard(type: 'cut' | 'copy' | 'paste', e: Event): boolean {
   if (isTextField(document.activeElement) || isTextField(e.target instanceof Element ? e.target : null)) return false;
   const sel = document.getSelection();
-  return !sel || sel.isCollapsed || e.type === 'paste';
+  return type === 'paste' || !sel || sel.isCollapsed;
 }

@@ -94,6 +94,34 @@ export class OnnxGraphBuilder {
    * With `provide`, the result is a view into the provided buffer (valid until the buffer is reused).
    */
   encode(meta: ModelMeta = {}, provide?: BufferProvider): Uint8Array {
+    const plan = this.plan(meta);
+    const out = provide ? provide(plan.total).subarray(0, plan.total) : new Uint8Array(plan.total);
+    let pos = 0;
+    this.writeChunks(plan, (chunk) => {
+      out.set(chunk, pos);
+      pos += chunk.length;
+    });
+    if (pos !== plan.total) throw new Error(`ONNX encoder: wrote ${pos} of ${plan.total} bytes`);
+    return out;
+  }
+
+  /**
+   * Encodes the model as a sequence of chunks (small headers, and each initializer's own bytes),
+   * never holding the whole model in one buffer: for streaming a large model to a file. Returns
+   * the total size.
+   */
+  encodeTo(sink: (chunk: Uint8Array) => void, meta: ModelMeta = {}): number {
+    const plan = this.plan(meta);
+    let written = 0;
+    this.writeChunks(plan, (chunk) => {
+      written += chunk.length;
+      sink(chunk);
+    });
+    if (written !== plan.total) throw new Error(`ONNX encoder: wrote ${written} of ${plan.total} bytes`);
+    return written;
+  }
+
+  private plan(meta: ModelMeta): { head: Uint8Array; structure: Uint8Array; tensorHeaders: Uint8Array[]; graphLength: number; total: number } {
     const head = encodeModel(modelHeader(meta));
     const structure = this.encodeStructure();
     let graphLength = structure.length;
@@ -105,25 +133,25 @@ export class OnnxGraphBuilder {
       graphLength += 1 + varintLength(tensorLength) + tensorLength;
     }
     const total = head.length + 1 + varintLength(graphLength) + graphLength;
-    const out = provide ? provide(total).subarray(0, total) : new Uint8Array(total);
-    let pos = 0;
-    out.set(head, pos);
-    pos += head.length;
-    out[pos++] = (7 << 3) | 2; // ModelProto.graph
-    pos = writeVarint(out, pos, graphLength);
-    out.set(structure, pos);
-    pos += structure.length;
+    return { head, structure, tensorHeaders, graphLength, total };
+  }
+
+  private writeChunks(plan: ReturnType<OnnxGraphBuilder['plan']>, sink: (chunk: Uint8Array) => void): void {
+    const tag = (field: number, length: number) => {
+      const out = new Uint8Array(1 + varintLength(length));
+      out[0] = (field << 3) | 2;
+      writeVarint(out, 1, length);
+      return out;
+    };
+    sink(plan.head);
+    sink(tag(7, plan.graphLength)); // ModelProto.graph
+    sink(plan.structure);
     this.initializers.forEach((t, i) => {
-      const header = tensorHeaders[i];
-      out[pos++] = (5 << 3) | 2; // GraphProto.initializer
-      pos = writeVarint(out, pos, header.length + t.bytes.length);
-      out.set(header, pos);
-      pos += header.length;
-      out.set(t.bytes, pos);
-      pos += t.bytes.length;
+      const header = plan.tensorHeaders[i];
+      sink(tag(5, header.length + t.bytes.length)); // GraphProto.initializer
+      sink(header);
+      sink(t.bytes);
     });
-    if (pos !== total) throw new Error(`ONNX encoder: wrote ${pos} of ${total} bytes`);
-    return out;
   }
 
   /** The graph without initializer data, encoded (for hashing and the encoder). */

@@ -81,6 +81,11 @@ export function areaMatrix(n: number, m: number): Float32Array {
   return a;
 }
 
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
 function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(a.length);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
@@ -96,8 +101,10 @@ export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValu
   const half = b.addFloatInitializer(t('half'), [], new Float32Array([0.5]));
   const tiny = b.addFloatInitializer(t('tiny'), [], new Float32Array([1e-30]));
   const flatShape = b.addInt64Initializer(t('flat'), [-1]);
+  const one = b.addFloatInitializer(t('one'), [], new Float32Array([1]));
+  const big = b.addFloatInitializer(t('2^127'), [], new Float32Array([2 ** 127]));
   const matrices = new Map<string, string>();
-  const area = (n: number, m: number, rows = false) => {
+  const area = (n: number, m: number, rows: boolean) => {
     const key = `${rows ? 'rows' : 'cols'}_${n}x${m}`;
     let name = matrices.get(key);
     if (!name) {
@@ -105,6 +112,32 @@ export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValu
       matrices.set(key, name);
     }
     return name;
+  };
+  const shapes = new Map<string, string>();
+  const shape = (dims: number[]) => {
+    const key = dims.join('x');
+    let name = shapes.get(key);
+    if (!name) shapes.set(key, (name = b.addInt64Initializer(t(`shape_${key}`), dims)));
+    return name;
+  };
+  /**
+   * Area resampling of the last axis (W) or the one before it (H), n → m. The matrix is block
+   * diagonal: g = gcd(n, m) equal blocks of p = n/g inputs → q = m/g outputs. With g > 1 the
+   * axis is split into [g, p] and multiplied by one block (p·q instead of n·m weights per row).
+   */
+  const resample = (x: string, C: number, H: number, W: number, rows: boolean, node: (op: string, inputs: string[], hint: string) => string, m: number): string => {
+    const n = rows ? H : W;
+    const g = gcd(n, m);
+    if (g === 1) return rows ? node('MatMul', [area(n, m, true), x], 'resample_h') : node('MatMul', [x, area(n, m, false)], 'resample_w');
+    const [p, q] = [n / g, m / g];
+    if (rows) {
+      const split = node('Reshape', [x, shape([1, C, g, p, W])], 'split_h');
+      const small = node('MatMul', [area(p, q, true), split], 'resample_h');
+      return node('Reshape', [small, shape([1, C, m, W])], 'joined_h');
+    }
+    const split = node('Reshape', [x, shape([1, C, H, g, p])], 'split_w');
+    const small = node('MatMul', [split, area(p, q, false)], 'resample_w');
+    return node('Reshape', [small, shape([1, C, H, m])], 'joined_w');
   };
   const stats: string[] = [];
   const previews: string[] = [];
@@ -134,9 +167,20 @@ export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValu
     const chMax = node('ReduceMax', [x], 'ch_max', { axes: attr.ints([2, 3]), keepdims: attr.i(1) });
     // Whole-tensor reductions kept as [1, 1, 1, 1], concatenated per node to [1, 1, 1, 5].
     const whole = (op: string, input: string, hint: string) => node(op, [input], hint, { keepdims: attr.i(1) });
-    // Share of non-zeros: Cast to bool is a cheaper test than Equal with a broadcast scalar.
-    const nonzero = node('Cast', [node('Cast', [x], 'nonzero', { to: attr.i(DataType.BOOL) })], 'nonzero_f', { to: attr.i(DataType.FLOAT) });
-    const parts = [whole('ReduceMin', chMin, 'min'), whole('ReduceMax', chMax, 'max'), whole('ReduceMean', x, 'mean'), whole('ReduceSumSquare', x, 'sumsq'), whole('ReduceMean', nonzero, 'nonzeros')];
+    const V = (globalThis as { TAPV?: string }).TAPV ?? '';
+    let nonzeros: string;
+    if (V.includes('eq')) {
+      const isZero = node('Cast', [node('Equal', [x, zero], 'is_zero')], 'is_zero_f', { to: attr.i(DataType.FLOAT) });
+      nonzeros = node('Sub', [one, whole('ReduceMean', node('GlobalAveragePool', [isZero], 'zeros_ch'), 'zeros')], 'nonzeros');
+    } else if (V.includes('abs')) {
+      const ind = node('Min', [node('Mul', [node('Mul', [node('Abs', [x], 'abs'), big], 'abs_big'), big], 'abs_big2'), one], 'nonzero');
+      nonzeros = whole('ReduceMean', node('GlobalAveragePool', [ind], 'nonzeros_ch'), 'nonzeros');
+    } else {
+      const nonzero = node('Cast', [node('Cast', [x], 'nonzero', { to: attr.i(DataType.BOOL) })], 'nonzero_f', { to: attr.i(DataType.FLOAT) });
+      nonzeros = V.includes('gapz') ? whole('ReduceMean', node('GlobalAveragePool', [nonzero], 'nonzeros_ch'), 'nonzeros') : whole('ReduceMean', nonzero, 'nonzeros');
+    }
+    const mean = V.includes('gapm') ? whole('ReduceMean', node('GlobalAveragePool', [x], 'mean_ch'), 'mean') : whole('ReduceMean', x, 'mean');
+    const parts = [whole('ReduceMin', chMin, 'min'), whole('ReduceMax', chMax, 'max'), mean, whole('ReduceSumSquare', x, 'sumsq'), nonzeros];
     stats.push(node('Concat', parts, 'stats', { axis: attr.i(3) }));
 
     const channels = Math.min(C, PREVIEW_MAX_CHANNELS);
@@ -153,8 +197,8 @@ export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValu
       mn = slice(mn, 'ch_min64');
       mx = slice(mx, 'ch_max64');
     }
-    if (width < W) p = node('MatMul', [p, area(W, width)], 'resample_w');
-    if (height < H) p = node('MatMul', [area(H, height, true), p], 'resample_h');
+    if (width < W) p = resample(p, channels, H, W, false, node, width);
+    if (height < H) p = resample(p, channels, H, width, true, node, height);
     // unit·255 per channel; the +0.5 rounding, clamping and uint8 cast happen once, after concatenation.
     const perUnit = node('Div', [scale, node('Max', [node('Sub', [mx, mn], 'span'), tiny], 'span_safe')], 'per_unit');
     previews.push(flat(node('Mul', [node('Sub', [p, mn], 'shifted'), perUnit], 'scaled'), 'scaled_flat'));

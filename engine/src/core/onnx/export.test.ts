@@ -60,6 +60,17 @@ describe('ONNX protobuf', () => {
     const slow = decodeModel(encodeModel(b.toModel()));
     expect(plain(fast)).toEqual(plain(slow));
     expect(fast.graph!.initializer!.map((t) => t.name)).toEqual(['w', 'shape']);
+    // Streaming in chunks (large models go to a file) writes the same bytes.
+    const chunks: Uint8Array[] = [];
+    const size = b.encodeTo((c) => chunks.push(c.slice()));
+    const joined = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      joined.set(c, at);
+      at += c.length;
+    }
+    expect(at).toBe(size);
+    expect(joined).toEqual(b.encode());
   });
 });
 

@@ -177,6 +177,21 @@ describe('onnxruntime backend — statistics and previews', () => {
     await backend.dispose();
   });
 
+  it('in the graph, a 112×112 map resampled by block-diagonal products (1.75 = 7:4) matches previews.ts', async () => {
+    const own = new OrtBackend({ hostTapValues: 0 });
+    const doc = chainDoc({ channels: 2, height: 112, width: 112 }, [{ id: 'relu', type: 'Activation', params: { fn: 'relu' } }]);
+    const x = seq(2 * 112 * 112);
+    const r = await own.run(doc, analyze(doc), { input: x }, { previews: true, tensors: 'all' });
+    for (const id of ['input', 'relu']) {
+      const q = featurePreview([2, 112, 112], r.tensors[id].data);
+      const p = r.nodes[id].preview!;
+      expect([p.channels, p.height, p.width]).toEqual([2, 64, 64]);
+      p.data.forEach((v, i) => expect(Math.abs(v - q.data[i])).toBeLessThanOrEqual(1));
+      expect(r.nodes[id].stats.zeros).toBeCloseTo(tensorStats(r.tensors[id].data).zeros, 6);
+    }
+    await own.dispose();
+  });
+
   it('an unchanged graph reuses its session, even after moving nodes and renaming the model', async () => {
     const doc = chainDoc({ channels: 1, height: 8, width: 8 }, [{ type: 'Conv2D', params: { filters: 2, kernel: 3 } }]);
     const x = seq(64);

@@ -12,7 +12,9 @@
  * Weights are kept across compilations (seeded per prim id, shape and seed), and the model is encoded
  * into a reused buffer: touched memory fills ~40× faster than fresh memory on these machines.
  */
-import { availableParallelism } from 'node:os';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ModelDocument } from '../../core/document/schema';
 import type { Analysis } from '../../core/graph/types';
@@ -27,6 +29,7 @@ import { documentKey, structuralKey } from './hash';
 
 const HEAVY_WEIGHT_BYTES = 150 * 2 ** 20;
 const HOST_TAP_VALUES = 2 ** 17;
+let modelFiles = 0;
 
 export type OptimisationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
@@ -44,7 +47,8 @@ export interface OrtBackendOptions {
   /**
    * Graphs with more weight bytes than this get `upgradeLevel` at once: a second session would
    * hold a second copy of the weights, and freed native memory is rarely returned to the system,
-   * so tiering would raise the peak memory; their encoding buffer is not kept either. Default 150 MiB.
+   * so tiering would raise the peak memory; they are streamed to a temporary file rather than encoded
+   * into a buffer. Default 150 MiB.
    */
   heavyWeightBytes?: number;
   /** Idle time before the upgrade starts, ms. Default 250. */
@@ -257,20 +261,38 @@ export class OrtBackend implements Backend {
    */
   private createSession(builder: OnnxGraphBuilder, level: OptimisationLevel): Promise<ort.InferenceSession> {
     const created = this.bufferLock.then(async () => {
+      const weightBytes = builder.initializers.reduce((n, t) => n + t.bytes.byteLength, 0);
+      if (weightBytes > (this.options.heavyWeightBytes ?? HEAVY_WEIGHT_BYTES)) return this.createFromFile(builder, level);
       const model = builder.encode({}, (size) => this.buffer(size));
-      try {
-        return await ort.InferenceSession.create(model, this.sessionOptions(level));
-      } finally {
-        // Heavy models: give the buffer back rather than hold a second copy of the weights
-        // (their next edit pays for fresh memory; peak memory matters more there).
-        if (model.byteLength > (this.options.heavyWeightBytes ?? HEAVY_WEIGHT_BYTES)) this.encodeBuffer = new Uint8Array(0);
-      }
+      return ort.InferenceSession.create(model, this.sessionOptions(level));
     });
     this.bufferLock = created.then(
       () => undefined,
       () => undefined,
     );
     return created;
+  }
+
+  /**
+   * Heavy models: streamed to a temporary file and loaded from there, so no buffer of the whole
+   * model (hundreds of MiB beside the weights themselves and onnxruntime's copy) exists in this
+   * process while the session is created — it keeps the peak memory down (ResNet-152).
+   */
+  private async createFromFile(builder: OnnxGraphBuilder, level: OptimisationLevel): Promise<ort.InferenceSession> {
+    const file = join(tmpdir(), `cnn-studio-${process.pid}-${++modelFiles}.onnx`);
+    try {
+      const fd = openSync(file, 'w', 0o600);
+      try {
+        builder.encodeTo((chunk) => {
+          for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
+        });
+      } finally {
+        closeSync(fd);
+      }
+      return await ort.InferenceSession.create(file, this.sessionOptions(level));
+    } finally {
+      rmSync(file, { force: true });
+    }
   }
 
   /** The cached session for a document key, marked most recently used. */

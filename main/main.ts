@@ -4,7 +4,7 @@
  * (the typed contract), file-service.ts (atomic saves, recent, recovery), menu.ts, close-guard.ts.
  * Bundled by scripts/build.mjs to dist/main/main.cjs.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, shell, utilityProcess, type WebContents } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeTheme, protocol, shell, utilityProcess, type WebContents } from 'electron';
 import path from 'node:path';
 import type { AppCommand, EngineEvent, FileClient } from '../engine/src/core/api';
 import { PRESETS } from '../engine/src/core/presets';
@@ -51,8 +51,8 @@ function runApp() {
   const fileService = new FileService({
     dataDir: app.getPath('userData'),
     dialogs: {
-      showOpen: async () => {
-        const r = await dialog.showOpenDialog(win!, { title: 'Open Model', properties: ['openFile'], filters: MODEL_FILTERS });
+      showOpen: async (filters) => {
+        const r = await dialog.showOpenDialog(win!, { title: filters ? 'Import' : 'Open Model', properties: ['openFile'], filters: filters ?? MODEL_FILTERS });
         return r.canceled ? null : (r.filePaths[0] ?? null);
       },
       showSave: async (suggestedName, filters) => {
@@ -111,6 +111,7 @@ function runApp() {
         throw e;
       }
     },
+    openBinary: (filters) => fileService.openBinary(filters),
     exportBinary: (bytes, name, filters) => fileService.exportBinary(bytes, name, filters),
     recent: () => fileService.recent(),
     writeRecovery: (text) => fileService.writeRecovery(text),
@@ -121,6 +122,7 @@ function runApp() {
   const router = createRouter<FrameLike | null>({
     engine,
     files,
+    clipboard,
     shell: {
       setDocumentState: (state) => {
         docTitle = state.title;

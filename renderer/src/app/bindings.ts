@@ -38,15 +38,37 @@ export function useHostBindings(): void {
     return () => window.removeEventListener('beforeunload', onBeforeUnload);
   }, []);
 
-  // Recovery snapshot of unsaved work after every edit: both hosts debounce it (~1 s after the last call).
-  useEffect(
-    () =>
-      useDocumentStore.subscribe((s, prev) => {
-        if (s.doc === prev.doc || !selectDirty(s)) return;
-        void host.files.writeRecovery(serializeDocument(s.doc)).catch(() => {});
-      }),
-    [],
-  );
+  // Recovery snapshot of unsaved work after edits. Serialising a document with large imported
+  // weights is not free, so a burst of edits (typing in a field) is written once, 300 ms after the
+  // last; both hosts debounce again (~1 s) before touching the disk. Leaving the page flushes.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      if (timer === undefined) return;
+      clearTimeout(timer);
+      timer = undefined;
+      const s = useDocumentStore.getState();
+      if (selectDirty(s)) void host.files.writeRecovery(serializeDocument(s.doc)).catch(() => {});
+    };
+    const unsubscribe = useDocumentStore.subscribe((s, prev) => {
+      if (s.doc === prev.doc || !selectDirty(s)) return;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = undefined;
+        const now = useDocumentStore.getState();
+        if (selectDirty(now)) void host.files.writeRecovery(serializeDocument(now.doc)).catch(() => {});
+      }, 300);
+    });
+    // beforeunload comes before the host's own pagehide flush, so the snapshot reaches it in time.
+    window.addEventListener('beforeunload', flush);
+    window.addEventListener('pagehide', flush);
+    return () => {
+      unsubscribe();
+      window.removeEventListener('beforeunload', flush);
+      window.removeEventListener('pagehide', flush);
+      flush();
+    };
+  }, []);
 
   // Browser mode offers unsaved work from an earlier visit (the desktop shell asks in a native dialog).
   useEffect(() => {

@@ -56,9 +56,11 @@ function fitSoon(): void {
     requestAnimationFrame(() => {
       const f = flowApi();
       if (!f) return;
+      // Long chains are wrapped into lines by the layout, so the whole model fits; a graph too big
+      // to read whole (e.g. every module opened) is shown from its start instead.
       const order = currentAnalysis().order;
-      if (order.length > 14) void f.fitView({ padding: 0.1, duration: 0, nodes: order.slice(0, 10).map((id) => ({ id })) });
-      else void f.fitView({ padding: 0.1, duration: 0, maxZoom: 1.2 });
+      if (order.length > 80) void f.fitView({ padding: 0.1, duration: 0, nodes: order.slice(0, 12).map((id) => ({ id })) });
+      else void f.fitView({ padding: 0.08, duration: 0, maxZoom: 1.2 });
     }),
   );
 }
@@ -334,6 +336,16 @@ export const commands = {
     const w = n.measured?.width ?? LAYER_CARD.width;
     const h = n.measured?.height ?? LAYER_CARD.height;
     f.setCenter(n.position.x + w / 2, n.position.y + h / 2, { zoom: Math.max(f.getZoom(), 0.9), duration: 0 });
+  },
+
+  /** Open or close one module on the canvas; an opened module is brought into view whole. */
+  toggleModule(id: string) {
+    const opening = !ui().openModules.has(id);
+    ui().toggleModule(id);
+    if (!opening) return;
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => void flowApi()?.fitView({ nodes: [{ id }], padding: 0.12, duration: 0, maxZoom: 1 })),
+    );
   },
 
   /** Browser mode's startup offer (ui.recoveryOffer): open the snapshot as unsaved work. */

@@ -30,14 +30,31 @@ export function chainOrder(doc: ModelDocument): string[] | undefined {
   return order.length === doc.nodes.length ? order : undefined;
 }
 
-/** A straight path needs no layout engine: cards in a row (or column), centred on one line. */
+/** Cards per line for a long chain: about sqrt(1.4·n), so the whole model is roughly 16:10 and readable when fitted. */
+export function chainLineLength(count: number): number {
+  return count <= 8 ? count : Math.ceil(Math.sqrt(1.4 * count));
+}
+
+/**
+ * A straight path needs no layout engine: cards in reading order, wrapped into lines (rows for
+ * left-to-right, columns for top-to-bottom) so that a long network such as ResNet-152 fits the
+ * screen at a readable zoom instead of one thin line; each line is centred on its own axis.
+ */
 function layoutChain(order: string[], dir: LayoutDirection, sizeOf: SizeOf): Map<string, { x: number; y: number }> {
   const out = new Map<string, { x: number; y: number }>();
-  let along = 0;
-  for (const id of order) {
-    const { width, height } = sizeOf(id);
-    out.set(id, dir === 'LR' ? { x: along, y: -height / 2 } : { x: -width / 2, y: along });
-    along += (dir === 'LR' ? width : height) + GAP_BETWEEN_LAYERS;
+  const perLine = chainLineLength(order.length);
+  let across = 0;
+  for (let start = 0; start < order.length; start += perLine) {
+    const line = order.slice(start, start + perLine);
+    const sizes = line.map(sizeOf);
+    const thickness = Math.max(...sizes.map((sz) => (dir === 'LR' ? sz.height : sz.width)));
+    let along = 0;
+    line.forEach((id, i) => {
+      const { width, height } = sizes[i];
+      out.set(id, dir === 'LR' ? { x: along, y: across + (thickness - height) / 2 } : { x: across + (thickness - width) / 2, y: along });
+      along += (dir === 'LR' ? width : height) + GAP_BETWEEN_LAYERS;
+    });
+    across += thickness + GAP_BETWEEN_LAYERS;
   }
   return out;
 }

@@ -42,7 +42,7 @@ function Cost({ analysis, id }: { analysis: Analysis; id: string }) {
 function Inside({ analysis, id }: { analysis: Analysis; id: string }) {
   const prims = primitivesOf(analysis, id);
   const open = useUiStore((s) => s.openModules.has(id));
-  const toggle = useUiStore((s) => s.toggleModule);
+  const toggle = commands.toggleModule;
   if (!prims.length) return <p className="muted">The inside appears once this module’s input shape is known and its settings are valid.</p>;
   return (
     <section className="inside" data-testid="inspector-inside">

@@ -6,7 +6,8 @@
  *   host     — the same two through EngineHost (worker round trip included).
  * Then session creation, edit-to-result (ResNet-50: one unit's filter count; LeNet-5 at 28×28: one
  * conv's filters) and peak RSS of a fresh process running ResNet-152 with previews.
- * `npm run bench -- ort`; `BENCH_ORT_RUNS=N` sets the interleaved rounds (default 15). Beside each wall
+ * `npm run bench -- ort`; `BENCH_ORT_RUNS=N` sets the interleaved rounds (default 15), `BENCH_ORT_PAUSE_MS`
+ * the pause before each timed run (default 20, see steadyState). Beside each wall
  * ratio, the ratio of CPU time (all threads): steadier when other processes share the cores.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,6 +24,8 @@ import type { RunRequest } from '../engine/src/core/api';
 
 const RUNS = Number(process.env.BENCH_ORT_RUNS ?? 15);
 const THREADS = availableParallelism();
+/** Pause before each timed run (see steadyState). `BENCH_ORT_PAUSE_MS=0` interleaves back to back. */
+const PAUSE_MS = Number(process.env.BENCH_ORT_PAUSE_MS ?? 20);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -89,6 +92,10 @@ async function steadyState(name: string, host: EngineHost): Promise<void> {
   };
   for (let i = 0; i < RUNS + 2; i++) {
     for (const k of kinds) {
+      // Each onnxruntime session has its own thread pool, whose threads spin for a while after a
+      // run: without a pause, whichever session runs next competes with them for the 2 cores
+      // (measured: +0.3–0.6× on the run after the raw session's). The app runs one session at a time.
+      await sleep(PAUSE_MS);
       const w = await time(runs[k]);
       if (i < 2) continue; // warm-up
       wall[k].push(w);

@@ -69,6 +69,12 @@ export class OnnxGraphBuilder {
     return name;
   }
 
+  /** An initializer of any element type from its little-endian bytes. */
+  addRawInitializer(name: string, dims: readonly number[], dataType: number, bytes: Uint8Array): string {
+    this.initializers.push({ name, dims: [...dims], dataType, bytes });
+    return name;
+  }
+
   addInt64Initializer(name: string, values: readonly number[]): string {
     const data = BigInt64Array.from(values.map((v) => BigInt(v)));
     this.initializers.push({ name, dims: [values.length], dataType: DataType.INT64, bytes: new Uint8Array(data.buffer) });

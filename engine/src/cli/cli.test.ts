@@ -157,15 +157,18 @@ describe('parseArgs', () => {
   const cmd = {
     name: 't',
     usage: 't <x>',
-    flags: { json: { type: 'boolean' as const, description: '' }, out: { type: 'string' as const, description: '', valueName: 'file' } },
+    flags: { json: { type: 'boolean' as const, description: '' }, out: { type: 'string' as const, description: '', valueName: 'file', short: 'o' } },
     positionals: { min: 1, max: 2 },
   };
   it('parses flags in any position, --flag=value and --', () => {
     expect(parseArgs(['a', '--json', '--out', 'o.txt'], cmd)).toEqual({ positionals: ['a'], flags: { json: true, out: 'o.txt' } });
     expect(parseArgs(['--out=o', 'a', '--', '--json'], cmd)).toEqual({ positionals: ['a', '--json'], flags: { out: 'o' } });
+    expect(parseArgs(['a', '-o', 'x.onnx'], cmd)).toEqual({ positionals: ['a'], flags: { out: 'x.onnx' } });
   });
   it('rejects unknown flags, missing values and wrong counts', () => {
     expect(() => parseArgs(['a', '--nope'], cmd)).toThrow(CliError);
+    expect(() => parseArgs(['a', '-x', 'v'], cmd)).toThrow(/unknown option -x/);
+    expect(() => parseArgs(['a', '-o'], cmd)).toThrow(/needs a value/);
     expect(() => parseArgs(['a', '--out'], cmd)).toThrow(/needs a value/);
     expect(() => parseArgs(['a', '--json=1'], cmd)).toThrow(/takes no value/);
     expect(() => parseArgs([], cmd)).toThrow(/missing argument/);

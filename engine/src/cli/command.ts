@@ -6,7 +6,8 @@ export interface CliIO {
   readFile(path: string): Promise<Uint8Array>;
 }
 
-export type FlagSpec = { type: 'boolean'; description: string } | { type: 'string'; description: string; valueName: string };
+/** A `--name` flag; `short` also accepts `-x` (e.g. `-o` for `--output`). */
+export type FlagSpec = ({ type: 'boolean'; description: string } | { type: 'string'; description: string; valueName: string }) & { short?: string };
 
 export interface ParsedArgs {
   positionals: string[];
@@ -42,7 +43,7 @@ export class CliError extends Error {
 
 /**
  * Parse `argv` against a command's flags: `--flag`, `--flag=value`, `--flag value` (string flags),
- * `--` ends the flags. Unknown flags and wrong counts are usage errors.
+ * `-x value` for flags with a short name, `--` ends the flags. Unknown flags and wrong counts are usage errors.
  */
 export function parseArgs(argv: readonly string[], cmd: Pick<CliCommand, 'name' | 'usage' | 'flags' | 'positionals'>): ParsedArgs {
   const positionals: string[] = [];
@@ -54,9 +55,11 @@ export function parseArgs(argv: readonly string[], cmd: Pick<CliCommand, 'name' 
       positionals.push(...argv.slice(i + 1));
       break;
     }
-    if (a.startsWith('--') && a.length > 2) {
-      const eq = a.indexOf('=');
-      const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+    const shortName = /^-[a-zA-Z]$/.test(a) ? Object.keys(cmd.flags).find((n) => cmd.flags[n].short === a.slice(1)) : undefined;
+    if (/^-[a-zA-Z]$/.test(a) && !shortName) throw new CliError(EXIT.usage, `${cmd.name}: unknown option ${a}. ${usage}`, 'usage');
+    if (shortName || (a.startsWith('--') && a.length > 2)) {
+      const eq = shortName ? -1 : a.indexOf('=');
+      const name = shortName ?? (eq < 0 ? a.slice(2) : a.slice(2, eq));
       const spec = cmd.flags[name];
       if (!spec) throw new CliError(EXIT.usage, `${cmd.name}: unknown option --${name}. ${usage}`, 'usage');
       if (spec.type === 'boolean') {

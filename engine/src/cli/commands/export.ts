@@ -17,19 +17,13 @@ export const exportCommand: CliCommand = {
   flags: {
     format: { type: 'string', valueName: 'onnx|pytorch|keras', description: 'Output format: onnx (default), pytorch (a standalone model.py), or keras (tf.keras code, no weights).' },
     weights: { type: 'string', valueName: 'model.pt', description: 'pytorch: also write the weights as a state dict for model.load_state_dict(torch.load(...)).' },
-    output: { type: 'string', valueName: 'file', description: 'Output file (same as -o).' },
+    output: { type: 'string', valueName: 'file', description: 'Output file (same as -o).', short: 'o' },
     seed: { type: 'string', valueName: 'N', description: 'Seed for weights the document does not carry (default: the document seed, or 42).' },
   },
-  // "-o FILE" arrives as two positionals (the parser knows only --flags).
-  positionals: { min: 1, max: 3 },
+  positionals: { min: 1, max: 1 },
   async run(args, io) {
-    const [model, ...rest] = args.positionals;
-    let output = args.flags.output as string | undefined;
-    if (rest.length) {
-      if (rest[0] !== '-o') throw new CliError(EXIT.usage, `unexpected argument "${rest[0]}". usage: cnn-studio ${exportCommand.usage}`, 'usage');
-      if (rest.length !== 2) throw new CliError(EXIT.usage, `-o needs a file name. usage: cnn-studio ${exportCommand.usage}`, 'usage');
-      output = rest[1];
-    }
+    const [model] = args.positionals;
+    const output = args.flags.output as string | undefined;
     if (!output) throw new CliError(EXIT.usage, `missing -o <file>. usage: cnn-studio ${exportCommand.usage}`, 'usage');
     const format = (args.flags.format as string | undefined) ?? 'onnx';
     if (format !== 'onnx' && format !== 'pytorch' && format !== 'keras') throw new CliError(EXIT.usage, `unknown --format "${format}" — use onnx, pytorch or keras.`, 'usage');

@@ -41,18 +41,14 @@ export const importCommand: CliCommand = {
   usage: 'import <model.onnx> -o <model.json> [--sidecar] [--name NAME]',
   description: 'Turn an ONNX model (opset 9+) with its weights into a CNN Studio document.',
   flags: {
-    output: { type: 'string', valueName: 'file', description: 'Output JSON file (same as -o).' },
+    output: { type: 'string', valueName: 'file', description: 'Output JSON file (same as -o).', short: 'o' },
     sidecar: { type: 'boolean', description: `Put tensors of ${SIDECAR_MIN_VALUES}+ values in <model>.weights.bin next to the JSON (smaller JSON).` },
     name: { type: 'string', valueName: 'NAME', description: 'Document name (default: the ONNX graph name).' },
   },
-  positionals: { min: 1, max: 3 },
+  positionals: { min: 1, max: 1 },
   async run(args, io) {
-    const [input, ...rest] = args.positionals;
-    let output = args.flags.output as string | undefined;
-    if (rest.length) {
-      if (rest[0] !== '-o' || rest.length !== 2) throw new CliError(EXIT.usage, `expected -o <model.json>. usage: cnn-studio ${importCommand.usage}`, 'usage');
-      output = rest[1];
-    }
+    const [input] = args.positionals;
+    const output = args.flags.output as string | undefined;
     if (!output) throw new CliError(EXIT.usage, `missing -o <model.json>. usage: cnn-studio ${importCommand.usage}`, 'usage');
     let size: number;
     try {

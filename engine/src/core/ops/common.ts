@@ -12,17 +12,10 @@ export const LIMITS = {
 
 export const posInt = (max = LIMITS.spatial) => z.number().int().positive().max(max);
 export const PairSchema = z.union([posInt(LIMITS.kernel), z.tuple([posInt(LIMITS.kernel), posInt(LIMITS.kernel)])]);
-export const PaddingSchema = z.union([
-  z.literal('valid'),
-  z.literal('same'),
-  z.number().int().nonnegative().max(LIMITS.kernel),
-  z.tuple([
-    z.number().int().nonnegative().max(LIMITS.kernel),
-    z.number().int().nonnegative().max(LIMITS.kernel),
-    z.number().int().nonnegative().max(LIMITS.kernel),
-    z.number().int().nonnegative().max(LIMITS.kernel),
-  ]),
-]);
+const padAmount = () => z.number().int().nonnegative().max(LIMITS.kernel);
+/** Explicit padding: one amount for every side, or [top, left, bottom, right]. */
+export const ExplicitPaddingSchema = z.union([padAmount(), z.tuple([padAmount(), padAmount(), padAmount(), padAmount()])]);
+export const PaddingSchema = z.union([z.literal('valid'), z.literal('same'), ExplicitPaddingSchema]);
 
 /** "3×3" or "1×7" */
 export function formatPair(v: Pair): string {

@@ -1,20 +1,10 @@
 import { z } from 'zod';
 import type { OpDef } from './op';
-import { requireFeatureMap, formatPads, LIMITS } from './common';
+import { ExplicitPaddingSchema, formatPads, requireFeatureMap } from './common';
 import type { Pads } from '../shape';
 import { attr } from '../onnx/lowering';
 
-const Params = z.object({
-  padding: z.union([
-    z.number().int().nonnegative().max(LIMITS.kernel),
-    z.tuple([
-      z.number().int().nonnegative().max(LIMITS.kernel),
-      z.number().int().nonnegative().max(LIMITS.kernel),
-      z.number().int().nonnegative().max(LIMITS.kernel),
-      z.number().int().nonnegative().max(LIMITS.kernel),
-    ]),
-  ]),
-});
+const Params = z.object({ padding: ExplicitPaddingSchema });
 export type ZeroPad2DParams = z.infer<typeof Params>;
 
 export function zeroPads(p: ZeroPad2DParams): Pads {

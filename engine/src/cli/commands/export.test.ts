@@ -1,22 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeModel, tensorToFloat32 } from '../../core/onnx/proto';
 import { chainDoc } from '../../runtime/testing/docs';
-import type { CliIO } from '../command';
-import { runCli } from '../index';
+import { runCliCaptured } from '../testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-export-'));
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), readFile: (p) => readFile(p) };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+const cli = runCliCaptured;
 
 describe('cnn-studio export', () => {
   it('writes a preset as ONNX; --seed changes the seeded weights', async () => {

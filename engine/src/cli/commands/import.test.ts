@@ -1,23 +1,15 @@
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from '../../core/document/load';
 import { analyze } from '../../core/graph/analyze';
 import { encode, tinyValidModel } from '../../core/onnx/importer/testing';
-import type { CliIO } from '../command';
-import { runCli } from '../index';
+import { runCliCaptured } from '../testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-import-'));
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), readFile: (p) => readFile(p) };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+const cli = runCliCaptured;
 
 describe('cnn-studio import', () => {
   const onnx = join(dir, 'tiny.onnx');

@@ -1,12 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { chainDoc, LECTURE_4X4 } from '../../runtime/testing/docs';
-import type { CliIO } from '../command';
-import { runCli } from '../index';
+import { runCliCaptured } from '../testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-infer-'));
 const write = (name: string, content: string | Buffer) => {
@@ -15,13 +13,7 @@ const write = (name: string, content: string | Buffer) => {
   return p;
 };
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), readFile: (p) => readFile(p) };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+const cli = runCliCaptured;
 
 const poolModel = write(
   'pool.json',

@@ -15,6 +15,8 @@ export interface BackendRunOptions {
   seed?: number;
   /** Set when the caller no longer wants the result; backends check it between steps where they can. */
   signal?: AbortSignal;
+  /** A one-off run (fetchTensor's all-outputs run): a session built for it is not re-optimised later. */
+  oneOff?: boolean;
 }
 
 /**

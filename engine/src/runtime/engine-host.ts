@@ -100,7 +100,8 @@ export class EngineHost implements EngineClient {
   private nextId = 1;
   private stopped = false;
   private readonly listeners = new Set<(e: EngineEvent) => void>();
-  private readonly lastRuns = new Map<string, WorkerRunRequest>();
+  /** The last delivered run of each docId: its request and run id (fetchTensor reads from it). */
+  private readonly lastRuns = new Map<string, { runId: number; request: WorkerRunRequest }>();
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
   private readyWaiters: { resolve(): void; reject(e: EngineError): void }[] = [];
 
@@ -145,8 +146,8 @@ export class EngineHost implements EngineClient {
       ...(req.seed !== undefined ? { seed: req.seed } : {}),
     };
     this.dropRuns(req.docId, 'superseded', 'A newer run of this document replaced this one.');
-    return this.enqueue<ExecuteResult>('run', { type: 'run', id: 0, request }, req.timeoutMs, req.docId).then(({ id, value }) => {
-      this.lastRuns.set(req.docId, request);
+    return this.enqueue<ExecuteResult>('run', { type: 'run', id: 0, request, docId: req.docId }, req.timeoutMs, req.docId).then(({ id, value }) => {
+      this.lastRuns.set(req.docId, { runId: id, request });
       return { runId: id, docId: req.docId, ...value };
     });
   }
@@ -158,12 +159,12 @@ export class EngineHost implements EngineClient {
   async fetchTensor(docId: string, nodeId: string): Promise<TensorResult> {
     const last = this.lastRuns.get(docId);
     if (!last) throw new EngineError('bad-input', `No finished run of document "${docId}" to take node "${nodeId}" from — run it first.`);
-    if (!last.document.nodes.some((n) => n.id === nodeId)) throw new EngineError('bad-input', `Document "${docId}" has no node "${nodeId}".`);
-    // Full tensors are not kept after a run (they can be hundreds of MiB): run again for this one.
-    const { value } = await this.enqueue<ExecuteResult>('fetch', { type: 'run', id: 0, request: { ...last, previews: false, tensors: [nodeId] } }, undefined, docId);
-    const t = value.tensors[nodeId];
-    if (!t) throw new EngineError('bad-input', `Node "${nodeId}" did not run in the last run of "${docId}" (it has errors or is downstream of one).`, value.diagnostics);
-    return t;
+    if (!last.request.document.nodes.some((n) => n.id === nodeId)) throw new EngineError('bad-input', `Document "${docId}" has no node "${nodeId}".`);
+    // The worker runs the request once more for every node's full output (one cached all-outputs
+    // session on onnxruntime) and keeps them until the next run of docId: later fetches of this run
+    // are answered from memory (run-tensors.ts).
+    const message: HostToWorker = { type: 'fetch', id: 0, docId, runId: last.runId, nodeId, request: last.request };
+    return (await this.enqueue<TensorResult>('fetch', message, undefined, docId)).value;
   }
 
   async exportOnnx(document: ModelDocument, seed?: number): Promise<Uint8Array> {

@@ -44,3 +44,23 @@ describe('executeRun inputs', () => {
     expect(r.diagnostics.map((d) => d.code)).toContain('no-input-node');
   });
 });
+
+describe('executeRun skipped nodes', () => {
+  it('comes from the analysis, not from the per-node results (onnxruntime with previews off returns none)', async () => {
+    const { OrtBackend } = await import('./ort/ort-backend');
+    const backend = new OrtBackend();
+    try {
+      const doc: ModelDocument = {
+        ...twoInputs,
+        nodes: [...twoInputs.nodes, { id: 'relu', type: 'Activation', params: {} }, { id: 'orphan', type: 'Activation', params: {} }],
+        edges: [...twoInputs.edges, { id: 'e2', source: 'sum', target: 'relu' }],
+      };
+      const r = await executeRun({ document: doc, inputs: { a: t(1, -2), b: t(10, 20) }, previews: false, tensors: 'outputs' }, backend);
+      expect(r.nodes).toEqual({});
+      expect(Array.from(r.tensors.relu.data)).toEqual([11, 18]);
+      expect(r.skipped).toEqual(['orphan']);
+    } finally {
+      await backend.dispose();
+    }
+  });
+});

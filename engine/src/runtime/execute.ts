@@ -122,7 +122,7 @@ export async function executeRun(req: WorkerRunRequest, backend: Backend, option
     const tensors = req.tensors === 'outputs' ? graphOutputs(doc, analysis) : req.tensors;
     const hasRunnable = analysis.primitives.nodes.length > 0;
     const result = hasRunnable
-      ? await backend.run(doc, analysis, inputs, { previews: req.previews, tensors, seed: req.seed, signal: options.signal })
+      ? await backend.run(doc, analysis, inputs, { previews: req.previews, tensors, seed: req.seed, signal: options.signal, ...(req.oneOff ? { oneOff: true } : {}) })
       : { nodes: {}, tensors: {} };
     return {
       timeMs: performance.now() - t0,

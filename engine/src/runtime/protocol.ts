@@ -26,10 +26,15 @@ export interface WorkerRunRequest {
   previews: boolean;
   tensors: BackendRunOptions['tensors'];
   seed?: number;
+  /** See BackendRunOptions.oneOff. */
+  oneOff?: boolean;
 }
 
 export type HostToWorker =
-  | { type: 'run'; id: number; request: WorkerRunRequest }
+  /** docId: the worker drops the tensors it keeps for that document's fetches (run-tensors.ts). */
+  | { type: 'run'; id: number; request: WorkerRunRequest; docId?: string }
+  /** The full output of nodeId in run `runId` of docId (whose request was `request`). */
+  | { type: 'fetch'; id: number; docId: string; runId: number; nodeId: string; request: WorkerRunRequest }
   | { type: 'cancel'; id: number }
   /** Finish (abort runs, wait for native work, release sessions), then exit. */
   | { type: 'shutdown' }

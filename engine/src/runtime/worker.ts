@@ -14,6 +14,7 @@ import { connectToHost } from './host-link';
 import { classifyError, DEFAULT_LIMITS, executeRun } from './execute';
 import type { HostToWorker, WorkerInit, WorkerToHost } from './protocol';
 import { RunAbortedError } from './reference/backend';
+import { RunTensorStore } from './run-tensors';
 import { transferables } from './transfer';
 
 const host = connectToHost();
@@ -22,9 +23,16 @@ const init: WorkerInit = host.init;
 let backendPromise: Promise<Backend> | undefined;
 const backend = () => (backendPromise ??= loadBackend(init.backend));
 const running = new Map<number, AbortController>();
+/** Full tensors of the last run per document, for fetchTensor. */
+const runTensors = new RunTensorStore();
 
 function post(msg: WorkerToHost, transfer: ArrayBuffer[] = []) {
   host.post(msg, transfer);
+}
+
+/** A result, its typed arrays transferred to a thread (a process transport copies them). */
+function postResult(id: number, value: unknown) {
+  post({ type: 'result', id, value }, transferables(value));
 }
 
 function fail(id: number, e: unknown, signal?: AbortSignal) {
@@ -63,15 +71,25 @@ async function handle(msg: HostToWorker): Promise<void> {
       running.get(msg.id)?.abort(new RunAbortedError());
       return;
     case 'run': {
+      if (msg.docId !== undefined) runTensors.drop(msg.docId);
       const controller = new AbortController();
       running.set(msg.id, controller);
       try {
         const result = await executeRun(msg.request, await backend(), { limits: init.limits ?? DEFAULT_LIMITS, signal: controller.signal });
-        post({ type: 'result', id: msg.id, value: result }, transferables(result));
+        postResult(msg.id, result);
       } catch (e) {
         fail(msg.id, e, controller.signal);
       } finally {
         running.delete(msg.id);
+      }
+      return;
+    }
+    case 'fetch': {
+      try {
+        const value = await runTensors.fetch(msg.docId, msg.runId, msg.request, msg.nodeId, await backend(), { limits: init.limits ?? DEFAULT_LIMITS });
+        postResult(msg.id, value);
+      } catch (e) {
+        fail(msg.id, e);
       }
       return;
     }
@@ -81,7 +99,7 @@ async function handle(msg: HostToWorker): Promise<void> {
       try {
         const value =
           msg.type === 'export-onnx' ? await exportOnnxBytes(msg.document, msg.seed) : msg.type === 'export-pytorch' ? await exportPyTorchCode(msg.document) : await importOnnxModel(msg.bytes, msg.name);
-        post({ type: 'result', id: msg.id, value }, transferables(value));
+        postResult(msg.id, value);
       } catch (e) {
         fail(msg.id, e);
       }

@@ -97,6 +97,8 @@ export class OrtBackend implements Backend {
   private active = 0;
   private bufferLock: Promise<void> = Promise.resolve();
   /** Timings of the last run, for benchmarks and logs. */
+  /** Sessions created so far (tests check what is cached). */
+  sessionsCreated = 0;
   lastTimings: { compileMs: number; createMs: number; runMs: number; reusedSession: boolean } = { compileMs: 0, createMs: 0, runMs: 0, reusedSession: false };
 
   constructor(private readonly options: OrtBackendOptions = {}) {
@@ -146,7 +148,7 @@ export class OrtBackend implements Backend {
           outputs: Object.fromEntries(compiled.outputs.map((id) => [id, compiled.values[id].name])),
           inputs: compiled.inputs.map((id) => ({ id, name: compiled.values[id].name, dims: [1, ...compiled.values[id].shape] })),
         };
-        if (level !== this.upgradeLevel) entry.builder = compiled.builder;
+        if (level !== this.upgradeLevel && !options.oneOff) entry.builder = compiled.builder;
         this.remember(entry);
       }
       this.docKeys.set(docKey, key);
@@ -260,6 +262,7 @@ export class OrtBackend implements Backend {
    * bytes only when creation actually starts, so the buffer must not be reused before that.
    */
   private createSession(builder: OnnxGraphBuilder, level: OptimisationLevel): Promise<ort.InferenceSession> {
+    this.sessionsCreated++;
     const created = this.bufferLock.then(async () => {
       const weightBytes = builder.initializers.reduce((n, t) => n + t.bytes.byteLength, 0);
       if (weightBytes > (this.options.heavyWeightBytes ?? HEAVY_WEIGHT_BYTES)) return this.createFromFile(builder, level);

@@ -108,6 +108,16 @@ describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when ch
     await page.keyboard.press('ControlOrMeta+Shift+z');
     await expect(edgeLabel(page, 'conv2d->pool2d').textContent()).resolves.toBe('16×220×220');
     await expect(page.getByTestId('doc-title').getAttribute('data-dirty')).resolves.toBe('true');
+
+    // A name typed key by key keeps its spaces (the stored label is trimmed, the field is not mid-typing).
+    await selectNode(page, 'conv2d');
+    await page.getByTestId('node-label').click();
+    await page.getByTestId('node-label').pressSequentially('edge detector ');
+    await expect(page.getByTestId('node-label').inputValue()).resolves.toBe('edge detector ');
+    await focusCanvas(page);
+    await expect(card(page, 'conv2d').locator('.card-type').textContent()).resolves.toBe('edge detector');
+    await page.keyboard.press('ControlOrMeta+z');
+    await expect(card(page, 'conv2d').locator('.card-type').textContent()).resolves.toBe('Conv 2D');
   });
 
   it('builds a skip connection over mismatched shapes and applies the 1×1 projection quick fix', async () => {
@@ -161,7 +171,8 @@ describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when ch
     await card(page, unit).click();
     await page.getByTestId('inspector-open-toggle').click();
     const prims = node(page, unit).page().locator(`.react-flow__node-prim[data-id^="${unit}/"]`);
-    await expect(prims.count()).resolves.toBe(analyze(doc).nodes[unit].primitives.length);
+    // Opening may lay the model out again (async) and centres the unit: wait until every primitive is on screen.
+    await expect.poll(() => prims.count()).toBe(analyze(doc).nodes[unit].primitives.length);
     await expect(page.locator(`[data-prim-id="${unit}/proj"]`).textContent()).resolves.toContain('shortcut: 1×1 projection');
     await expect(page.locator(`[data-prim-id="${unit}/proj"]`).textContent()).resolves.toContain('512×28×28');
     await snap(page, 'resnet50-unit-open');
@@ -179,6 +190,20 @@ describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when ch
     await expect(stemRow.locator('td').nth(headers.indexOf('Params')).textContent()).resolves.toBe('9,408');
     await expect(stemRow.locator('td').nth(headers.indexOf('Output shape')).textContent()).resolves.toBe('64×112×112');
     await page.getByTestId('summary-close').click();
+
+    // Opened from its card, a unit's box covers no other card (the model is laid out again if it would).
+    await card(page, 'conv2_1').getByTestId('node-open-toggle').click();
+    await page.locator('.react-flow__node-prim[data-id^="conv2_1/"]').first().waitFor();
+    await expect
+      .poll(() =>
+        page.locator('.react-flow__node:not(.react-flow__node-prim)').evaluateAll((els) => {
+          const boxes = els.map((e) => ({ id: e.getAttribute('data-id'), r: e.getBoundingClientRect() }));
+          const m = boxes.find((b) => b.id === 'conv2_1')!.r;
+          return boxes.filter((b) => b.id !== 'conv2_1' && b.r.left < m.right - 1 && m.left < b.r.right - 1 && b.r.top < m.bottom - 1 && m.top < b.r.bottom - 1).map((b) => b.id);
+        }),
+      )
+      .toEqual([]);
+    await card(page, 'conv2_1').getByTestId('node-open-toggle').click();
     expect(browser.errors.filter((e) => /Content Security Policy|Refused/.test(e))).toEqual([]);
   });
 

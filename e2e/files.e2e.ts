@@ -210,8 +210,8 @@ describe.skipIf(noChromium)('File ▸ Import ONNX (browser mode, Chromium, real 
     await page.getByTestId('toast').filter({ hasText: 'Imported lenet5.onnx' }).waitFor();
     // The canvas shows what the engine's importer makes of the file, node for node.
     const direct = await server.engine.importOnnx(onnx, 'lenet5');
-    const count = await page.locator('[data-testid="node-card"]').count();
-    expect(count).toBe(direct.nodes.length);
+    // The layout and fit after an import are async, and only cards in view are rendered: wait for all of them.
+    await expect.poll(() => page.locator('[data-testid="node-card"]').count()).toBe(direct.nodes.length);
     const types = await page.locator('[data-testid="node-card"]').evaluateAll((els) => els.map((e) => (e as unknown as PageElement).getAttribute('data-type')).sort());
     expect(types).toEqual(direct.nodes.map((n) => n.type).sort());
     await expect(page.locator('[data-testid="node-card"][data-status="error"]').count()).resolves.toBe(0);
@@ -220,7 +220,7 @@ describe.skipIf(noChromium)('File ▸ Import ONNX (browser mode, Chromium, real 
     await expect(page.getByTestId('doc-title').getAttribute('data-dirty')).resolves.toBe('true');
     await expect(page.getByTestId('doc-title').textContent()).resolves.toContain(direct.name);
     const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => (e as unknown as { style: { transform: string } }).style.transform));
-    expect(new Set(boxes).size).toBe(count); // auto-layout: no two cards on the same spot
+    expect(new Set(boxes).size).toBe(direct.nodes.length); // auto-layout: no two cards on the same spot
     await snap(page, 'onnx-imported');
   });
 

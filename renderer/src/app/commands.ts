@@ -12,6 +12,7 @@ import { applyQuickFix } from '../model/quick-fix';
 import { paletteItem } from '../model/palette';
 import { layoutDocument } from '../layout/elk-layout';
 import { layoutModule } from '../layout/module-layout';
+import { overlapsOf, type Box } from '../layout/overlap';
 import { LAYER_CARD, layerCardSize } from '../layout/sizes';
 import { flowApi } from '../canvas/flow-api';
 import { isComposite, primitivesOf } from '../canvas/flow-model';
@@ -339,10 +340,16 @@ export const commands = {
   },
 
   /** Open or close one module on the canvas; an opened module is brought into view whole. */
-  toggleModule(id: string) {
+  async toggleModule(id: string) {
     const opening = !ui().openModules.has(id);
     ui().toggleModule(id);
     if (!opening) return;
+    // The opened box is much bigger than the card: when it would cover other cards, lay the model out again.
+    const open = ui().openModules;
+    const direction = ui().direction;
+    const boxes = new Map<string, Box>();
+    for (const n of docStore().doc.nodes) if (n.position) boxes.set(n.id, { ...n.position, ...sizeOf(n.id, open, direction) });
+    if (overlapsOf(id, boxes).length) await commands.autoLayout();
     requestAnimationFrame(() =>
       requestAnimationFrame(() => void flowApi()?.fitView({ nodes: [{ id }], padding: 0.12, duration: 0, maxZoom: 1 })),
     );

@@ -2,8 +2,8 @@ import { memo, useEffect, type CSSProperties } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import type { LayerData, LayerNodeT, PrimNodeT } from './flow-model';
 import { inputHandle, OUTPUT_HANDLE } from '../model/ports';
-import { useUiStore } from '../store/ui-store';
 import { useNodeSlots } from './node-slots';
+import { commands } from '../app/commands';
 
 function sides(dir: LayerData['dir']) {
   return dir === 'LR' ? { inPos: Position.Left, outPos: Position.Right } : { inPos: Position.Top, outPos: Position.Bottom };
@@ -39,7 +39,7 @@ function InputHandles({ data }: { data: LayerData }) {
 }
 
 function CardBody({ data }: { data: LayerData }) {
-  const toggle = useUiStore((s) => s.toggleModule);
+  const toggle = commands.toggleModule;
   const { Thumbnail, Badge } = useNodeSlots();
   return (
     <>

@@ -68,6 +68,11 @@ describe('canvas model', () => {
     expect(inside.map((n) => n.id)).toEqual(a.nodes.residualunit.primitives);
     expect(inside.find((n) => n.id === 'residualunit/proj')?.data).toMatchObject({ role: 'shortcut: 1×1 projection', shape: '256×56×56' });
     expect(edges.some((e) => e.source === 'residualunit' && e.sourceHandle === 'inner-src')).toBe(true);
+    // Edges are drawn above an opened box…
+    expect(edges.find((e) => e.id === 'input->residualunit')?.zIndex).toBe(2);
+    // …but below the cards when nothing is open, so clicks on a card under a wrapping edge reach the card.
+    const closed = buildFlow(input(r.doc), new FlowCache());
+    expect(closed.edges.find((e) => e.id === 'input->residualunit')?.zIndex).toBeUndefined();
   });
 
   it('makes an opened module taller by the thumbnail slot and puts its primitives below it', () => {

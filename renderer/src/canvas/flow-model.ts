@@ -261,6 +261,7 @@ export function buildFlow(input: FlowInput, cache: FlowCache): { nodes: FlowNode
   const known = new Set(doc.nodes.map((n) => n.id));
   const ranks = new Map<string, number>();
   for (const n of doc.nodes) if (isMultiInput(n.type)) incomingOrdered(doc, n.id).forEach((e, i) => ranks.set(e.id, i));
+  const anyOpen = nodes.some((n) => n.type === 'module');
   for (const e of doc.edges) {
     if (!known.has(e.source) || !known.has(e.target)) continue;
     const shape = analysis.edges[e.id]?.shape;
@@ -278,7 +279,9 @@ export function buildFlow(input: FlowInput, cache: FlowCache): { nodes: FlowNode
         type: 'shape',
         data,
         selected: selectedEdges.has(e.id),
-        zIndex: 2,
+        // Above opened module boxes, so they stay visible; otherwise below the cards, so an edge that
+        // wraps across a row (its 16px hit area) never swallows a click meant for a card.
+        ...(anyOpen ? { zIndex: 2 } : {}),
       }),
     );
   }

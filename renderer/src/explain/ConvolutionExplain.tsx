@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { cellWidthFor } from './cell-width';
 import { ExplainInputError, LECTURE_CONV_INPUT, explainConvolution, fmtShort, formatStepSum, type ConvExplanation } from '../../../engine/src/core/explain';
 import type { Padding, Pair } from '../../../engine/src/core/shape';
 import { pair } from '../../../engine/src/core/shape';
@@ -119,7 +120,7 @@ export function ConvolutionExplain({ input = LECTURE_CONV_INPUT, inputLabel, ker
         </figure>
         <figure>
           <figcaption>Kernel {e.kernel.length}×{e.kernel[0].length}</figcaption>
-          <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${e.kernel[0].length}, ${cellWidth})` }}>
+          <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${e.kernel[0].length}, ${cellWidthFor(e.kernel.flat().map(fmtShort))})` }}>
             {e.kernel.flatMap((row, i) => row.map((v, j) => <div key={`${i},${j}`} className="explain-cell explain-kernel" title={String(v)}>{fmtShort(v)}</div>))}
           </div>
         </figure>
@@ -127,7 +128,7 @@ export function ConvolutionExplain({ input = LECTURE_CONV_INPUT, inputLabel, ker
           <figcaption>
             Output {e.output.length}×{e.output[0].length}
           </figcaption>
-          <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${e.output[0].length}, 3em)` }} data-testid="conv-output-grid">
+          <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${e.output[0].length}, ${cellWidthFor(e.output.flat().map(fmtShort), 3)})` }} data-testid="conv-output-grid">
             {e.output.flatMap((row, i) =>
               row.map((v, j) => {
                 const idx = i * row.length + j;

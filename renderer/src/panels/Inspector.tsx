@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useDocumentStore, useAnalysis } from '../store/document-store';
 import { useUiStore } from '../store/ui-store';
 import { formatBytes, formatCount, formatMetric, formatShape, ops, type Analysis, type ModelNode } from '../engine';
@@ -8,6 +8,29 @@ import { renameDocument, setLabel, setParam } from '../model/edits';
 import { isComposite, primitivesOf } from '../canvas/flow-model';
 import { commands } from '../app/commands';
 import { InputPreprocessSection } from '../live/live-integration';
+
+/**
+ * The node's name. The document keeps the trimmed label, but the field shows what is typed while it is
+ * being edited, so a space typed between two words is not trimmed away before the next letter arrives.
+ */
+function LabelInput(p: { label: string; placeholder?: string; onChange: (text: string) => void; onBlur: () => void }) {
+  const [draft, setDraft] = useState<string | undefined>(undefined);
+  return (
+    <input
+      data-testid="node-label"
+      value={draft !== undefined && draft.trim() === p.label ? draft : p.label}
+      placeholder={p.placeholder}
+      onChange={(e) => {
+        setDraft(e.target.value);
+        p.onChange(e.target.value);
+      }}
+      onBlur={() => {
+        setDraft(undefined);
+        p.onBlur();
+      }}
+    />
+  );
+}
 
 function Cost({ analysis, id }: { analysis: Analysis; id: string }) {
   const info = analysis.nodes[id];
@@ -92,11 +115,11 @@ function NodeInspector({ node, index }: { node: ModelNode; index: number }) {
       <div className="field">
         <label>Name</label>
         <div className="control">
-          <input
-            data-testid="node-label"
-            value={node.label ?? ''}
+          <LabelInput
+            key={node.id}
+            label={node.label ?? ''}
             placeholder={analysis.nodes[node.id]?.summary}
-            onChange={(e) => edit('Rename node', (d) => setLabel(d, node.id, e.target.value), { coalesce: `label:${node.id}` })}
+            onChange={(text) => edit('Rename node', (d) => setLabel(d, node.id, text), { coalesce: `label:${node.id}` })}
             onBlur={breakCoalescing}
           />
         </div>

@@ -17,11 +17,13 @@ export interface FieldProps {
 const toText = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
 /** A text box for a number that keeps what the user typed; applies every parseable value, never clamps. */
-function NumberBox({ value, integer, testId, placeholder, onChange, onCommitEnd, onInvalid }: {
+function NumberBox({ value, integer, testId, placeholder, label, onChange, onCommitEnd, onInvalid }: {
   value: unknown;
   integer: boolean;
   testId: string;
   placeholder?: string;
+  /** Which value this box holds, when several share a field (e.g. "top" of four paddings). */
+  label?: string;
   onChange(v: number | undefined): void;
   onCommitEnd(): void;
   onInvalid(msg: string | undefined): void;
@@ -41,6 +43,8 @@ function NumberBox({ value, integer, testId, placeholder, onChange, onCommitEnd,
       data-testid={testId}
       value={text}
       placeholder={placeholder}
+      aria-label={label}
+      title={label}
       onFocus={() => (focused.current = true)}
       onBlur={() => {
         focused.current = false;
@@ -65,6 +69,8 @@ function NumberBox({ value, integer, testId, placeholder, onChange, onCommitEnd,
   );
 }
 
+const PAD_SIDES = ['top', 'left', 'bottom', 'right'];
+
 function asPair(v: unknown): [unknown, unknown] {
   if (Array.isArray(v)) return [v[0], v[1]];
   return [v, v];
@@ -79,16 +85,20 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
   switch (f.kind) {
     case 'int':
     case 'number':
+      // The default is the placeholder; "default" sits beside the box (inside it, it was cut off).
       control = (
-        <NumberBox
-          value={value}
-          integer={f.kind === 'int'}
-          testId={tid}
-          placeholder={value === undefined && effective !== undefined ? `${toText(effective)} (default)` : undefined}
-          onChange={(v) => onChange(v)}
-          onCommitEnd={onCommitEnd}
-          onInvalid={setLocal}
-        />
+        <span className="pair">
+          <NumberBox
+            value={value}
+            integer={f.kind === 'int'}
+            testId={tid}
+            placeholder={value === undefined && effective !== undefined ? toText(effective) : undefined}
+            onChange={(v) => onChange(v)}
+            onCommitEnd={onCommitEnd}
+            onInvalid={setLocal}
+          />
+          {value === undefined && effective !== undefined && <span className="times" data-testid={`${tid}-default`}>default</span>}
+        </span>
       );
       break;
     case 'pair': {
@@ -151,6 +161,7 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
                 value={(value as unknown[])[i]}
                 integer
                 testId={`${tid}-${i}`}
+                label={PAD_SIDES[i]}
                 onChange={(v) => {
                   const next = [...(value as unknown[])];
                   next[i] = v ?? 0;
@@ -180,6 +191,7 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
                 value={(value as unknown[])[i]}
                 integer
                 testId={`${tid}-${i}`}
+                label={PAD_SIDES[i]}
                 onChange={(v) => {
                   const next = [...(value as unknown[])];
                   next[i] = v ?? 0;

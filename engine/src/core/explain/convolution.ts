@@ -147,9 +147,11 @@ export function explainConvolution(o: ConvExplainOptions): ConvExplanation {
 
 /** "1·1 + 0·0 + … = 3" — the multiply-and-sum of one step, for display. */
 export function formatStepSum(step: ConvStep, bias = 0): string {
-  const terms = step.cells.map((c) => `${fmt(c.value)}·${fmt(c.weight)}`);
-  if (bias) terms.push(fmt(bias));
-  return `${terms.join(' + ')} = ${fmt(step.sum)}`;
+  // A negative factor is bracketed and signed with a real minus: "0·(−0.165)".
+  const factor = (v: number) => (v < 0 && fmt(v) !== '0' ? `(−${fmt(-v)})` : fmt(v));
+  const terms = step.cells.map((c) => `${factor(c.value)}·${factor(c.weight)}`);
+  if (bias) terms.push(factor(bias));
+  return `${terms.join(' + ')} = ${fmt(step.sum).replace(/^-/, '−')}`;
 }
 
 /** Short numbers for display: integers as they are, others to 3 significant decimals. */

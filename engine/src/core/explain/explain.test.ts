@@ -46,6 +46,7 @@ describe('explainConvolution', () => {
     expect(e.output).toEqual([[2, 2], [4, 4]]);
     expect(e.steps.flatMap((s) => s.cells).some((c) => c.padded)).toBe(false);
     expect(formatStepSum(e.steps[0])).toBe('1·1 + 0·0 + 0·1 + 1·0 + 1·1 + 1·0 + 0·1 + 1·0 + 0·1 = 2');
+    expect(formatStepSum({ ...e.steps[0], cells: [{ ...e.steps[0].cells[0], value: 2, weight: -0.5 }], sum: -1 })).toBe('2·(−0.5) = −1');
   });
 
   it('marks the zero-padded border cells of the first window', () => {

@@ -59,13 +59,6 @@ const NO_PORT = 2 ** 30 - 1;
 const UNIT_RF: ReceptiveField = { size: [1, 1], jump: [1, 1] };
 
 /**
- * Valid params already parsed, by the params object itself. Documents are edited immutably (the
- * editor replaces a node's params object when it changes one), so re-analysing after an edit parses
- * only the changed node. Never mutate a params object in place after analysing it.
- */
-const parsedParams = new WeakMap<object, { op: OpDef; params: unknown; summary: string }>();
-
-/**
  * Validate a document and infer every shape and cost. Works on partly wrong graphs: each problem is
  * a diagnostic pinned to its node, edge or parameter, and everything not downstream of an error
  * still gets its shape. Never throws on user input.
@@ -97,12 +90,6 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
       return;
     }
     entry.op = op;
-    const cached = node.params ? parsedParams.get(node.params) : undefined;
-    if (cached && cached.op === op) {
-      entry.params = cached.params;
-      info.summary = cached.summary;
-      return;
-    }
     const parsed = op.params.safeParse(node.params ?? {});
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -119,7 +106,6 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
     } catch {
       info.summary = op.title;
     }
-    if (node.params) parsedParams.set(node.params, { op, params: parsed.data, summary: info.summary });
   });
 
   // ── Edges ────────────────────────────────────────────────────────────────────────────────

@@ -184,7 +184,7 @@ export async function run(): Promise<void> {
     await page.locator('[data-testid="node-card"][data-node-id="conv0"] .card-type').click();
     const chain: { dom: number; frame: number }[] = [];
     for (const s of ['2', '1', '2', '1', '2', '1', '2', '1', '2', '1', '2']) {
-      chain.push(await editLatency(page, 'param-stride-h', s, '[data-testid="node-card"][data-node-id="relu2"] [data-testid="node-shape"]', s === '1' ? '16×64×64' : '16×32×32'));
+      chain.push(await editLatency(page, 'param-stride-h', s, '[data-testid="node-card"][data-node-id="relu0"] [data-testid="node-shape"]', s === '1' ? '16×64×64' : '16×32×32'));
     }
     console.log(`   500-node document: DOM ${stat(chain.map((r) => r.dom))}, next frame ${stat(chain.map((r) => r.frame))}`);
   } finally {

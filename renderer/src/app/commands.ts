@@ -58,9 +58,10 @@ function fitSoon(): void {
       const f = flowApi();
       if (!f) return;
       // Long chains are wrapped into lines by the layout, so the whole model fits; a graph too big
-      // to read whole (e.g. every module opened) is shown from its start instead.
+      // to read whole (hundreds of cards, e.g. every module opened) is shown from its start instead,
+      // which also keeps the number of cards drawn (and re-drawn on every edit) small.
       const order = currentAnalysis().order;
-      if (order.length > 80) void f.fitView({ padding: 0.1, duration: 0, nodes: order.slice(0, 12).map((id) => ({ id })) });
+      if (f.getNodes().length > 120) void f.fitView({ padding: 0.1, duration: 0, maxZoom: 1, nodes: order.slice(0, 5).map((id) => ({ id })) });
       else void f.fitView({ padding: 0.08, duration: 0, maxZoom: 1.2 });
     }),
   );

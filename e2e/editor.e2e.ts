@@ -118,6 +118,13 @@ describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when ch
     await expect(card(page, 'conv2d').locator('.card-type').textContent()).resolves.toBe('edge detector');
     await page.keyboard.press('ControlOrMeta+z');
     await expect(card(page, 'conv2d').locator('.card-type').textContent()).resolves.toBe('Conv 2D');
+
+    // Explicit padding: top, left, bottom, right boxes, each feeding the shape rule.
+    await selectNode(page, 'conv2d');
+    await page.getByTestId('param-padding-mode').selectOption('explicit');
+    for (const [side, v] of [['0', '0'], ['1', '1'], ['2', '2'], ['3', '3']] as const) await typeParam(page, `param-padding-${side}`, v);
+    // 5×5 kernel on 224×224: H = 224 + 0 + 2 − 5 + 1, W = 224 + 1 + 3 − 5 + 1.
+    await expect(edgeLabel(page, 'conv2d->pool2d').textContent()).resolves.toBe('16×222×224');
   });
 
   it('builds a skip connection over mismatched shapes and applies the 1×1 projection quick fix', async () => {

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type ComponentProps } from 'react';
 import type { FieldSpec } from '../model/param-fields';
 import { parseNumberText } from '../model/param-fields';
 
@@ -154,23 +154,7 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
             <option value="explicit">top, left, bottom, right</option>
           </select>
           {mode === 'number' && <NumberBox value={value} integer testId={`${tid}-value`} onChange={(v) => onChange(v ?? 0)} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
-          {mode === 'explicit' &&
-            [0, 1, 2, 3].map((i) => (
-              <NumberBox
-                key={i}
-                value={(value as unknown[])[i]}
-                integer
-                testId={`${tid}-${i}`}
-                label={PAD_SIDES[i]}
-                onChange={(v) => {
-                  const next = [...(value as unknown[])];
-                  next[i] = v ?? 0;
-                  onChange(next);
-                }}
-                onCommitEnd={onCommitEnd}
-                onInvalid={setLocal}
-              />
-            ))}
+          {mode === 'explicit' && <PadSides value={value as unknown[]} tid={tid} onChange={onChange} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
         </span>
       );
       break;
@@ -184,23 +168,7 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
             <option value="explicit">top, left, bottom, right</option>
           </select>
           {!arr && <NumberBox value={value} integer testId={`${tid}-value`} onChange={(v) => onChange(v ?? 0)} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
-          {arr &&
-            [0, 1, 2, 3].map((i) => (
-              <NumberBox
-                key={i}
-                value={(value as unknown[])[i]}
-                integer
-                testId={`${tid}-${i}`}
-                label={PAD_SIDES[i]}
-                onChange={(v) => {
-                  const next = [...(value as unknown[])];
-                  next[i] = v ?? 0;
-                  onChange(next);
-                }}
-                onCommitEnd={onCommitEnd}
-                onInvalid={setLocal}
-              />
-            ))}
+          {arr && <PadSides value={value as unknown[]} tid={tid} onChange={onChange} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
         </span>
       );
       break;
@@ -250,5 +218,35 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
         </div>
       ))}
     </div>
+  );
+}
+
+/** Four padding boxes: top, left, bottom, right. */
+function PadSides(props: {
+  value: unknown[];
+  tid: string;
+  onChange: (next: unknown[]) => void;
+  onCommitEnd: ComponentProps<typeof NumberBox>['onCommitEnd'];
+  onInvalid: ComponentProps<typeof NumberBox>['onInvalid'];
+}) {
+  return (
+    <>
+      {[0, 1, 2, 3].map((i) => (
+        <NumberBox
+          key={i}
+          value={props.value[i]}
+          integer
+          testId={`${props.tid}-${i}`}
+          label={PAD_SIDES[i]}
+          onChange={(v) => {
+            const next = [...props.value];
+            next[i] = v ?? 0;
+            props.onChange(next);
+          }}
+          onCommitEnd={props.onCommitEnd}
+          onInvalid={props.onInvalid}
+        />
+      ))}
+    </>
   );
 }

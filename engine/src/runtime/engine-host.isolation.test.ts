@@ -5,37 +5,19 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineEvent, InputPayload } from '../core/api';
+import type { InputPayload } from '../core/api';
 import { getPreset } from '../core/presets';
 import type { EngineChannel, EngineSpawn } from './channel';
 import { EngineHost } from './engine-host';
 import { processChannel } from './process-channel';
 import { chainDoc, LECTURE_4X4 } from './testing/docs';
+import { errorOf, nextEvent } from './testing/host';
 
 const lectureInput: InputPayload = { kind: 'tensor', shape: [1, 4, 4], data: Float32Array.from(LECTURE_4X4.flat()) };
 const poolDoc = chainDoc({ channels: 1, height: 4, width: 4 }, [{ id: 'pool', type: 'Pool2D', params: { mode: 'max', kernel: 2, stride: 2 } }]);
 const resnetRun = (docId: string) => ({ docId, document: getPreset('resnet50'), inputs: { kind: 'image' as const, width: 224, height: 224, rgba: new Uint8Array(224 * 224 * 4).fill(100) } });
 const abortingEntry = fileURLToPath(new URL('./testing/abort-on-signal-worker.ts', import.meta.url));
 
-async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as { code: string; message: string };
-  }
-  throw new Error('expected a rejection');
-}
-
-function nextEvent(host: EngineHost, match: (e: EngineEvent) => boolean): Promise<EngineEvent> {
-  return new Promise((resolve) => {
-    const off = host.onEvent((e) => {
-      if (match(e)) {
-        off();
-        resolve(e);
-      }
-    });
-  });
-}
 
 /** An EngineHost with process isolation whose channels (and so child pids) the test can see. */
 function observedHost(entry?: string) {

@@ -5,6 +5,7 @@ import { EngineHost } from './engine-host';
 import { chainDoc, LECTURE_4X4 } from './testing/docs';
 import { compareRuns } from './testing/compare';
 import { getPreset } from '../core/presets';
+import { errorOf, nextEvent } from './testing/host';
 
 /** Every behaviour holds with the engine in a worker thread and in a child process. */
 const ISOLATIONS = ['thread', 'process'] as const;
@@ -16,25 +17,6 @@ const poolDoc = (mode: 'max' | 'min' | 'avg') => chainDoc({ channels: 1, height:
 const slowDoc = chainDoc({ channels: 32, height: 96, width: 96 }, Array.from({ length: 30 }, () => ({ type: 'Conv2D', params: { filters: 32, kernel: 3, padding: 'same' } })));
 const slowInput: InputPayload = { kind: 'tensor', shape: [32, 96, 96], data: new Float32Array(32 * 96 * 96).fill(0.5) };
 
-async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: string; diagnostics?: unknown[] }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as { code: string; message: string };
-  }
-  throw new Error('expected a rejection');
-}
-
-function nextEvent(host: EngineHost, match: (e: EngineEvent) => boolean): Promise<EngineEvent> {
-  return new Promise((resolve) => {
-    const off = host.onEvent((e) => {
-      if (match(e)) {
-        off();
-        resolve(e);
-      }
-    });
-  });
-}
 
 describe.each(ISOLATIONS)('EngineHost (reference backend) (%s isolation)', (isolation) => {
   const host = new EngineHost({ isolation, backend: 'reference', cancelGraceMs: 60_000 });

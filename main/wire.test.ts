@@ -51,6 +51,12 @@ describe('wire codec', () => {
     expect(() => encodeMessage(cyc)).toThrow(WireError);
   });
 
+  it('keeps own "__proto__" keys (node ids are user text)', () => {
+    const v = JSON.parse('{"nodes":{"__proto__":{"shape":[1,2]}},"x":{"__proto__":false}}');
+    expect(decodeMessage(encodeMessage(v))).toEqual(v);
+    expect(Object.keys((decodeMessage(encodeMessage(v)) as { nodes: object }).nodes)).toEqual(['__proto__']);
+  });
+
   it('round-trips arbitrary JSON values (property)', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {

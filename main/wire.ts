@@ -93,7 +93,7 @@ export function encodeMessage(value: unknown): Uint8Array {
       const o: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(src)) {
         const w = walk(x);
-        if (w !== undefined) o[k] = w;
+        if (w !== undefined) setOwn(o, k, w);
       }
       out = '$ta' in o || '$esc' in o || '$num' in o || '$u' in o ? { $esc: o } : o;
     } else throw new WireError(`Cannot encode an object of class ${(v as object).constructor?.name ?? 'unknown'}.`);
@@ -175,8 +175,14 @@ export function decodeMessage(frame: Uint8Array | ArrayBuffer): unknown {
     if ('$u' in v) return undefined;
     const src = '$esc' in v ? (v.$esc as Record<string, unknown>) : v;
     const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(src)) o[k] = rebuild(x);
+    for (const [k, x] of Object.entries(src)) setOwn(o, k, rebuild(x));
     return o;
   };
   return rebuild(header);
+}
+
+/** `o[k] = v` that also keeps a key named "__proto__" (node ids are user text) as an own property. */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
 }

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { DocumentSchema, EdgeSchema } from '../engine/src/core/document/schema';
 import type { CallName } from './channels';
 import type { ModelDocument } from '../engine/src/core/document/schema';
-import type { EngineErrorCode, EngineEvent, FileClient, RunRequest, RunResult, TensorResult } from '../engine/src/core/api';
+import type { EngineErrorCode, EngineEvent, FileClient, ImportedModel, RunRequest, RunResult, TensorResult, WeightsHandle } from '../engine/src/core/api';
 
 /** Error codes a host call can reject with, beyond the engine's own. */
 export type FileErrorCode =
@@ -64,6 +64,8 @@ const U8 = typed(Uint8Array, 'Uint8Array');
 const F32 = typed(Float32Array, 'Float32Array');
 
 const id = z.string().min(1).max(200);
+/** A WeightsHandle's token: an opaque id the host made (a UUID); never a path. */
+const weightsToken = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: 'expected a weights token' });
 const path = z.string().min(1).max(4096);
 const dim = z.number().int().positive().max(1 << 16);
 
@@ -88,6 +90,7 @@ export const RunRequestPayload: z.ZodType<RunRequest> = z.object({
   tensors: z.union([z.enum(['outputs', 'all', 'none']), z.array(id).max(100_000)]).optional(),
   timeoutMs: z.number().int().positive().max(3_600_000).optional(),
   seed: z.number().int().nonnegative().max(2 ** 31 - 1).optional(),
+  weightsToken: weightsToken.optional(),
 }) as unknown as z.ZodType<RunRequest>;
 
 const seed = z.number().int().nonnegative().max(2 ** 31 - 1);
@@ -106,12 +109,16 @@ type Calls = {
   'engine.run': { args: [req: RunRequest]; result: RunResult };
   'engine.cancel': { args: [docId: string]; result: void };
   'engine.fetchTensor': { args: [docId: string, nodeId: string]; result: TensorResult };
-  'engine.exportOnnx': { args: [document: ModelDocument, seed?: number]; result: Uint8Array };
-  'engine.exportPyTorch': { args: [document: ModelDocument]; result: { code: string; weights?: Uint8Array } };
+  'engine.exportOnnx': { args: [document: ModelDocument, seed?: number, weightsToken?: string]; result: Uint8Array };
+  'engine.exportPyTorch': { args: [document: ModelDocument, weightsToken?: string]; result: { code: string; weights?: Uint8Array } };
   'engine.importOnnx': { args: [bytes: Uint8Array, name?: string]; result: ModelDocument };
+  'engine.importOnnxModel': { args: [bytes: Uint8Array, name?: string]; result: ImportedModel };
+  'engine.attachWeights': { args: [bytes: Uint8Array, file: string]; result: WeightsHandle };
+  'engine.readWeights': { args: [token: string]; result: Uint8Array };
+  'engine.releaseWeights': { args: [token: string]; result: void };
   'files.open': { args: [path?: string]; result: Awaited<ReturnType<FileClient['open']>> };
   'files.openBinary': { args: [filters: { name: string; extensions: string[] }[]]; result: { path: string; bytes: Uint8Array } | null };
-  'files.save': { args: [text: string, path?: string, suggestedName?: string]; result: Awaited<ReturnType<FileClient['save']>> };
+  'files.save': { args: [text: string, path?: string, suggestedName?: string, weightsToken?: string]; result: Awaited<ReturnType<FileClient['save']>> };
   'files.exportBinary': { args: Parameters<FileClient['exportBinary']>; result: Awaited<ReturnType<FileClient['exportBinary']>> };
   'files.recent': { args: []; result: string[] };
   'files.writeRecovery': { args: [text: string]; result: void };
@@ -135,12 +142,16 @@ export const CALL_SCHEMAS: { [K in CallName]: z.ZodType<CallArgs<K>> } = {
   'engine.run': z.tuple([RunRequestPayload]),
   'engine.cancel': z.tuple([id]),
   'engine.fetchTensor': z.tuple([id, id]),
-  'engine.exportOnnx': z.tuple([DocumentPayload, seed.optional()]),
-  'engine.exportPyTorch': z.tuple([DocumentPayload]),
+  'engine.exportOnnx': z.tuple([DocumentPayload, seed.optional(), weightsToken.optional()]),
+  'engine.exportPyTorch': z.tuple([DocumentPayload, weightsToken.optional()]),
   'engine.importOnnx': z.tuple([bytes, z.string().max(500).optional()]),
+  'engine.importOnnxModel': z.tuple([bytes, z.string().max(500).optional()]),
+  'engine.attachWeights': z.tuple([bytes, fileName]),
+  'engine.readWeights': z.tuple([weightsToken]),
+  'engine.releaseWeights': z.tuple([weightsToken]),
   'files.open': z.tuple([path.optional()]),
   'files.openBinary': z.tuple([filters]),
-  'files.save': z.tuple([text, path.optional(), fileName.optional()]),
+  'files.save': z.tuple([text, path.optional(), fileName.optional(), weightsToken.optional()]),
   'files.exportBinary': z.tuple([bytes, fileName, filters]),
   'files.recent': z.tuple([]),
   'files.writeRecovery': z.tuple([text]),

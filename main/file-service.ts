@@ -6,14 +6,22 @@
  *   cannot read or overwrite arbitrary files.
  * - Opening checks size (MAX_OPEN_BYTES) and parses with the core's parseDocument; anything else is
  *   a typed HostError with a sentence for the user, and nothing changes in the editor.
+ * - A document naming a `weightsFile` (docs/weights.md) has it read from the document's own folder
+ *   on open and handed to the shared WeightsStore: the editor gets a token, never the bytes or a
+ *   path it could name. A missing, short or unreadable sidecar does not stop the open: `weights`
+ *   says what is wrong. Saving with the token writes the sidecar beside the JSON (atomically,
+ *   before the JSON) unless that file is the one the bytes came from.
  * - Recovery snapshots are debounced HERE: the editor calls writeRecovery after every edit, and the
  *   snapshot is written RECOVERY_DEBOUNCE_MS after the last call (flushRecovery() writes a pending
  *   one at once, e.g. at quit). A successful save removes the snapshot.
  */
 import { promises as nodeFs } from 'node:fs';
 import path from 'node:path';
-import type { FileClient } from '../engine/src/core/api';
+import type { FileClient, SidecarState } from '../engine/src/core/api';
+import type { ModelDocument } from '../engine/src/core/document/schema';
 import { parseDocument } from '../engine/src/core/document/load';
+import { formatBytes, sidecarNameProblem, sidecarSizeProblem } from '../engine/src/core/weights/sidecar';
+import type { WeightsStore } from '../engine/src/runtime/weights-store';
 import { HostError, MAX_OPEN_BYTES } from './contract';
 import { atomicWriteFile, describeFsError, type AtomicFs } from './atomic-write';
 
@@ -45,7 +53,14 @@ export interface FileServiceOptions {
   schedule?: (fn: () => void, ms: number) => () => void;
   now?: () => number;
   maxOpenBytes?: number;
+  /** Where sidecar weights are held (EngineHost's `weights`, so runs find them). Without it, sidecars are not read. */
+  weights?: WeightsStore;
+  /** Largest sidecar read (default MAX_SIDECAR_BYTES). */
+  maxSidecarBytes?: number;
 }
+
+/** Largest weights sidecar the app reads (VGG-16 with every tensor in the sidecar is 528 MiB). */
+export const MAX_SIDECAR_BYTES = 2 * 1024 ** 3;
 
 export const MODEL_FILTERS = [{ name: 'CNN Studio model', extensions: ['json'] }];
 
@@ -86,7 +101,7 @@ export class FileService implements FileClient {
     return abs;
   }
 
-  async open(p?: string): Promise<{ path: string; text: string } | null> {
+  async open(p?: string): Promise<{ path: string; text: string; weights?: SidecarState } | null> {
     await this.recent(); // recent entries are allowed paths
     let file: string;
     if (p === undefined) {
@@ -94,9 +109,44 @@ export class FileService implements FileClient {
       if (!picked) return null;
       file = this.grant(picked);
     } else file = this.checkAllowed(p);
-    const text = await this.readModel(file);
+    const { text, document } = await this.readModelDocument(file);
     await this.addRecent(file);
-    return { path: file, text };
+    const weights = document.weightsFile !== undefined && this.options.weights ? await this.readSidecar(file, document) : undefined;
+    return { path: file, text, ...(weights ? { weights } : {}) };
+  }
+
+  /** The document's sidecar, from the document's folder, into the weights store — or why not. */
+  private async readSidecar(jsonFile: string, doc: ModelDocument): Promise<SidecarState> {
+    const file = doc.weightsFile!;
+    const missing = (message: string): SidecarState => ({ state: 'missing', file, message });
+    const badName = sidecarNameProblem(file);
+    if (badName) return missing(badName);
+    const jsonName = path.basename(jsonFile);
+    const sidecarPath = path.join(path.dirname(jsonFile), file);
+    let st: { size: number; isFile(): boolean };
+    try {
+      st = await this.fs.stat(sidecarPath);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        return missing(`${file} was not found next to ${jsonName} (in ${path.dirname(jsonFile)}). The model's stored weights live there: put the weights file beside the model and open it again.`);
+      }
+      return missing(`Could not read ${file} next to ${jsonName}: ${describeFsError(e)}.`);
+    }
+    if (!st.isFile()) return missing(`${file} next to ${jsonName} is not a file.`);
+    const max = this.options.maxSidecarBytes ?? MAX_SIDECAR_BYTES;
+    if (st.size > max) return missing(`${file} is ${formatBytes(st.size)}; CNN Studio reads weights files up to ${formatBytes(max)}.`);
+    const short = sidecarSizeProblem(doc, file, st.size);
+    if (short) return missing(short);
+    let buf: Buffer;
+    try {
+      buf = await this.fs.readFile(sidecarPath);
+    } catch (e) {
+      return missing(`Could not read ${file} next to ${jsonName}: ${describeFsError(e)}.`);
+    }
+    const rechecked = sidecarSizeProblem(doc, file, buf.byteLength); // it may have changed since the stat
+    if (rechecked) return missing(rechecked);
+    const handle = this.options.weights!.add(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), file, sidecarPath);
+    return { state: 'loaded', ...handle };
   }
 
   /**
@@ -120,6 +170,10 @@ export class FileService implements FileClient {
 
   /** Read and check a model file; HostError with a clear reason otherwise. */
   async readModel(file: string): Promise<string> {
+    return (await this.readModelDocument(file)).text;
+  }
+
+  private async readModelDocument(file: string): Promise<{ text: string; document: ModelDocument }> {
     const name = path.basename(file);
     await this.checkOpenable(file);
     let text: string;
@@ -130,7 +184,7 @@ export class FileService implements FileClient {
     }
     const loaded = parseDocument(text);
     if (!loaded.ok) throw new HostError({ code: 'not-a-model', message: `${name} is not a CNN Studio model. ${loaded.error.message}` });
-    return text;
+    return { text, document: loaded.document };
   }
 
   /** The file exists, is a file, and is within the size cap; HostError otherwise. */
@@ -152,7 +206,7 @@ export class FileService implements FileClient {
     }
   }
 
-  async save(text: string, p?: string, suggestedName?: string): Promise<{ path: string } | null> {
+  async save(text: string, p?: string, suggestedName?: string, weightsToken?: string): Promise<{ path: string; warning?: string } | null> {
     const loaded = parseDocument(text);
     if (!loaded.ok) throw new HostError({ code: 'not-a-model', message: `Refusing to save: the editor sent something that is not a model document. ${loaded.error.message}` });
     await this.recent();
@@ -162,11 +216,37 @@ export class FileService implements FileClient {
       if (!picked) return null;
       file = this.grant(picked);
     } else file = this.checkAllowed(p);
+    // The sidecar first: if it cannot be written, the JSON is not either (both originals untouched).
+    const warning = loaded.document.weightsFile !== undefined ? await this.saveSidecar(file, loaded.document.weightsFile, weightsToken) : undefined;
     this.cancelPendingRecovery();
     await atomicWriteFile(file, text, this.fs);
     await this.addRecent(file);
     await this.clearRecovery();
-    return { path: file };
+    return { path: file, ...(warning ? { warning } : {}) };
+  }
+
+  /**
+   * Put the held sidecar beside `jsonFile` unless it is already there (same folder as it came from,
+   * or saved there before). Returns a warning when the document's weights cannot go with it.
+   */
+  private async saveSidecar(jsonFile: string, weightsFile: string, token: string | undefined): Promise<string | undefined> {
+    const badName = sidecarNameProblem(weightsFile);
+    if (badName) throw new HostError({ code: 'write-failed', message: `Not saved: ${badName}` });
+    const target = path.join(path.dirname(jsonFile), weightsFile);
+    const held = token !== undefined ? this.options.weights?.get(token) : undefined;
+    if (!held) {
+      const exists = await this.fs.stat(target).then(() => true, () => false);
+      return exists ? undefined : `${path.basename(jsonFile)} was saved without its weights: ${weightsFile} was not loaded, so it is not next to the saved model. Copy it there to keep the stored weights.`;
+    }
+    if (held.origin === target) return undefined;
+    try {
+      await atomicWriteFile(target, held.bytes, this.fs);
+    } catch (e) {
+      const reason = e instanceof HostError ? e.message : describeFsError(e);
+      throw new HostError({ code: 'write-failed', message: `Could not save the weights file ${weightsFile} next to ${path.basename(jsonFile)}, so the model was not saved either: ${reason}` });
+    }
+    this.options.weights!.setOrigin(held.token, target);
+    return undefined;
   }
 
   async exportBinary(bytes: Uint8Array, suggestedName: string, filters: { name: string; extensions: string[] }[]): Promise<{ path: string } | null> {

@@ -47,9 +47,12 @@ function runApp() {
 
   // The engine runs in a utility process: an onnxruntime crash (native abort, out of memory) ends
   // that process, not this one — the host restarts it and the editor stays up.
-  const engine: EngineService = new EngineHost({ workerPath, isolation: 'process', spawnChannel: (spawn) => utilityProcessChannel(utilityProcess, spawn) });
+  const engineHost = new EngineHost({ workerPath, isolation: 'process', spawnChannel: (spawn) => utilityProcessChannel(utilityProcess, spawn) });
+  const engine: EngineService = engineHost;
   const fileService = new FileService({
     dataDir: app.getPath('userData'),
+    // Sidecar weights read on open (and made by imports) are held here, where the engine finds them by token.
+    weights: engineHost.weights,
     dialogs: {
       showOpen: async (filters) => {
         const r = await dialog.showOpenDialog(win!, { title: filters ? 'Import' : 'Open Model', properties: ['openFile'], filters: filters ?? MODEL_FILTERS });

@@ -17,6 +17,7 @@ function setup() {
 }
 
 const doc = tinyDocument();
+const TOKEN = '0f8fad5b-d9cb-469f-a165-70867728950e';
 /** One valid argument list per call, and the engine/file method it must reach. */
 const VALID: { [K in CallName]: { args: unknown[]; reaches: [target: 'engine' | 'files' | 'shell', method: string] } } = {
   'engine.run': { args: [{ docId: 'd1', document: doc, inputs: { kind: 'tensor', shape: [1, 4, 4], data: new Float32Array(16).fill(1) } }], reaches: ['engine', 'run'] },
@@ -25,9 +26,13 @@ const VALID: { [K in CallName]: { args: unknown[]; reaches: [target: 'engine' | 
   'engine.exportOnnx': { args: [doc, 42], reaches: ['engine', 'exportOnnx'] },
   'engine.exportPyTorch': { args: [doc], reaches: ['engine', 'exportPyTorch'] },
   'engine.importOnnx': { args: [Uint8Array.of(1, 2, 3), 'net'], reaches: ['engine', 'importOnnx'] },
+  'engine.importOnnxModel': { args: [Uint8Array.of(1, 2, 3), 'net'], reaches: ['engine', 'importOnnxModel'] },
+  'engine.attachWeights': { args: [Uint8Array.of(0, 0, 128, 63), 'net.weights.bin'], reaches: ['engine', 'attachWeights'] },
+  'engine.readWeights': { args: [TOKEN], reaches: ['engine', 'readWeights'] },
+  'engine.releaseWeights': { args: [TOKEN], reaches: ['engine', 'releaseWeights'] },
   'files.open': { args: [], reaches: ['files', 'open'] },
   'files.openBinary': { args: [[{ name: 'ONNX model', extensions: ['onnx'] }]], reaches: ['files', 'openBinary'] },
-  'files.save': { args: ['{}', undefined, 'model.cnn.json'], reaches: ['files', 'save'] },
+  'files.save': { args: ['{}', undefined, 'model.cnn.json', TOKEN], reaches: ['files', 'save'] },
   'files.exportBinary': { args: [Uint8Array.of(1), 'model.onnx', [{ name: 'ONNX', extensions: ['onnx'] }]], reaches: ['files', 'exportBinary'] },
   'files.recent': { args: [], reaches: ['files', 'recent'] },
   'files.writeRecovery': { args: ['{}'], reaches: ['files', 'writeRecovery'] },
@@ -73,6 +78,28 @@ describe('host router', () => {
     }
     expect(engine.calls).toEqual([]);
     expect(files.calls).toEqual([]);
+  });
+
+  it('weights tokens are opaque ids: a path (or anything else) in their place is refused before the engine sees it', async () => {
+    const { engine, files, router } = setup();
+    for (const bad of ['/etc/passwd', '../model.weights.bin', 'x'.repeat(36), '']) {
+      expect(await router.handle('engine.readWeights', [bad], MAIN)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+      expect(await router.handle('files.save', ['{}', undefined, undefined, bad], MAIN)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+      const run = { ...(VALID['engine.run'].args[0] as object), weightsToken: bad };
+      expect(await router.handle('engine.run', [run], MAIN)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    }
+    expect(await router.handle('engine.exportOnnx', [doc, undefined, TOKEN], MAIN)).toMatchObject({ ok: true });
+    expect(engine.calls.map((c) => [c.method, c.args[2]])).toEqual([['exportOnnx', TOKEN]]);
+    expect(files.calls).toEqual([]);
+  });
+
+  it('an engine without the weights calls answers them with "unsupported"', async () => {
+    const engine = new FakeEngine();
+    const bare = { run: engine.run, cancel: engine.cancel, fetchTensor: engine.fetchTensor, exportOnnx: engine.exportOnnx, exportPyTorch: engine.exportPyTorch, importOnnx: engine.importOnnx, onEvent: engine.onEvent };
+    const router = createRouter<Frame>({ engine: bare, files: new FakeFiles(), senderIsTrusted: () => true });
+    for (const name of ['engine.importOnnxModel', 'engine.attachWeights', 'engine.readWeights', 'engine.releaseWeights'] as const) {
+      expect(await router.handle(name, VALID[name].args, MAIN)).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+    }
   });
 
   it('treats a throwing trust predicate as untrusted', async () => {

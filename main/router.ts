@@ -54,21 +54,31 @@ export function toErrorInfo(e: unknown): HostErrorInfo {
 
 type Handlers = { [K in CallName]: (...args: CallArgs<K>) => unknown };
 
+/** An optional EngineClient method, or 'unsupported' when this host's engine lacks it. */
+function need<F>(method: F | undefined, what: string): F {
+  if (!method) throw new HostError({ code: 'unsupported', message: `This engine host cannot ${what}.` });
+  return method;
+}
+
 export function createRouter<Sender>(options: RouterOptions<Sender>): Router<Sender> {
   const { engine, files, shell, clipboard } = options;
   const handlers: Handlers = {
     'engine.run': (req) => engine.run(req),
     'engine.cancel': (docId) => engine.cancel(docId),
     'engine.fetchTensor': (docId, nodeId) => engine.fetchTensor(docId, nodeId),
-    'engine.exportOnnx': (doc, seed) => engine.exportOnnx(doc, seed),
-    'engine.exportPyTorch': (doc) => engine.exportPyTorch(doc),
+    'engine.exportOnnx': (doc, seed, token) => engine.exportOnnx(doc, seed, token),
+    'engine.exportPyTorch': (doc, token) => engine.exportPyTorch(doc, token),
     'engine.importOnnx': (bytes, name) => engine.importOnnx(bytes, name),
+    'engine.importOnnxModel': (bytes, name) => need(engine.importOnnxModel, 'import large ONNX models').call(engine, bytes, name),
+    'engine.attachWeights': (bytes, file) => need(engine.attachWeights, 'hold weights files').call(engine, bytes, file),
+    'engine.readWeights': (token) => need(engine.readWeights, 'hand out weights files').call(engine, token),
+    'engine.releaseWeights': (token) => need(engine.releaseWeights, 'release weights files').call(engine, token),
     'files.open': (path) => files.open(path),
     'files.openBinary': (filters) => {
       if (!files.openBinary) throw new HostError({ code: 'unsupported', message: 'This host cannot open binary files yet.' });
       return files.openBinary(filters);
     },
-    'files.save': (text, path, suggestedName) => files.save(text, path, suggestedName),
+    'files.save': (text, path, suggestedName, token) => files.save(text, path, suggestedName, token),
     'files.exportBinary': (bytes, name, filters) => files.exportBinary(bytes, name, filters),
     'files.recent': () => files.recent(),
     'files.writeRecovery': (text) => files.writeRecovery(text),

@@ -1,5 +1,5 @@
 /** Test doubles for the host's collaborators: an EngineClient and a FileClient that record calls. */
-import type { EngineClient, EngineEvent, FileClient, InputPayload, RunRequest, RunResult } from '../../engine/src/core/api';
+import type { EngineClient, EngineEvent, FileClient, ImportedModel, InputPayload, RunRequest, RunResult, WeightsHandle } from '../../engine/src/core/api';
 import type { ModelDocument } from '../../engine/src/core/document/schema';
 
 export interface RecordedCall {
@@ -51,13 +51,28 @@ export class FakeEngine implements EngineClient {
     this.calls.push({ method: 'fetchTensor', args: [docId, nodeId] });
     return { shape: [2], data: Float32Array.of(1, 2) };
   }
-  async exportOnnx(document: ModelDocument, seed?: number) {
-    this.calls.push({ method: 'exportOnnx', args: [document, seed] });
+  async exportOnnx(document: ModelDocument, seed?: number, weightsToken?: string) {
+    this.calls.push({ method: 'exportOnnx', args: [document, seed, weightsToken] });
     return Uint8Array.of(8, 7);
   }
-  async exportPyTorch(document: ModelDocument) {
-    this.calls.push({ method: 'exportPyTorch', args: [document] });
+  async exportPyTorch(document: ModelDocument, weightsToken?: string) {
+    this.calls.push({ method: 'exportPyTorch', args: [document, weightsToken] });
     return { code: 'import torch\n' };
+  }
+  async importOnnxModel(bytes: Uint8Array, name?: string): Promise<ImportedModel> {
+    this.calls.push({ method: 'importOnnxModel', args: [bytes, name] });
+    return { document: tinyDocument() };
+  }
+  async attachWeights(bytes: Uint8Array, file: string): Promise<WeightsHandle> {
+    this.calls.push({ method: 'attachWeights', args: [bytes, file] });
+    return { token: '0f8fad5b-d9cb-469f-a165-70867728950e', file, byteLength: bytes.byteLength };
+  }
+  async readWeights(token: string) {
+    this.calls.push({ method: 'readWeights', args: [token] });
+    return Uint8Array.of(0, 0, 128, 63);
+  }
+  async releaseWeights(token: string) {
+    this.calls.push({ method: 'releaseWeights', args: [token] });
   }
   async importOnnx(bytes: Uint8Array, name?: string) {
     this.calls.push({ method: 'importOnnx', args: [bytes, name] });
@@ -89,8 +104,8 @@ export class FakeFiles implements FileClient {
     this.rec('openBinary', [filters]);
     return { path: '/tmp/picked.onnx', bytes: Uint8Array.of(8, 1) };
   }
-  async save(text: string, path?: string, suggestedName?: string) {
-    this.rec('save', [text, path, suggestedName]);
+  async save(text: string, path?: string, suggestedName?: string, weightsToken?: string) {
+    this.rec('save', [text, path, suggestedName, weightsToken]);
     return { path: path ?? '/tmp/saved.cnn.json' };
   }
   async exportBinary(bytes: Uint8Array, suggestedName: string, filters: { name: string; extensions: string[] }[]) {

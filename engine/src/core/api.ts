@@ -25,6 +25,31 @@ export interface RunRequest {
   timeoutMs?: number;
   /** Overrides document.seed for initialisation. */
   seed?: number;
+  /** The document's sidecar weights, held by the host (a WeightsHandle's token; docs/weights.md). */
+  weightsToken?: string;
+}
+
+/**
+ * Sidecar weights (the bytes of a document's `weightsFile`) held by the host, never by the editor:
+ * the editor passes the token with runs, exports and saves. The engine worker caches the bytes per
+ * token, so they cross to it once (again after a worker restart), not with every run.
+ */
+export interface WeightsHandle {
+  token: string;
+  /** The sidecar's file name (the document's weightsFile). */
+  file: string;
+  byteLength: number;
+}
+
+/** The sidecar of a document just opened: held by the host, or why it is not (the document opens anyway). */
+export type SidecarState =
+  | ({ state: 'loaded' } & WeightsHandle)
+  | { state: 'missing'; file: string; message: string };
+
+/** An imported model; `weights` when tensors too large to inline went to a sidecar the host holds until the document is saved. */
+export interface ImportedModel {
+  document: ModelDocument;
+  weights?: WeightsHandle;
 }
 
 export interface TensorResult {
@@ -98,18 +123,34 @@ export interface EngineClient {
   cancel(docId: string): Promise<void>;
   /** The full output tensor of one node of the last run of docId. */
   fetchTensor(docId: string, nodeId: string): Promise<TensorResult>;
-  exportOnnx(document: ModelDocument, seed?: number): Promise<Uint8Array>;
-  exportPyTorch(document: ModelDocument): Promise<{ code: string; weights?: Uint8Array }>;
+  exportOnnx(document: ModelDocument, seed?: number, weightsToken?: string): Promise<Uint8Array>;
+  exportPyTorch(document: ModelDocument, weightsToken?: string): Promise<{ code: string; weights?: Uint8Array }>;
+  /** Every tensor inline; a tensor too large for that is refused (importOnnxModel puts it in a sidecar). */
   importOnnx(bytes: Uint8Array, name?: string): Promise<ModelDocument>;
+  /** As importOnnx, but tensors too large to inline go to a sidecar held by the host (see ImportedModel). */
+  importOnnxModel?(bytes: Uint8Array, name?: string): Promise<ImportedModel>;
+  /** Browser mode: hand the host the bytes of a sidecar the user picked (once); they are checked against nothing but size. */
+  attachWeights?(bytes: Uint8Array, file: string): Promise<WeightsHandle>;
+  /** Browser mode: the bytes behind a token, to save the sidecar with the browser's file APIs. */
+  readWeights?(token: string): Promise<Uint8Array>;
+  /** The editor no longer needs these weights (another document was loaded): the host and worker drop them. */
+  releaseWeights?(token: string): Promise<void>;
   onEvent(listener: (e: EngineEvent) => void): () => void;
 }
 
 /** Desktop file service (main process); browser mode implements it with the browser's file APIs. */
 export interface FileClient {
-  /** Native open dialog (or a given path); null if the user cancelled. */
-  open(path?: string): Promise<{ path: string; text: string } | null>;
-  /** Atomic save to path (Save As dialog when path is missing); null if cancelled. */
-  save(text: string, path?: string, suggestedName?: string): Promise<{ path: string } | null>;
+  /**
+   * Native open dialog (or a given path); null if the user cancelled. When the document names a
+   * `weightsFile`, the host reads it from the document's folder and keeps it: `weights` says how.
+   */
+  open(path?: string): Promise<{ path: string; text: string; weights?: SidecarState } | null>;
+  /**
+   * Atomic save to path (Save As dialog when path is missing); null if cancelled. With weightsToken
+   * the sidecar is written beside the JSON when it is not already there (another folder, or an
+   * import never saved); `warning` says when a document naming a weightsFile was saved without it.
+   */
+  save(text: string, path?: string, suggestedName?: string, weightsToken?: string): Promise<{ path: string; warning?: string } | null>;
   exportBinary(bytes: Uint8Array, suggestedName: string, filters: { name: string; extensions: string[] }[]): Promise<{ path: string } | null>;
   /**
    * Native open dialog for a binary file (e.g. an ONNX model), same allowed-path rules and size cap

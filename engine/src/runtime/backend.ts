@@ -17,6 +17,13 @@ export interface BackendRunOptions {
   signal?: AbortSignal;
   /** A one-off run (fetchTensor's all-outputs run): a session built for it is not re-optimised later. */
   oneOff?: boolean;
+  /** The bytes of the document's weights sidecar, for tensors stored there (docs/weights.md). */
+  sidecar?: Uint8Array;
+  /**
+   * Names those bytes (the host's token for them): two sidecars with the same ranges but different
+   * contents have different keys, so a cached compilation of one is never reused for the other.
+   */
+  sidecarKey?: string;
 }
 
 /**

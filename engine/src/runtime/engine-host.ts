@@ -19,11 +19,14 @@
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
-import type { EngineClient, EngineEvent, RunRequest, RunResult, TensorResult } from '../core/api';
+import type { EngineClient, EngineEvent, ImportedModel, RunRequest, RunResult, TensorResult, WeightsHandle } from '../core/api';
 import type { ModelDocument } from '../core/document/schema';
 import { EngineError } from './errors';
 import { DEFAULT_LIMITS, type ExecuteResult } from './execute';
-import type { BackendName, HostToWorker, SizeLimits, WorkerInit, WorkerRunRequest, WorkerToHost } from './protocol';
+import type { BackendName, HostToWorker, SizeLimits, WeightsRef, WorkerInit, WorkerRunRequest, WorkerToHost } from './protocol';
+import type { OnnxImportResult } from '../core/onnx/import';
+import { isPlainFileName, sidecarNameProblem } from '../core/weights/sidecar';
+import { WeightsStore } from './weights-store';
 import { DEFAULT_BACKEND } from './backends';
 import type { EngineChannel, EngineSpawn, Isolation } from './channel';
 import { OUT_OF_MEMORY } from './channel';
@@ -61,6 +64,10 @@ export interface EngineHostOptions {
   resourceLimits?: ResourceLimits;
   /** Graphs over these totals are refused with 'too-large' before anything is allocated. */
   limits?: Partial<SizeLimits>;
+  /** Where sidecar weights are held by token (shared with the file service); a fresh store by default. */
+  weights?: WeightsStore;
+  /** importOnnxModel: tensors of at least this many values go to the sidecar (default: only those too large to inline). */
+  importSidecarMinValues?: number;
 }
 
 type Kind = 'run' | 'fetch' | 'export-onnx' | 'export-pytorch' | 'import-onnx';
@@ -70,6 +77,8 @@ interface Job {
   kind: Kind;
   docId?: string;
   message: HostToWorker;
+  /** Sidecar weights the request needs (attached when the job is sent to the worker). */
+  weightsToken?: string;
   timeoutMs: number;
   resolve(value: unknown): void;
   reject(error: EngineError): void;
@@ -82,6 +91,8 @@ interface WorkerSlot {
   /** Resolves when the worker has exited. */
   exited: Promise<void>;
   ready: boolean;
+  /** Sidecar tokens this worker holds (sent to it once; a new worker starts with none). */
+  weights: Set<string>;
   /** Set when we end it ourselves (stop, timeout, stuck cancel): its exit is not a crash. */
   ending?: string;
   lastError?: Error & { code?: string };
@@ -101,7 +112,9 @@ export class EngineHost implements EngineClient {
   private stopped = false;
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   /** The last delivered run of each docId: its request and run id (fetchTensor reads from it). */
-  private readonly lastRuns = new Map<string, { runId: number; request: WorkerRunRequest }>();
+  private readonly lastRuns = new Map<string, { runId: number; request: WorkerRunRequest; weightsToken?: string }>();
+  /** Sidecar weights by token: the documents' `weightsFile` bytes, held here and sent to the worker once each. */
+  readonly weights: WeightsStore;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
   private readyWaiters: { resolve(): void; reject(e: EngineError): void }[] = [];
 
@@ -109,6 +122,17 @@ export class EngineHost implements EngineClient {
     this.backend = options.backend ?? DEFAULT_BACKEND;
     this.isolation = options.isolation ?? (this.backend === 'ort' ? 'process' : 'thread');
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.weights = options.weights ?? new WeightsStore();
+    // Whoever releases weights (the editor, or the store making room), the worker drops its copy.
+    this.weights.onRelease((token) => {
+      const slot = this.slot;
+      if (slot?.weights.delete(token)) slot.channel.postMessage({ type: 'drop-weights', token } satisfies HostToWorker);
+    });
+  }
+
+  /** The engine process's id, while one runs (process isolation): for logs and benchmarks. */
+  get workerPid(): number | undefined {
+    return this.slot?.channel.pid;
   }
 
   /** Starts the worker and waits until it has loaded its backend. Calls start it on demand too. */
@@ -146,8 +170,9 @@ export class EngineHost implements EngineClient {
       ...(req.seed !== undefined ? { seed: req.seed } : {}),
     };
     this.dropRuns(req.docId, 'superseded', 'A newer run of this document replaced this one.');
-    return this.enqueue<ExecuteResult>('run', { type: 'run', id: 0, request, docId: req.docId }, req.timeoutMs, req.docId).then(({ id, value }) => {
-      this.lastRuns.set(req.docId, { runId: id, request });
+    const token = req.weightsToken;
+    return this.enqueue<ExecuteResult>('run', { type: 'run', id: 0, request, docId: req.docId }, req.timeoutMs, req.docId, token).then(({ id, value }) => {
+      this.lastRuns.set(req.docId, { runId: id, request, ...(token !== undefined ? { weightsToken: token } : {}) });
       return { runId: id, docId: req.docId, ...value };
     });
   }
@@ -164,19 +189,49 @@ export class EngineHost implements EngineClient {
     // session on onnxruntime) and keeps them until the next run of docId: later fetches of this run
     // are answered from memory (run-tensors.ts).
     const message: HostToWorker = { type: 'fetch', id: 0, docId, runId: last.runId, nodeId, request: last.request };
-    return (await this.enqueue<TensorResult>('fetch', message, undefined, docId)).value;
+    return (await this.enqueue<TensorResult>('fetch', message, undefined, docId, last.weightsToken)).value;
   }
 
-  async exportOnnx(document: ModelDocument, seed?: number): Promise<Uint8Array> {
-    return (await this.enqueue<Uint8Array>('export-onnx', { type: 'export-onnx', id: 0, document, ...(seed !== undefined ? { seed } : {}) })).value;
+  async exportOnnx(document: ModelDocument, seed?: number, weightsToken?: string): Promise<Uint8Array> {
+    return (await this.enqueue<Uint8Array>('export-onnx', { type: 'export-onnx', id: 0, document, ...(seed !== undefined ? { seed } : {}) }, undefined, undefined, weightsToken)).value;
   }
 
-  async exportPyTorch(document: ModelDocument): Promise<{ code: string; weights?: Uint8Array }> {
-    return (await this.enqueue<{ code: string; weights?: Uint8Array }>('export-pytorch', { type: 'export-pytorch', id: 0, document })).value;
+  async exportPyTorch(document: ModelDocument, weightsToken?: string): Promise<{ code: string; weights?: Uint8Array }> {
+    return (await this.enqueue<{ code: string; weights?: Uint8Array }>('export-pytorch', { type: 'export-pytorch', id: 0, document }, undefined, undefined, weightsToken)).value;
   }
 
   async importOnnx(bytes: Uint8Array, name?: string): Promise<ModelDocument> {
     return (await this.enqueue<ModelDocument>('import-onnx', { type: 'import-onnx', id: 0, bytes, ...(name !== undefined ? { name } : {}) })).value;
+  }
+
+  /**
+   * Import; tensors too large to inline (or, with `importSidecarMinValues`, large ones) go to a
+   * sidecar named "<name>.weights.bin" that stays here, held by token, until the document is saved.
+   */
+  async importOnnxModel(bytes: Uint8Array, name?: string): Promise<ImportedModel> {
+    const weightsFile = sidecarFileFor(name);
+    const minValues = this.options.importSidecarMinValues;
+    const message: HostToWorker = { type: 'import-onnx', id: 0, bytes, ...(name !== undefined ? { name } : {}), sidecar: { weightsFile, ...(minValues !== undefined ? { minValues } : {}) } };
+    const { document, sidecar } = (await this.enqueue<OnnxImportResult>('import-onnx', message)).value;
+    if (!sidecar) return { document };
+    return { document, weights: this.weights.add(sidecar, weightsFile) };
+  }
+
+  /** Hold sidecar bytes the caller read itself (browser mode: the file the user picked). */
+  async attachWeights(bytes: Uint8Array, file: string): Promise<WeightsHandle> {
+    const bad = sidecarNameProblem(file);
+    if (bad) throw new EngineError('bad-input', bad);
+    return this.weights.add(bytes, file);
+  }
+
+  async readWeights(token: string): Promise<Uint8Array> {
+    const held = this.weights.get(token);
+    if (!held) throw new EngineError('bad-input', 'These weights are no longer held by the engine host — reopen the model with its weights file.');
+    return held.bytes;
+  }
+
+  async releaseWeights(token: string): Promise<void> {
+    this.weights.release(token);
   }
 
   /** For tests and diagnostics: kill the worker as a crash would (the host restarts it). */
@@ -189,8 +244,9 @@ export class EngineHost implements EngineClient {
 
   // ── Queue ──────────────────────────────────────────────────────────────────────────────────
 
-  private enqueue<T>(kind: Kind, message: HostToWorker, timeoutMs?: number, docId?: string): Promise<{ id: number; value: T }> {
+  private enqueue<T>(kind: Kind, message: HostToWorker, timeoutMs?: number, docId?: string, weightsToken?: string): Promise<{ id: number; value: T }> {
     if (this.stopped) return Promise.reject(new EngineError('cancelled', 'The engine is shut down.'));
+    if (weightsToken !== undefined && !this.weights.has(weightsToken)) return Promise.reject(missingWeights());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const job: Job = {
@@ -198,6 +254,7 @@ export class EngineHost implements EngineClient {
         kind,
         docId,
         message: { ...message, id } as HostToWorker,
+        ...(weightsToken !== undefined ? { weightsToken } : {}),
         timeoutMs: timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         resolve: (value) => resolve({ id, value: value as T }),
         reject,
@@ -238,6 +295,14 @@ export class EngineHost implements EngineClient {
     const slot = this.ensureWorker();
     if (!slot.ready) return;
     const job = this.queue.shift()!;
+    let message: HostToWorker;
+    try {
+      message = this.withWeights(slot, job);
+    } catch (e) {
+      this.settle(job, e as EngineError);
+      this.pump();
+      return;
+    }
     this.current = job;
     this.runState(job, 'running');
     job.timer = setTimeout(() => {
@@ -245,7 +310,18 @@ export class EngineHost implements EngineClient {
       this.settle(job, new EngineError('timeout', `The engine did not finish within ${job.timeoutMs} ms — the worker was restarted. Try a smaller input or model.`));
       this.restart(`a request timed out after ${job.timeoutMs} ms`);
     }, job.timeoutMs);
-    slot.channel.postMessage(job.message);
+    slot.channel.postMessage(message);
+  }
+
+  /** The job's message with its sidecar reference: the bytes only when this worker does not hold them yet. */
+  private withWeights(slot: WorkerSlot, job: Job): HostToWorker {
+    const token = job.weightsToken;
+    if (token === undefined) return job.message;
+    const held = this.weights.get(token);
+    if (!held) throw missingWeights();
+    const ref: WeightsRef = slot.weights.has(token) ? { token } : { token, bytes: held.bytes };
+    slot.weights.add(token);
+    return { ...job.message, weights: ref } as HostToWorker;
   }
 
   private settle(job: Job, error?: EngineError, value?: unknown) {
@@ -299,7 +375,7 @@ export class EngineHost implements EngineClient {
     if (this.slot) return this.slot;
     const channel = this.spawnChannel();
     let exited!: () => void;
-    const slot: WorkerSlot = { channel, ready: false, exited: new Promise<void>((resolve) => (exited = resolve)) };
+    const slot: WorkerSlot = { channel, ready: false, weights: new Set(), exited: new Promise<void>((resolve) => (exited = resolve)) };
     this.slot = slot;
     channel.on('message', (msg: WorkerToHost) => this.onMessage(slot, msg));
     channel.on('error', (err) => {
@@ -387,6 +463,15 @@ export class EngineHost implements EngineClient {
     this.ensureWorker();
     this.pump();
   }
+}
+
+const missingWeights = () => new EngineError('bad-input', 'The weights file of this document is no longer held by the engine host — reopen the model.');
+
+/** The sidecar name an import gets: "<name>.weights.bin" (a plain file name), else "model.weights.bin". */
+export function sidecarFileFor(name: string | undefined): string {
+  const stem = (name ?? '').replace(/\.onnx$/i, '').replace(/[^A-Za-z0-9._ -]+/g, '_').replace(/^[.\s]+/, '').trim().slice(0, 200);
+  const file = `${stem || 'model'}.weights.bin`;
+  return isPlainFileName(file) ? file : 'model.weights.bin';
 }
 
 /** A channel whose worker could not even be started (the factory threw): it reports that and exits. */

@@ -10,6 +10,7 @@ import type { Analysis } from '../core/graph/types';
 import type { InputParams } from '../core/ops/input';
 import { InputError, preprocessInput } from '../core/preprocess';
 import { WeightShapeError } from '../core/weights/resolve';
+import { sidecarSizeProblem, usesSidecar } from '../core/weights/sidecar';
 import type { Backend } from './backend';
 import { EngineError } from './errors';
 import { graphOutputs } from './graph-outputs';
@@ -111,18 +112,28 @@ export interface ExecuteOptions {
 
 export type ExecuteResult = Omit<RunResult, 'runId' | 'docId'>;
 
+/** Throws EngineError('bad-input') when the document's sidecar tensors cannot be read from `sidecar`. */
+export function checkSidecar(doc: ModelDocument, sidecar: Uint8Array | undefined): void {
+  if (!usesSidecar(doc)) return;
+  const file = doc.weightsFile ?? 'the weights file';
+  if (!sidecar) throw new EngineError('bad-input', `The model keeps weights in ${file}, which is not loaded — open the model from the folder that holds ${file}.`);
+  const problem = sidecarSizeProblem(doc, file, sidecar.byteLength);
+  if (problem) throw new EngineError('bad-input', problem);
+}
+
 export async function executeRun(req: WorkerRunRequest, backend: Backend, options: ExecuteOptions = {}): Promise<ExecuteResult> {
   const t0 = performance.now();
   const doc = req.document;
   try {
     const analysis = analyzeCached(doc);
     checkSize(analysis, options.limits ?? DEFAULT_LIMITS);
+    checkSidecar(doc, req.sidecar);
     const inputs = prepareInputs(doc, analysis, req.inputs);
     // 'outputs' means the same on every backend: nodes with no outgoing edge.
     const tensors = req.tensors === 'outputs' ? graphOutputs(doc, analysis) : req.tensors;
     const hasRunnable = analysis.primitives.nodes.length > 0;
     const result = hasRunnable
-      ? await backend.run(doc, analysis, inputs, { previews: req.previews, tensors, seed: req.seed, signal: options.signal, ...(req.oneOff ? { oneOff: true } : {}) })
+      ? await backend.run(doc, analysis, inputs, { previews: req.previews, tensors, seed: req.seed, signal: options.signal, ...(req.oneOff ? { oneOff: true } : {}), ...(req.sidecar ? { sidecar: req.sidecar, sidecarKey: req.sidecarKey } : {}) })
       : { nodes: {}, tensors: {} };
     return {
       timeMs: performance.now() - t0,

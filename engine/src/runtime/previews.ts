@@ -1,7 +1,8 @@
 /**
  * Per-node statistics and small feature-map previews, computed from a full tensor.
- * A C×H×W map gives up to 64 channels, each area-downsampled (aspect kept) to at most 64×64;
- * a vector [N] reads as one 1×N channel. Values become uint8 normalised per channel with that
+ * A C×H×W map gives up to 64 channels, each downsampled by the smallest whole factor f that brings
+ * it to at most 64×64 (each preview pixel averages an f×f block; the last row and column average
+ * what is left); a vector [N] reads as one 1×N channel. Values become uint8 normalised per channel with that
  * channel's full-resolution [min, max] (kept in `ranges`); a constant channel maps to 0.
  */
 import type { FeaturePreview, NodeStats } from '../core/api';
@@ -32,58 +33,42 @@ export function tensorStats(data: Float32Array): NodeStats {
   return { min, max, mean, std: Math.sqrt(sq / n), zeros: zeros / n };
 }
 
-/** Preview size for an H×W map: aspect kept, longest side at most `maxSide`, never upsampled. */
-export function previewSize(h: number, w: number, maxSide = PREVIEW_MAX_SIDE): [number, number] {
-  const s = Math.max(1, h / maxSide, w / maxSide);
-  return [Math.max(1, Math.min(maxSide, Math.round(h / s))), Math.max(1, Math.min(maxSide, Math.round(w / s)))];
+/** The whole downsampling factor of an H×W map's preview: the smallest f with ⌈max(h, w) / f⌉ ≤ maxSide. */
+export function previewFactor(h: number, w: number, maxSide = PREVIEW_MAX_SIDE): number {
+  return Math.max(1, Math.ceil(Math.max(h, w) / maxSide));
 }
 
-/**
- * Area weights for resampling n → m (m ≤ n): output k averages input [k·n/m, (k+1)·n/m), each input
- * cell weighted by how much of it lies inside (OpenCV's INTER_AREA).
- */
-function areaWeights(n: number, m: number): { index: number; weight: number }[][] {
-  const scale = n / m;
-  const out: { index: number; weight: number }[][] = [];
-  for (let k = 0; k < m; k++) {
-    const start = k * scale;
-    const end = (k + 1) * scale;
-    const taps: { index: number; weight: number }[] = [];
-    for (let i = Math.floor(start); i < Math.min(n, Math.ceil(end)); i++) {
-      const overlap = Math.min(end, i + 1) - Math.max(start, i);
-      if (overlap > 1e-9) taps.push({ index: i, weight: overlap / scale });
-    }
-    out.push(taps);
-  }
-  return out;
+/** Preview size for an H×W map: ⌈h / f⌉ × ⌈w / f⌉ (aspect kept, longest side at most `maxSide`, never upsampled). */
+export function previewSize(h: number, w: number, maxSide = PREVIEW_MAX_SIDE): [number, number] {
+  const f = previewFactor(h, w, maxSide);
+  return [Math.ceil(h / f), Math.ceil(w / f)];
 }
 
 export function featurePreview(shape: readonly number[], data: Float32Array): FeaturePreview {
   const [C, H, W] = shape.length === 3 ? [shape[0], shape[1], shape[2]] : [1, 1, data.length];
   const channels = Math.min(C, PREVIEW_MAX_CHANNELS);
   const [height, width] = previewSize(H, W);
-  const rows = areaWeights(H, height);
-  const cols = areaWeights(W, width);
+  const f = previewFactor(H, W);
   const out = new Uint8Array(channels * height * width);
   const ranges = new Float32Array(channels * 2);
   const small = new Float64Array(height * width);
-  const rowBuf = new Float64Array(width);
   for (let c = 0; c < channels; c++) {
     const base = c * H * W;
     let min = Infinity;
     let max = -Infinity;
-    for (let i = 0; i < H * W; i++) {
-      const v = data[base + i];
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
     small.fill(0);
-    for (let oy = 0; oy < height; oy++) {
-      for (const { index: y, weight: wy } of rows[oy]) {
-        rowBuf.fill(0);
-        for (let ox = 0; ox < width; ox++) for (const { index: x, weight: wx } of cols[ox]) rowBuf[ox] += data[base + y * W + x] * wx;
-        for (let ox = 0; ox < width; ox++) small[oy * width + ox] += rowBuf[ox] * wy;
+    for (let y = 0; y < H; y++) {
+      const row = Math.floor(y / f) * width;
+      for (let x = 0; x < W; x++) {
+        const v = data[base + y * W + x];
+        if (v < min) min = v;
+        if (v > max) max = v;
+        small[row + Math.floor(x / f)] += v;
       }
+    }
+    for (let oy = 0; oy < height; oy++) {
+      const rowsIn = Math.min(f, H - oy * f);
+      for (let ox = 0; ox < width; ox++) small[oy * width + ox] /= rowsIn * Math.min(f, W - ox * f);
     }
     const span = max - min;
     for (let i = 0; i < height * width; i++) {

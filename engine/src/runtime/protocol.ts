@@ -28,19 +28,34 @@ export interface WorkerRunRequest {
   seed?: number;
   /** See BackendRunOptions.oneOff. */
   oneOff?: boolean;
+  /** The document's sidecar bytes and a key naming them (BackendRunOptions.sidecar / sidecarKey). */
+  sidecar?: Uint8Array;
+  sidecarKey?: string;
+}
+
+/**
+ * The sidecar weights a request needs, by token. `bytes` come along only when the worker does not
+ * hold that token yet (first use, or a fresh worker after a restart); the worker keeps them.
+ */
+export interface WeightsRef {
+  token: string;
+  bytes?: Uint8Array;
 }
 
 export type HostToWorker =
   /** docId: the worker drops the tensors it keeps for that document's fetches (run-tensors.ts). */
-  | { type: 'run'; id: number; request: WorkerRunRequest; docId?: string }
+  | { type: 'run'; id: number; request: WorkerRunRequest; docId?: string; weights?: WeightsRef }
   /** The full output of nodeId in run `runId` of docId (whose request was `request`). */
-  | { type: 'fetch'; id: number; docId: string; runId: number; nodeId: string; request: WorkerRunRequest }
+  | { type: 'fetch'; id: number; docId: string; runId: number; nodeId: string; request: WorkerRunRequest; weights?: WeightsRef }
   | { type: 'cancel'; id: number }
   /** Finish (abort runs, wait for native work, release sessions), then exit. */
   | { type: 'shutdown' }
-  | { type: 'export-onnx'; id: number; document: ModelDocument; seed?: number }
-  | { type: 'export-pytorch'; id: number; document: ModelDocument }
-  | { type: 'import-onnx'; id: number; bytes: Uint8Array; name?: string };
+  | { type: 'export-onnx'; id: number; document: ModelDocument; seed?: number; weights?: WeightsRef }
+  | { type: 'export-pytorch'; id: number; document: ModelDocument; weights?: WeightsRef }
+  /** sidecar: tensors too large to inline go to a sidecar named weightsFile (result: OnnxImportResult) instead of failing. */
+  | { type: 'import-onnx'; id: number; bytes: Uint8Array; name?: string; sidecar?: { weightsFile: string; minValues?: number } }
+  /** Forget the sidecar bytes of a token (no reply). */
+  | { type: 'drop-weights'; token: string };
 
 export type WorkerToHost =
   | { type: 'ready'; backend: string }

@@ -12,7 +12,7 @@ import { loadBackend } from './backends';
 import { EngineError } from './errors';
 import { connectToHost } from './host-link';
 import { classifyError, DEFAULT_LIMITS, executeRun } from './execute';
-import type { HostToWorker, WorkerInit, WorkerToHost } from './protocol';
+import type { HostToWorker, WeightsRef, WorkerInit, WorkerToHost } from './protocol';
 import { RunAbortedError } from './reference/backend';
 import { RunTensorStore } from './run-tensors';
 import { transferables } from './transfer';
@@ -25,6 +25,19 @@ const backend = () => (backendPromise ??= loadBackend(init.backend));
 const running = new Map<number, AbortController>();
 /** Full tensors of the last run per document, for fetchTensor. */
 const runTensors = new RunTensorStore();
+/**
+ * Sidecar weights by token, as the host sent them (once per token and worker). A fresh worker
+ * starts empty; the host knows that and sends the bytes again with the next request.
+ */
+const sidecars = new Map<string, Uint8Array>();
+
+function sidecarOf(ref: WeightsRef | undefined): { sidecar?: Uint8Array; sidecarKey?: string } {
+  if (!ref) return {};
+  if (ref.bytes) sidecars.set(ref.token, ref.bytes);
+  const bytes = sidecars.get(ref.token);
+  if (!bytes) throw new EngineError('internal', 'The engine worker does not hold the weights file of this document (it was released); reopen the model.');
+  return { sidecar: bytes, sidecarKey: ref.token };
+}
 
 function post(msg: WorkerToHost, transfer: ArrayBuffer[] = []) {
   host.post(msg, transfer);
@@ -42,22 +55,25 @@ function fail(id: number, e: unknown, signal?: AbortSignal) {
 }
 
 /** The core modules other engineers own, loaded when first needed. */
-async function exportOnnxBytes(document: ModelDocument, seed?: number): Promise<Uint8Array> {
+async function exportOnnxBytes(document: ModelDocument, seed?: number, sidecar?: Uint8Array): Promise<Uint8Array> {
   const { exportOnnx } = await import('../core/onnx/export');
   const analysis = analyze(document);
-  return exportOnnx(document, analysis, { seed });
+  return exportOnnx(document, analysis, { seed, ...(sidecar ? { sidecar } : {}) });
 }
 
-async function exportPyTorchCode(document: ModelDocument): Promise<{ code: string; weights?: Uint8Array }> {
+async function exportPyTorchCode(document: ModelDocument, sidecar?: Uint8Array): Promise<{ code: string; weights?: Uint8Array }> {
   const { exportPyTorch } = await import('../core/export/pytorch');
-  const { code, weights } = exportPyTorch(document, analyze(document));
+  const { code, weights } = exportPyTorch(document, analyze(document), sidecar ? { sidecar } : {});
   return weights ? { code, weights } : { code };
 }
 
-async function importOnnxModel(bytes: Uint8Array, name?: string): Promise<ModelDocument> {
-  const { importOnnx, OnnxImportError } = await import('../core/onnx/import');
+/** With `sidecar`, an OnnxImportResult (tensors too large to inline in `sidecar`), else the document. */
+async function importOnnxModel(bytes: Uint8Array, name?: string, sidecar?: { weightsFile: string; minValues?: number }): Promise<unknown> {
+  const { importOnnx, importOnnxWithSidecar, OnnxImportError } = await import('../core/onnx/import');
   try {
-    return importOnnx(bytes, name !== undefined ? { name } : {});
+    const base = name !== undefined ? { name } : {};
+    if (sidecar) return importOnnxWithSidecar(bytes, { ...base, weightsFile: sidecar.weightsFile, ...(sidecar.minValues !== undefined ? { sidecarMinValues: sidecar.minValues } : {}) });
+    return importOnnx(bytes, base);
   } catch (e) {
     if (!(e instanceof OnnxImportError)) throw e;
     // A file we cannot read is bad input; sizes and unknown operators keep their own codes.
@@ -70,12 +86,15 @@ async function handle(msg: HostToWorker): Promise<void> {
     case 'cancel':
       running.get(msg.id)?.abort(new RunAbortedError());
       return;
+    case 'drop-weights':
+      sidecars.delete(msg.token);
+      return;
     case 'run': {
       if (msg.docId !== undefined) runTensors.drop(msg.docId);
       const controller = new AbortController();
       running.set(msg.id, controller);
       try {
-        const result = await executeRun(msg.request, await backend(), { limits: init.limits ?? DEFAULT_LIMITS, signal: controller.signal });
+        const result = await executeRun({ ...msg.request, ...sidecarOf(msg.weights) }, await backend(), { limits: init.limits ?? DEFAULT_LIMITS, signal: controller.signal });
         postResult(msg.id, result);
       } catch (e) {
         fail(msg.id, e, controller.signal);
@@ -86,7 +105,7 @@ async function handle(msg: HostToWorker): Promise<void> {
     }
     case 'fetch': {
       try {
-        const value = await runTensors.fetch(msg.docId, msg.runId, msg.request, msg.nodeId, await backend(), { limits: init.limits ?? DEFAULT_LIMITS });
+        const value = await runTensors.fetch(msg.docId, msg.runId, { ...msg.request, ...sidecarOf(msg.weights) }, msg.nodeId, await backend(), { limits: init.limits ?? DEFAULT_LIMITS });
         postResult(msg.id, value);
       } catch (e) {
         fail(msg.id, e);
@@ -98,7 +117,11 @@ async function handle(msg: HostToWorker): Promise<void> {
     case 'import-onnx': {
       try {
         const value =
-          msg.type === 'export-onnx' ? await exportOnnxBytes(msg.document, msg.seed) : msg.type === 'export-pytorch' ? await exportPyTorchCode(msg.document) : await importOnnxModel(msg.bytes, msg.name);
+          msg.type === 'export-onnx'
+            ? await exportOnnxBytes(msg.document, msg.seed, sidecarOf(msg.weights).sidecar)
+            : msg.type === 'export-pytorch'
+              ? await exportPyTorchCode(msg.document, sidecarOf(msg.weights).sidecar)
+              : await importOnnxModel(msg.bytes, msg.name, msg.sidecar);
         postResult(msg.id, value);
       } catch (e) {
         fail(msg.id, e);
@@ -131,7 +154,7 @@ host.onMessage((msg: HostToWorker) => {
     return;
   }
   if (shuttingDown) {
-    if (msg.type !== 'cancel') post({ type: 'error', id: msg.id, error: { code: 'cancelled', message: 'The engine worker is shutting down.' } });
+    if (msg.type !== 'cancel' && msg.type !== 'drop-weights') post({ type: 'error', id: msg.id, error: { code: 'cancelled', message: 'The engine worker is shutting down.' } });
     return;
   }
   const p = handle(msg);

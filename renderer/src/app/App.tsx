@@ -12,11 +12,12 @@ import { Dialogs } from '../panels/Dialogs';
 import { RecoveryBanner } from '../panels/RecoveryBanner';
 import { useUiStore } from '../store/ui-store';
 import { useAnalysis } from '../store/document-store';
+import { useDocumentProblems } from '../store/document-problems';
 import { NodeSlotsContext, type NodeSlots } from '../canvas/node-slots';
 import { useHostBindings } from './bindings';
 
 function ProblemsTitle() {
-  const n = useAnalysis().diagnostics.filter((d) => d.severity !== 'info').length;
+  const n = useAnalysis().diagnostics.filter((d) => d.severity !== 'info').length + useDocumentProblems().length;
   return (
     <>
       Problems{' '}

@@ -3,6 +3,7 @@
  * Problems panel call these.
  */
 import type { AppCommand, Diagnostic, ModelDocument } from '../engine';
+import type { SidecarState } from '../../../engine/src/core/api';
 import { getPreset, parseDocument, PRESETS, serializeDocument } from '../engine';
 import { host } from './host';
 import { useDocumentStore, currentAnalysis, selectDirty } from '../store/document-store';
@@ -72,8 +73,21 @@ function estimatedCard(): { width: number; height: number } {
   return layerCardSize(ui().cardExtraHeight);
 }
 
+/** The token of the open document's sidecar weights, when the host holds them. */
+export function weightsToken(): string | undefined {
+  const w = docStore().weights;
+  return w?.state === 'loaded' ? w.token : undefined;
+}
+
+/** The host may drop sidecar weights no document in the editor uses any more. */
+function releaseWeights(state: SidecarState | undefined): void {
+  if (state?.state === 'loaded') void host.engine.releaseWeights?.(state.token).catch(() => undefined);
+}
+
 /** Show a document in the editor (laid out first when it has no positions, or when asked). */
-export async function showDocument(doc: ModelDocument, options: { path?: string; dirty?: boolean; layout?: boolean } = {}): Promise<void> {
+export async function showDocument(doc: ModelDocument, options: { path?: string; dirty?: boolean; layout?: boolean; weights?: SidecarState } = {}): Promise<void> {
+  const previous = docStore().weights;
+  if (previous?.state === 'loaded' && !(options.weights?.state === 'loaded' && options.weights.token === previous.token)) releaseWeights(previous);
   let d = doc;
   ui().set({ openModules: new Set(), selectedNodes: new Set(), selectedEdges: new Set() });
   if (options.layout || !hasLayout(d)) {
@@ -93,7 +107,7 @@ export const commands = {
 
   async open(path?: string) {
     if (!(await confirmDiscard('Open another model'))) return;
-    let file: { path: string; text: string } | null;
+    let file: { path: string; text: string; weights?: SidecarState } | null;
     try {
       file = await host.files.open(path);
     } catch (e) {
@@ -103,10 +117,15 @@ export const commands = {
     if (!file) return;
     const result = parseDocument(file.text);
     if (!result.ok) {
+      releaseWeights(file.weights);
       showMessage('error', `Could not open ${baseName(file.path)}`, `${result.error.message}\n\nThe current model is unchanged.`);
       return;
     }
-    await showDocument(result.document, { path: file.path });
+    await showDocument(result.document, { path: file.path, ...(file.weights ? { weights: file.weights } : {}) });
+    if (file.weights?.state === 'missing') {
+      ui().set({ rightTab: 'problems' });
+      toast(`Opened ${baseName(file.path)} without its weights file — see Problems`);
+    }
   },
 
   /**
@@ -131,14 +150,21 @@ export const commands = {
     if (!file) return;
     const name = baseName(file.path);
     let doc: ModelDocument;
+    let weights: SidecarState | undefined;
     try {
-      doc = await host.engine.importOnnx(file.bytes, name.replace(/\.onnx$/i, ''));
+      const stem = name.replace(/\.onnx$/i, '');
+      // Tensors too large to keep inside the document go to a weights file the host holds until the model is saved.
+      if (host.engine.importOnnxModel) {
+        const imported = await host.engine.importOnnxModel(file.bytes, stem);
+        doc = imported.document;
+        if (imported.weights) weights = { state: 'loaded', ...imported.weights };
+      } else doc = await host.engine.importOnnx(file.bytes, stem);
     } catch (e) {
       showMessage('error', `Could not import ${name}`, `${describeError(e)}\n\nThe current model is unchanged.`);
       return;
     }
-    await showDocument(doc, { dirty: true, layout: true });
-    toast(`Imported ${name}: ${doc.nodes.length} layers`);
+    await showDocument(doc, { dirty: true, layout: true, ...(weights ? { weights } : {}) });
+    toast(`Imported ${name}: ${doc.nodes.length} layers${weights ? ` (large weights go to ${weights.file} when you save)` : ''}`);
   },
 
   async save(): Promise<boolean> {
@@ -164,7 +190,7 @@ export const commands = {
   async exportOnnx() {
     const { doc } = docStore();
     try {
-      const bytes = await host.engine.exportOnnx(doc);
+      const bytes = await host.engine.exportOnnx(doc, undefined, weightsToken());
       const r = await host.files.exportBinary(bytes, `${fileStem(doc.name)}.onnx`, [{ name: 'ONNX model', extensions: ['onnx'] }]);
       if (r) toast(`Exported ${baseName(r.path)}`);
     } catch (e) {
@@ -177,7 +203,7 @@ export const commands = {
     const { doc } = docStore();
     const stem = fileStem(doc.name);
     try {
-      const out = await host.engine.exportPyTorch(doc);
+      const out = await host.engine.exportPyTorch(doc, weightsToken());
       const r = await host.files.exportBinary(new TextEncoder().encode(out.code), `${stem}.py`, [{ name: 'Python', extensions: ['py'] }]);
       if (!r) return;
       if (out.weights) await host.files.exportBinary(out.weights, `${stem}.pt`, [{ name: 'PyTorch state dict', extensions: ['pt'] }]);
@@ -397,13 +423,14 @@ export const commands = {
 async function saveTo(path: string | undefined): Promise<boolean> {
   const { doc } = docStore();
   try {
-    const r = await host.files.save(canonicalText(doc), path, `${fileStem(doc.name)}.cnn.json`);
+    const r = await host.files.save(canonicalText(doc), path, `${fileStem(doc.name)}.cnn.json`, weightsToken());
     if (!r) return false;
     // The store may have changed while the dialog was open: only mark what was written as saved.
     if (docStore().doc === doc) docStore().markSaved(r.path);
     else useDocumentStore.setState({ savedDoc: doc, path: r.path });
     void host.files.clearRecovery().catch(() => {});
-    toast(`Saved ${baseName(r.path)}`);
+    if (r.warning) showMessage('info', 'Saved without the weights file', r.warning);
+    else toast(`Saved ${baseName(r.path)}`);
     return true;
   } catch (e) {
     showMessage('error', 'Could not save', describeError(e));

@@ -5,17 +5,25 @@
  *  - Save: back to the same file handle when the file came from a picker (Chromium writes to a
  *    swap file and commits on close, so a failed write leaves the original intact); else
  *    showSaveFilePicker; else a download.
+ *  - Weights sidecars (docs/weights.md): the page can only read files the user picks, so Open lets
+ *    the user pick the model's JSON and its weights file together. The sidecar's bytes go to the
+ *    server once (`attachWeights`) and stay there; the editor keeps only the token. Saving a
+ *    document whose sidecar is not on disk yet (an import, or Save As) saves the sidecar as well.
  *  - Recent: files opened or saved through a picker in this tab (their handles cannot outlive it).
  *  - Recovery: localStorage, debounced here (~1 s after the last call), so the editor may call
  *    writeRecovery after every edit — the same contract as the desktop file service.
  */
-import type { FileClient } from '../../../engine/src/core/api';
+import type { FileClient, SidecarState, WeightsHandle } from '../../../engine/src/core/api';
 import { parseDocument } from '../../../engine/src/core/document/load';
+import { sidecarNameProblem, sidecarSizeProblem } from '../../../engine/src/core/weights/sidecar';
 import { HostError, MAX_OPEN_BYTES } from '../../../main/contract';
 
 const RECOVERY_KEY = 'cnn-studio:recovery';
 export const RECOVERY_DEBOUNCE_MS = 1000;
 const MODEL_TYPES = [{ description: 'CNN Studio model', accept: { 'application/json': ['.json'] } }];
+/** Open accepts a model and, picked with it, its weights file. */
+const OPEN_TYPES = [{ description: 'CNN Studio model (and its weights file)', accept: { 'application/json': ['.json'], 'application/octet-stream': ['.bin'] } }];
+const OPEN_ACCEPT = '.json,application/json,.bin';
 
 // The File System Access API is not in TypeScript's DOM library yet.
 interface WritableLike {
@@ -38,6 +46,11 @@ export interface BrowserFilesOptions {
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   /** Injected for tests; defaults to setTimeout. */
   schedule?: (fn: () => void, ms: number) => () => void;
+  /** The host's weights calls (the engine client's attachWeights / readWeights); without them sidecars are not read. */
+  weights?: {
+    attach(bytes: Uint8Array, file: string): Promise<WeightsHandle>;
+    read(token: string): Promise<Uint8Array>;
+  };
 }
 
 const isAbort = (e: unknown) => (e as { name?: string })?.name === 'AbortError';
@@ -79,6 +92,10 @@ export function createBrowserFiles(options: BrowserFilesOptions = {}): FileClien
     return () => clearTimeout(t);
   });
   const handles = new Map<string, FileHandleLike>(); // name → handle, most recent last
+  /** Model name → the weights file picked with it (reopening through the recent list reads it again). */
+  const sidecarFiles = new Map<string, () => Promise<File>>();
+  /** Tokens whose bytes are the file the user picked them from (saving back to that model leaves it). */
+  const fromDisk = new Map<string, string>(); // token → model name
   let cancelPending: (() => void) | null = null;
   let pendingWrite: (() => void) | null = null;
   // Leaving the page (reload, close, crash-free navigation) writes a waiting snapshot at once.
@@ -89,15 +106,50 @@ export function createBrowserFiles(options: BrowserFilesOptions = {}): FileClien
     handles.set(h.name, h);
   };
 
-  const pickWithInput = (accept = '.json,application/json') =>
-    new Promise<File | null>((resolve) => {
+  const pickManyWithInput = (accept: string, multiple: boolean) =>
+    new Promise<File[] | null>((resolve) => {
       const input = win.document.createElement('input');
       input.type = 'file';
       input.accept = accept;
-      input.addEventListener('change', () => resolve(input.files?.[0] ?? null), { once: true });
+      input.multiple = multiple;
+      input.addEventListener('change', () => resolve(input.files?.length ? [...input.files] : null), { once: true });
       input.addEventListener('cancel', () => resolve(null), { once: true });
       input.click();
     });
+  const pickWithInput = async (accept = '.json,application/json') => (await pickManyWithInput(accept, false))?.[0] ?? null;
+
+  /** The document's sidecar among the files picked with it, handed to the host — or why not. */
+  const loadSidecar = async (modelName: string, text: string, picked: (() => Promise<File>) | undefined): Promise<SidecarState | undefined> => {
+    const loaded = parseDocument(text);
+    const file = loaded.ok ? loaded.document.weightsFile : undefined;
+    if (!loaded.ok || file === undefined || !options.weights) return undefined;
+    const missing = (message: string): SidecarState => ({ state: 'missing', file, message });
+    const badName = sidecarNameProblem(file);
+    if (badName) return missing(badName);
+    if (!picked) return missing(`${file} was not opened with ${modelName}. The browser can only read files you pick: choose Open again and select ${modelName} and ${file} together.`);
+    let f: File;
+    try {
+      f = await picked();
+    } catch (e) {
+      return missing(`Could not read ${file}: ${(e as Error).message}`);
+    }
+    const short = sidecarSizeProblem(loaded.document, file, f.size);
+    if (short) return missing(short);
+    if (f.size > MAX_OPEN_BYTES) return missing(`${file} is ${(f.size / 2 ** 20).toFixed(0)} MiB; in browser mode CNN Studio reads weights files up to ${MAX_OPEN_BYTES / 2 ** 20} MiB (the desktop app reads larger ones).`);
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await f.arrayBuffer());
+    } catch (e) {
+      return missing(`Could not read ${file}: ${(e as Error).message}`);
+    }
+    try {
+      const handle = await options.weights.attach(bytes, file);
+      fromDisk.set(handle.token, modelName);
+      return { state: 'loaded', ...handle };
+    } catch (e) {
+      return missing(`${file} could not be handed to the engine: ${(e as Error).message}`);
+    }
+  };
 
   const download = (data: BlobPart, name: string, type: string) => {
     const url = URL.createObjectURL(new Blob([data], { type }));
@@ -125,10 +177,11 @@ export function createBrowserFiles(options: BrowserFilesOptions = {}): FileClien
     return true;
   };
 
-  const saveBlob = async (data: string | Uint8Array, type: string, suggestedName: string, path?: string): Promise<{ path: string } | null> => {
+  /** Where a save went: `download` (a new file in the downloads folder every time) or a file handle. */
+  const saveVia = async (data: string | Uint8Array, type: string, suggestedName: string, path?: string): Promise<{ path: string; download: boolean } | null> => {
     const body = typeof data === 'string' ? data : new Blob([data as Uint8Array<ArrayBuffer>], { type });
     const known = path ? handles.get(path) : undefined;
-    if (known) return (await writeTo(known, body)) ? { path: known.name } : null;
+    if (known) return (await writeTo(known, body)) ? { path: known.name, download: false } : null;
     if (win.showSaveFilePicker) {
       let handle: FileHandleLike;
       try {
@@ -137,10 +190,14 @@ export function createBrowserFiles(options: BrowserFilesOptions = {}): FileClien
         if (isAbort(e)) return null;
         throw new HostError({ code: 'write-failed', message: `Could not choose where to save: ${(e as Error).message}` });
       }
-      return (await writeTo(handle, body)) ? { path: handle.name } : null;
+      return (await writeTo(handle, body)) ? { path: handle.name, download: false } : null;
     }
     download(body, suggestedName, type);
-    return { path: suggestedName };
+    return { path: suggestedName, download: true };
+  };
+  const saveBlob = async (data: string | Uint8Array, type: string, suggestedName: string, path?: string): Promise<{ path: string } | null> => {
+    const r = await saveVia(data, type, suggestedName, path);
+    return r && { path: r.path };
   };
 
   return {
@@ -149,20 +206,35 @@ export function createBrowserFiles(options: BrowserFilesOptions = {}): FileClien
       if (path && !known) throw new HostError({ code: 'path-not-allowed', message: `${path} can only be reopened through Open in browser mode.` });
       let file: File | null;
       let handle: FileHandleLike | undefined = known;
+      /** The other files picked with the model (its weights file, when the user picked it too). */
+      let others: { name: string; get: () => Promise<File> }[] = [];
       if (known) file = await known.getFile();
       else if (win.showOpenFilePicker) {
+        let picked: FileHandleLike[];
         try {
-          [handle] = await win.showOpenFilePicker({ types: MODEL_TYPES, multiple: false });
+          picked = await win.showOpenFilePicker({ types: OPEN_TYPES, multiple: true });
         } catch (e) {
           if (isAbort(e)) return null;
           throw new HostError({ code: 'unreadable', message: `Could not open the file picker: ${(e as Error).message}` });
         }
+        handle = picked.find((h) => !/\.bin$/i.test(h.name)) ?? picked[0];
+        others = picked.filter((h) => h !== handle).map((h) => ({ name: h.name, get: () => h.getFile() }));
         file = handle ? await handle.getFile() : null;
-      } else file = await pickWithInput();
+      } else {
+        const picked = await pickManyWithInput(OPEN_ACCEPT, true);
+        file = picked?.find((f) => !/\.bin$/i.test(f.name)) ?? picked?.[0] ?? null;
+        others = (picked ?? []).filter((f) => f !== file).map((f) => ({ name: f.name, get: async () => f }));
+      }
       if (!file) return null;
       const text = await readModelFile(file);
       if (handle) remember(handle);
-      return { path: file.name, text };
+      const name = file.name;
+      const parsed = parseDocument(text);
+      const wanted = parsed.ok ? parsed.document.weightsFile : undefined;
+      const withIt = others.find((o) => o.name === wanted)?.get ?? (known ? sidecarFiles.get(name) : undefined);
+      if (withIt && handle) sidecarFiles.set(name, withIt);
+      const weights = await loadSidecar(name, text, withIt);
+      return { path: name, text, ...(weights ? { weights } : {}) };
     },
     async openBinary(filters) {
       const extensions = filters.flatMap((f) => f.extensions).filter((x) => x !== '*');
@@ -182,7 +254,29 @@ export function createBrowserFiles(options: BrowserFilesOptions = {}): FileClien
       if (!file) return null;
       return { path: file.name, bytes: await readBinaryFile(file) };
     },
-    save: (text, path, suggestedName) => saveBlob(text, 'application/json', suggestedName ?? path ?? 'model.cnn.json', path),
+    async save(text, path, suggestedName, token) {
+      const how = await saveVia(text, 'application/json', suggestedName ?? path ?? 'model.cnn.json', path);
+      if (!how) return null;
+      const saved = { path: how.path };
+      const parsed = parseDocument(text);
+      const weightsFile = parsed.ok ? parsed.document.weightsFile : undefined;
+      if (weightsFile === undefined || sidecarNameProblem(weightsFile)) return saved;
+      if (token === undefined || !options.weights) {
+        return { ...saved, warning: `${saved.path} was saved without its weights: ${weightsFile} was not loaded. Keep ${weightsFile} next to it.` };
+      }
+      // Written back to the file the weights were picked (or last saved) with: that weights file is
+      // still beside it. A download lands in the downloads folder: the weights go along every time.
+      if (!how.download && fromDisk.get(token) === saved.path) return saved;
+      let written: { path: string } | null;
+      try {
+        written = await saveBlob(await options.weights.read(token), 'application/octet-stream', weightsFile);
+      } catch (e) {
+        return { ...saved, warning: `${saved.path} was saved, but its weights file ${weightsFile} could not be: ${(e as Error).message}` };
+      }
+      if (!written) return { ...saved, warning: `${saved.path} was saved, but its weights file ${weightsFile} was not: save again and keep ${weightsFile} next to it.` };
+      fromDisk.set(token, saved.path);
+      return saved;
+    },
     exportBinary: (bytes, suggestedName) => saveBlob(bytes, 'application/octet-stream', suggestedName),
     recent: async () => [...handles.keys()].reverse(),
     async writeRecovery(text) {

@@ -43,7 +43,10 @@ export function createWebShell(win: Window): ShellClient {
 
 export function createWebHost(win: Window): Host {
   const transport = createWsTransport(sameOriginSocketUrl(win.location), (url) => new WebSocket(url));
-  return { engine: createWsEngine(transport), files: createBrowserFiles({ window: win }), shell: createWebShell(win) };
+  const engine = createWsEngine(transport);
+  // Sidecar weights the user picks go to the server once; the page keeps only their token.
+  const weights = { attach: engine.attachWeights!, read: engine.readWeights! };
+  return { engine, files: createBrowserFiles({ window: win, weights }), shell: createWebShell(win) };
 }
 
 export const host: Host = window.cnnStudio ? createDesktopHost(window.cnnStudio) : createWebHost(window);

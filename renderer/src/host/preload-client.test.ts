@@ -20,15 +20,34 @@ describe('desktop host over the preload bridge', () => {
     const host = createDesktopHost(bridge);
     expect(await host.files.recent()).toEqual(['/a.cnn.json']);
     await host.engine.cancel('d');
-    await host.files.save('{}', undefined, 'x.cnn.json');
+    await host.files.save('{}', undefined, 'x.cnn.json', 'tok');
     host.shell.setDocumentState({ title: 't', dirty: true });
     await host.shell.copyText('| a |');
     await host.files.openBinary!([{ name: 'ONNX model', extensions: ['onnx'] }]);
     expect(calls.map(([n]) => n)).toEqual(['files.recent', 'engine.cancel', 'files.save', 'shell.setDocumentState', 'shell.copyText', 'files.openBinary']);
     expect(calls[4]![1]).toEqual(['| a |']);
     expect(calls[5]![1]).toEqual([[{ name: 'ONNX model', extensions: ['onnx'] }]]);
-    expect(calls[2]![1]).toEqual(['{}', undefined, 'x.cnn.json']);
+    expect(calls[2]![1]).toEqual(['{}', undefined, 'x.cnn.json', 'tok']);
     expect(host.shell.platform).toBe('desktop');
+  });
+
+  it('maps the sidecar weights calls (tokens only; bytes only for browser-mode uploads)', async () => {
+    const { bridge, calls } = fakeBridge(() => ({ ok: true, value: null }));
+    const { engine } = createDesktopHost(bridge);
+    await engine.importOnnxModel!(Uint8Array.of(1), 'vgg');
+    await engine.attachWeights!(Uint8Array.of(0, 0, 0, 0), 'vgg.weights.bin');
+    await engine.readWeights!('tok');
+    await engine.releaseWeights!('tok');
+    await engine.exportOnnx({} as never, undefined, 'tok');
+    await engine.exportPyTorch({} as never, 'tok');
+    expect(calls.map(([n, a]) => [n, a.at(-1)])).toEqual([
+      ['engine.importOnnxModel', 'vgg'],
+      ['engine.attachWeights', 'vgg.weights.bin'],
+      ['engine.readWeights', 'tok'],
+      ['engine.releaseWeights', 'tok'],
+      ['engine.exportOnnx', 'tok'],
+      ['engine.exportPyTorch', 'tok'],
+    ]);
   });
 
   it('turns error replies into HostError with the code', async () => {

@@ -150,9 +150,13 @@ export function createWsEngine(t: WsTransport): EngineClient {
     run: (req) => t.call('engine.run', req),
     cancel: async (docId) => void (await t.call('engine.cancel', docId)),
     fetchTensor: (docId, nodeId) => t.call('engine.fetchTensor', docId, nodeId),
-    exportOnnx: (doc, seed) => t.call('engine.exportOnnx', doc, seed),
-    exportPyTorch: (doc) => t.call('engine.exportPyTorch', doc),
+    exportOnnx: (doc, seed, token) => t.call('engine.exportOnnx', doc, seed, token),
+    exportPyTorch: (doc, token) => t.call('engine.exportPyTorch', doc, token),
     importOnnx: (bytes, name) => t.call('engine.importOnnx', bytes, name),
+    importOnnxModel: (bytes, name) => t.call('engine.importOnnxModel', bytes, name),
+    attachWeights: (bytes, file) => t.call('engine.attachWeights', bytes, file),
+    readWeights: (token) => t.call('engine.readWeights', token),
+    releaseWeights: async (token) => void (await t.call('engine.releaseWeights', token)),
     onEvent: (listener) => t.onEvent(listener),
   };
 }

@@ -58,6 +58,17 @@ describe('LiveRunController', () => {
     expect(c.getSnapshot().result?.runId).toBe(1);
   });
 
+  it('sends the document’s sidecar weights token with every run; another token is another computation', () => {
+    const f = fakeEngine();
+    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });
+    const doc = lenet5();
+    c.setInputs({ document: doc, input: image, autoRun: true, weightsToken: 'tok-a' });
+    vi.advanceTimersByTime(10);
+    expect(f.calls[0].req.weightsToken).toBe('tok-a');
+    expect(changesComputation({ document: doc, input: image, autoRun: true, weightsToken: 'tok-a' }, { document: doc, input: image, autoRun: true, weightsToken: 'tok-b' })).toBe(true);
+    expect(changesComputation({ document: doc, input: image, autoRun: true, weightsToken: 'tok-a' }, { document: doc, input: image, autoRun: true, weightsToken: 'tok-a' })).toBe(false);
+  });
+
   it('does not re-run when nodes only move, and runs nothing without an input', () => {
     const f = fakeEngine();
     const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });

@@ -23,6 +23,8 @@ export interface LiveRunInputs {
   input?: InputPayload;
   /** Weight seed; overrides document.seed. */
   seed?: number;
+  /** The document's sidecar weights, held by the host (RunRequest.weightsToken). */
+  weightsToken?: string;
   /** Run on every edit (debounced); otherwise only on runNow(). */
   autoRun: boolean;
   /** Why there is no input, shown while idle (default: asks for an image). */
@@ -65,7 +67,7 @@ function errorInfo(e: unknown): { code: string; message: string } {
 /** Whether going from a to b changes what the network computes (moving or renaming nodes does not). */
 export function changesComputation(a: LiveRunInputs | undefined, b: LiveRunInputs): boolean {
   if (!a) return true;
-  if (a.input !== b.input || a.seed !== b.seed) return true;
+  if (a.input !== b.input || a.seed !== b.seed || a.weightsToken !== b.weightsToken) return true;
   const x = a.document;
   const y = b.document;
   if (x === y) return false;
@@ -181,6 +183,7 @@ export class LiveRunController {
         document: inputs.document,
         inputs: inputs.input,
         ...(inputs.seed !== undefined ? { seed: inputs.seed } : {}),
+        ...(inputs.weightsToken !== undefined ? { weightsToken: inputs.weightsToken } : {}),
         ...this.options.request,
       });
       if (seq !== this.seq || this.disposed) return;

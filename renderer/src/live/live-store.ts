@@ -78,11 +78,12 @@ export function startLiveInference(engine: EngineClient, options: { debounceMs?:
   let defaultFor: string | undefined;
 
   const push = () => {
-    const doc = useDocumentStore.getState().doc;
+    const { doc, weights } = useDocumentStore.getState();
     const { input, autoRun } = useLiveStore.getState();
     const params = firstInputParams(doc);
     const why = params ? imageUnfit(params) : 'Add an Input node to run the network.';
-    controller?.setInputs({ document: doc, input: why ? undefined : input?.image, autoRun, idleReason: why });
+    const weightsToken = weights?.state === 'loaded' ? weights.token : undefined;
+    controller?.setInputs({ document: doc, input: why ? undefined : input?.image, autoRun, idleReason: why, ...(weightsToken ? { weightsToken } : {}) });
   };
 
   const ensureDefaultInput = () => {

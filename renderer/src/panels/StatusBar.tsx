@@ -1,4 +1,5 @@
 import { useAnalysis, useDocumentStore } from '../store/document-store';
+import { useDocumentProblems } from '../store/document-problems';
 import { useUiStore } from '../store/ui-store';
 import { formatBytes, formatCount, formatMetric } from '../engine';
 
@@ -8,7 +9,8 @@ export function StatusBar() {
   const nodes = useDocumentStore((s) => s.doc.nodes.length);
   const set = useUiStore((s) => s.set);
   const t = analysis.totals;
-  const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;
+  const fileProblems = useDocumentProblems();
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length + fileProblems.length;
   const warnings = analysis.diagnostics.filter((d) => d.severity === 'warning').length;
   return (
     <footer className="statusbar" data-testid="statusbar">

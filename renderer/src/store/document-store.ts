@@ -4,6 +4,7 @@
  */
 import { create } from 'zustand';
 import type { ModelDocument } from '../engine';
+import type { SidecarState } from '../../../engine/src/core/api';
 import { emptyDocument } from '../model/edits';
 import { analysisOf } from './analysis';
 
@@ -24,6 +25,11 @@ export interface DocumentState {
   /** The document as last saved or loaded: dirty means doc differs from it. */
   savedDoc: ModelDocument;
   path?: string;
+  /**
+   * The document's weights sidecar as the host holds it (a token), or why it could not be read —
+   * set when the document is loaded (Open, Import), kept across edits and saves.
+   */
+  weights?: SidecarState;
   /** Changes whenever another document is loaded (New, Open, preset). */
   docId: number;
   past: HistoryEntry[];
@@ -34,7 +40,7 @@ export interface DocumentState {
   undo(): boolean;
   redo(): boolean;
   /** Replace the document (New/Open/preset): history cleared. */
-  load(doc: ModelDocument, options?: { path?: string; dirty?: boolean }): void;
+  load(doc: ModelDocument, options?: { path?: string; dirty?: boolean; weights?: SidecarState }): void;
   markSaved(path: string | undefined): void;
   /** Ends coalescing (a field lost focus). */
   breakCoalescing(): void;
@@ -78,6 +84,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
         doc,
         savedDoc: options?.dirty ? emptyDocument('') : doc,
         path: options?.path,
+        weights: options?.weights,
         docId: get().docId + 1,
         past: [],
         future: [],

@@ -5,6 +5,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { chainDoc, LECTURE_4X4 } from '../../runtime/testing/docs';
 import { runCliCaptured } from '../testing';
+import { lenetSidecarPair } from '../../runtime/testing/sidecar-docs';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-infer-'));
 const write = (name: string, content: string | Buffer) => {
@@ -34,6 +35,21 @@ describe('cnn-studio infer', () => {
     expect(Object.keys(json).sort()).toEqual(['outputs', 'timeMs']);
     expect(typeof json.timeMs).toBe('number');
     expect(json.outputs).toEqual({ flat: { shape: [4], data: [28, 65, 87, 56] } });
+  });
+
+  it('reads the weights sidecar named by the document from its folder: the outputs of the same weights inline', async () => {
+    const pair = lenetSidecarPair('lenet.weights.bin');
+    const inline = write('lenet-inline.json', JSON.stringify(pair.inline));
+    const side = write('lenet.json', JSON.stringify(pair.withSidecar));
+    const tensor = write('lenet-input.json', JSON.stringify({ shape: (pair.input as { shape: number[] }).shape, data: Array.from((pair.input as { data: Float32Array }).data) }));
+    const missing = await cli('infer', side, '--input', tensor, '--json', '--backend', 'reference');
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toContain('lenet.weights.bin');
+    write('lenet.weights.bin', Buffer.from(pair.sidecar));
+    const a = await cli('infer', side, '--input', tensor, '--json', '--backend', 'reference');
+    const b = await cli('infer', inline, '--input', tensor, '--json', '--backend', 'reference');
+    expect(a.code).toBe(0);
+    expect(JSON.parse(a.out).outputs).toEqual(JSON.parse(b.out).outputs);
   });
 
   it('--all prints every node, the input included', async () => {

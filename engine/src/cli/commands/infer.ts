@@ -12,7 +12,8 @@ import { executeRun, type ExecuteResult } from '../../runtime/execute';
 import { decodeInput, InputFileError } from '../../runtime/image-file';
 import type { BackendName } from '../../runtime/protocol';
 import { CliError, EXIT, type CliCommand } from '../command';
-import { loadModelArg } from '../load-model';
+import { loadModelArg, PRESET_PREFIX } from '../load-model';
+import { dirname, resolve } from 'node:path';
 
 export interface TopEntry {
   index: number;
@@ -86,6 +87,16 @@ export const inferCommand: CliCommand = {
     if (backendName !== 'ort' && backendName !== 'reference') throw new CliError(EXIT.usage, `infer: --backend must be "ort" or "reference", got "${backendName}".`, 'usage');
 
     const doc = await loadModelArg(args.positionals[0], io);
+    // The weights sidecar named by the document sits next to it (docs/weights.md).
+    let sidecar: Uint8Array | undefined;
+    if (doc.weightsFile && !args.positionals[0].startsWith(PRESET_PREFIX)) {
+      const path = resolve(dirname(args.positionals[0]), doc.weightsFile);
+      try {
+        sidecar = await io.readFile(path);
+      } catch {
+        throw new CliError(EXIT.unreadable, `cannot read the weights sidecar "${path}" named by the model's weightsFile.`, 'unreadable');
+      }
+    }
     let bytes: Uint8Array;
     try {
       bytes = await io.readFile(inputPath);
@@ -103,7 +114,7 @@ export const inferCommand: CliCommand = {
     const backend = await loadBackend(backendName as BackendName);
     let result: ExecuteResult;
     try {
-      result = await executeRun({ document: doc, inputs: input, previews: false, tensors: args.flags.all ? 'all' : 'outputs', ...(seed !== undefined ? { seed } : {}) }, backend);
+      result = await executeRun({ document: doc, inputs: input, previews: false, tensors: args.flags.all ? 'all' : 'outputs', ...(seed !== undefined ? { seed } : {}), ...(sidecar ? { sidecar } : {}) }, backend);
     } catch (e) {
       if (e instanceof EngineError) throw new CliError(e.code === 'internal' ? 3 : e.code === 'bad-input' ? EXIT.unreadable : EXIT.invalid, e.message, e.code, e.diagnostics ?? []);
       throw e;

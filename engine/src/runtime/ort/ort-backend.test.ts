@@ -171,13 +171,13 @@ describe('onnxruntime backend — statistics and previews', () => {
       p.data.forEach((v, i) => expect(Math.abs(v - q.data[i])).toBeLessThanOrEqual(1));
     }
     expect(r.nodes.conv.preview!.channels).toBe(64);
-    expect([r.nodes.conv.preview!.height, r.nodes.conv.preview!.width]).toEqual([64, 43]);
+    expect([r.nodes.conv.preview!.height, r.nodes.conv.preview!.width]).toEqual([50, 34]); // 3×3 blocks, the last column 1 wide
     expect(r.nodes.relu.stats.zeros).toBeGreaterThan(0.2);
-    expect([r.nodes.fc.preview!.channels, r.nodes.fc.preview!.height, r.nodes.fc.preview!.width]).toEqual([1, 1, 64]);
+    expect([r.nodes.fc.preview!.channels, r.nodes.fc.preview!.height, r.nodes.fc.preview!.width]).toEqual([1, 1, 50]);
     await backend.dispose();
   });
 
-  it('in the graph, a 112×112 map resampled by block-diagonal products (1.75 = 7:4) matches previews.ts', async () => {
+  it('in the graph, a 112×112 map downsampled by 2×2 blocks matches previews.ts', async () => {
     const own = new OrtBackend({ hostTapValues: 0 });
     const doc = chainDoc({ channels: 2, height: 112, width: 112 }, [{ id: 'relu', type: 'Activation', params: { fn: 'relu' } }]);
     const x = seq(2 * 112 * 112);
@@ -185,7 +185,7 @@ describe('onnxruntime backend — statistics and previews', () => {
     for (const id of ['input', 'relu']) {
       const q = featurePreview([2, 112, 112], r.tensors[id].data);
       const p = r.nodes[id].preview!;
-      expect([p.channels, p.height, p.width]).toEqual([2, 64, 64]);
+      expect([p.channels, p.height, p.width]).toEqual([2, 56, 56]);
       p.data.forEach((v, i) => expect(Math.abs(v - q.data[i])).toBeLessThanOrEqual(1));
       expect(r.nodes[id].stats.zeros).toBeCloseTo(tensorStats(r.tensors[id].data).zeros, 6);
     }

@@ -18,13 +18,13 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ModelDocument } from '../../core/document/schema';
 import type { Analysis } from '../../core/graph/types';
-import type { FeaturePreview, NodeRunResult, TensorResult } from '../../core/api';
+import type { TensorResult } from '../../core/api';
 import { compileOnnx, graphOutputs, WeightCache } from '../../core/onnx/export';
 import type { OnnxGraphBuilder } from '../../core/onnx/builder';
 import type { Backend, BackendRunOptions, BackendRunResult } from '../backend';
 import { requestedTensors } from '../graph-outputs';
 import { featurePreview, tensorStats } from '../previews';
-import { addHostTaps, addTaps, STATS_PER_NODE, TAP_OUTPUTS, type TapLayout } from './taps';
+import { addHostTaps, addTaps, readTaps, TAP_OUTPUTS, type TapLayout } from './taps';
 import { documentKey, structuralKey } from './hash';
 
 const HEAVY_WEIGHT_BYTES = 150 * 2 ** 20;
@@ -118,13 +118,14 @@ export class OrtBackend implements Backend {
   private async runOnce(doc: ModelDocument, analysis: Analysis, inputs: Record<string, Float32Array>, options: BackendRunOptions): Promise<BackendRunResult> {
     const t0 = performance.now();
     const wanted = [...requestedTensors(doc, analysis, options.tensors)];
-    const docKey = documentKey(doc, { seed: options.seed, previews: options.previews, wanted });
+    // The sidecar's key names its contents: the same ranges of another sidecar file never reuse a session.
+    const docKey = documentKey(doc, { seed: options.seed, previews: options.previews, wanted, ...(options.sidecarKey !== undefined ? { sidecar: options.sidecarKey } : {}) });
     let entry = this.sessionFor(docKey);
     let created = false;
     let t1 = t0;
     if (!entry) {
       const outputs = [...new Set([...graphOutputs(doc, analysis), ...wanted])];
-      const compiled = compileOnnx(doc, analysis, { seed: options.seed, batch: 1, outputs, weightCache: this.weights, name: 'cnn-studio' });
+      const compiled = compileOnnx(doc, analysis, { seed: options.seed, batch: 1, outputs, weightCache: this.weights, name: 'cnn-studio', sidecar: options.sidecar });
       const tapped = options.previews ? doc.nodes.map((n) => n.id).filter((id) => compiled.values[id]) : [];
       const tappedValues = tapped.reduce((n, id) => n + compiled.values[id].shape.reduce((m, d) => m * d, 1), 0);
       const onHost = tappedValues <= (this.options.hostTapValues ?? HOST_TAP_VALUES);
@@ -171,13 +172,7 @@ export class OrtBackend implements Backend {
     }
     const fetch = new Set(Object.values(entry.outputs));
     for (const id of wanted) if (!entry.outputs[id]) throw new OrtBackendError('internal', `Node "${id}" is not an output of the compiled graph.`);
-    if (entry.layout.nodes.length) {
-      fetch.add(TAP_OUTPUTS.stats);
-      if (entry.layout.hasPreviews) {
-        fetch.add(TAP_OUTPUTS.previews);
-        fetch.add(TAP_OUTPUTS.ranges);
-      }
-    }
+    if (entry.layout.nodes.length) for (const name of Object.values(TAP_OUTPUTS)) fetch.add(name);
     for (const h of entry.layout.host ?? []) if (h.output) fetch.add(h.output);
     const result = await entry.session.run(feeds, [...fetch]);
     const t3 = performance.now();
@@ -330,32 +325,4 @@ export class OrtBackend implements Backend {
     if (this.encodeBuffer.length < size) this.encodeBuffer = new Uint8Array(Math.ceil(size * 1.05));
     return this.encodeBuffer;
   }
-}
-
-function readTaps(layout: TapLayout, result: ort.InferenceSession.ReturnType): Record<string, NodeRunResult> {
-  const nodes: Record<string, NodeRunResult> = {};
-  if (layout.nodes.length === 0) return nodes;
-  const stats = result[TAP_OUTPUTS.stats].data as Float32Array;
-  const previews = layout.hasPreviews ? (result[TAP_OUTPUTS.previews].data as Uint8Array) : undefined;
-  const ranges = layout.hasPreviews ? (result[TAP_OUTPUTS.ranges].data as Float32Array) : undefined;
-  layout.nodes.forEach((n, i) => {
-    const [min, max, mean, sumSq, nonzeros] = stats.subarray(i * STATS_PER_NODE, (i + 1) * STATS_PER_NODE);
-    const node: NodeRunResult = { shape: n.shape, stats: { min, max, mean, std: Math.sqrt(Math.max(0, sumSq / n.count - mean * mean)), zeros: 1 - nonzeros } };
-    if (n.preview && previews && ranges) {
-      const p = n.preview;
-      const size = p.channels * p.height * p.width;
-      const preview: FeaturePreview = {
-        channels: p.channels,
-        height: p.height,
-        width: p.width,
-        // Views into the run's two output buffers: copying into fresh memory would cost more than the
-        // taps (~240 MiB/s, DESIGN.md); the worker transfers each buffer once.
-        data: previews.subarray(p.offset, p.offset + size),
-        ranges: ranges.subarray(p.rangeOffset, p.rangeOffset + 2 * p.channels),
-      };
-      node.preview = preview;
-    }
-    nodes[n.id] = node;
-  });
-  return nodes;
 }

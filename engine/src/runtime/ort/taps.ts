@@ -1,22 +1,30 @@
 /**
  * Feature-map taps computed inside the ONNX graph, so a run moves kilobytes rather than every full
- * tensor (DESIGN.md: fresh memory fills at ~240 MiB/s). Per node: [min, max, mean, sum of squares,
- * share of non-zeros] (all exact, float32 sums); and the preview of ../previews.ts — up to 64 channels, area-downsampled (aspect
- * kept) to at most 64×64 by two small (block-diagonal) matrix products, uint8 normalised per channel with the
- * channel's full-resolution [min, max]. All nodes' statistics, previews and ranges are concatenated
- * into three graph outputs.
+ * tensor (DESIGN.md: fresh memory fills at ~240 MiB/s). Per node, the graph reduces each channel
+ * (min, max, sum, count of non-zeros) and the whole map (sum of squares); the worker folds those
+ * few values into the node's statistics (readTaps). And the preview of ../previews.ts — up to 64
+ * channels, downsampled by a whole factor to at most 64×64 (one AveragePool), uint8 normalised per
+ * channel with the channel's full-resolution [min, max].
+ *
+ * The taps are memory-bound: each reads a map that the network has just written. They are ordered
+ * to run right after their node (see addTaps), while the map is still in cache, and the per-node
+ * results travel as one float bundle per node: 2 graph outputs in all.
  */
 import { attr } from '../../core/onnx/lowering';
 import { DataType } from '../../core/onnx/proto';
 import type { OnnxGraphBuilder } from '../../core/onnx/builder';
 import type { CompiledValue } from '../../core/onnx/export';
 import type { Shape } from '../../core/shape';
-import { PREVIEW_MAX_CHANNELS, previewSize } from '../previews';
+import type { FeaturePreview, NodeRunResult } from '../../core/api';
+import { PREVIEW_MAX_CHANNELS, previewFactor, previewSize } from '../previews';
 
-/** Values per node in the statistics output: min, max, mean, sum of squares, share of non-zeros. */
-export const STATS_PER_NODE = 5;
-
-export const TAP_OUTPUTS = { stats: '__taps/stats', previews: '__taps/previews', ranges: '__taps/ranges' } as const;
+/** The graph outputs the taps add. */
+export const TAP_OUTPUTS = {
+  /** float32: every node's bundle (see statsLength), back to back. */
+  stats: '__taps/stats',
+  /** uint8: every node's preview, back to back. */
+  previews: '__taps/previews',
+} as const;
 
 export interface PreviewLayout {
   channels: number;
@@ -24,13 +32,23 @@ export interface PreviewLayout {
   width: number;
   /** Offset into the concatenated preview bytes. */
   offset: number;
-  /** Offset (in floats) into the concatenated ranges: [min0, max0, min1, max1, …]. */
-  rangeOffset: number;
+}
+
+export interface TappedNode {
+  id: string;
+  shape: Shape;
+  /** Values in the node's output. */
+  count: number;
+  /** Its channels (a vector is one channel). */
+  channels: number;
+  /** Where its bundle starts in the statistics output. */
+  statsOffset: number;
+  preview?: PreviewLayout;
 }
 
 export interface TapLayout {
-  /** Document node ids, in the order of the statistics output. */
-  nodes: { id: string; shape: Shape; count: number; preview?: PreviewLayout }[];
+  /** Document node ids, in the order of the per-node outputs. */
+  nodes: TappedNode[];
   hasPreviews: boolean;
   /**
    * Nodes summarised on the JS side by ../previews.ts from their full outputs (small graphs: their
@@ -63,59 +81,19 @@ export function addHostTaps(b: OnnxGraphBuilder, values: Record<string, Compiled
   return { nodes: [], hasPreviews: false, host };
 }
 
-/**
- * Area-resampling matrix [n, m] (m ≤ n), transposed for x·A: column k averages input
- * [k·n/m, (k+1)·n/m), each input cell weighted by how much of it lies inside (as ../previews.ts).
- */
-export function areaMatrix(n: number, m: number): Float32Array {
-  const a = new Float32Array(n * m);
-  const scale = n / m;
-  for (let k = 0; k < m; k++) {
-    const start = k * scale;
-    const end = (k + 1) * scale;
-    for (let i = Math.floor(start); i < Math.min(n, Math.ceil(end)); i++) {
-      const overlap = Math.min(end, i + 1) - Math.max(start, i);
-      if (overlap > 1e-9) a[i * m + k] = overlap / scale;
-    }
-  }
-  return a;
-}
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
-
-function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
-  return out;
-}
-
 export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>, nodeIds: readonly string[]): TapLayout {
   const layout: TapLayout = { nodes: [], hasPreviews: false };
   if (nodeIds.length === 0) return layout;
   const t = (hint: string) => b.uniqueName(`__taps/${hint}`);
-  const zero = b.addFloatInitializer(t('zero'), [], new Float32Array([0]));
-  const scale = b.addFloatInitializer(t('255'), [], new Float32Array([255]));
-  const half = b.addFloatInitializer(t('half'), [], new Float32Array([0.5]));
-  const tiny = b.addFloatInitializer(t('tiny'), [], new Float32Array([1e-30]));
   const flatShape = b.addInt64Initializer(t('flat'), [-1]);
-  const scalarAs4d = b.addInt64Initializer(t('1x1x1x1'), [1, 1, 1, 1]);
+  const spatialAxes = b.addInt64Initializer(t('axes_hw'), [2, 3]);
+  const zero = b.addFloatInitializer(t('zero'), [], new Float32Array([0]));
+  const bytesPerStep = b.addFloatInitializer(t('255'), [], new Float32Array([255]));
+  const huge = b.addFloatInitializer(t('huge'), [], new Float32Array([1e30]));
   const onesByLength = new Map<number, string>();
   const ones = (n: number) => {
     let name = onesByLength.get(n);
     if (!name) onesByLength.set(n, (name = b.addRawInitializer(t(`ones_${n}`), [n, 1], DataType.UINT8, new Uint8Array(n).fill(1))));
-    return name;
-  };
-  const matrices = new Map<string, string>();
-  const area = (n: number, m: number, rows: boolean) => {
-    const key = `${rows ? 'rows' : 'cols'}_${n}x${m}`;
-    let name = matrices.get(key);
-    if (!name) {
-      name = b.addFloatInitializer(t(`area_${key}`), rows ? [m, n] : [n, m], rows ? transpose(areaMatrix(n, m), n, m) : areaMatrix(n, m));
-      matrices.set(key, name);
-    }
     return name;
   };
   const shapes = new Map<string, string>();
@@ -125,104 +103,143 @@ export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValu
     if (!name) shapes.set(key, (name = b.addInt64Initializer(t(`shape_${key}`), dims)));
     return name;
   };
-  /**
-   * Area resampling of the last axis (W) or the one before it (H), n → m. The matrix is block
-   * diagonal: g = gcd(n, m) equal blocks of p = n/g inputs → q = m/g outputs. With g > 1 the
-   * axis is split into [g, p] and multiplied by one block (p·q instead of n·m weights per row).
-   */
-  const resample = (x: string, C: number, H: number, W: number, rows: boolean, node: (op: string, inputs: string[], hint: string) => string, m: number): string => {
-    const n = rows ? H : W;
-    const g = gcd(n, m);
-    if (g === 1) return rows ? node('MatMul', [area(n, m, true), x], 'resample_h') : node('MatMul', [x, area(n, m, false)], 'resample_w');
-    const [p, q] = [n / g, m / g];
-    if (rows) {
-      const split = node('Reshape', [x, shape([1, C, g, p, W])], 'split_h');
-      const small = node('MatMul', [area(p, q, true), split], 'resample_h');
-      return node('Reshape', [small, shape([1, C, m, W])], 'joined_h');
-    }
-    const split = node('Reshape', [x, shape([1, C, H, g, p])], 'split_w');
-    const small = node('MatMul', [split, area(p, q, false)], 'resample_w');
-    return node('Reshape', [small, shape([1, C, H, m])], 'joined_w');
-  };
-  const stats: string[] = [];
-  const previews: string[] = [];
-  const ranges: string[] = [];
+
+  // Offsets first (document order); the operators are then created last node first — see below.
   let offset = 0;
-  let rangeOffset = 0;
+  let statsOffset = 0;
   for (const id of nodeIds) {
     const v = values[id];
     const count = v.shape.reduce((n, d) => n * d, 1);
-    // A vector [N] reads as one 1×N channel.
-    const [C, H, W] = v.shape.length === 3 ? v.shape : [1, 1, count];
-    let x = v.name;
-    if (v.shape.length !== 3) {
-      const map = t(`${id}/as_map`);
-      b.addNode('Reshape', [x, b.addInt64Initializer(t(`${id}/map_shape`), [1, 1, 1, count])], [map]);
-      x = map;
-    }
+    const C = v.shape.length === 3 ? v.shape[0] : 1;
+    const [H, W] = v.shape.length === 3 ? [v.shape[1], v.shape[2]] : [1, count];
+    const channels = Math.min(C, PREVIEW_MAX_CHANNELS);
+    const [height, width] = previewSize(H, W);
+    layout.nodes.push({ id, shape: v.shape, count, channels: C, statsOffset, preview: { channels, height, width, offset } });
+    offset += channels * height * width;
+    statsOffset += statsLength(C);
+  }
+
+  const bundles: string[] = [];
+  const previews: string[] = [];
+  // onnxruntime runs nodes in a post-order depth-first walk from the graph's last leaf, taking a
+  // node's inputs highest index first. Created in reverse, the first document node's taps have the
+  // highest indices, so the walk from the statistics output (the last node added) runs each node's
+  // taps right after the network computed it — while its map is still in cache and before its
+  // memory is reused — instead of all of them after the network (measured: ResNet-50's taps ~Nx
+  // faster). Each node's preview feeds its bundle (its first byte: a shape alone would be folded
+  // into a constant), so the walk schedules it there too.
+  for (const n of [...layout.nodes].reverse()) {
+    const { id, count, channels: C } = n;
+    const v = values[id];
+    const [H, W] = v.shape.length === 3 ? [v.shape[1], v.shape[2]] : [1, count];
     const node = (op: string, inputs: string[], hint: string, attrs?: Parameters<OnnxGraphBuilder['addNode']>[3]) => {
       const out = t(`${id}/${hint}`);
       b.addNode(op, inputs, [out], attrs);
       return out;
     };
-    const flat = (input: string, hint: string) => node('Reshape', [input, flatShape], hint);
+    // A vector [N] reads as one 1×N channel.
+    const x = v.shape.length === 3 ? v.name : node('Reshape', [v.name, shape([1, 1, 1, count])], 'as_map');
 
-    // Per-channel min/max over the full map: gives the whole-tensor min/max and the preview ranges.
+    // Per channel, not whole-tensor: onnxruntime parallelises a reduction over its outputs.
     const chMin = node('ReduceMin', [x], 'ch_min', { axes: attr.ints([2, 3]), keepdims: attr.i(1) });
     const chMax = node('ReduceMax', [x], 'ch_max', { axes: attr.ints([2, 3]), keepdims: attr.i(1) });
-    // Whole-tensor reductions kept as [1, 1, 1, 1], concatenated per node to [1, 1, 1, 5].
-    const whole = (op: string, input: string, hint: string) => node(op, [input], hint, { keepdims: attr.i(1) });
-    // Share of non-zeros, exact: a bool Cast marks them, a uint8 Cast makes the marks countable, and
-    // an integer matrix product with ones counts them per channel (u8 GEMM reads 1 byte a value,
-    // where casting the marks back to float and averaging moves 8 — measured ~10% of ResNet-50's run).
+    const chSum = node('ReduceSum', [x, spatialAxes], 'ch_sum', { keepdims: attr.i(1) });
+    // Whole-tensor here: its per-channel form runs ~2× slower in onnxruntime 1.30.
+    const sumSquares = node('ReduceSumSquare', [x], 'sumsq', { keepdims: attr.i(1) });
+    // Non-zeros, exact: a bool Cast marks them, a uint8 Cast makes the marks countable, and an
+    // integer matrix product with ones counts them per channel (u8 GEMM reads 1 byte a value,
+    // where casting the marks back to float and summing moves 8). As float: exact below 2^24.
     const marks = node('Cast', [node('Cast', [x], 'nonzero', { to: attr.i(DataType.BOOL) })], 'nonzero_u8', { to: attr.i(DataType.UINT8) });
-    const rows = node('Reshape', [marks, b.addInt64Initializer(t(`${id}/rows`), [C, H * W])], 'nonzero_rows');
-    const counts = node('Cast', [node('MatMulInteger', [rows, ones(H * W)], 'nonzero_counts')], 'nonzero_counts_f', { to: attr.i(DataType.FLOAT) });
-    const share = node('Div', [node('ReduceSum', [counts], 'nonzero_total', { keepdims: attr.i(0) }), b.addFloatInitializer(t(`${id}/count`), [], new Float32Array([count]))], 'nonzero_share');
-    const nonzeros = node('Reshape', [share, scalarAs4d], 'nonzeros');
-    const parts = [whole('ReduceMin', chMin, 'min'), whole('ReduceMax', chMax, 'max'), whole('ReduceMean', x, 'mean'), whole('ReduceSumSquare', x, 'sumsq'), nonzeros];
-    stats.push(node('Concat', parts, 'stats', { axis: attr.i(3) }));
+    const counts = node('MatMulInteger', [node('Reshape', [marks, shape([1, C, 1, H * W])], 'nonzero_rows'), ones(H * W)], 'nonzero_counts');
+    const chNonzeros = node('Cast', [counts], 'ch_nonzeros', { to: attr.i(DataType.FLOAT) });
 
-    const channels = Math.min(C, PREVIEW_MAX_CHANNELS);
-    const [height, width] = previewSize(H, W);
-    let p = x;
+    // Preview: round(clamp((p − min) / (span / 255), 0, 255)) per channel, by QuantizeLinear with a
+    // per-channel scale (it rounds half to even, previews.ts half up: a tie may differ by 1). A
+    // constant channel (span 0) gets a huge scale, so it maps to 0 as in previews.ts.
+    const p = n.preview!;
+    let map = x;
     let mn = chMin;
     let mx = chMax;
-    if (channels < C) {
-      const starts = b.addInt64Initializer(t(`${id}/c0`), [0]);
-      const ends = b.addInt64Initializer(t(`${id}/c1`), [channels]);
-      const axes = b.addInt64Initializer(t(`${id}/axis1`), [1]);
-      const slice = (input: string, hint: string) => node('Slice', [input, starts, ends, axes], hint);
-      p = slice(p, 'channels');
-      mn = slice(mn, 'ch_min64');
-      mx = slice(mx, 'ch_max64');
+    if (p.channels < C) {
+      const slice = (input: string, hint: string) => node('Slice', [input, shape([0]), shape([p.channels]), shape([1])], hint);
+      map = slice(map, 'channels');
+      mn = slice(mn, 'preview_min');
+      mx = slice(mx, 'preview_max');
     }
-    if (width < W) p = resample(p, channels, H, W, false, node, width);
-    if (height < H) p = resample(p, channels, H, width, true, node, height);
-    // round(clamp((p − mn)·255 / span, 0, 255)) per channel: Cast truncates, so add 0.5 and clamp;
-    // converted to uint8 here, so the concatenation moves bytes rather than floats. (p − mn comes
-    // first: folding mn into an offset would cancel catastrophically when |mn| ≫ span.)
-    const perUnit = node('Div', [scale, node('Max', [node('Sub', [mx, mn], 'span'), tiny], 'span_safe')], 'per_unit');
-    const scaled = node('Add', [node('Mul', [node('Sub', [p, mn], 'shifted'), perUnit], 'scaled'), half], 'rounded');
-    const bytes = node('Cast', [node('Clip', [scaled, zero, scale], 'clamped')], 'bytes', { to: attr.i(DataType.UINT8) });
-    previews.push(flat(bytes, 'bytes_flat'));
-    ranges.push(flat(node('Concat', [mn, mx], 'range', { axis: attr.i(3) }), 'range_flat'));
-    const preview = { channels, height, width, offset, rangeOffset };
-    offset += channels * height * width;
-    rangeOffset += 2 * channels;
-    layout.nodes.push({ id, shape: v.shape, count, preview });
+    const f = previewFactor(H, W);
+    if (f > 1) {
+      // f×f block means; the last row and column average what is left (ceil_mode, padding excluded).
+      const pool = { kernel_shape: attr.ints([Math.min(f, H), Math.min(f, W)]), strides: attr.ints([f, f]), ceil_mode: attr.i(1), count_include_pad: attr.i(0) };
+      map = node('AveragePool', [map], 'downsampled', pool);
+    }
+    const span = node('Sub', [mx, mn], 'span');
+    const step = node('Where', [node('Equal', [span, zero], 'constant'), huge, node('Div', [span, bytesPerStep], 'step')], 'safe_step');
+    const bytes = node('QuantizeLinear', [node('Sub', [map, mn], 'shifted'), node('Reshape', [step, flatShape], 'scale')], 'bytes', { axis: attr.i(1) });
+    const flatBytes = node('Reshape', [bytes, flatShape], 'bytes_flat');
+    previews.unshift(flatBytes);
+    const first = node('Slice', [bytes, shape([0, 0, 0]), shape([1, 1, 1]), shape([1, 2, 3])], 'preview_first');
+    const order = node('Cast', [first], 'preview_first_f', { to: attr.i(DataType.FLOAT) });
+
+    // The node's bundle: [min, max, sum, non-zeros] per channel, then [sum of squares, first preview byte].
+    bundles.unshift(node('Concat', [chMin, chMax, chSum, chNonzeros, sumSquares, order], 'bundle', { axis: attr.i(1) }));
   }
-  const concat = (inputs: string[], output: string, axis = 0) => {
+  const concat = (inputs: string[], output: string) => {
     if (inputs.length === 1) b.addNode('Identity', inputs, [output]);
-    else b.addNode('Concat', inputs, [output], { axis: attr.i(axis) });
+    else b.addNode('Concat', inputs, [output], { axis: attr.i(0) });
     return output;
   };
-  b.addOutput(concat(stats, b.uniqueName(TAP_OUTPUTS.stats)), [nodeIds.length, 1, 1, STATS_PER_NODE]);
-  layout.hasPreviews = previews.length > 0;
-  if (layout.hasPreviews) {
-    concat(previews, b.uniqueName(TAP_OUTPUTS.previews));
-    b.addOutput(TAP_OUTPUTS.previews, [offset], DataType.UINT8);
-    b.addOutput(concat(ranges, b.uniqueName(TAP_OUTPUTS.ranges)), [rangeOffset]);
-  }
+  concat(previews, b.uniqueName(TAP_OUTPUTS.previews));
+  b.addOutput(TAP_OUTPUTS.previews, [offset], DataType.UINT8);
+  // Added last: the walk starts here (see above).
+  // [1, Σ, 1, 1]: every node's bundle along the channel axis.
+  if (bundles.length === 1) b.addNode('Identity', bundles, [b.uniqueName(TAP_OUTPUTS.stats)]);
+  else b.addNode('Concat', bundles, [b.uniqueName(TAP_OUTPUTS.stats)], { axis: attr.i(1) });
+  b.addOutput(TAP_OUTPUTS.stats, [1, statsOffset, 1, 1]);
+  layout.hasPreviews = true;
   return layout;
+}
+
+/** Floats in a node's bundle: 4 per channel (min, max, sum, non-zeros), its sum of squares, its first preview byte. */
+function statsLength(channels: number): number {
+  return 4 * channels + 2;
+}
+
+/** Each tapped node's statistics and preview, from the outputs addTaps added (or none). */
+export function readTaps(layout: TapLayout, result: Record<string, { data: unknown }>): Record<string, NodeRunResult> {
+  const nodes: Record<string, NodeRunResult> = {};
+  if (layout.nodes.length === 0) return nodes;
+  const stats = result[TAP_OUTPUTS.stats].data as Float32Array;
+  const previews = result[TAP_OUTPUTS.previews].data as Uint8Array;
+  for (const n of layout.nodes) {
+    const C = n.channels;
+    const at = n.statsOffset;
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    let nonzeros = 0;
+    for (let c = 0; c < C; c++) {
+      min = Math.min(min, stats[at + c]);
+      max = Math.max(max, stats[at + C + c]);
+      sum += stats[at + 2 * C + c];
+      nonzeros += stats[at + 3 * C + c];
+    }
+    const mean = sum / n.count;
+    const std = Math.sqrt(Math.max(0, stats[at + 4 * C] / n.count - mean * mean));
+    const node: NodeRunResult = { shape: n.shape, stats: { min, max, mean, std, zeros: 1 - nonzeros / n.count } };
+    if (n.preview) {
+      const p = n.preview;
+      const ranges = new Float32Array(2 * p.channels);
+      for (let c = 0; c < p.channels; c++) {
+        ranges[2 * c] = stats[at + c];
+        ranges[2 * c + 1] = stats[at + C + c];
+      }
+      // A view into the run's preview bytes: copying into fresh memory would cost more than the
+      // taps (~240 MiB/s, DESIGN.md); the worker transfers the buffer once.
+      const data = previews.subarray(p.offset, p.offset + p.channels * p.height * p.width);
+      const preview: FeaturePreview = { channels: p.channels, height: p.height, width: p.width, data, ranges };
+      node.preview = preview;
+    }
+    nodes[n.id] = node;
+  }
+  return nodes;
 }

@@ -60,7 +60,7 @@ export class ReferenceBackend implements Backend {
         out = { shape: [...prim.shape], data };
       } else {
         const xs = prim.inputs.map((id) => values.get(id)!);
-        out = runKernel(prim, xs, resolveWeights(seeded, prim));
+        out = runKernel(prim, xs, resolveWeights(seeded, prim, options.sidecar));
       }
       values.set(prim.id, out);
 

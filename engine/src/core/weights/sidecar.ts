@@ -1,0 +1,49 @@
+/**
+ * Checks on a document's binary weights sidecar (docs/weights.md) that every host makes the same
+ * way: the name it may have, how many bytes the document needs from it, and the sentence a user
+ * sees when the file is not what the document needs. Isomorphic: no file access here.
+ */
+import type { ModelDocument } from '../document/schema';
+
+/** Bytes of the sidecar the document's tensors reach: the largest offset + length (0 when none). */
+export function sidecarBytesNeeded(doc: ModelDocument): number {
+  let end = 0;
+  for (const n of doc.nodes) {
+    for (const t of Object.values(n.weights ?? {})) if (t.sidecar) end = Math.max(end, t.sidecar.offset + t.sidecar.length);
+  }
+  return end;
+}
+
+/** Whether any tensor of the document lives in its sidecar. */
+export function usesSidecar(doc: ModelDocument): boolean {
+  return doc.nodes.some((n) => Object.values(n.weights ?? {}).some((t) => t.sidecar !== undefined));
+}
+
+/**
+ * A sidecar sits in the document's own folder: a plain file name, no folders, not "." or "..",
+ * nothing hidden. Anything else is refused, so a document cannot make a host read or write
+ * elsewhere on the disk.
+ */
+export function isPlainFileName(name: string): boolean {
+  return name.length > 0 && name.length <= 255 && !/[/\\\0:]/.test(name) && !name.startsWith('.') && name.trim() === name;
+}
+
+/** "1.2 MB" below 10 MiB, else whole MiB ("44.6 MiB" keeps one decimal under 100 MiB). */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 ** 2).toFixed(n < 100 * 1024 ** 2 ? 1 : 0)} MiB`;
+}
+
+/** Why a sidecar of `size` bytes named `file` cannot serve the document, or undefined when it can. */
+export function sidecarSizeProblem(doc: ModelDocument, file: string, size: number): string | undefined {
+  const needed = sidecarBytesNeeded(doc);
+  if (size >= needed) return undefined;
+  return `${file} is ${formatBytes(size)} but the model needs ${formatBytes(needed)} of weights from it — the file is truncated or belongs to another model.`;
+}
+
+/** Why the document's weightsFile cannot be used at all (a bad name), or undefined. */
+export function sidecarNameProblem(file: string): string | undefined {
+  if (isPlainFileName(file)) return undefined;
+  return `The model's weightsFile "${file.slice(0, 200)}" is not a plain file name; the weights file must sit next to the model's JSON file.`;
+}

@@ -1,5 +1,6 @@
 /**
- * The onnxruntime fast path, side by side and interleaved in one run (medians):
+ * The onnxruntime fast path, side by side and interleaved in one run (medians; each ratio is the
+ * median over rounds of that round's time over that round's raw run):
  *   raw      — a plain onnxruntime-node session on the exported model, final output only;
  *   backend  — OrtBackend, final output only;
  *   previews — OrtBackend with statistics and previews for every document node;
@@ -94,7 +95,8 @@ async function steadyState(name: string, host: EngineHost): Promise<void> {
     hostPreviews: () => host.run(request(true)),
   };
   for (let i = 0; i < RUNS + 2; i++) {
-    for (const k of kinds) {
+    // The order rotates each round, so no variant always follows the same one.
+    for (const k of kinds.map((_, j) => kinds[(i + j) % kinds.length])) {
       // Each onnxruntime session has its own thread pool, whose threads spin for a while after a
       // run: without a pause, whichever session runs next competes with them for the 2 cores
       // (measured: +0.3–0.6× on the run after the raw session's). The app runs one session at a time.
@@ -107,7 +109,9 @@ async function steadyState(name: string, host: EngineHost): Promise<void> {
   }
   const [r, b, p, h, hp] = kinds.map((k) => median(wall[k]));
   const rc = median(cpu.raw);
-  const ratio = (v: number, k: (typeof kinds)[number]) => `${ms(v).padStart(9)} (${(v / r).toFixed(2)}×; CPU ${(median(cpu[k]) / rc).toFixed(2)}×)`;
+  // Side by side: the median over rounds of each round's ratio to that round's raw run.
+  const paired = (k: (typeof kinds)[number]) => median(wall[k].map((w, i) => w / wall.raw[i]));
+  const ratio = (v: number, k: (typeof kinds)[number]) => `${ms(v).padStart(9)} (${paired(k).toFixed(2)}×; CPU ${(median(cpu[k]) / rc).toFixed(2)}×)`;
   console.log(`${doc.name}: raw ORT session, final output only ${ms(r)} (CPU ${ms(rc)})${dropped ? `; ${dropped} rounds re-run because other processes used the CPU` : ''}`);
   dropped = 0;
   console.log(`  final output only (target ≤ 1.10×):          backend ${ratio(b, 'backend')} | EngineHost + worker ${ratio(h, 'host')}`);

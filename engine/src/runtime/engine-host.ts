@@ -21,6 +21,8 @@ import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { EngineClient, EngineEvent, ImportedModel, RunRequest, RunResult, TensorResult, WeightsHandle } from '../core/api';
 import type { ModelDocument } from '../core/document/schema';
+import { HeldInputs } from './held-inputs';
+import { unpackPreviews } from './preview-packing';
 import { EngineError } from './errors';
 import { DEFAULT_LIMITS, type ExecuteResult } from './execute';
 import type { BackendName, HostToWorker, SizeLimits, WeightsRef, WorkerInit, WorkerRunRequest, WorkerToHost } from './protocol';
@@ -93,6 +95,8 @@ interface WorkerSlot {
   ready: boolean;
   /** Sidecar tokens this worker holds (sent to it once; a new worker starts with none). */
   weights: Set<string>;
+  /** The inputs this worker keeps per document (sent again only when they change). */
+  inputs: HeldInputs;
   /** Set when we end it ourselves (stop, timeout, stuck cancel): its exit is not a crash. */
   ending?: string;
   lastError?: Error & { code?: string };
@@ -297,7 +301,7 @@ export class EngineHost implements EngineClient {
     const job = this.queue.shift()!;
     let message: HostToWorker;
     try {
-      message = this.withWeights(slot, job);
+      message = this.withInputs(slot, this.withWeights(slot, job));
     } catch (e) {
       this.settle(job, e as EngineError);
       this.pump();
@@ -311,6 +315,16 @@ export class EngineHost implements EngineClient {
       this.restart(`a request timed out after ${job.timeoutMs} ms`);
     }, job.timeoutMs);
     slot.channel.postMessage(message);
+  }
+
+  /**
+   * A run or fetch without its inputs when this worker already holds the same ones for the
+   * document (a live-editing stream re-runs one image), else with them, to keep.
+   */
+  private withInputs(slot: WorkerSlot, message: HostToWorker): HostToWorker {
+    if ((message.type !== 'run' && message.type !== 'fetch') || message.docId === undefined) return message;
+    const use = slot.inputs.use(message.docId, message.request.inputs);
+    return use === 'held' ? { ...message, request: { ...message.request, inputs: {} }, inputs: use } : { ...message, inputs: use };
   }
 
   /** The job's message with its sidecar reference: the bytes only when this worker does not hold them yet. */
@@ -375,7 +389,13 @@ export class EngineHost implements EngineClient {
     if (this.slot) return this.slot;
     const channel = this.spawnChannel();
     let exited!: () => void;
-    const slot: WorkerSlot = { channel, ready: false, weights: new Set(), exited: new Promise<void>((resolve) => (exited = resolve)) };
+    const slot: WorkerSlot = {
+      channel,
+      ready: false,
+      weights: new Set(),
+      inputs: new HeldInputs((docId) => channel.postMessage({ type: 'drop-inputs', docId } satisfies HostToWorker)),
+      exited: new Promise<void>((resolve) => (exited = resolve)),
+    };
     this.slot = slot;
     channel.on('message', (msg: WorkerToHost) => this.onMessage(slot, msg));
     channel.on('error', (err) => {
@@ -400,7 +420,7 @@ export class EngineHost implements EngineClient {
     if (!job || job.id !== msg.id) return; // an answer for a job already given up on
     this.current = undefined;
     clearTimeout(this.graceTimer);
-    if (msg.type === 'result') this.settle(job, undefined, msg.value);
+    if (msg.type === 'result') this.settle(job, undefined, unpackPreviews(msg.value));
     else this.settle(job, EngineError.from(msg.error));
     this.pump();
   }

@@ -12,6 +12,7 @@ import { InputError, preprocessInput } from '../core/preprocess';
 import { WeightShapeError } from '../core/weights/resolve';
 import { sidecarSizeProblem, usesSidecar } from '../core/weights/sidecar';
 import type { Backend } from './backend';
+import type { PreparedInputs } from './held-inputs';
 import { EngineError } from './errors';
 import { graphOutputs } from './graph-outputs';
 import type { SizeLimits, WorkerRunRequest } from './protocol';
@@ -108,6 +109,13 @@ export function analyzeCached(doc: ModelDocument): Analysis {
 export interface ExecuteOptions {
   limits?: SizeLimits;
   signal?: AbortSignal;
+  /** Tensors already prepared from these same inputs (the worker's, for unchanged inputs). */
+  prepared?: PreparedInputs;
+}
+
+/** What preprocessing reads of a graph: its Input nodes and their parameters. */
+function inputsKey(analysis: Analysis): string {
+  return JSON.stringify(analysis.primitives.nodes.filter((p) => p.type === 'Input').map((p) => [p.id, p.params]));
 }
 
 export type ExecuteResult = Omit<RunResult, 'runId' | 'docId'>;
@@ -128,7 +136,12 @@ export async function executeRun(req: WorkerRunRequest, backend: Backend, option
     const analysis = analyzeCached(doc);
     checkSize(analysis, options.limits ?? DEFAULT_LIMITS);
     checkSidecar(doc, req.sidecar);
-    const inputs = prepareInputs(doc, analysis, req.inputs);
+    const key = options.prepared && inputsKey(analysis);
+    let inputs = key ? options.prepared!.get(key) : undefined;
+    if (!inputs) {
+      inputs = prepareInputs(doc, analysis, req.inputs);
+      if (key) options.prepared!.set(key, inputs);
+    }
     // 'outputs' means the same on every backend: nodes with no outgoing edge.
     const tensors = req.tensors === 'outputs' ? graphOutputs(doc, analysis) : req.tensors;
     const hasRunnable = analysis.primitives.nodes.length > 0;

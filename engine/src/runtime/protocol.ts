@@ -2,6 +2,7 @@
 import type { EngineErrorInfo, InputPayload } from '../core/api';
 import type { ModelDocument } from '../core/document/schema';
 import type { BackendRunOptions } from './backend';
+import type { InputsUse } from './held-inputs';
 
 export type BackendName = 'ort' | 'reference';
 
@@ -44,9 +45,10 @@ export interface WeightsRef {
 
 export type HostToWorker =
   /** docId: the worker drops the tensors it keeps for that document's fetches (run-tensors.ts). */
-  | { type: 'run'; id: number; request: WorkerRunRequest; docId?: string; weights?: WeightsRef }
+  /** inputs: keep the request's inputs for docId, or use the ones kept (held-inputs.ts); absent: neither. */
+  | { type: 'run'; id: number; request: WorkerRunRequest; docId?: string; weights?: WeightsRef; inputs?: InputsUse }
   /** The full output of nodeId in run `runId` of docId (whose request was `request`). */
-  | { type: 'fetch'; id: number; docId: string; runId: number; nodeId: string; request: WorkerRunRequest; weights?: WeightsRef }
+  | { type: 'fetch'; id: number; docId: string; runId: number; nodeId: string; request: WorkerRunRequest; weights?: WeightsRef; inputs?: InputsUse }
   | { type: 'cancel'; id: number }
   /** Finish (abort runs, wait for native work, release sessions), then exit. */
   | { type: 'shutdown' }
@@ -55,7 +57,9 @@ export type HostToWorker =
   /** sidecar: tensors too large to inline go to a sidecar named weightsFile (result: OnnxImportResult) instead of failing. */
   | { type: 'import-onnx'; id: number; bytes: Uint8Array; name?: string; sidecar?: { weightsFile: string; minValues?: number } }
   /** Forget the sidecar bytes of a token (no reply). */
-  | { type: 'drop-weights'; token: string };
+  | { type: 'drop-weights'; token: string }
+  /** Forget the inputs kept for a document (no reply). */
+  | { type: 'drop-inputs'; docId: string };
 
 export type WorkerToHost =
   | { type: 'ready'; backend: string }

@@ -12,7 +12,9 @@ import { loadBackend } from './backends';
 import { EngineError } from './errors';
 import { connectToHost } from './host-link';
 import { classifyError, DEFAULT_LIMITS, executeRun } from './execute';
-import type { HostToWorker, WeightsRef, WorkerInit, WorkerToHost } from './protocol';
+import { WorkerInputs, type InputsUse } from './held-inputs';
+import { packPreviews } from './preview-packing';
+import type { HostToWorker, WeightsRef, WorkerInit, WorkerRunRequest, WorkerToHost } from './protocol';
 import { RunAbortedError } from './reference/backend';
 import { RunTensorStore } from './run-tensors';
 import { transferables } from './transfer';
@@ -30,6 +32,8 @@ const runTensors = new RunTensorStore();
  * starts empty; the host knows that and sends the bytes again with the next request.
  */
 const sidecars = new Map<string, Uint8Array>();
+/** Inputs the host told us to keep per document, and the tensors prepared from them. */
+const heldInputs = new WorkerInputs();
 
 function sidecarOf(ref: WeightsRef | undefined): { sidecar?: Uint8Array; sidecarKey?: string } {
   if (!ref) return {};
@@ -45,7 +49,17 @@ function post(msg: WorkerToHost, transfer: ArrayBuffer[] = []) {
 
 /** A result, its typed arrays transferred to a thread (a process transport copies them). */
 function postResult(id: number, value: unknown) {
-  post({ type: 'result', id, value }, transferables(value));
+  if (host.transport !== 'thread') post({ type: 'result', id, value: packPreviews(value) });
+  else post({ type: 'result', id, value }, transferables(value, undefined, (b) => heldInputs.holds(b)));
+}
+
+/** The request with its inputs resolved (held-inputs.ts). */
+function withInputs<R extends { inputs: WorkerRunRequest['inputs'] }>(request: R, docId: string | undefined, use: InputsUse | undefined): R {
+  try {
+    return { ...request, inputs: heldInputs.resolve(docId, use, request.inputs) };
+  } catch (e) {
+    throw new EngineError('internal', `Internal engine error: ${(e as Error).message}.`);
+  }
 }
 
 function fail(id: number, e: unknown, signal?: AbortSignal) {
@@ -89,12 +103,17 @@ async function handle(msg: HostToWorker): Promise<void> {
     case 'drop-weights':
       sidecars.delete(msg.token);
       return;
+    case 'drop-inputs':
+      heldInputs.drop(msg.docId);
+      return;
     case 'run': {
       if (msg.docId !== undefined) runTensors.drop(msg.docId);
       const controller = new AbortController();
       running.set(msg.id, controller);
       try {
-        const result = await executeRun({ ...msg.request, ...sidecarOf(msg.weights) }, await backend(), { limits: init.limits ?? DEFAULT_LIMITS, signal: controller.signal });
+        const request = withInputs({ ...msg.request, ...sidecarOf(msg.weights) }, msg.docId, msg.inputs);
+        const prepared = msg.inputs === 'keep' || msg.inputs === 'held' ? heldInputs.prepared(msg.docId) : undefined;
+        const result = await executeRun(request, await backend(), { limits: init.limits ?? DEFAULT_LIMITS, signal: controller.signal, ...(prepared ? { prepared } : {}) });
         postResult(msg.id, result);
       } catch (e) {
         fail(msg.id, e, controller.signal);
@@ -105,7 +124,8 @@ async function handle(msg: HostToWorker): Promise<void> {
     }
     case 'fetch': {
       try {
-        const value = await runTensors.fetch(msg.docId, msg.runId, { ...msg.request, ...sidecarOf(msg.weights) }, msg.nodeId, await backend(), { limits: init.limits ?? DEFAULT_LIMITS });
+        const request = withInputs({ ...msg.request, ...sidecarOf(msg.weights) }, msg.docId, msg.inputs);
+        const value = await runTensors.fetch(msg.docId, msg.runId, request, msg.nodeId, await backend(), { limits: init.limits ?? DEFAULT_LIMITS });
         postResult(msg.id, value);
       } catch (e) {
         fail(msg.id, e);
@@ -154,7 +174,7 @@ host.onMessage((msg: HostToWorker) => {
     return;
   }
   if (shuttingDown) {
-    if (msg.type !== 'cancel' && msg.type !== 'drop-weights') post({ type: 'error', id: msg.id, error: { code: 'cancelled', message: 'The engine worker is shutting down.' } });
+    if (msg.type !== 'cancel' && msg.type !== 'drop-weights' && msg.type !== 'drop-inputs') post({ type: 'error', id: msg.id, error: { code: 'cancelled', message: 'The engine worker is shutting down.' } });
     return;
   }
   const p = handle(msg);

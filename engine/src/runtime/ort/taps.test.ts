@@ -1,0 +1,50 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../core/graph/analyze';
+import { compileOnnx, graphOutputs } from '../../core/onnx/export';
+import { chainDoc } from '../testing/docs';
+import { addTaps } from './taps';
+
+/**
+ * The taps' speed rests on onnxruntime running each node's taps right after the node (taps.ts):
+ * this reads the order from onnxruntime's own profile, so a change in its scheduling shows here.
+ */
+describe('in-graph taps', () => {
+  it('run right after the node they read, before the network goes on', async () => {
+    const doc = chainDoc({ channels: 3, height: 32, width: 32 }, [
+      { id: 'c1', type: 'Conv2D', params: { filters: 16, kernel: 3, padding: 'same' } },
+      { id: 'r1', type: 'Activation', params: { fn: 'relu' } },
+      { id: 'p1', type: 'Pool2D', params: { mode: 'max', kernel: 2, stride: 2 } },
+      { id: 'c2', type: 'Conv2D', params: { filters: 32, kernel: 3, padding: 'same' } },
+      { id: 'r2', type: 'Activation', params: { fn: 'relu' } },
+    ]);
+    const analysis = analyze(doc);
+    const compiled = compileOnnx(doc, analysis, { batch: 1, outputs: graphOutputs(doc, analysis), name: 'order' });
+    addTaps(compiled.builder, compiled.values, doc.nodes.map((n) => n.id));
+    const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-taps-'));
+    try {
+      // Basic optimisation: no layout changes, so every network node keeps its own name.
+      const session = await ort.InferenceSession.create(compiled.builder.encode({}), { graphOptimizationLevel: 'basic', enableProfiling: true, profileFilePrefix: join(dir, 'p') });
+      await session.run({ [compiled.values.input.name]: new ort.Tensor('float32', new Float32Array(3 * 32 * 32).fill(0.5), [1, 3, 32, 32]) });
+      session.endProfiling();
+      await session.release();
+      const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]), 'utf8'));
+      const events = (Array.isArray(profile) ? profile : profile.traceEvents) as { cat: string; name: string; ts: number }[];
+      const order = events.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time')).sort((a, b) => a.ts - b.ts).map((e) => e.name.replace(/_kernel_time$/, ''));
+      const network = (id: string) => order.findIndex((n) => !n.startsWith('__taps/') && n.startsWith(id));
+      // (bytes_flat, a reshape that reads nothing, waits for the previews output at the end.)
+      const taps = (id: string) => order.flatMap((n, i) => (n.startsWith(`__taps/${id}/`) && !n.endsWith('/bytes_flat') ? [i] : []));
+      const ids = ['input', 'c1', 'r1', 'p1', 'c2', 'r2'];
+      ids.forEach((id, k) => {
+        expect(taps(id).length).toBeGreaterThan(5);
+        if (k > 0) expect(Math.min(...taps(id))).toBeGreaterThan(network(id));
+        if (k + 1 < ids.length) expect(Math.max(...taps(id))).toBeLessThan(network(ids[k + 1]));
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   editor: () => import('./editor'),
   live: () => import('./live'),
   isolation: () => import('./isolation'),
+  taps: () => import('./taps'),
 };
 
 async function main(): Promise<number> {

@@ -4,10 +4,11 @@
  *   raw      — a plain onnxruntime-node session on the exported model, final output only;
  *   backend  — OrtBackend, final output only;
  *   previews — OrtBackend with statistics and previews for every document node;
- *   host     — the same two through EngineHost (worker round trip included).
+ *   host     — the same two through EngineHost (worker round trip included): the engine in its own
+ *              process, as the app ships it, and in a worker thread (the issue's original design).
  * Then session creation, edit-to-result (ResNet-50: one unit's filter count; LeNet-5 at 28×28: one
  * conv's filters) and peak RSS of a fresh process running ResNet-152 with previews.
- * `npm run bench -- ort`; `BENCH_ORT_RUNS=N` sets the interleaved rounds (default 15), `BENCH_ORT_PAUSE_MS`
+ * `npm run bench -- ort`; `BENCH_ORT_MODELS=googlenet,resnet50` picks the steady-state presets, `BENCH_ORT_RUNS=N` sets the interleaved rounds (default 15), `BENCH_ORT_PAUSE_MS`
  * the pause before each timed run (default 20, see steadyState). Beside each wall
  * ratio, the ratio of CPU time (all threads): steadier when other processes share the cores.
  * A steady-state round during which other processes used the CPU is re-run (bench/quiet.ts).
@@ -60,7 +61,7 @@ async function time(fn: () => Promise<unknown>, pids?: () => (number | undefined
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function steadyState(name: string, host: EngineHost): Promise<void> {
+async function steadyState(name: string, host: EngineHost, threadHost: EngineHost): Promise<void> {
   const doc = getPreset(name);
   const analysis = analyze(doc);
   const x = inputOf(doc);
@@ -82,9 +83,11 @@ async function steadyState(name: string, host: EngineHost): Promise<void> {
   for (let i = 0; i < 3; i++) {
     await host.run(request(false));
     await host.run(request(true));
+    await threadHost.run(request(false));
+    await threadHost.run(request(true));
     await sleep(400 + 2 * rawCreate);
   }
-  const kinds = ['raw', 'backend', 'previews', 'host', 'hostPreviews'] as const;
+  const kinds = ['raw', 'backend', 'previews', 'host', 'hostPreviews', 'thread', 'threadPreviews'] as const;
   const wall = Object.fromEntries(kinds.map((k) => [k, [] as number[]])) as Record<(typeof kinds)[number], number[]>;
   const cpu = Object.fromEntries(kinds.map((k) => [k, [] as number[]])) as Record<(typeof kinds)[number], number[]>;
   const runs: Record<(typeof kinds)[number], () => Promise<unknown>> = {
@@ -93,6 +96,8 @@ async function steadyState(name: string, host: EngineHost): Promise<void> {
     previews: () => withPreviews.run(doc, analysis, inputs, { previews: true, tensors: 'outputs' }),
     host: () => host.run(request(false)),
     hostPreviews: () => host.run(request(true)),
+    thread: () => threadHost.run(request(false)),
+    threadPreviews: () => threadHost.run(request(true)),
   };
   for (let i = 0; i < RUNS + 2; i++) {
     // The order rotates each round, so no variant always follows the same one.
@@ -107,15 +112,15 @@ async function steadyState(name: string, host: EngineHost): Promise<void> {
       cpu[k].push(lastCpu);
     }
   }
-  const [r, b, p, h, hp] = kinds.map((k) => median(wall[k]));
+  const [r, b, p, h, hp, th, thp] = kinds.map((k) => median(wall[k]));
   const rc = median(cpu.raw);
   // Side by side: the median over rounds of each round's ratio to that round's raw run.
   const paired = (k: (typeof kinds)[number]) => median(wall[k].map((w, i) => w / wall.raw[i]));
   const ratio = (v: number, k: (typeof kinds)[number]) => `${ms(v).padStart(9)} (${paired(k).toFixed(2)}×; CPU ${(median(cpu[k]) / rc).toFixed(2)}×)`;
   console.log(`${doc.name}: raw ORT session, final output only ${ms(r)} (CPU ${ms(rc)})${dropped ? `; ${dropped} rounds re-run because other processes used the CPU` : ''}`);
   dropped = 0;
-  console.log(`  final output only (target ≤ 1.10×):          backend ${ratio(b, 'backend')} | EngineHost + worker ${ratio(h, 'host')}`);
-  console.log(`  + stats & previews of ${String(doc.nodes.length).padStart(2)} nodes (target ≤ 1.5×): backend ${ratio(p, 'previews')} | EngineHost + worker ${ratio(hp, 'hostPreviews')}`);
+  console.log(`  final output only (target ≤ 1.10×):          backend ${ratio(b, 'backend')} | EngineHost + process ${ratio(h, 'host')} | EngineHost + thread ${ratio(th, 'thread')}`);
+  console.log(`  + stats & previews of ${String(doc.nodes.length).padStart(2)} nodes (target ≤ 1.5×): backend ${ratio(p, 'previews')} | EngineHost + process ${ratio(hp, 'hostPreviews')} | EngineHost + thread ${ratio(thp, 'threadPreviews')}`);
   console.log(`  session creation: raw ORT (optimisation "all") ${ms(rawCreate)} | backend's first session ${ms(fastCreate)}, with taps ${ms(previewCreate)}`);
   await raw.release();
   await finalOnly.dispose();
@@ -179,9 +184,11 @@ async function rssChild(): Promise<void> {
 export async function run(): Promise<void> {
   console.log(`onnxruntime-node ${ort.env.versions.common}, ${THREADS} threads, batch 1, 224×224, medians of ${RUNS} interleaved rounds`);
   const host = new EngineHost();
-  await host.start();
-  for (const name of ['googlenet', 'resnet50', 'resnet152']) await steadyState(name, host);
-  await host.stop();
+  const threadHost = new EngineHost({ isolation: 'thread' });
+  await Promise.all([host.start(), threadHost.start()]);
+  for (const name of (process.env.BENCH_ORT_MODELS ?? 'googlenet,resnet50,resnet152').split(',')) await steadyState(name, host, threadHost);
+  await Promise.all([host.stop(), threadHost.stop()]);
+  if (process.env.BENCH_ORT_STEADY_ONLY) return;
   // ResNet-50: change the bottleneck width of one stage-3 unit (256 → 250, 244, …).
   await editToResult('resnet50', 7, (doc, k) => {
     const units = doc.nodes.filter((n) => n.type === 'ResidualUnit');

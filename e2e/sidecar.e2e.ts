@@ -7,6 +7,7 @@
  * - Import ONNX of a model with tensors too large to inline (the threshold is lowered here, a
  *   small synthetic stand-in for VGG-16's fc6): it runs, and Save writes the JSON and its weights
  *   file, which open again.
+ * - Export JSON of a sidecar document: one JSON with the weights inline, which opens alone.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +83,25 @@ describe.skipIf(noChromium)('weights sidecars (browser mode, Chromium, real engi
     expect(await topFiveFor()).toEqual(inlineTop);
     await expect(page.getByTestId('status-problems').getAttribute('data-errors')).resolves.toBe('0');
     await snap(page, 'sidecar-opened');
+  });
+
+  it('Export JSON of a sidecar document downloads one self-contained JSON (weights inline, no weightsFile) that reopens alone with the same top-5', async () => {
+    await fresh();
+    await open(json('lenet.cnn.json', serializeDocument(pair.withSidecar)), bin('lenet.weights.bin', pair.sidecar));
+    await expect.poll(() => page.locator('[data-testid="node-card"]').count()).toBe(pair.withSidecar.nodes.length);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('cmd-export-json').click()]);
+    expect(download.suggestedFilename()).toMatch(/\.json$/);
+    const text = readFileSync((await download.path())!).toString('utf8');
+    const exported = JSON.parse(text);
+    expect(exported.weightsFile).toBeUndefined();
+    expect(text).not.toContain('"sidecar"');
+    expect(exported.nodes.map((n: { weights?: object }) => n.weights)).toEqual(pair.inline.nodes.map((n) => n.weights));
+
+    await fresh();
+    await open(json('lenet-exported.json', text));
+    await expect.poll(() => page.locator('[data-testid="node-card"]').count()).toBe(pair.inline.nodes.length);
+    expect(await topFiveFor()).toEqual(inlineTop);
+    await expect(page.getByTestId('status-problems').getAttribute('data-errors')).resolves.toBe('0');
   });
 
   it('the JSON opened without its weights file: the graph and costs show, Problems and the Run panel say what is missing', async () => {

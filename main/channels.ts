@@ -12,6 +12,7 @@ export const CALL_NAMES = [
   'engine.importOnnxModel',
   'engine.attachWeights',
   'engine.readWeights',
+  'engine.inlineWeights',
   'engine.releaseWeights',
   'files.open',
   'files.openBinary',

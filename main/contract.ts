@@ -115,6 +115,7 @@ type Calls = {
   'engine.importOnnxModel': { args: [bytes: Uint8Array, name?: string]; result: ImportedModel };
   'engine.attachWeights': { args: [bytes: Uint8Array, file: string]; result: WeightsHandle };
   'engine.readWeights': { args: [token: string]; result: Uint8Array };
+  'engine.inlineWeights': { args: [document: ModelDocument, weightsToken: string]; result: ModelDocument };
   'engine.releaseWeights': { args: [token: string]; result: void };
   'files.open': { args: [path?: string]; result: Awaited<ReturnType<FileClient['open']>> };
   'files.openBinary': { args: [filters: { name: string; extensions: string[] }[]]; result: { path: string; bytes: Uint8Array } | null };
@@ -148,6 +149,7 @@ export const CALL_SCHEMAS: { [K in CallName]: z.ZodType<CallArgs<K>> } = {
   'engine.importOnnxModel': z.tuple([bytes, z.string().max(500).optional()]),
   'engine.attachWeights': z.tuple([bytes, fileName]),
   'engine.readWeights': z.tuple([weightsToken]),
+  'engine.inlineWeights': z.tuple([DocumentPayload, weightsToken]),
   'engine.releaseWeights': z.tuple([weightsToken]),
   'files.open': z.tuple([path.optional()]),
   'files.openBinary': z.tuple([filters]),

@@ -29,6 +29,7 @@ const VALID: { [K in CallName]: { args: unknown[]; reaches: [target: 'engine' | 
   'engine.importOnnxModel': { args: [Uint8Array.of(1, 2, 3), 'net'], reaches: ['engine', 'importOnnxModel'] },
   'engine.attachWeights': { args: [Uint8Array.of(0, 0, 128, 63), 'net.weights.bin'], reaches: ['engine', 'attachWeights'] },
   'engine.readWeights': { args: [TOKEN], reaches: ['engine', 'readWeights'] },
+  'engine.inlineWeights': { args: [doc, TOKEN], reaches: ['engine', 'inlineWeights'] },
   'engine.releaseWeights': { args: [TOKEN], reaches: ['engine', 'releaseWeights'] },
   'files.open': { args: [], reaches: ['files', 'open'] },
   'files.openBinary': { args: [[{ name: 'ONNX model', extensions: ['onnx'] }]], reaches: ['files', 'openBinary'] },
@@ -93,11 +94,24 @@ describe('host router', () => {
     expect(files.calls).toEqual([]);
   });
 
+  it('engine.inlineWeights needs a document and a weights token: a missing or malformed one never reaches the engine', async () => {
+    const { engine, router } = setup();
+    for (const args of [[doc], [doc, '/models/net.weights.bin'], [doc, undefined], [{ nodes: 'x' }, TOKEN], [doc, TOKEN, 'extra']]) {
+      expect(await router.handle('engine.inlineWeights', args, MAIN)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    }
+    expect(engine.calls).toEqual([]);
+    const withFile = { ...doc, weightsFile: 'net.weights.bin' };
+    const r = await router.handle('engine.inlineWeights', [withFile, TOKEN], MAIN);
+    expect(r).toMatchObject({ ok: true });
+    expect(r.ok && 'weightsFile' in (r.value as object)).toBe(false);
+    expect(engine.calls.map((c) => [c.method, c.args[1]])).toEqual([['inlineWeights', TOKEN]]);
+  });
+
   it('an engine without the weights calls answers them with "unsupported"', async () => {
     const engine = new FakeEngine();
     const bare = { run: engine.run, cancel: engine.cancel, fetchTensor: engine.fetchTensor, exportOnnx: engine.exportOnnx, exportPyTorch: engine.exportPyTorch, importOnnx: engine.importOnnx, onEvent: engine.onEvent };
     const router = createRouter<Frame>({ engine: bare, files: new FakeFiles(), senderIsTrusted: () => true });
-    for (const name of ['engine.importOnnxModel', 'engine.attachWeights', 'engine.readWeights', 'engine.releaseWeights'] as const) {
+    for (const name of ['engine.importOnnxModel', 'engine.attachWeights', 'engine.readWeights', 'engine.inlineWeights', 'engine.releaseWeights'] as const) {
       expect(await router.handle(name, VALID[name].args, MAIN)).toMatchObject({ ok: false, error: { code: 'unsupported' } });
     }
   });

@@ -72,6 +72,7 @@ export function createRouter<Sender>(options: RouterOptions<Sender>): Router<Sen
     'engine.importOnnxModel': (bytes, name) => need(engine.importOnnxModel, 'import large ONNX models').call(engine, bytes, name),
     'engine.attachWeights': (bytes, file) => need(engine.attachWeights, 'hold weights files').call(engine, bytes, file),
     'engine.readWeights': (token) => need(engine.readWeights, 'hand out weights files').call(engine, token),
+    'engine.inlineWeights': (doc, token) => need(engine.inlineWeights, 'put weights inside a document').call(engine, doc, token),
     'engine.releaseWeights': (token) => need(engine.releaseWeights, 'release weights files').call(engine, token),
     'files.open': (path) => files.open(path),
     'files.openBinary': (filters) => {

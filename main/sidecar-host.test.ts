@@ -13,6 +13,7 @@ import { EngineHost } from '../engine/src/runtime/engine-host';
 import { serializeDocument } from '../engine/src/core/document/load';
 import { lenetSidecarPair } from '../engine/src/runtime/testing/sidecar-docs';
 import type { RunResult, SidecarState } from '../engine/src/core/api';
+import type { ModelDocument } from '../engine/src/core/document/schema';
 
 const pair = lenetSidecarPair('lenet.weights.bin');
 
@@ -66,6 +67,16 @@ describe('desktop host: a sidecar document through the router', () => {
     const token2 = (again.weights as { token: string }).token;
     const rerun = await call<RunResult>('engine.run', { docId: 'd', document: pair.withSidecar, inputs: pair.input, previews: false, weightsToken: token2 });
     expect(Array.from(Object.values(rerun.tensors)[0]!.data)).toEqual(expected);
+  });
+
+  it('Export JSON: engine.inlineWeights (by token) gives the inline document; after release it says the weights are no longer held', async () => {
+    picks.push(path.join(dir, 'a', 'lenet.cnn.json'));
+    const opened = await call<{ text: string; weights: SidecarState }>('files.open');
+    const token = (opened.weights as { token: string }).token;
+    const inlined = await call<ModelDocument>('engine.inlineWeights', JSON.parse(opened.text), token);
+    expect(inlined).toEqual(pair.inline);
+    await call('engine.releaseWeights', token);
+    await expect(call('engine.inlineWeights', JSON.parse(opened.text), token)).rejects.toMatchObject({ code: 'bad-input', message: expect.stringMatching(/no longer held/) });
   });
 
   it('the renderer cannot make the host read a path it names as weights', async () => {

@@ -71,6 +71,11 @@ export class FakeEngine implements EngineClient {
     this.calls.push({ method: 'readWeights', args: [token] });
     return Uint8Array.of(0, 0, 128, 63);
   }
+  async inlineWeights(document: ModelDocument, token: string): Promise<ModelDocument> {
+    this.calls.push({ method: 'inlineWeights', args: [document, token] });
+    const { weightsFile: _dropped, ...rest } = document;
+    return rest;
+  }
   async releaseWeights(token: string) {
     this.calls.push({ method: 'releaseWeights', args: [token] });
   }

@@ -133,6 +133,11 @@ export interface EngineClient {
   attachWeights?(bytes: Uint8Array, file: string): Promise<WeightsHandle>;
   /** Browser mode: the bytes behind a token, to save the sidecar with the browser's file APIs. */
   readWeights?(token: string): Promise<Uint8Array>;
+  /**
+   * The document with every tensor of the sidecar held by weightsToken inline (base64) and no
+   * weightsFile (File ▸ Export JSON). A tensor too large to inline is refused ('too-large').
+   */
+  inlineWeights?(document: ModelDocument, weightsToken: string): Promise<ModelDocument>;
   /** The editor no longer needs these weights (another document was loaded): the host and worker drop them. */
   releaseWeights?(token: string): Promise<void>;
   onEvent(listener: (e: EngineEvent) => void): () => void;

@@ -70,9 +70,11 @@ export interface EngineHostOptions {
   weights?: WeightsStore;
   /** importOnnxModel: tensors of at least this many values go to the sidecar (default: only those too large to inline). */
   importSidecarMinValues?: number;
+  /** inlineWeights: tensors over this many values are refused (default: the importer's MAX_INLINE_VALUES; tests lower it). */
+  inlineMaxValues?: number;
 }
 
-type Kind = 'run' | 'fetch' | 'export-onnx' | 'export-pytorch' | 'import-onnx';
+type Kind = 'run' | 'fetch' | 'export-onnx' | 'export-pytorch' | 'import-onnx' | 'inline-weights';
 
 interface Job {
   id: number;
@@ -202,6 +204,13 @@ export class EngineHost implements EngineClient {
 
   async exportPyTorch(document: ModelDocument, weightsToken?: string): Promise<{ code: string; weights?: Uint8Array }> {
     return (await this.enqueue<{ code: string; weights?: Uint8Array }>('export-pytorch', { type: 'export-pytorch', id: 0, document }, undefined, undefined, weightsToken)).value;
+  }
+
+  /** The document made self-contained from the sidecar held by weightsToken (File ▸ Export JSON); done in the worker, off this thread. */
+  async inlineWeights(document: ModelDocument, weightsToken: string): Promise<ModelDocument> {
+    const maxValues = this.options.inlineMaxValues;
+    const message: HostToWorker = { type: 'inline-weights', id: 0, document, ...(maxValues !== undefined ? { maxValues } : {}) };
+    return (await this.enqueue<ModelDocument>('inline-weights', message, undefined, undefined, weightsToken)).value;
   }
 
   async importOnnx(bytes: Uint8Array, name?: string): Promise<ModelDocument> {

@@ -54,6 +54,8 @@ export type HostToWorker =
   | { type: 'shutdown' }
   | { type: 'export-onnx'; id: number; document: ModelDocument; seed?: number; weights?: WeightsRef }
   | { type: 'export-pytorch'; id: number; document: ModelDocument; weights?: WeightsRef }
+  /** The document with every sidecar tensor inline (base64) and no weightsFile; tensors over maxValues values are refused. */
+  | { type: 'inline-weights'; id: number; document: ModelDocument; weights?: WeightsRef; maxValues?: number }
   /** sidecar: tensors too large to inline go to a sidecar named weightsFile (result: OnnxImportResult) instead of failing. */
   | { type: 'import-onnx'; id: number; bytes: Uint8Array; name?: string; sidecar?: { weightsFile: string; minValues?: number } }
   /** Forget the sidecar bytes of a token (no reply). */

@@ -81,6 +81,17 @@ async function exportPyTorchCode(document: ModelDocument, sidecar?: Uint8Array):
   return weights ? { code, weights } : { code };
 }
 
+async function inlineWeights(document: ModelDocument, sidecar: Uint8Array | undefined, maxValues?: number): Promise<ModelDocument> {
+  const { inlineSidecarWeights, InlineWeightsError } = await import('../core/weights/inline');
+  if (!sidecar) throw new EngineError('bad-input', 'The weights file of this model is not loaded — reopen the model with its weights file.');
+  try {
+    return inlineSidecarWeights(document, sidecar, maxValues !== undefined ? { maxValues } : {});
+  } catch (e) {
+    if (e instanceof InlineWeightsError) throw new EngineError(e.code, e.message);
+    throw e;
+  }
+}
+
 /** With `sidecar`, an OnnxImportResult (tensors too large to inline in `sidecar`), else the document. */
 async function importOnnxModel(bytes: Uint8Array, name?: string, sidecar?: { weightsFile: string; minValues?: number }): Promise<unknown> {
   const { importOnnx, importOnnxWithSidecar, OnnxImportError } = await import('../core/onnx/import');
@@ -127,6 +138,14 @@ async function handle(msg: HostToWorker): Promise<void> {
         const request = withInputs({ ...msg.request, ...sidecarOf(msg.weights) }, msg.docId, msg.inputs);
         const value = await runTensors.fetch(msg.docId, msg.runId, request, msg.nodeId, await backend(), { limits: init.limits ?? DEFAULT_LIMITS });
         postResult(msg.id, value);
+      } catch (e) {
+        fail(msg.id, e);
+      }
+      return;
+    }
+    case 'inline-weights': {
+      try {
+        postResult(msg.id, await inlineWeights(msg.document, sidecarOf(msg.weights).sidecar, msg.maxValues));
       } catch (e) {
         fail(msg.id, e);
       }

@@ -19,6 +19,7 @@ import { flowApi } from '../canvas/flow-api';
 import { isComposite, primitivesOf } from '../canvas/flow-model';
 import { runLiveNow } from '../live/live-store';
 import { applyInTextField } from './text-field';
+import { exportJsonText } from './export-json';
 
 const ONNX_FILTERS = [{ name: 'ONNX model', extensions: ['onnx'] }];
 
@@ -175,10 +176,11 @@ export const commands = {
     return saveTo(undefined);
   },
 
+  /** The document as JSON; sidecar weights go inside it (export-json.ts), so the file stands alone. */
   async exportJson() {
     const { doc } = docStore();
-    const bytes = new TextEncoder().encode(canonicalText(doc));
     try {
+      const bytes = new TextEncoder().encode(await exportJsonText(doc, weightsToken(), host.engine, canonicalText));
       const r = await host.files.exportBinary(bytes, `${fileStem(doc.name)}.json`, [{ name: 'CNN Studio model (JSON)', extensions: ['json'] }]);
       if (r) toast(`Exported ${baseName(r.path)}`);
     } catch (e) {

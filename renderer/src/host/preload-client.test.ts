@@ -40,6 +40,7 @@ describe('desktop host over the preload bridge', () => {
     await engine.releaseWeights!('tok');
     await engine.exportOnnx({} as never, undefined, 'tok');
     await engine.exportPyTorch({} as never, 'tok');
+    await engine.inlineWeights!({} as never, 'tok');
     expect(calls.map(([n, a]) => [n, a.at(-1)])).toEqual([
       ['engine.importOnnxModel', 'vgg'],
       ['engine.attachWeights', 'vgg.weights.bin'],
@@ -47,6 +48,7 @@ describe('desktop host over the preload bridge', () => {
       ['engine.releaseWeights', 'tok'],
       ['engine.exportOnnx', 'tok'],
       ['engine.exportPyTorch', 'tok'],
+      ['engine.inlineWeights', 'tok'],
     ]);
   });
 

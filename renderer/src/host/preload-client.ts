@@ -28,6 +28,7 @@ export function createDesktopHost(bridge: CnnStudioBridge): Host {
     importOnnxModel: (bytes, name) => unwrap(bridge.engineImportOnnxModel(bytes, name)),
     attachWeights: (bytes, file) => unwrap(bridge.engineAttachWeights(bytes, file)),
     readWeights: (token) => unwrap(bridge.engineReadWeights(token)),
+    inlineWeights: (doc, token) => unwrap(bridge.engineInlineWeights(doc, token)),
     releaseWeights: async (token) => void (await unwrap(bridge.engineReleaseWeights(token))),
     onEvent: (listener) => bridge.onEngineEvent(listener),
   };

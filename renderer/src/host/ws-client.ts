@@ -156,6 +156,7 @@ export function createWsEngine(t: WsTransport): EngineClient {
     importOnnxModel: (bytes, name) => t.call('engine.importOnnxModel', bytes, name),
     attachWeights: (bytes, file) => t.call('engine.attachWeights', bytes, file),
     readWeights: (token) => t.call('engine.readWeights', token),
+    inlineWeights: (doc, token) => t.call('engine.inlineWeights', doc, token),
     releaseWeights: async (token) => void (await t.call('engine.releaseWeights', token)),
     onEvent: (listener) => t.onEvent(listener),
   };

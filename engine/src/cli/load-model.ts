@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { parseDocument } from '../core/document/load';
 import type { ModelDocument } from '../core/document/schema';
 import { getPreset, PRESET_NAMES, UnknownPresetError } from '../core/presets';
@@ -34,6 +35,20 @@ export async function loadModelArg(arg: string, io: CliIO): Promise<ModelDocumen
   const loaded = parseDocument(text.replace(/^\uFEFF/, ''));
   if (!loaded.ok) throw new CliError(EXIT.unreadable, `"${arg}": ${loaded.error.message}`, loaded.error.code, loaded.error.diagnostics);
   return loaded.document;
+}
+
+/**
+ * The bytes of the weights sidecar a model file names (`weightsFile`, next to the JSON; see
+ * docs/weights.md), or undefined for presets and models without one. Unreadable: exit code 2.
+ */
+export async function loadSidecarArg(arg: string, doc: ModelDocument, io: Pick<CliIO, 'readFile'>): Promise<Uint8Array | undefined> {
+  if (!doc.weightsFile || arg.startsWith(PRESET_PREFIX)) return undefined;
+  const path = resolve(dirname(arg), doc.weightsFile);
+  try {
+    return await io.readFile(path);
+  } catch {
+    throw new CliError(EXIT.unreadable, `cannot read the weights sidecar "${path}" named by the model's weightsFile.`, 'unreadable');
+  }
 }
 
 function describeFsError(e: unknown): string {

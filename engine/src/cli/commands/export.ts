@@ -1,9 +1,8 @@
-import { rename, writeFile, readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { rename, writeFile } from 'node:fs/promises';
 import { analyze } from '../../core/graph/analyze';
 import { exportOnnx, OnnxExportError } from '../../core/onnx/export';
 import { CliError, EXIT, type CliCommand } from '../command';
-import { loadModelArg, PRESET_PREFIX } from '../load-model';
+import { loadModelArg, loadSidecarArg } from '../load-model';
 import { writeKerasExport, writePyTorchExport } from '../pytorch-export';
 
 /**
@@ -40,15 +39,7 @@ export const exportCommand: CliCommand = {
       const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
       throw new CliError(EXIT.invalid, `the model has ${errors.length} error${errors.length === 1 ? '' : 's'} and cannot be exported; first: ${errors[0]?.message ?? 'unknown'} (run "cnn-studio validate" for all).`, 'invalid-graph', errors);
     }
-    let sidecar: Uint8Array | undefined;
-    if (doc.weightsFile && !model.startsWith(PRESET_PREFIX)) {
-      const path = resolve(dirname(model), doc.weightsFile);
-      try {
-        sidecar = await readFile(path);
-      } catch {
-        throw new CliError(EXIT.unreadable, `cannot read the weights sidecar "${path}" named by the model's weightsFile.`, 'unreadable');
-      }
-    }
+    const sidecar = await loadSidecarArg(model, doc, io);
     if (format === 'keras') return writeKerasExport(doc, analysis, output, io);
     if (format === 'pytorch') return writePyTorchExport(doc, analysis, { output, weights: args.flags.weights as string | undefined, seed, sidecar }, io);
     let bytes: Uint8Array;

@@ -12,8 +12,7 @@ import { executeRun, type ExecuteResult } from '../../runtime/execute';
 import { decodeInput, InputFileError } from '../../runtime/image-file';
 import type { BackendName } from '../../runtime/protocol';
 import { CliError, EXIT, type CliCommand } from '../command';
-import { loadModelArg, PRESET_PREFIX } from '../load-model';
-import { dirname, resolve } from 'node:path';
+import { loadModelArg, loadSidecarArg } from '../load-model';
 
 export interface TopEntry {
   index: number;
@@ -87,16 +86,7 @@ export const inferCommand: CliCommand = {
     if (backendName !== 'ort' && backendName !== 'reference') throw new CliError(EXIT.usage, `infer: --backend must be "ort" or "reference", got "${backendName}".`, 'usage');
 
     const doc = await loadModelArg(args.positionals[0], io);
-    // The weights sidecar named by the document sits next to it (docs/weights.md).
-    let sidecar: Uint8Array | undefined;
-    if (doc.weightsFile && !args.positionals[0].startsWith(PRESET_PREFIX)) {
-      const path = resolve(dirname(args.positionals[0]), doc.weightsFile);
-      try {
-        sidecar = await io.readFile(path);
-      } catch {
-        throw new CliError(EXIT.unreadable, `cannot read the weights sidecar "${path}" named by the model's weightsFile.`, 'unreadable');
-      }
-    }
+    const sidecar = await loadSidecarArg(args.positionals[0], doc, io);
     let bytes: Uint8Array;
     try {
       bytes = await io.readFile(inputPath);

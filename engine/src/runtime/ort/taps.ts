@@ -43,13 +43,12 @@ export interface TappedNode {
   channels: number;
   /** Where its bundle starts in the statistics output. */
   statsOffset: number;
-  preview?: PreviewLayout;
+  preview: PreviewLayout;
 }
 
 export interface TapLayout {
   /** Document node ids, in the order of the per-node outputs. */
   nodes: TappedNode[];
-  hasPreviews: boolean;
   /**
    * Nodes summarised on the JS side by ../previews.ts from their full outputs (small graphs: their
    * tensors are a few KiB, and a graph without tap nodes is faster to create): `output` is the
@@ -78,11 +77,11 @@ export function addHostTaps(b: OnnxGraphBuilder, values: Record<string, Compiled
     }
     host.push({ id, shape: v.shape, output: v.name });
   }
-  return { nodes: [], hasPreviews: false, host };
+  return { nodes: [], host };
 }
 
 export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>, nodeIds: readonly string[]): TapLayout {
-  const layout: TapLayout = { nodes: [], hasPreviews: false };
+  const layout: TapLayout = { nodes: [] };
   if (nodeIds.length === 0) return layout;
   const t = (hint: string) => b.uniqueName(`__taps/${hint}`);
   const flatShape = b.addInt64Initializer(t('flat'), [-1]);
@@ -157,7 +156,7 @@ export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValu
     // Preview: round(clamp((p − min) / (span / 255), 0, 255)) per channel, by QuantizeLinear with a
     // per-channel scale (it rounds half to even, previews.ts half up: a tie may differ by 1). A
     // constant channel (span 0) gets a huge scale, so it maps to 0 as in previews.ts.
-    const p = n.preview!;
+    const p = n.preview;
     let map = x;
     let mn = chMin;
     let mx = chMax;
@@ -196,7 +195,6 @@ export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValu
   if (bundles.length === 1) b.addNode('Identity', bundles, [b.uniqueName(TAP_OUTPUTS.stats)]);
   else b.addNode('Concat', bundles, [b.uniqueName(TAP_OUTPUTS.stats)], { axis: attr.i(1) });
   b.addOutput(TAP_OUTPUTS.stats, [1, statsOffset, 1, 1]);
-  layout.hasPreviews = true;
   return layout;
 }
 
@@ -226,20 +224,17 @@ export function readTaps(layout: TapLayout, result: Record<string, { data: unkno
     }
     const mean = sum / n.count;
     const std = Math.sqrt(Math.max(0, stats[at + 4 * C] / n.count - mean * mean));
-    const node: NodeRunResult = { shape: n.shape, stats: { min, max, mean, std, zeros: 1 - nonzeros / n.count } };
-    if (n.preview) {
-      const p = n.preview;
-      const ranges = new Float32Array(2 * p.channels);
-      for (let c = 0; c < p.channels; c++) {
-        ranges[2 * c] = stats[at + c];
-        ranges[2 * c + 1] = stats[at + C + c];
-      }
-      // A view into the run's preview bytes: copying into fresh memory would cost more than the
-      // taps (~240 MiB/s, DESIGN.md); the worker transfers the buffer once.
-      const data = previews.subarray(p.offset, p.offset + p.channels * p.height * p.width);
-      const preview: FeaturePreview = { channels: p.channels, height: p.height, width: p.width, data, ranges };
-      node.preview = preview;
+    const p = n.preview;
+    const ranges = new Float32Array(2 * p.channels);
+    for (let c = 0; c < p.channels; c++) {
+      ranges[2 * c] = stats[at + c];
+      ranges[2 * c + 1] = stats[at + C + c];
     }
+    // A view into the run's preview bytes: copying into fresh memory would cost more than the
+    // taps (~240 MiB/s, DESIGN.md); the worker sends the buffer once (preview-packing.ts).
+    const data = previews.subarray(p.offset, p.offset + p.channels * p.height * p.width);
+    const preview: FeaturePreview = { channels: p.channels, height: p.height, width: p.width, data, ranges };
+    const node: NodeRunResult = { shape: n.shape, stats: { min, max, mean, std, zeros: 1 - nonzeros / n.count }, preview };
     nodes[n.id] = node;
   }
   return nodes;

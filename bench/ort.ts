@@ -62,6 +62,22 @@ async function time(fn: () => Promise<unknown>, pids?: () => (number | undefined
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A seeded pseudo-random sequence in [0, 1) (a 32-bit LCG: enough to shuffle a few variants). */
+function seeded(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+/** A copy of xs in random order (Fisher–Yates). */
+function shuffled<T>(xs: readonly T[], random: () => number): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 async function steadyState(name: string, host: EngineHost, threadHost: EngineHost): Promise<void> {
   const doc = getPreset(name);
   const analysis = analyze(doc);
@@ -100,9 +116,12 @@ async function steadyState(name: string, host: EngineHost, threadHost: EngineHos
     thread: () => threadHost.run(request(false)),
     threadPreviews: () => threadHost.run(request(true)),
   };
+  const order = seeded(RUNS);
   for (let i = 0; i < RUNS + 2; i++) {
-    // The order rotates each round, so no variant always follows the same one.
-    for (const k of kinds.map((_, j) => kinds[(i + j) % kinds.length])) {
+    // A fresh order each round (seeded, so runs repeat): a run leaves the caches and the other
+    // sessions' threads in a state the next one inherits, so no variant may always follow the same
+    // one (rotating one fixed order would keep every predecessor but the round's first).
+    for (const k of shuffled(kinds, order)) {
       // Each onnxruntime session has its own thread pool, whose threads spin for a while after a
       // run: without a pause, whichever session runs next competes with them for the 2 cores
       // (measured: +0.3–0.6× on the run after the raw session's). The app runs one session at a time.

@@ -110,17 +110,17 @@ async function steadyState(name: string, host: EngineHost, threadHost: EngineHos
   const cpu = Object.fromEntries(kinds.map((k) => [k, [] as number[]])) as Record<(typeof kinds)[number], number[]>;
   /** The engine's own time of the last EngineHost run (RunResult.timeMs): wall − this is the transport. */
   let engineMs = 0;
-  const viaHost = async (h: EngineHost, previews: boolean) => (engineMs = (await h.run(request(previews))).timeMs);
+  const runOnHost = async (h: EngineHost, previews: boolean) => (engineMs = (await h.run(request(previews))).timeMs);
   const viaEngineHost = (k: (typeof kinds)[number]) => k.startsWith('host') || k.startsWith('thread');
   const transport = Object.fromEntries(kinds.map((k) => [k, [] as number[]])) as Record<(typeof kinds)[number], number[]>;
   const runs: Record<(typeof kinds)[number], () => Promise<unknown>> = {
     raw: () => raw.run(feeds),
     backend: () => finalOnly.run(doc, analysis, inputs, { previews: false, tensors: 'outputs' }),
     previews: () => withPreviews.run(doc, analysis, inputs, { previews: true, tensors: 'outputs' }),
-    host: () => viaHost(host, false),
-    hostPreviews: () => viaHost(host, true),
-    thread: () => viaHost(threadHost, false),
-    threadPreviews: () => viaHost(threadHost, true),
+    host: () => runOnHost(host, false),
+    hostPreviews: () => runOnHost(host, true),
+    thread: () => runOnHost(threadHost, false),
+    threadPreviews: () => runOnHost(threadHost, true),
   };
   const order = seeded(RUNS);
   for (let i = 0; i < RUNS + 2; i++) {

@@ -11,7 +11,7 @@
  * `npm run bench -- ort`; `BENCH_ORT_MODELS=googlenet,resnet50` picks the steady-state presets, `BENCH_ORT_RUNS=N` sets the interleaved rounds (default 15), `BENCH_ORT_PAUSE_MS`
  * the pause before each timed run (default 20, see steadyState). Beside each wall
  * ratio, the ratio of CPU time (all threads): steadier when other processes share the cores; for
- * EngineHost, the transport instead (wall time − the engine's own RunResult.timeMs).
+ * EngineHost, the transport (wall time − the engine's own RunResult.timeMs) and that engine time.
  * A steady-state round during which other processes used the CPU is re-run (bench/quiet.ts).
  */
 import { spawnSync } from 'node:child_process';
@@ -146,7 +146,7 @@ async function steadyState(name: string, host: EngineHost, threadHost: EngineHos
   // In-process variants: CPU time beside the wall ratio. EngineHost: the transport (wall − the
   // engine's own time) instead — this process's CPU time says nothing of an engine process's.
   const ratio = (v: number, k: (typeof kinds)[number]) =>
-    `${ms(v).padStart(9)} (${paired(k).toFixed(2)}×; ${viaEngineHost(k) ? `transport ${ms(median(transport[k]))}` : `CPU ${(median(cpu[k]) / rc).toFixed(2)}×`})`;
+    `${ms(v).padStart(9)} (${paired(k).toFixed(2)}×; ${viaEngineHost(k) ? `transport ${ms(median(transport[k]))}, engine ${ms(median(wall[k].map((w, i) => w - transport[k][i])))}` : `CPU ${(median(cpu[k]) / rc).toFixed(2)}×`})`;
   console.log(`${doc.name}: raw ORT session, final output only ${ms(r)} (CPU ${ms(rc)})${dropped ? `; ${dropped} rounds re-run because other processes used the CPU` : ''}`);
   dropped = 0;
   console.log(`  final output only (target ≤ 1.10×):          backend ${ratio(b, 'backend')} | EngineHost + process ${ratio(h, 'host')} | EngineHost + thread ${ratio(th, 'thread')}`);

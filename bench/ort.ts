@@ -8,7 +8,8 @@
  *              process, as the app ships it, and in a worker thread (the issue's original design).
  * Then session creation, edit-to-result (ResNet-50: one unit's filter count; LeNet-5 at 28×28: one
  * conv's filters) and peak RSS of a fresh process running ResNet-152 with previews.
- * `npm run bench -- ort`; `BENCH_ORT_MODELS=googlenet,resnet50` picks the steady-state presets, `BENCH_ORT_RUNS=N` sets the interleaved rounds (default 15), `BENCH_ORT_PAUSE_MS`
+ * `npm run bench -- ort`; `BENCH_ORT_MODELS=googlenet,resnet50` picks the steady-state presets, `BENCH_ORT_RUNS=N` sets the interleaved rounds (default 15),
+ * `BENCH_ORT_TRIALS=T` repeats them with fresh sessions and engines T times (default 1), `BENCH_ORT_PAUSE_MS`
  * the pause before each timed run (default 20, see steadyState). Beside each wall
  * ratio, the ratio of CPU time (all threads): steadier when other processes share the cores; for
  * EngineHost, the transport (wall time − the engine's own RunResult.timeMs) and that engine time.
@@ -29,6 +30,8 @@ import type { RunRequest } from '../engine/src/core/api';
 import { quietRound } from './quiet';
 
 const RUNS = Number(process.env.BENCH_ORT_RUNS ?? 15);
+/** Trials per preset, each with fresh sessions and engine hosts (see steadyState). */
+const TRIALS = Number(process.env.BENCH_ORT_TRIALS ?? 1);
 const THREADS = availableParallelism();
 /** Pause before each timed run (see steadyState). `BENCH_ORT_PAUSE_MS=0` interleaves back to back. */
 const PAUSE_MS = Number(process.env.BENCH_ORT_PAUSE_MS ?? 20);
@@ -79,7 +82,24 @@ function shuffled<T>(xs: readonly T[], random: () => number): T[] {
   return out;
 }
 
-async function steadyState(name: string, host: EngineHost, threadHost: EngineHost): Promise<void> {
+const KINDS = ['raw', 'backend', 'previews', 'host', 'hostPreviews', 'thread', 'threadPreviews'] as const;
+type Kind = (typeof KINDS)[number];
+type Samples = Record<Kind, number[]>;
+const samples = (): Samples => Object.fromEntries(KINDS.map((k) => [k, [] as number[]])) as Samples;
+const viaEngineHost = (k: Kind) => k.startsWith('host') || k.startsWith('thread');
+
+interface Trial {
+  wall: Samples;
+  cpu: Samples;
+  /** EngineHost kinds: wall − the engine's own RunResult.timeMs. */
+  transport: Samples;
+  rawCreate: number;
+  fastCreate: number;
+  previewCreate: number;
+}
+
+/** One trial: fresh sessions and engine hosts for every variant, then RUNS interleaved rounds. */
+async function trial(name: string, seed: number): Promise<Trial> {
   const doc = getPreset(name);
   const analysis = analyze(doc);
   const x = inputOf(doc);
@@ -96,6 +116,9 @@ async function steadyState(name: string, host: EngineHost, threadHost: EngineHos
   await withPreviews.run(doc, analysis, inputs, { previews: true, tensors: 'outputs' });
   const previewCreate = withPreviews.lastTimings.createMs;
   await Promise.all([finalOnly.settle(), withPreviews.settle()]);
+  const host = new EngineHost();
+  const threadHost = new EngineHost({ isolation: 'thread' });
+  await Promise.all([host.start(), threadHost.start()]);
   const request = (previews: boolean): RunRequest => ({ docId: `${name}-${previews}`, document: doc, inputs: { kind: 'tensor', shape: x.shape, data: x.data }, previews, tensors: 'outputs' });
   // The worker upgrades its sessions when idle: run, pause, until both are optimised.
   for (let i = 0; i < 3; i++) {
@@ -105,15 +128,13 @@ async function steadyState(name: string, host: EngineHost, threadHost: EngineHos
     await threadHost.run(request(true));
     await sleep(400 + 2 * rawCreate);
   }
-  const kinds = ['raw', 'backend', 'previews', 'host', 'hostPreviews', 'thread', 'threadPreviews'] as const;
-  const wall = Object.fromEntries(kinds.map((k) => [k, [] as number[]])) as Record<(typeof kinds)[number], number[]>;
-  const cpu = Object.fromEntries(kinds.map((k) => [k, [] as number[]])) as Record<(typeof kinds)[number], number[]>;
+  const wall = samples();
+  const cpu = samples();
+  const transport = samples();
   /** The engine's own time of the last EngineHost run (RunResult.timeMs): wall − this is the transport. */
   let engineMs = 0;
   const runOnHost = async (h: EngineHost, previews: boolean) => (engineMs = (await h.run(request(previews))).timeMs);
-  const viaEngineHost = (k: (typeof kinds)[number]) => k.startsWith('host') || k.startsWith('thread');
-  const transport = Object.fromEntries(kinds.map((k) => [k, [] as number[]])) as Record<(typeof kinds)[number], number[]>;
-  const runs: Record<(typeof kinds)[number], () => Promise<unknown>> = {
+  const runs: Record<Kind, () => Promise<unknown>> = {
     raw: () => raw.run(feeds),
     backend: () => finalOnly.run(doc, analysis, inputs, { previews: false, tensors: 'outputs' }),
     previews: () => withPreviews.run(doc, analysis, inputs, { previews: true, tensors: 'outputs' }),
@@ -122,12 +143,12 @@ async function steadyState(name: string, host: EngineHost, threadHost: EngineHos
     thread: () => runOnHost(threadHost, false),
     threadPreviews: () => runOnHost(threadHost, true),
   };
-  const order = seeded(RUNS);
+  const order = seeded(seed);
   for (let i = 0; i < RUNS + 2; i++) {
     // A fresh order each round (seeded, so runs repeat): a run leaves the caches and the other
     // sessions' threads in a state the next one inherits, so no variant may always follow the same
     // one (rotating one fixed order would keep every predecessor but the round's first).
-    for (const k of shuffled(kinds, order)) {
+    for (const k of shuffled(KINDS, order)) {
       // Each onnxruntime session has its own thread pool, whose threads spin for a while after a
       // run: without a pause, whichever session runs next competes with them for the 2 cores
       // (measured: +0.3–0.6× on the run after the raw session's). The app runs one session at a time.
@@ -139,22 +160,47 @@ async function steadyState(name: string, host: EngineHost, threadHost: EngineHos
       if (viaEngineHost(k)) transport[k].push(w - engineMs);
     }
   }
-  const [r, b, p, h, hp, th, thp] = kinds.map((k) => median(wall[k]));
+  await Promise.all([host.stop(), threadHost.stop()]);
+  await raw.release();
+  await finalOnly.dispose();
+  await withPreviews.dispose();
+  return { wall, cpu, transport, rawCreate, fastCreate, previewCreate };
+}
+
+/**
+ * Steady state of one preset over TRIALS trials. Two sessions of the same graph can differ by
+ * ~0.1× (where their memory lands: ResNet-50's tap graph measured 1.40× and 1.27× side by side),
+ * so each trial builds every session and engine anew; the ratios pool the rounds of all trials.
+ */
+async function steadyState(name: string): Promise<void> {
+  const trials: Trial[] = [];
+  for (let t = 0; t < TRIALS; t++) trials.push(await trial(name, RUNS + t));
+  const pool = (pick: (tr: Trial) => Samples) => Object.fromEntries(KINDS.map((k) => [k, trials.flatMap((tr) => pick(tr)[k])])) as Samples;
+  const wall = pool((tr) => tr.wall);
+  const cpu = pool((tr) => tr.cpu);
+  const transport = pool((tr) => tr.transport);
+  const [r, b, p, h, hp, th, thp] = KINDS.map((k) => median(wall[k]));
   const rc = median(cpu.raw);
   // Side by side: the median over rounds of each round's ratio to that round's raw run.
-  const paired = (k: (typeof kinds)[number]) => median(wall[k].map((w, i) => w / wall.raw[i]));
+  const pairedOf = (w: Samples, k: Kind) => median(w[k].map((v, i) => v / w.raw[i]));
+  const paired = (k: Kind) => pairedOf(wall, k);
+  // With several trials, the spread of the per-trial ratios too.
+  const spread = (k: Kind) => {
+    if (trials.length < 2) return '';
+    const each = trials.map((tr) => pairedOf(tr.wall, k));
+    return ` [trials ${Math.min(...each).toFixed(2)}–${Math.max(...each).toFixed(2)}]`;
+  };
   // In-process variants: CPU time beside the wall ratio. EngineHost: the transport (wall − the
   // engine's own time) instead — this process's CPU time says nothing of an engine process's.
-  const ratio = (v: number, k: (typeof kinds)[number]) =>
-    `${ms(v).padStart(9)} (${paired(k).toFixed(2)}×; ${viaEngineHost(k) ? `transport ${ms(median(transport[k]))}, engine ${ms(median(wall[k].map((w, i) => w - transport[k][i])))}` : `CPU ${(median(cpu[k]) / rc).toFixed(2)}×`})`;
+  const ratio = (v: number, k: Kind) =>
+    `${ms(v).padStart(9)} (${paired(k).toFixed(2)}×${spread(k)}; ${viaEngineHost(k) ? `transport ${ms(median(transport[k]))}, engine ${ms(median(wall[k].map((w, i) => w - transport[k][i])))}` : `CPU ${(median(cpu[k]) / rc).toFixed(2)}×`})`;
+  const doc = getPreset(name);
   console.log(`${doc.name}: raw ORT session, final output only ${ms(r)} (CPU ${ms(rc)})${dropped ? `; ${dropped} rounds re-run because other processes used the CPU` : ''}`);
   dropped = 0;
   console.log(`  final output only (target ≤ 1.10×):          backend ${ratio(b, 'backend')} | EngineHost + process ${ratio(h, 'host')} | EngineHost + thread ${ratio(th, 'thread')}`);
   console.log(`  + stats & previews of ${String(doc.nodes.length).padStart(2)} nodes (target ≤ 1.5×): backend ${ratio(p, 'previews')} | EngineHost + process ${ratio(hp, 'hostPreviews')} | EngineHost + thread ${ratio(thp, 'threadPreviews')}`);
-  console.log(`  session creation: raw ORT (optimisation "all") ${ms(rawCreate)} | backend's first session ${ms(fastCreate)}, with taps ${ms(previewCreate)}`);
-  await raw.release();
-  await finalOnly.dispose();
-  await withPreviews.dispose();
+  const first = trials[0];
+  console.log(`  session creation: raw ORT (optimisation "all") ${ms(first.rawCreate)} | backend's first session ${ms(first.fastCreate)}, with taps ${ms(first.previewCreate)}`);
 }
 
 /** Edit-to-result: a fresh graph (never seen before) each time, outputs and previews back. */
@@ -228,12 +274,8 @@ async function rssChild(): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  console.log(`onnxruntime-node ${ort.env.versions.common}, ${THREADS} threads, batch 1, 224×224, medians of ${RUNS} interleaved rounds`);
-  const host = new EngineHost();
-  const threadHost = new EngineHost({ isolation: 'thread' });
-  await Promise.all([host.start(), threadHost.start()]);
-  for (const name of (process.env.BENCH_ORT_MODELS ?? 'googlenet,resnet50,resnet152').split(',')) await steadyState(name, host, threadHost);
-  await Promise.all([host.stop(), threadHost.stop()]);
+  console.log(`onnxruntime-node ${ort.env.versions.common}, ${THREADS} threads, batch 1, 224×224, medians of ${RUNS} interleaved rounds × ${TRIALS} trial${TRIALS > 1 ? 's' : ''}`);
+  for (const name of (process.env.BENCH_ORT_MODELS ?? 'googlenet,resnet50,resnet152').split(',')) await steadyState(name);
   if (process.env.BENCH_ORT_STEADY_ONLY) return;
   // ResNet-50: change the bottleneck width of one stage-3 unit (256 → 250, 244, …).
   await editToResult('resnet50', 7, (doc, k) => {

@@ -10,7 +10,7 @@
  * conv's filters) and peak RSS of a fresh process running ResNet-152 with previews.
  * `npm run bench -- ort`; `BENCH_ORT_MODELS=googlenet,resnet50` picks the steady-state presets, `BENCH_ORT_RUNS=N` sets the interleaved rounds (default 15),
  * `BENCH_ORT_TRIALS=T` repeats them with fresh sessions and engines T times (default 1), `BENCH_ORT_PAUSE_MS`
- * the pause before each timed run (default 20, see steadyState). Beside each wall
+ * the pause before each timed run (default 20, see trial). Beside each wall
  * ratio, the ratio of CPU time (all threads): steadier when other processes share the cores; for
  * EngineHost, the transport (wall time − the engine's own RunResult.timeMs) and that engine time.
  * A steady-state round during which other processes used the CPU is re-run (bench/quiet.ts).

@@ -33,7 +33,7 @@ const RUNS = Number(process.env.BENCH_ORT_RUNS ?? 15);
 /** Trials per preset, each with fresh sessions and engine hosts (see steadyState). */
 const TRIALS = Number(process.env.BENCH_ORT_TRIALS ?? 1);
 const THREADS = availableParallelism();
-/** Pause before each timed run (see steadyState). `BENCH_ORT_PAUSE_MS=0` interleaves back to back. */
+/** Pause before each timed run (see trial). `BENCH_ORT_PAUSE_MS=0` interleaves back to back. */
 const PAUSE_MS = Number(process.env.BENCH_ORT_PAUSE_MS ?? 20);
 
 function median(xs: number[]): number {

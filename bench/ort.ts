@@ -9,8 +9,8 @@
  * Then session creation, edit-to-result (ResNet-50: one unit's filter count; LeNet-5 at 28×28: one
  * conv's filters) and peak RSS of a fresh process running ResNet-152 with previews.
  * `npm run bench -- ort`; `BENCH_ORT_MODELS=googlenet,resnet50` picks the steady-state presets, `BENCH_ORT_RUNS=N` sets the interleaved rounds (default 15),
- * `BENCH_ORT_TRIALS=T` repeats them with fresh sessions and engines T times (default 1), `BENCH_ORT_PAUSE_MS`
- * the pause before each timed run (default 20, see trial). Beside each wall
+ * `BENCH_ORT_TRIALS=T` repeats them with fresh sessions and engines T times (default 3), `BENCH_ORT_PAUSE_MS`
+ * the pause before each timed run (default 100, see PAUSE_MS). Beside each wall
  * ratio, the ratio of CPU time (all threads): steadier when other processes share the cores; for
  * EngineHost, the transport (wall time − the engine's own RunResult.timeMs) and that engine time.
  * A steady-state round during which other processes used the CPU is re-run (bench/quiet.ts).
@@ -31,10 +31,14 @@ import { quietRound } from './quiet';
 
 const RUNS = Number(process.env.BENCH_ORT_RUNS ?? 15);
 /** Trials per preset, each with fresh sessions and engine hosts (see steadyState). */
-const TRIALS = Number(process.env.BENCH_ORT_TRIALS ?? 1);
+const TRIALS = Number(process.env.BENCH_ORT_TRIALS ?? 3);
 const THREADS = availableParallelism();
-/** Pause before each timed run (see trial). `BENCH_ORT_PAUSE_MS=0` interleaves back to back. */
-const PAUSE_MS = Number(process.env.BENCH_ORT_PAUSE_MS ?? 20);
+/**
+ * Pause before each timed run (see trial). `BENCH_ORT_PAUSE_MS=0` interleaves back to back. 20 ms
+ * was not enough: the raw session ran at 26.9 ms after 20 ms pauses and 21.3–22.8 ms after 50, 100
+ * or 200 (GoogLeNet, 28 Nov 2026), which flattered every ratio.
+ */
+const PAUSE_MS = Number(process.env.BENCH_ORT_PAUSE_MS ?? 100);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -150,8 +154,8 @@ async function trial(name: string, seed: number): Promise<Trial> {
     // one (rotating one fixed order would keep every predecessor but the round's first).
     for (const k of shuffled(KINDS, order)) {
       // Each onnxruntime session has its own thread pool, whose threads spin for a while after a
-      // run: without a pause, whichever session runs next competes with them for the 2 cores
-      // (measured: +0.3–0.6× on the run after the raw session's). The app runs one session at a time.
+      // run: without a long enough pause, whichever session runs next competes with them for the
+      // 2 cores (see PAUSE_MS). The app runs one session at a time.
       await sleep(PAUSE_MS);
       const w = await time(runs[k], () => [host.workerPid]);
       if (i < 2) continue; // warm-up

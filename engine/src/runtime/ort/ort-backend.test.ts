@@ -140,10 +140,11 @@ describe('onnxruntime backend — agrees with the reference backend', () => {
 
 describe('onnxruntime backend — statistics and previews', () => {
   it.each([
-    ['computed in the graph', 0],
-    ['computed on the JS side from full tensors', Infinity],
-  ])('match the definitions in previews.ts for maps larger than 64×64 with more than 64 channels (%s)', async (_how, hostTapValues) => {
-    const backend = new OrtBackend({ hostTapValues });
+    ['computed in the graph', { hostTapValues: 0, hostNodeValues: 0 }],
+    ['in the graph, tiny maps on the JS side', { hostTapValues: 0 }],
+    ['computed on the JS side from full tensors', { hostTapValues: Infinity }],
+  ])('match the definitions in previews.ts for maps larger than 64×64 with more than 64 channels (%s)', async (_how, options) => {
+    const backend = new OrtBackend(options);
     const doc = chainDoc({ channels: 3, height: 150, width: 100 }, [
       { id: 'conv', type: 'Conv2D', params: { filters: 80, kernel: 3, padding: 'same' } },
       { id: 'relu', type: 'Activation', params: { fn: 'relu' } },
@@ -175,6 +176,24 @@ describe('onnxruntime backend — statistics and previews', () => {
     expect(r.nodes.relu.stats.zeros).toBeGreaterThan(0.2);
     expect([r.nodes.fc.preview!.channels, r.nodes.fc.preview!.height, r.nodes.fc.preview!.width]).toEqual([1, 1, 50]);
     await backend.dispose();
+  });
+
+  it("keeps an input's summary while the input's bytes stay the same, even in a reused array", async () => {
+    const own = new OrtBackend({ hostTapValues: 0, hostNodeValues: 0 });
+    const doc = chainDoc({ channels: 2, height: 112, width: 112 }, [{ id: 'relu', type: 'Activation', params: { fn: 'relu' } }]);
+    const analysis = analyze(doc);
+    const x = seq(2 * 112 * 112);
+    const first = await own.run(doc, analysis, { input: x }, { previews: true, tensors: 'none' });
+    const again = await own.run(doc, analysis, { input: x }, { previews: true, tensors: 'none' });
+    expect(again.nodes.input).toEqual(first.nodes.input);
+    // Each result owns its buffers (the worker transfers them).
+    expect(again.nodes.input.preview!.data.buffer).not.toBe(first.nodes.input.preview!.data.buffer);
+    x[5] = 1000;
+    const changed = await own.run(doc, analysis, { input: x }, { previews: true, tensors: 'none' });
+    expect(changed.nodes.input.stats).toEqual(tensorStats(x));
+    expect(changed.nodes.input.preview).toEqual(featurePreview([2, 112, 112], x));
+    expect(changed.nodes.input.stats.max).toBe(1000);
+    await own.dispose();
   });
 
   it('in the graph, a 112×112 map downsampled by 2×2 blocks matches previews.ts', async () => {

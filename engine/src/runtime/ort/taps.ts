@@ -7,8 +7,9 @@
  * channel with the channel's full-resolution [min, max].
  *
  * The taps are memory-bound: each reads a map that the network has just written. They are ordered
- * to run right after their node (see addTaps), while the map is still in cache, and the per-node
- * results travel as one float bundle per node: 2 graph outputs in all.
+ * to run right after their node (see addGraphTaps), while the map is still in cache, and the
+ * per-node results travel as one float bundle per node: 2 graph outputs in all. The graph's inputs
+ * and tiny maps are summarised on the JS side instead (addTaps).
  */
 import { attr } from '../../core/onnx/lowering';
 import { DataType } from '../../core/onnx/proto';
@@ -85,7 +86,26 @@ function mapDims(shape: Shape): [number, number, number] {
   return shape.length === 3 ? [shape[0], shape[1], shape[2]] : [1, 1, shape.reduce((n, d) => n * d, 1)];
 }
 
-export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>, nodeIds: readonly string[]): TapLayout {
+export interface TapOptions {
+  /**
+   * Nodes with at most this many values are summarised on the JS side from their fetched outputs
+   * (a few KiB each), as are the graph's inputs (their data is the feed): a chain of ~25 tap
+   * operators costs more than that for tiny maps. Default 8192.
+   */
+  hostMaxValues?: number;
+}
+
+export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>, nodeIds: readonly string[], options: TapOptions = {}): TapLayout {
+  const hostMax = options.hostMaxValues ?? 8192;
+  const graphInputs = new Set(b.inputs.map((v) => v.name));
+  const count = (id: string) => values[id].shape.reduce((n, d) => n * d, 1);
+  const onHost = nodeIds.filter((id) => graphInputs.has(values[id].name) || count(id) <= hostMax);
+  const inGraph = nodeIds.filter((id) => !onHost.includes(id));
+  return { ...addGraphTaps(b, values, inGraph), host: addHostTaps(b, values, onHost).host };
+}
+
+/** Statistics and previews of these nodes computed by tap operators inside the graph. */
+function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>, nodeIds: readonly string[]): TapLayout {
   const layout: TapLayout = { nodes: [] };
   if (nodeIds.length === 0) return layout;
   const t = (hint: string) => b.uniqueName(`__taps/${hint}`);
@@ -129,8 +149,10 @@ export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValu
   // highest indices, so the walk from the statistics output (the last node added) runs each node's
   // taps right after the network computed it — while its map is still in cache and before its
   // memory is reused — instead of all of them after the network (measured: ResNet-50's graph with
-  // taps 1.54× → 1.31–1.37× a raw session, GoogLeNet's 1.57× → 1.34–1.42×). Each node's preview feeds its bundle (its first byte: a shape alone would be folded
-  // into a constant), so the walk schedules it there too.
+  // taps 1.54× → 1.31–1.37× a raw session, GoogLeNet's 1.57× → 1.34–1.42×). Each node's preview
+  // feeds its bundle (its first byte: a shape alone would be folded into a constant), so the walk
+  // schedules it there too. The bundles' pieces go straight into the one statistics Concat (a Concat
+  // per node was ~25 more operators a run).
   for (const n of [...layout.nodes].reverse()) {
     const { id, count } = n;
     const v = values[id];
@@ -186,7 +208,7 @@ export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValu
     const order = node('Cast', [first], 'preview_first_f', { to: attr.i(DataType.FLOAT) });
 
     // The node's bundle: [min, max, sum] per channel, then [sum of squares, non-zeros, first preview byte].
-    bundles.unshift(node('Concat', [chMin, chMax, chSum, sumSquares, nonzeros, order], 'bundle', { axis: attr.i(1) }));
+    bundles.unshift(chMin, chMax, chSum, sumSquares, nonzeros, order);
   }
   const concat = (inputs: string[], output: string, axis: number) => {
     if (inputs.length === 1) b.addNode('Identity', inputs, [output]);

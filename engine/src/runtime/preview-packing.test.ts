@@ -32,6 +32,17 @@ describe('preview packing across processes', () => {
     expect(Array.from(back.tensors.c.data)).toEqual([0, 0, 0, 0, 0]);
   });
 
+  it('packs the previews of the shared buffer and leaves previews with buffers of their own as they are', () => {
+    const original = result(true);
+    const own = Uint8Array.from([7, 8, 9, 10]);
+    original.nodes.input = { shape: [1, 2, 2], stats, preview: { channels: 1, height: 2, width: 2, data: own, ranges: Float32Array.from([0, 1]) } };
+    const packed = packPreviews(original) as unknown as { packedPreviews: Uint8Array; nodes: Record<string, { preview?: { data: unknown } }> };
+    expect(packed.packedPreviews.byteLength).toBe(18);
+    expect(packed.nodes.input.preview!.data).toBe(own);
+    const back = unpackPreviews(deserialize(serialize(packed))) as ReturnType<typeof result>;
+    for (const id of ['a', 'b', 'input'] as const) expect(Array.from(back.nodes[id].preview!.data)).toEqual(Array.from(original.nodes[id].preview!.data));
+  });
+
   it('leaves results alone whose previews do not share a buffer, and values without nodes', () => {
     const separate = result(false);
     expect(packPreviews(separate)).toBe(separate);

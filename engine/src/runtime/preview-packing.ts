@@ -8,8 +8,8 @@
 import type { FeaturePreview, NodeRunResult } from '../core/api';
 
 interface PackedPreview extends Omit<FeaturePreview, 'data'> {
-  /** Where this preview's bytes are in the packed array. */
-  data: { at: number; length: number };
+  /** Where this preview's bytes are in the packed array (previews of other buffers keep their array). */
+  data: { at: number; length: number } | Uint8Array;
 }
 
 interface WithNodes {
@@ -25,16 +25,30 @@ function hasNodes(value: unknown): value is WithNodes {
   return typeof value === 'object' && value !== null && typeof (value as WithNodes).nodes === 'object' && (value as WithNodes).nodes !== null;
 }
 
-/** The result with its previews replaced by ranges of one array — when they all view one buffer. */
+/**
+ * The result with the previews that view one shared buffer (the in-graph taps' output) replaced by
+ * ranges of one array; previews with buffers of their own (inputs and tiny maps, summarised on the
+ * JS side) stay as they are. Unchanged when fewer than two previews share a buffer.
+ */
 export function packPreviews<T>(value: T): T | (Omit<T, 'nodes'> & PackedResult) {
   if (!hasNodes(value)) return value;
-  const previews = Object.values(value.nodes).flatMap((n) => (n.preview ? [n.preview.data] : []));
-  if (previews.length < 2 || previews.some((d) => d.buffer !== previews[0].buffer)) return value;
+  const bytesByBuffer = new Map<ArrayBufferLike, number>();
+  const viewsByBuffer = new Map<ArrayBufferLike, number>();
+  for (const n of Object.values(value.nodes)) {
+    if (!n.preview) continue;
+    const { buffer, byteLength } = n.preview.data;
+    bytesByBuffer.set(buffer, (bytesByBuffer.get(buffer) ?? 0) + byteLength);
+    viewsByBuffer.set(buffer, (viewsByBuffer.get(buffer) ?? 0) + 1);
+  }
+  let shared: ArrayBufferLike | undefined;
+  for (const [buffer, bytes] of bytesByBuffer) if (viewsByBuffer.get(buffer)! >= 2 && (!shared || bytes > bytesByBuffer.get(shared)!)) shared = buffer;
+  if (!shared) return value;
+  const previews = Object.values(value.nodes).flatMap((n) => (n.preview?.data.buffer === shared ? [n.preview.data] : []));
   const lo = Math.min(...previews.map((d) => d.byteOffset));
   const hi = Math.max(...previews.map((d) => d.byteOffset + d.byteLength));
-  const packed = new Uint8Array(previews[0].buffer, lo, hi - lo);
+  const packed = new Uint8Array(shared, lo, hi - lo);
   const nodes = Object.fromEntries(
-    Object.entries(value.nodes).map(([id, n]) => [id, n.preview ? { ...n, preview: { ...n.preview, data: { at: n.preview.data.byteOffset - lo, length: n.preview.data.byteLength } } } : n]),
+    Object.entries(value.nodes).map(([id, n]) => [id, n.preview?.data.buffer === shared ? { ...n, preview: { ...n.preview, data: { at: n.preview.data.byteOffset - lo, length: n.preview.data.byteLength } } } : n]),
   );
   return { ...value, nodes, packedPreviews: packed };
 }
@@ -44,7 +58,11 @@ export function unpackPreviews(value: unknown): unknown {
   if (!hasNodes(value) || !((value as Partial<PackedResult>).packedPreviews instanceof Uint8Array)) return value;
   const { packedPreviews, ...rest } = value as unknown as PackedResult & Record<string, unknown>;
   const nodes = Object.fromEntries(
-    Object.entries(rest.nodes).map(([id, n]) => [id, n.preview ? { ...n, preview: { ...n.preview, data: packedPreviews.subarray(n.preview.data.at, n.preview.data.at + n.preview.data.length) } } : n]),
+    Object.entries(rest.nodes).map(([id, n]) => {
+      const data = n.preview?.data;
+      if (!data || data instanceof Uint8Array) return [id, n];
+      return [id, { ...n, preview: { ...n.preview, data: packedPreviews.subarray(data.at, data.at + data.length) } }];
+    }),
   );
   return { ...rest, nodes };
 }

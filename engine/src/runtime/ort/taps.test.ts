@@ -26,6 +26,9 @@ describe('in-graph taps', () => {
     const layout = addTaps(compiled.builder, compiled.values, doc.nodes.map((n) => n.id), { hostMaxValues: 0 });
     // The input is the feed: summarised on the JS side, like tiny maps.
     expect(layout.host?.map((h) => h.id)).toEqual(['input']);
+    // A ReLU of a tapped map takes its channel ranges from its input's: no reductions of its own.
+    const reductionsOf = (id: string) => compiled.builder.nodes.filter((n) => n.output?.[0]?.startsWith(`__taps/${id}/`) && /^Reduce(Min|Max)$/.test(n.opType ?? '')).length;
+    expect([reductionsOf('c1'), reductionsOf('r1'), reductionsOf('p1'), reductionsOf('r2')]).toEqual([2, 0, 2, 0]);
     const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-taps-'));
     try {
       // Basic optimisation: no layout changes, so every network node keeps its own name.
@@ -37,8 +40,11 @@ describe('in-graph taps', () => {
       const events = (Array.isArray(profile) ? profile : profile.traceEvents) as { cat: string; name: string; ts: number }[];
       const order = events.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time')).sort((a, b) => a.ts - b.ts).map((e) => e.name.replace(/_kernel_time$/, ''));
       const network = (id: string) => order.findIndex((n) => !n.startsWith('__taps/') && n.startsWith(id));
-      // (bytes_flat, a reshape that reads nothing, waits for the previews output at the end.)
-      const taps = (id: string) => order.flatMap((n, i) => (n.startsWith(`__taps/${id}/`) && !n.endsWith('/bytes_flat') ? [i] : []));
+      // (bytes_flat, a reshape that reads nothing, waits for the previews output at the end; a
+      // ReLU's channel ranges, and its preview's scale, come from its input's ranges and may run
+      // before the ReLU does.)
+      const derived = (n: string) => /^__taps\/r\d\/(ch_min|ch_max|span|step|constant|safe_step|scale)$/.test(n);
+      const taps = (id: string) => order.flatMap((n, i) => (n.startsWith(`__taps/${id}/`) && !n.endsWith('/bytes_flat') && !derived(n) ? [i] : []));
       const ids = ['c1', 'r1', 'p1', 'c2', 'r2'];
       ids.forEach((id, k) => {
         expect(taps(id).length).toBeGreaterThan(5);

@@ -153,6 +153,24 @@ function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>
   // feeds its bundle (its first byte: a shape alone would be folded into a constant), so the walk
   // schedules it there too. The bundles' pieces go straight into the one statistics Concat (a Concat
   // per node was ~25 more operators a run).
+  // Per-channel [min, max] of a map, by value name: created once, by the map's own taps or, earlier,
+  // by those of a ReLU that reads it. Per channel, not whole-tensor: onnxruntime parallelises a
+  // reduction over its outputs.
+  const ranges = new Map<string, { min: string; max: string }>();
+  const channelRange = (value: string, owner: string) => {
+    let range = ranges.get(value);
+    if (!range) {
+      const reduce = (op: string, hint: string) => {
+        const out = t(`${owner}/${hint}`);
+        b.addNode(op, [value], [out], { axes: attr.ints([2, 3]), keepdims: attr.i(1) });
+        return out;
+      };
+      ranges.set(value, (range = { min: reduce('ReduceMin', 'ch_min'), max: reduce('ReduceMax', 'ch_max') }));
+    }
+    return range;
+  };
+  const producers = new Map(b.nodes.map((nd) => [nd.output?.[0], nd]));
+  const tappedMaps = new Map(layout.nodes.filter((n) => values[n.id].shape.length === 3).map((n) => [values[n.id].name, n.id]));
   for (const n of [...layout.nodes].reverse()) {
     const { id, count } = n;
     const v = values[id];
@@ -164,9 +182,19 @@ function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>
     };
     const x = v.shape.length === 3 ? v.name : node('Reshape', [v.name, shape([1, 1, 1, count])], 'as_map');
 
-    // Per channel, not whole-tensor: onnxruntime parallelises a reduction over its outputs.
-    const chMin = node('ReduceMin', [x], 'ch_min', { axes: attr.ints([2, 3]), keepdims: attr.i(1) });
-    const chMax = node('ReduceMax', [x], 'ch_max', { axes: attr.ints([2, 3]), keepdims: attr.i(1) });
+    // A ReLU of a tapped map: its per-channel range is max(range of its input, 0), exactly — two
+    // passes over the map fewer.
+    const producer = v.shape.length === 3 ? producers.get(v.name) : undefined;
+    const reluOf = producer?.opType === 'Relu' && producer.input ? tappedMaps.get(producer.input[0]) : undefined;
+    let chMin: string;
+    let chMax: string;
+    if (reluOf !== undefined) {
+      const source = channelRange(values[reluOf].name, reluOf);
+      chMin = node('Max', [source.min, zero], 'ch_min');
+      chMax = node('Max', [source.max, zero], 'ch_max');
+    } else {
+      ({ min: chMin, max: chMax } = channelRange(x, id));
+    }
     const chSum = node('ReduceSum', [x, spatialAxes], 'ch_sum', { keepdims: attr.i(1) });
     // Whole-tensor here: its per-channel form runs ~2× slower in onnxruntime 1.30.
     const sumSquares = node('ReduceSumSquare', [x], 'sumsq', { keepdims: attr.i(1) });

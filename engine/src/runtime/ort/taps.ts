@@ -99,9 +99,9 @@ export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValu
   const hostMax = options.hostMaxValues ?? 8192;
   const graphInputs = new Set(b.inputs.map((v) => v.name));
   const count = (id: string) => values[id].shape.reduce((n, d) => n * d, 1);
-  const onHost = nodeIds.filter((id) => graphInputs.has(values[id].name) || count(id) <= hostMax);
-  const inGraph = nodeIds.filter((id) => !onHost.includes(id));
-  return { ...addGraphTaps(b, values, inGraph), host: addHostTaps(b, values, onHost).host };
+  const onHost = new Set(nodeIds.filter((id) => graphInputs.has(values[id].name) || count(id) <= hostMax));
+  const inGraph = nodeIds.filter((id) => !onHost.has(id));
+  return { ...addGraphTaps(b, values, inGraph), host: addHostTaps(b, values, [...onHost]).host };
 }
 
 /** Statistics and previews of these nodes computed by tap operators inside the graph. */
@@ -153,6 +153,7 @@ function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>
   // feeds its bundle (its first byte: a shape alone would be folded into a constant), so the walk
   // schedules it there too. The bundles' pieces go straight into the one statistics Concat (a Concat
   // per node was ~25 more operators a run).
+
   // Per-channel [min, max] of a map, by value name: created once, by the map's own taps or, earlier,
   // by those of a ReLU that reads it. Per channel, not whole-tensor: onnxruntime parallelises a
   // reduction over its outputs.

@@ -32,17 +32,16 @@ function hasNodes(value: unknown): value is WithNodes {
  */
 export function packPreviews<T>(value: T): T | (Omit<T, 'nodes'> & PackedResult) {
   if (!hasNodes(value)) return value;
-  const bytesByBuffer = new Map<ArrayBufferLike, number>();
-  const viewsByBuffer = new Map<ArrayBufferLike, number>();
+  // The buffer that most preview bytes view, if two or more previews share it.
+  const byBuffer = new Map<ArrayBufferLike, { bytes: number; views: number }>();
   for (const n of Object.values(value.nodes)) {
     if (!n.preview) continue;
-    const { buffer, byteLength } = n.preview.data;
-    bytesByBuffer.set(buffer, (bytesByBuffer.get(buffer) ?? 0) + byteLength);
-    viewsByBuffer.set(buffer, (viewsByBuffer.get(buffer) ?? 0) + 1);
+    const seen = byBuffer.get(n.preview.data.buffer) ?? { bytes: 0, views: 0 };
+    byBuffer.set(n.preview.data.buffer, { bytes: seen.bytes + n.preview.data.byteLength, views: seen.views + 1 });
   }
-  let shared: ArrayBufferLike | undefined;
-  for (const [buffer, bytes] of bytesByBuffer) if (viewsByBuffer.get(buffer)! >= 2 && (!shared || bytes > bytesByBuffer.get(shared)!)) shared = buffer;
-  if (!shared) return value;
+  const candidates = [...byBuffer].filter(([, c]) => c.views >= 2).sort((x, y) => y[1].bytes - x[1].bytes);
+  if (candidates.length === 0) return value;
+  const shared = candidates[0][0];
   const previews = Object.values(value.nodes).flatMap((n) => (n.preview?.data.buffer === shared ? [n.preview.data] : []));
   const lo = Math.min(...previews.map((d) => d.byteOffset));
   const hi = Math.max(...previews.map((d) => d.byteOffset + d.byteLength));

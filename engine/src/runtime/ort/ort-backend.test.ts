@@ -147,6 +147,10 @@ describe('onnxruntime backend — statistics and previews', () => {
     const backend = new OrtBackend(options);
     const doc = chainDoc({ channels: 3, height: 150, width: 100 }, [
       { id: 'conv', type: 'Conv2D', params: { filters: 80, kernel: 3, padding: 'same' } },
+      // Only scales conv: in the graph, derived from conv's taps (taps.ts, scaleOf).
+      { id: 'bn', type: 'BatchNorm', params: { epsilon: 0.3 } },
+      // Shifts: taps of its own.
+      { id: 'bn_shift', type: 'BatchNorm', weights: { bias: Array.from({ length: 80 }, (_, c) => c / 40 - 1) } },
       { id: 'relu', type: 'Activation', params: { fn: 'relu' } },
       { id: 'gap', type: 'GlobalPool' },
       { id: 'fc', type: 'Dense', params: { units: 100 } },
@@ -154,7 +158,7 @@ describe('onnxruntime backend — statistics and previews', () => {
     const analysis = analyze(doc);
     const x = seq(3 * 150 * 100);
     const r = await backend.run(doc, analysis, { input: x }, { previews: true, tensors: 'all' });
-    for (const id of ['input', 'conv', 'relu', 'gap', 'fc']) {
+    for (const id of ['input', 'conv', 'bn', 'bn_shift', 'relu', 'gap', 'fc']) {
       const t = r.tensors[id];
       const node = r.nodes[id];
       const want = tensorStats(t.data);

@@ -55,4 +55,32 @@ describe('in-graph taps', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('give a batch norm that only scales a tapped map no operators: it is derived from its input', () => {
+    const doc = chainDoc({ channels: 3, height: 32, width: 32 }, [
+      { id: 'c1', type: 'Conv2D', params: { filters: 16, kernel: 3, padding: 'same' } },
+      { id: 'bn', type: 'BatchNorm' }, // no weights given: γ = 1, β = 0, mean 0, var 1
+      { id: 'bn2', type: 'BatchNorm' },
+      { id: 'r1', type: 'Activation', params: { fn: 'relu' } },
+      { id: 'shifted', type: 'BatchNorm', weights: { bias: Array.from({ length: 16 }, (_, c) => (c === 3 ? 0.5 : 0)) } },
+      { id: 'per_channel', type: 'BatchNorm', weights: { scale: Array.from({ length: 16 }, (_, c) => 1 + c / 16) } },
+      { id: 'small', type: 'BatchNorm', weights: { scale: new Array(16).fill(0.25) } },
+    ]);
+    const analysis = analyze(doc);
+    const compiled = compileOnnx(doc, analysis, { batch: 1, outputs: graphOutputs(doc, analysis), name: 'derived' });
+    const layout = addTaps(compiled.builder, compiled.values, doc.nodes.map((n) => n.id), { hostMaxValues: 0 });
+    const a = Math.fround(1 / Math.fround(Math.sqrt(Math.fround(1 + Math.fround(1e-5)))));
+    const byId = new Map(layout.nodes.map((n) => [n.id, n]));
+    expect(byId.get('bn')!.derived).toEqual({ from: 'c1', scale: a });
+    expect(byId.get('bn2')!.derived).toEqual({ from: 'c1', scale: Math.fround(a * a) });
+    expect(byId.get('bn2')!.preview).toEqual(byId.get('c1')!.preview);
+    // A shift, per-channel factors, or a factor ≤ 1/2 (a tiny x could round to a zero y): taps of its own.
+    for (const id of ['r1', 'shifted', 'per_channel', 'small']) expect(byId.get(id)!.derived).toBeUndefined();
+    const tapOps = (id: string) => compiled.builder.nodes.filter((n) => n.output?.[0]?.startsWith(`__taps/${id}/`)).map((n) => n.opType);
+    expect(tapOps('bn')).toEqual([]);
+    // The ReLU after them takes its ranges from c1's, scaled: Mul, then Max with 0, no reductions.
+    expect(tapOps('bn2')).toEqual(['Mul', 'Mul']);
+    expect(tapOps('r1').filter((op) => /^Reduce(Min|Max)$/.test(op!))).toEqual([]);
+    expect(tapOps('shifted').length).toBeGreaterThan(10);
+  });
 });

@@ -9,7 +9,8 @@
  * The taps are memory-bound: each reads a map that the network has just written. They are ordered
  * to run right after their node (see addGraphTaps), while the map is still in cache, and the
  * per-node results travel as one float bundle per node: 2 graph outputs in all. The graph's inputs
- * and tiny maps are summarised on the JS side instead (addTaps).
+ * and tiny maps are summarised on the JS side instead (addTaps), and a batch norm that only scales
+ * a tapped map is derived from that map's taps (scaleOf).
  */
 import { attr } from '../../core/onnx/lowering';
 import { DataType } from '../../core/onnx/proto';
@@ -42,9 +43,14 @@ export interface TappedNode {
   count: number;
   /** Its channels (a vector is one channel). */
   channels: number;
-  /** Where its bundle starts in the statistics output. */
+  /** Where its bundle starts in the statistics output (a derived node has none: its source's). */
   statsOffset: number;
   preview: PreviewLayout;
+  /**
+   * A node whose output is its source node's times one positive factor (see scaleOf): no tap
+   * operators; its statistics are the source's scaled, its preview is the source's bytes.
+   */
+  derived?: { from: string; scale: number };
 }
 
 export interface TapLayout {
@@ -104,6 +110,32 @@ export function addTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValu
   return { ...addGraphTaps(b, values, inGraph), host: addHostTaps(b, values, [...onHost]).host };
 }
 
+/** The initializer's values as float32, when `name` is a float initializer. */
+function floatInitializer(b: OnnxGraphBuilder, name: string): Float32Array | undefined {
+  const t = b.initializers.find((i) => i.name === name);
+  if (!t || t.dataType !== DataType.FLOAT) return undefined;
+  return new Float32Array(t.bytes.slice().buffer);
+}
+
+/**
+ * The factor a when a BatchNormalization node only multiplies its input by one positive number:
+ * β and the running mean all zero, and γ/√(var + ε) the same float for every channel — every batch
+ * norm a document has not been given weights for (γ = 1, β = 0, mean 0, var 1: a = 1/√(1 + ε)).
+ * Its output y = a·x then has x's statistics times a, the same zeros and, normalised per channel,
+ * the same preview — no pass over y is needed. a > 1/2, so no non-zero x rounds to a zero y.
+ * Otherwise undefined (a real shift or per-channel scales: the node gets taps of its own).
+ */
+export function scaleOf(b: OnnxGraphBuilder, node: { opType?: string | null; input?: string[] | null; attribute?: { name?: string | null; f?: number | null }[] | null }): number | undefined {
+  if (node.opType !== 'BatchNormalization' || !node.input || node.input.length < 5) return undefined;
+  const [scale, bias, mean, variance] = node.input.slice(1, 5).map((name) => floatInitializer(b, name));
+  if (!scale || !bias || !mean || !variance || scale.length === 0) return undefined;
+  if (!bias.every((v) => v === 0) || !mean.every((v) => v === 0)) return undefined;
+  const epsilon = Math.fround(node.attribute?.find((a) => a.name === 'epsilon')?.f ?? 1e-5);
+  const factors = Array.from(scale, (g, c) => Math.fround(g / Math.fround(Math.sqrt(Math.fround(variance[c] + epsilon)))));
+  const a = factors[0];
+  return Number.isFinite(a) && a > 0.5 && factors.every((f) => f === a) ? a : undefined;
+}
+
 /** Statistics and previews of these nodes computed by tap operators inside the graph. */
 function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>, nodeIds: readonly string[]): TapLayout {
   const layout: TapLayout = { nodes: [] };
@@ -128,6 +160,11 @@ function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>
     return name;
   };
 
+  // Batch norms that only scale a tapped map (scaleOf) are derived from it: by value name, the
+  // node whose taps they read and the factor.
+  const producers = new Map(b.nodes.map((nd) => [nd.output?.[0], nd]));
+  const byValue = new Map<string, TappedNode>();
+
   // Offsets first (document order); the operators are then created last node first — see below.
   let offset = 0;
   let statsOffset = 0;
@@ -135,9 +172,21 @@ function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>
     const v = values[id];
     const [C, H, W] = mapDims(v.shape);
     const count = C * H * W;
+    const producer = v.shape.length === 3 ? producers.get(v.name) : undefined;
+    const source = producer?.input ? byValue.get(producer.input[0]) : undefined;
+    const scale = source && source.shape.length === 3 && producer ? scaleOf(b, producer) : undefined;
+    if (source && scale !== undefined) {
+      const from = source.derived?.from ?? source.id;
+      const tapped: TappedNode = { id, shape: v.shape, count, channels: C, statsOffset: source.statsOffset, preview: source.preview, derived: { from, scale: Math.fround(scale * (source.derived?.scale ?? 1)) } };
+      layout.nodes.push(tapped);
+      byValue.set(v.name, tapped);
+      continue;
+    }
     const channels = Math.min(C, PREVIEW_MAX_CHANNELS);
     const [height, width] = previewSize(H, W);
-    layout.nodes.push({ id, shape: v.shape, count, channels: C, statsOffset, preview: { channels, height, width, offset } });
+    const tapped: TappedNode = { id, shape: v.shape, count, channels: C, statsOffset, preview: { channels, height, width, offset } };
+    layout.nodes.push(tapped);
+    byValue.set(v.name, tapped);
     offset += channels * height * width;
     statsOffset += statsLength(C);
   }
@@ -158,8 +207,25 @@ function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>
   // by those of a ReLU that reads it. Per channel, not whole-tensor: onnxruntime parallelises a
   // reduction over its outputs.
   const ranges = new Map<string, { min: string; max: string }>();
-  const channelRange = (value: string, owner: string) => {
+  const factors = new Map<number, string>();
+  const factor = (a: number) => {
+    let name = factors.get(a);
+    if (!name) factors.set(a, (name = b.addFloatInitializer(t('factor'), [], new Float32Array([a]))));
+    return name;
+  };
+  const channelRange = (value: string, owner: string): { min: string; max: string } => {
     let range = ranges.get(value);
+    const derived = byValue.get(value)?.derived;
+    if (!range && derived) {
+      // A derived node's range is its source's times its (positive) factor.
+      const source = channelRange(values[derived.from].name, derived.from);
+      const scaled = (x: string, hint: string) => {
+        const out = t(`${owner}/${hint}`);
+        b.addNode('Mul', [x, factor(derived.scale)], [out]);
+        return out;
+      };
+      ranges.set(value, (range = { min: scaled(source.min, 'ch_min'), max: scaled(source.max, 'ch_max') }));
+    }
     if (!range) {
       const reduce = (op: string, hint: string) => {
         const out = t(`${owner}/${hint}`);
@@ -170,9 +236,9 @@ function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>
     }
     return range;
   };
-  const producers = new Map(b.nodes.map((nd) => [nd.output?.[0], nd]));
   const tappedMaps = new Map(layout.nodes.filter((n) => values[n.id].shape.length === 3).map((n) => [values[n.id].name, n.id]));
   for (const n of [...layout.nodes].reverse()) {
+    if (n.derived) continue;
     const { id, count } = n;
     const v = values[id];
     const [C, H, W] = mapDims(v.shape);
@@ -263,6 +329,16 @@ export function readTaps(layout: TapLayout, result: Record<string, { data: unkno
   const stats = result[TAP_OUTPUTS.stats].data as Float32Array;
   const previews = result[TAP_OUTPUTS.previews].data as Uint8Array;
   for (const n of layout.nodes) {
+    if (n.derived) {
+      // Its source came earlier in document order.
+      const source = nodes[n.derived.from];
+      const a = n.derived.scale;
+      const scaled = (x: number) => Math.fround(a * x);
+      const { min, max, mean, std, zeros } = source.stats;
+      const preview = source.preview && { ...source.preview, ranges: source.preview.ranges.map(scaled) };
+      nodes[n.id] = { shape: n.shape, stats: { min: scaled(min), max: scaled(max), mean: a * mean, std: a * std, zeros }, preview };
+      continue;
+    }
     const C = n.channels;
     const at = n.statsOffset;
     let min = Infinity;

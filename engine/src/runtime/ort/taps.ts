@@ -125,7 +125,7 @@ function floatInitializer(b: OnnxGraphBuilder, name: string): Float32Array | und
  * the same preview — no pass over y is needed. a > 1/2, so no non-zero x rounds to a zero y.
  * Otherwise undefined (a real shift or per-channel scales: the node gets taps of its own).
  */
-export function scaleOf(b: OnnxGraphBuilder, node: { opType?: string | null; input?: string[] | null; attribute?: { name?: string | null; f?: number | null }[] | null }): number | undefined {
+function scaleOf(b: OnnxGraphBuilder, node: { opType?: string | null; input?: string[] | null; attribute?: { name?: string | null; f?: number | null }[] | null }): number | undefined {
   if (node.opType !== 'BatchNormalization' || !node.input || node.input.length < 5) return undefined;
   const [scale, bias, mean, variance] = node.input.slice(1, 5).map((name) => floatInitializer(b, name));
   if (!scale || !bias || !mean || !variance || scale.length === 0) return undefined;

@@ -174,7 +174,7 @@ function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>
     const count = C * H * W;
     const producer = v.shape.length === 3 ? producers.get(v.name) : undefined;
     const source = producer?.input ? byValue.get(producer.input[0]) : undefined;
-    const scale = source && source.shape.length === 3 && producer ? scaleOf(b, producer) : undefined;
+    const scale = source && producer ? scaleOf(b, producer) : undefined;
     if (source && scale !== undefined) {
       const from = source.derived?.from ?? source.id;
       const tapped: TappedNode = { id, shape: v.shape, count, channels: C, statsOffset: source.statsOffset, preview: source.preview, derived: { from, scale: Math.fround(scale * (source.derived?.scale ?? 1)) } };
@@ -236,7 +236,6 @@ function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>
     }
     return range;
   };
-  const tappedMaps = new Map(layout.nodes.filter((n) => values[n.id].shape.length === 3).map((n) => [values[n.id].name, n.id]));
   for (const n of [...layout.nodes].reverse()) {
     if (n.derived) continue;
     const { id, count } = n;
@@ -252,11 +251,11 @@ function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>
     // A ReLU of a tapped map: its per-channel range is max(range of its input, 0), exactly — two
     // passes over the map fewer.
     const producer = v.shape.length === 3 ? producers.get(v.name) : undefined;
-    const reluOf = producer?.opType === 'Relu' && producer.input ? tappedMaps.get(producer.input[0]) : undefined;
+    const reluOf = producer?.opType === 'Relu' && producer.input ? byValue.get(producer.input[0]) : undefined;
     let chMin: string;
     let chMax: string;
     if (reluOf !== undefined) {
-      const source = channelRange(values[reluOf].name, reluOf);
+      const source = channelRange(values[reluOf.id].name, reluOf.id);
       chMin = node('Max', [source.min, zero], 'ch_min');
       chMax = node('Max', [source.max, zero], 'ch_max');
     } else {

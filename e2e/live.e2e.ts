@@ -63,6 +63,8 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     await expect.poll(() => page.getByTestId('input-name').textContent()).toBe('ring.png');
     await page.locator('[data-testid="run-status"][data-state="done"]').waitFor();
     await expect.poll(() => page.getByTestId('top-k-row').count()).toBe(5);
+    // The preset has no trained weights: the top-5 says it is no prediction.
+    await expect.poll(() => page.getByTestId('top-k-untrained').textContent()).toMatch(/^Untrained: every weight is random \(seed \d+\)/);
     // The preprocessed 32×32 input is shown next to the steps (grayscale, resize 28→32, scale).
     await expect.poll(() => page.getByTestId('preprocess-panel').textContent()).toContain('28×28 → 32×32');
     await snap(page, 'live-lenet-thumbnails');

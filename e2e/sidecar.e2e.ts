@@ -67,6 +67,8 @@ describe.skipIf(noChromium)('weights sidecars (browser mode, Chromium, real engi
     await page.getByTestId('tab-run').click();
     await page.locator('[data-testid="run-status"][data-state="done"]').waitFor();
     await expect.poll(() => page.getByTestId('top-k-row').count()).toBe(5);
+    // Every kernel comes from the file: no "untrained" warning.
+    expect(await page.getByTestId('top-k-untrained').count()).toBe(0);
     return page.getByTestId('top-k-row').allTextContents();
   }
 

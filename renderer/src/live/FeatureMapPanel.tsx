@@ -7,7 +7,7 @@ import { BarChart } from './BarChart';
 import { Histogram } from './Histogram';
 import { TopK } from './TopK';
 import { histogram, previewChannel, previewChannelStats, tensorChannel, tensorChannelStats, type ChannelStats } from './feature-image';
-import { isProbabilityVector } from './topk';
+import { isProbabilityVector, type RandomWeights } from './topk';
 import './live.css';
 
 export interface FeatureMapPanelProps {
@@ -22,6 +22,8 @@ export interface FeatureMapPanelProps {
   afterRelu?: boolean;
   /** Class names for a Softmax output. */
   labels?: readonly string[];
+  /** The document's random kernels: a Softmax's top-5 warns that it is no prediction. */
+  randomWeights?: RandomWeights;
   colormap?: ColormapName;
   onColormapChange?(c: ColormapName): void;
 }
@@ -35,7 +37,7 @@ const VECTOR_FETCH_LIMIT = 100_000;
  * on demand) with the value under the pointer. Vectors (Dense outputs) show as bars, Softmax
  * outputs also as the top-5 classes.
  */
-export function FeatureMapPanel({ nodeId, title, result, fetchTensor, runId, afterRelu, labels, colormap: cm, onColormapChange }: FeatureMapPanelProps) {
+export function FeatureMapPanel({ nodeId, title, result, fetchTensor, runId, afterRelu, labels, randomWeights, colormap: cm, onColormapChange }: FeatureMapPanelProps) {
   const [localCm, setLocalCm] = useState<ColormapName>('viridis');
   const colormap = cm ?? localCm;
   const setColormap = onColormapChange ?? setLocalCm;
@@ -125,7 +127,7 @@ export function FeatureMapPanel({ nodeId, title, result, fetchTensor, runId, aft
 
       {isVector && vectorValues && (
         <>
-          {isProbabilityVector(vectorValues) && <TopK probabilities={vectorValues} labels={labels} />}
+          {isProbabilityVector(vectorValues) && <TopK probabilities={vectorValues} labels={labels} randomWeights={randomWeights} />}
           <BarChart values={vectorValues} labels={labels} title={tensor ? 'Outputs' : 'Outputs (downsampled preview)'} />
         </>
       )}

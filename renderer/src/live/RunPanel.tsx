@@ -6,7 +6,7 @@ import { PreprocessPanel } from './PreprocessPanel';
 import { TopK } from './TopK';
 import { clipboardImage, decodeImageBlob, droppedImage, type ImagePayload } from './image-decode';
 import { SAMPLES, loadSample } from './samples';
-import { isProbabilityVector } from './topk';
+import { isProbabilityVector, type RandomWeights } from './topk';
 import { describeStatus, type LiveRunSnapshot } from './use-live-run';
 import './live.css';
 
@@ -31,6 +31,8 @@ export interface RunPanelProps {
   onPreprocessChange?(p: Preprocess): void;
   /** Class names (document.labels) for the top-5. */
   labels?: readonly string[];
+  /** The document's random kernels: the top-5 warns that it is no prediction. */
+  randomWeights?: RandomWeights;
   /** Listen for Ctrl/Cmd+Enter on the window (default true; off when the app's keyboard handler runs it). */
   bindShortcut?: boolean;
 }
@@ -201,7 +203,7 @@ export function RunPanel(p: RunPanelProps) {
       {p.live.notice && <p className="live-notice" data-testid="run-notice">{p.live.notice}</p>}
 
       {p.inputParams && <PreprocessPanel input={p.inputParams} image={p.input?.image} onChange={p.onPreprocessChange} />}
-      {probs && <TopK probabilities={probs} labels={p.labels} />}
+      {probs && <TopK probabilities={probs} labels={p.labels} randomWeights={p.randomWeights} />}
     </section>
   );
 }

@@ -1,19 +1,27 @@
 import { useMemo } from 'react';
-import { topK } from './topk';
+import { topK, untrainedNote, type RandomWeights } from './topk';
 
 export interface TopKProps {
   probabilities: ArrayLike<number>;
   /** Class names (the document's `labels`); "class i" when missing. */
   labels?: readonly string[];
   k?: number;
+  /** When some conv or dense kernels are random, the top-k says so: it is not a prediction. */
+  randomWeights?: RandomWeights;
 }
 
 /** The k most likely classes of a Softmax output as labelled bars. */
-export function TopK({ probabilities, labels, k = 5 }: TopKProps) {
+export function TopK({ probabilities, labels, k = 5, randomWeights }: TopKProps) {
   const rows = useMemo(() => topK(probabilities, k, labels), [probabilities, k, labels]);
+  const untrained = untrainedNote(randomWeights);
   return (
     <div className="live-topk" data-testid="top-k">
       <h4>Top {rows.length}</h4>
+      {untrained && (
+        <p className="live-untrained" data-testid="top-k-untrained">
+          {untrained}
+        </p>
+      )}
       {rows.map((r) => (
         <div className="live-topk-row" key={r.index} data-testid="top-k-row">
           <span className="live-topk-label" title={`class ${r.index}`}>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FeaturePreview } from '../../../engine/src/core/api';
 import { histogram, mapToRgba, previewChannel, previewChannelStats, previewMean, tensorChannel, tensorChannelStats, thumbnailMap, zeroShare } from './feature-image';
 import { colorAt } from './colormap';
-import { isProbabilityVector, topK } from './topk';
+import { isProbabilityVector, topK, untrainedNote } from './topk';
 
 // Two 1×2 channels: channel 0 in [0, 10] → uint8 [0, 255]; channel 1 in [−1, 1] → [255, 0].
 const preview: FeaturePreview = { channels: 2, height: 1, width: 2, data: Uint8Array.from([0, 255, 255, 0]), ranges: Float32Array.from([0, 10, -1, 1]) };
@@ -59,5 +59,14 @@ describe('topK', () => {
     expect(topK(p, 5).map((c) => c.label)).toEqual(['class 1', 'class 3', 'class 0', 'class 2', 'class 4']);
     expect(isProbabilityVector(p)).toBe(true);
     expect(isProbabilityVector([2, -1])).toBe(false);
+  });
+});
+
+describe('untrainedNote', () => {
+  it('says a network with random kernels is not predicting, and is silent once every kernel is given', () => {
+    expect(untrainedNote({ given: 0, seeded: 54, seed: 42 })).toMatch(/^Untrained: every weight is random \(seed 42\).*Import ONNX/);
+    expect(untrainedNote({ given: 1, seeded: 53, seed: 7 })).toMatch(/^53 of 54 conv and dense kernels are random \(seed 7\)/);
+    expect(untrainedNote({ given: 5, seeded: 0, seed: 42 })).toBeUndefined();
+    expect(untrainedNote(undefined)).toBeUndefined();
   });
 });

@@ -12,12 +12,14 @@ import { useUiStore } from '../store/ui-store';
 import { ops, pair, type Analysis, type ModelDocument } from '../engine';
 import { setParam } from '../model/edits';
 import { DEFAULT_SEED } from '../../../engine/src/core/weights/seeded';
+import { randomWeightOrigins } from '../../../engine/src/core/weights/origins';
 import { LECTURE_CONV_INPUT, convWeights, cropChannel, getKernelSlice, tileMatrix, withInlineConvWeights, withoutInlineConvWeights, type KernelTensor } from '../../../engine/src/core/explain';
 import type { TensorResult } from '../../../engine/src/core/api';
 import type { InputParams } from '../../../engine/src/core/ops/input';
 import { FeatureThumbnail } from './FeatureThumbnail';
 import { FeatureMapPanel } from './FeatureMapPanel';
 import { RunPanel } from './RunPanel';
+import type { RandomWeights } from './topk';
 import { PreprocessPanel } from './PreprocessPanel';
 import { decodeImageBlob, droppedImage } from './image-decode';
 import { cancelLive, firstInputParams, runLiveNow, useLiveStore } from './live-store';
@@ -80,6 +82,13 @@ function LiveThumbnailSlot({ nodeId }: { nodeId: string }) {
 /** The tallest thumbnail (the Input node's 64 px) plus the slot's 4 px top margin. */
 export const LIVE_SLOTS: NodeSlots = { Thumbnail: LiveThumbnailSlot, thumbnailHeight: 68 };
 
+/** How many conv and dense kernels of the current document are random (for the top-k's warning). */
+function useRandomWeights(): RandomWeights {
+  const doc = useDocumentStore((s) => s.doc);
+  const analysis = useAnalysis();
+  return useMemo(() => ({ ...randomWeightOrigins(doc, analysis.primitives), seed: doc.seed ?? DEFAULT_SEED }), [doc, analysis]);
+}
+
 // ── Run tab ──────────────────────────────────────────────────────────────────────────────────
 
 function RunTab() {
@@ -90,6 +99,7 @@ function RunTab() {
   const set = useLiveStore((s) => s.set);
   const doc = useDocumentStore((s) => s.doc);
   const inputParams = firstInputParams(doc);
+  const randomWeights = useRandomWeights();
   return (
     <div className="live-tab" data-testid="live-run-tab">
       <RunPanel
@@ -104,6 +114,7 @@ function RunTab() {
         onInput={(i) => set({ input: i })}
         inputParams={inputParams}
         labels={doc.labels}
+        randomWeights={randomWeights}
         bindShortcut={false}
       />
       <label className="live-inline-row">
@@ -155,6 +166,7 @@ function MapsTab() {
   const colormap = useLiveStore((s) => s.colormap);
   const set = useLiveStore((s) => s.set);
   const labels = useDocumentStore((s) => s.doc.labels);
+  const randomWeights = useRandomWeights();
   if (!node) return <p className="live-hint live-tab">Select one node to see its feature maps.</p>;
   const r = result?.nodes[node.id];
   if (!r) return <p className="live-hint live-tab">{result?.skipped.includes(node.id) ? 'This node was skipped in the last run (it has an error, or an error upstream).' : 'No output for this node yet — run the network.'}</p>;
@@ -168,6 +180,7 @@ function MapsTab() {
         fetchTensor={docId ? () => host.engine.fetchTensor(docId, node.id) : undefined}
         afterRelu={endsInRelu(node.type, node.params)}
         labels={labels}
+        randomWeights={randomWeights}
         colormap={colormap}
         onColormapChange={(c) => set({ colormap: c })}
       />

@@ -1,4 +1,4 @@
-import type { RandomWeightOrigins } from '../../../engine/src/core/weights/origins';
+import { untrainedWarning, type RandomWeightOrigins } from '../../../engine/src/core/weights/origins';
 
 /** The k most likely classes of a probability (Softmax) vector, with names from the document's labels. */
 export interface ClassScore {
@@ -26,11 +26,9 @@ export function isProbabilityVector(v: ArrayLike<number>): boolean {
 /** Where the network's random-by-default weights come from, and the seed of those that are random. */
 export type RandomWeights = RandomWeightOrigins & { seed: number };
 
-/** Why an untrained network's top-k means nothing, or undefined when every kernel is given. */
+/** The top-k's warning when some kernels are random, with what to do about it in the editor. */
 export function untrainedNote(w: RandomWeights | undefined): string | undefined {
-  if (!w || w.seeded === 0) return undefined;
-  const advice = 'Import a trained ONNX model (Import ONNX…) to see real predictions.';
-  if (w.given === 0) return `Untrained: every weight is random (seed ${w.seed}), so these classes say nothing about the image. ${advice}`;
-  const total = w.given + w.seeded;
-  return `${w.seeded} of ${total} conv and dense kernels are random (seed ${w.seed}): these classes are not a prediction until every layer has trained weights.`;
+  const warning = w ? untrainedWarning(w, w.seed) : undefined;
+  if (!warning || w?.given !== 0) return warning;
+  return `${warning} Import a trained ONNX model (Import ONNX…) to see real predictions.`;
 }

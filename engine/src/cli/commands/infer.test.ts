@@ -72,6 +72,21 @@ describe('cnn-studio infer', () => {
     expect(JSON.parse(r.out).top).toEqual({ flat: [{ index: 2, label: 'bird', score: 87 }, { index: 1, label: 'dog', score: 65 }] });
     const text = await cli('infer', model, '--input', lecture, '--top', '2', '--backend', 'reference');
     expect(text.out).toMatch(/1\.\s+2\s+87\.000\s+bird\n\s+2\.\s+1\s+65\.000\s+dog/);
+    // No conv or dense kernel here: nothing random to warn about.
+    expect(text.err).not.toMatch(/random/);
+  });
+
+  it('--top notes on stderr when the class scores come from random kernels, and not for an imported model', async () => {
+    const pair = lenetSidecarPair();
+    const tensor = write('lenet-top-input.json', JSON.stringify({ shape: (pair.input as { shape: number[] }).shape, data: Array.from((pair.input as { data: Float32Array }).data) }));
+    const preset = await cli('infer', 'preset:lenet5', '--input', tensor, '--top', '3', '--seed', '7', '--backend', 'reference');
+    expect(preset.code).toBe(0);
+    expect(preset.err).toBe('note: Untrained: every weight is random (seed 7), so these classes say nothing about the input. Trained weights come with an ONNX model: cnn-studio import model.onnx -o model.cnn.json\n');
+    const json = await cli('infer', 'preset:lenet5', '--input', tensor, '--top', '3', '--json', '--backend', 'reference');
+    expect(json.err).toMatch(/^note: Untrained: every weight is random \(seed 42\)/);
+    expect(Object.keys(JSON.parse(json.out)).sort()).toEqual(['outputs', 'timeMs', 'top']);
+    const imported = await cli('infer', write('lenet-imported.json', JSON.stringify(pair.inline)), '--input', tensor, '--top', '3', '--backend', 'reference');
+    expect(imported.err).toBe('');
   });
 
   it('runs a preset on a PNG the test made, on both backends with the same result', async () => {

@@ -6,6 +6,9 @@
  */
 import type { TensorResult } from '../../core/api';
 import type { ModelDocument } from '../../core/document/schema';
+import { analyze } from '../../core/graph/analyze';
+import { randomWeightOrigins, untrainedWarning } from '../../core/weights/origins';
+import { DEFAULT_SEED } from '../../core/weights/seeded';
 import { loadBackend } from '../../runtime/backends';
 import { EngineError } from '../../runtime/errors';
 import { executeRun, type ExecuteResult } from '../../runtime/execute';
@@ -115,6 +118,12 @@ export const inferCommand: CliCommand = {
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     for (const d of errors.slice(0, 5)) io.stderr(`error${d.nodeId ? ` (${d.nodeId})` : ''}: ${d.message}\n`);
     if (errors.length > 5) io.stderr(`… and ${errors.length - 5} more errors\n`);
+
+    // Class scores from random kernels are no prediction: say so beside them (stdout stays data).
+    if (top && Object.values(result.tensors).some(isClassVector)) {
+      const warning = untrainedWarning(randomWeightOrigins(doc, analyze(doc).primitives), seed ?? doc.seed ?? DEFAULT_SEED);
+      if (warning) io.stderr(`note: ${warning} Trained weights come with an ONNX model: cnn-studio import model.onnx -o model.cnn.json\n`);
+    }
 
     if (args.flags.json) {
       const outputs = Object.fromEntries(Object.entries(result.tensors).map(([id, t]) => [id, { shape: [...t.shape], data: Array.from(t.data) }]));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../graph/analyze';
 import { getPreset } from '../presets';
 import { lenetSidecarPair } from '../../runtime/testing/sidecar-docs';
-import { randomWeightOrigins } from './origins';
+import { randomWeightOrigins, untrainedWarning } from './origins';
 
 const origins = (doc: Parameters<typeof analyze>[0]) => randomWeightOrigins(doc, analyze(doc).primitives);
 
@@ -24,5 +24,13 @@ describe('randomWeightOrigins', () => {
     const kernel = analyze(doc).primitives.nodes.find((p) => p.id === `${unit.id}/conv1`)!.weights.find((w) => w.name === 'kernel')!;
     const given = { ...doc, nodes: doc.nodes.map((n) => (n === unit ? { ...n, weights: { 'conv1.kernel': { shape: kernel.shape, data: new Array(kernel.shape.reduce((a, b) => a * b, 1)).fill(0) } } } : n)) };
     expect(origins(given)).toEqual({ given: 1, seeded: 53 });
+  });
+});
+
+describe('untrainedWarning', () => {
+  it('warns while any kernel is random', () => {
+    expect(untrainedWarning({ given: 0, seeded: 5 }, 42)).toBe('Untrained: every weight is random (seed 42), so these classes say nothing about the input.');
+    expect(untrainedWarning({ given: 1, seeded: 53 }, 7)).toMatch(/^53 of 54 conv and dense kernels are random \(seed 7\)/);
+    expect(untrainedWarning({ given: 5, seeded: 0 }, 42)).toBeUndefined();
   });
 });

@@ -26,3 +26,13 @@ export function randomWeightOrigins(doc: ModelDocument, primitives: PrimitiveGra
   }
   return origins;
 }
+
+/**
+ * Why the class scores of a network with random kernels are no prediction, or undefined when the
+ * document gives every kernel. `seed` is the one the random kernels come from.
+ */
+export function untrainedWarning(origins: RandomWeightOrigins, seed: number): string | undefined {
+  if (origins.seeded === 0) return undefined;
+  if (origins.given === 0) return `Untrained: every weight is random (seed ${seed}), so these classes say nothing about the input.`;
+  return `${origins.seeded} of ${origins.given + origins.seeded} conv and dense kernels are random (seed ${seed}): these classes are not a prediction until every layer has trained weights.`;
+}

@@ -111,6 +111,17 @@ describe.skipIf(noChromium)('files (browser mode, Chromium) — skipped when chr
     await expect(page.locator('[data-testid="problem"]').count()).resolves.toBe(0); // Problems tab not open yet
     await page.getByTestId('tab-problems').click();
     await expect(page.locator('[data-testid="problem"][data-code="invalid-param"]').count()).resolves.toBeGreaterThan(0);
+
+    // An edge to a node the file does not have: one click deletes it, the rest of the model is untouched.
+    const dangling = JSON.parse(saved);
+    dangling.edges.push({ id: 'to_nowhere', source: dangling.nodes[1].id, target: 'deleted_node' });
+    await openWith(page, 'dangling.cnn.json', JSON.stringify(dangling));
+    await page.getByTestId('tab-problems').click();
+    const problem = page.locator('[data-testid="problem"][data-code="dangling-edge"]');
+    await expect(problem.getByTestId('problem-fix').textContent()).resolves.toBe('Delete this edge');
+    await problem.getByTestId('problem-fix').click();
+    await page.getByTestId('problems-empty').waitFor();
+    await expect(page.locator('[data-testid="node-card"]').count()).resolves.toBe(dangling.nodes.length);
   });
 
   it('edits a parameter with typing, which is one undo step', async () => {

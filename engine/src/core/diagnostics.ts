@@ -32,7 +32,8 @@ export type Severity = 'error' | 'warning' | 'info';
 /** A suggested one-click fix. The editor applies it; the CLI just names it. */
 export type QuickFix =
   | { kind: 'insert-flatten'; edgeId: string; label: string }
-  | { kind: 'add-projection'; nodeId: string; edgeId: string; label: string };
+  | { kind: 'add-projection'; nodeId: string; edgeId: string; label: string }
+  | { kind: 'delete-edge'; edgeId: string; label: string };
 
 export interface Diagnostic {
   severity: Severity;

@@ -354,7 +354,7 @@ export const commands = {
       return result.ok ? result.doc : doc;
     });
     if (result && !result.ok) showMessage('error', 'The fix cannot be applied', result.reason);
-    else if (result?.ok) ui().select([result.nodeId]);
+    else if (result?.ok) ui().select(result.nodeId ? [result.nodeId] : []);
   },
 
   /** Select a node and centre the view on it. */

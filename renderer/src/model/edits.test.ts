@@ -105,6 +105,25 @@ describe('quick fixes', () => {
     expect(after.nodes.dense.inputShapes[0]).toEqual([192]);
   });
 
+  it('deletes an edge to a node that is not in the model, and an edge into an Input', () => {
+    const base = chain(['Input', { channels: 3, height: 8, width: 8 }], ['Conv2D', { filters: 4, kernel: 3 }]);
+    const second = { id: 'input_2', type: 'Input', params: { channels: 3, height: 8, width: 8 } };
+    const doc = { ...base, nodes: [...base.nodes, second], edges: [...base.edges, { id: 'ghost', source: 'conv2d', target: 'gone' }, { id: 'back', source: 'input_2', target: 'input' }] };
+    const a = analyze(doc);
+    for (const [code, edge] of [['dangling-edge', 'ghost'], ['input-has-incoming', 'back']] as const) {
+      const d = a.diagnostics.find((x) => x.code === code)!;
+      expect(d.fix).toMatchObject({ kind: 'delete-edge', edgeId: edge });
+      const r = applyQuickFix(doc, a, d.fix!);
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      expect(r.doc.edges.map((e) => e.id)).toEqual(doc.edges.map((e) => e.id).filter((id) => id !== edge));
+      expect(r.nodeId).toBeUndefined();
+    }
+    const once = applyQuickFix(doc, a, a.diagnostics.find((x) => x.code === 'dangling-edge')!.fix!);
+    const twice = once.ok ? applyQuickFix(once.doc, analyze(once.doc), a.diagnostics.find((x) => x.code === 'input-has-incoming')!.fix!) : once;
+    expect(twice.ok && analyze(twice.doc).valid).toBe(true);
+  });
+
   it('adds a 1×1 projection with the stride that matches the other input of Add', () => {
     let doc = chain(['Input', { channels: 3, height: 56, width: 56 }], ['Conv2D', { filters: 64, kernel: 3, stride: 2, padding: 1 }], ['Add']);
     const r0 = connect(doc, 'input', 'add', 1);

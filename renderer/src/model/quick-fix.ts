@@ -5,7 +5,8 @@ import { edgeId } from './ids';
 
 type Edge = ModelDocument['edges'][number];
 
-export type FixResult = { ok: true; doc: ModelDocument; nodeId: string } | { ok: false; reason: string };
+/** The fixed document and the node to select afterwards (none when the fix only removed something). */
+export type FixResult = { ok: true; doc: ModelDocument; nodeId?: string } | { ok: false; reason: string };
 
 function midpoint(doc: ModelDocument, a: string, b: string): XY {
   const pa = doc.nodes.find((n) => n.id === a)?.position ?? { x: 0, y: 0 };
@@ -47,6 +48,7 @@ export function projectionParams(from: Shape, to: Shape): { ok: true; params: Re
 export function applyQuickFix(doc: ModelDocument, analysis: Analysis, fix: QuickFix): FixResult {
   const edge = doc.edges.find((e) => e.id === fix.edgeId);
   if (!edge) return { ok: false, reason: `The edge ${fix.edgeId} is no longer in the model.` };
+  if (fix.kind === 'delete-edge') return { ok: true, doc: { ...doc, edges: doc.edges.filter((e) => e !== edge) } };
   if (fix.kind === 'insert-flatten') {
     const r = spliceInto(doc, edge, 'Flatten', {});
     return { ok: true, doc: r.doc, nodeId: r.id };

@@ -130,7 +130,7 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
     }
   });
   function danglingEdge(edge: ModelDocument['edges'][number], index: number, end: 'source' | 'target') {
-    diagnostics.push({ severity: 'error', code: 'dangling-edge', edgeId: edge.id, path: `edges[${index}].${end}`, message: `Edge ${edge.id} ${end === 'source' ? 'starts at' : 'ends at'} "${edge[end]}", which is not a node in this model — delete the edge.` });
+    diagnostics.push({ severity: 'error', code: 'dangling-edge', edgeId: edge.id, path: `edges[${index}].${end}`, message: `Edge ${edge.id} ${end === 'source' ? 'starts at' : 'ends at'} "${edge[end]}", which is not a node in this model — delete the edge.`, fix: { kind: 'delete-edge', edgeId: edge.id, label: 'Delete this edge' } });
   }
   for (const entry of byId.values()) {
     const target = entry.node.id;
@@ -220,7 +220,7 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
     }
     if (op.arity.max === 0 && ins.length > 0) {
       info.status = 'error';
-      diagnostics.push({ severity: 'error', code: 'input-has-incoming', ...where({ id, entry }), edgeId: ins[0].edgeId, message: `Input "${id}" cannot have incoming edges — an Input node is where data enters.` });
+      diagnostics.push({ severity: 'error', code: 'input-has-incoming', ...where({ id, entry }), edgeId: ins[0].edgeId, message: `Input "${id}" cannot have incoming edges — an Input node is where data enters.`, fix: { kind: 'delete-edge', edgeId: ins[0].edgeId, label: 'Delete the edge into this Input' } });
       continue;
     }
     if (ins.length < op.arity.min) {

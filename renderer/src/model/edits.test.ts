@@ -43,6 +43,15 @@ describe('document edits', () => {
     expect(connect(doc, 'conv2d', 'input').ok).toBe(false);
   });
 
+  it('refuses an edge that would close a loop, and says which way data already flows', () => {
+    const doc = chain(['Input'], ['Conv2D'], ['Activation'], ['Add']);
+    const loop = connect(doc, 'add', 'conv2d');
+    expect(loop).toEqual({ ok: false, reason: '"conv2d" already feeds "add", so this edge would make a loop — data must flow one way.' });
+    expect(connect(doc, 'activation', 'conv2d').ok).toBe(false);
+    // A skip connection forward is fine.
+    expect(connect(doc, 'conv2d', 'add', 1).ok).toBe(true);
+  });
+
   it('inserts inputs of Concat at the port they were dropped on, keeping ports 0…n−1', () => {
     let doc = emptyDocument();
     for (const t of ['Input', 'Conv2D', 'Conv2D', 'Conv2D', 'Concat']) doc = addNode(doc, t, { x: 0, y: 0 }).doc;

@@ -107,14 +107,25 @@ describe('diagnostics', () => {
     const cycles = a.diagnostics.filter((d) => d.code === 'cycle');
     expect(cycles.map((d) => d.nodeId).sort()).toEqual(['a', 'add', 'b']);
     for (const d of cycles) expect(d.path).toBe(`nodes[${doc.nodes.findIndex((n) => n.id === d.nodeId)}]`);
+    // Each offers to delete the edge into it that closes the loop; either one breaks it.
+    const fixes = Object.fromEntries(cycles.map((d) => [d.nodeId, d.fix]));
+    expect(fixes).toEqual({
+      add: { kind: 'delete-edge', edgeId: edgeId(doc, 'b', 'add'), label: 'Delete the edge b → add' },
+      a: { kind: 'delete-edge', edgeId: edgeId(doc, 'add', 'a'), label: 'Delete the edge add → a' },
+      b: { kind: 'delete-edge', edgeId: edgeId(doc, 'a', 'b'), label: 'Delete the edge a → b' },
+    });
+    for (const d of cycles) {
+      const fixed = analyze({ ...doc, edges: doc.edges.filter((e) => e.id !== d.fix!.edgeId) });
+      expect(fixed.diagnostics.filter((x) => x.code === 'cycle')).toEqual([]);
+    }
     expect(a.nodes.after.status).toBe('blocked');
     expect(a.nodes.after.outputShape).toBeUndefined();
     expect(a.valid).toBe(false);
   });
 
   it('a self-loop is a cycle', () => {
-    const { a } = run([['s', 'Activation']], [['s', 's']]);
-    expect(a.diagnostics.find((d) => d.code === 'cycle')?.nodeId).toBe('s');
+    const { a, doc } = run([['s', 'Activation']], [['s', 's']]);
+    expect(a.diagnostics.find((d) => d.code === 'cycle')).toMatchObject({ nodeId: 's', fix: { kind: 'delete-edge', edgeId: edgeId(doc, 's', 's') } });
   });
 
   it('missing input: a Conv fed by nothing but feeding something; a Concat with one input', () => {

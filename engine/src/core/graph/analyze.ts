@@ -169,8 +169,26 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
       }
     }
     const names = [...left].slice(0, 6).join(' → ');
+    const reachesFrom = (from: string, to: string) => {
+      const seen = new Set([from]);
+      const stack = [from];
+      while (stack.length) {
+        for (const next of byId.get(stack.pop()!)!.outs) {
+          if (next === to) return true;
+          if (left.has(next) && !seen.has(next)) {
+            seen.add(next);
+            stack.push(next);
+          }
+        }
+      }
+      return false;
+    };
     for (const id of left) {
-      diagnostics.push({ severity: 'error', code: 'cycle', nodeId: id, path: `nodes[${byId.get(id)!.index}]`, message: `"${id}" is part of a cycle (${names}${left.size > 6 ? ' …' : ''}) — data must flow one way; remove one of the edges that loops back.` });
+      // The latest edge into this node that closes a loop through it (from a node it feeds).
+      const loops = byId.get(id)!.ins.filter((e) => left.has(e.source) && reachesFrom(id, e.source));
+      const back = loops.reduce<(typeof loops)[number] | undefined>((latest, e) => (!latest || e.order > latest.order ? e : latest), undefined);
+      const fix = back && { kind: 'delete-edge' as const, edgeId: back.edgeId, label: `Delete the edge ${back.source} → ${id}` };
+      diagnostics.push({ severity: 'error', code: 'cycle', nodeId: id, path: `nodes[${byId.get(id)!.index}]`, message: `"${id}" is part of a cycle (${names}${left.size > 6 ? ' …' : ''}) — data must flow one way; remove one of the edges that loops back.`, ...(fix ? { fix } : {}) });
       nodes[id].status = 'error';
     }
     for (const { node: { id }, indeg } of byId.values()) if (indeg > 0 && !left.has(id)) nodes[id].status = nodes[id].status === 'ok' ? 'blocked' : nodes[id].status;

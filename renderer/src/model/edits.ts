@@ -6,6 +6,7 @@ import type { ModelDocument, ModelNode } from '../engine';
 import { MODEL_FORMAT, MODEL_VERSION, ops } from '../engine';
 import { edgeId, slugType, uniqueId } from './ids';
 import { incomingOrdered, isMultiInput } from './ports';
+import { reaches } from '../../../engine/src/core/graph/reaches';
 
 type Edge = ModelDocument['edges'][number];
 export interface XY {
@@ -60,24 +61,6 @@ export type ConnectResult = { ok: true; doc: ModelDocument; edgeId: string } | {
  * the old one. Multi-input nodes (Concat, Add): the edge is inserted at `port` and later inputs move
  * down one; ports stay 0…n−1.
  */
-/** Whether data from node `from` reaches node `to` along the document's edges. */
-function reaches(doc: ModelDocument, from: string, to: string): boolean {
-  const outs = new Map<string, string[]>();
-  for (const e of doc.edges) outs.set(e.source, [...(outs.get(e.source) ?? []), e.target]);
-  const seen = new Set([from]);
-  const stack = [from];
-  while (stack.length) {
-    for (const next of outs.get(stack.pop()!) ?? []) {
-      if (next === to) return true;
-      if (!seen.has(next)) {
-        seen.add(next);
-        stack.push(next);
-      }
-    }
-  }
-  return false;
-}
-
 export function connect(doc: ModelDocument, source: string, target: string, port = 0): ConnectResult {
   if (source === target) return { ok: false, reason: 'A node cannot feed itself.' };
   const src = doc.nodes.find((n) => n.id === source);
@@ -86,7 +69,13 @@ export function connect(doc: ModelDocument, source: string, target: string, port
   if ((ops.get(dst.type)?.arity.max ?? 1) === 0) return { ok: false, reason: `${dst.type} "${target}" takes no inputs — data enters the network there.` };
   const existing = incomingOrdered(doc, target);
   if (existing.some((e) => e.source === source)) return { ok: false, reason: `"${source}" is already connected to "${target}".` };
-  if (reaches(doc, target, source)) return { ok: false, reason: `"${target}" already feeds "${source}", so this edge would make a loop — data must flow one way.` };
+  const outs = new Map<string, string[]>();
+  for (const e of doc.edges) {
+    const list = outs.get(e.source);
+    if (list) list.push(e.target);
+    else outs.set(e.source, [e.target]);
+  }
+  if (reaches(target, source, (id) => outs.get(id) ?? [])) return { ok: false, reason: `"${target}" already feeds "${source}", so this edge would make a loop — data must flow one way.` };
   const taken = new Set(doc.edges.map((e) => e.id));
   const id = edgeId(source, target, taken);
   if (!isMultiInput(dst.type)) {

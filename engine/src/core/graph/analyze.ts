@@ -7,6 +7,7 @@ import { LIMITS } from '../ops/common';
 import { formatShape, numel, type Shape } from '../shape';
 import type { Analysis, NodeAnalysis, PrimitiveNode, ReceptiveField, Totals } from './types';
 import { formatPath } from '../document/load';
+import { reaches } from './reaches';
 
 interface Incoming {
   edgeId: string;
@@ -169,24 +170,11 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
       }
     }
     const names = [...left].slice(0, 6).join(' → ');
-    const reachesFrom = (from: string, to: string) => {
-      const seen = new Set([from]);
-      const stack = [from];
-      while (stack.length) {
-        for (const next of byId.get(stack.pop()!)!.outs) {
-          if (next === to) return true;
-          if (left.has(next) && !seen.has(next)) {
-            seen.add(next);
-            stack.push(next);
-          }
-        }
-      }
-      return false;
-    };
+    // Only nodes on cycles (in `left`) can lead back to one.
+    const onCycle = (from: string) => byId.get(from)!.outs.filter((t) => left.has(t));
     for (const id of left) {
       // The latest edge into this node that closes a loop through it (from a node it feeds).
-      const loops = byId.get(id)!.ins.filter((e) => left.has(e.source) && reachesFrom(id, e.source));
-      const back = loops.reduce<(typeof loops)[number] | undefined>((latest, e) => (!latest || e.order > latest.order ? e : latest), undefined);
+      const back = byId.get(id)!.ins.filter((e) => left.has(e.source) && reaches(id, e.source, onCycle)).sort((a, b) => b.order - a.order)[0];
       const fix = back && { kind: 'delete-edge' as const, edgeId: back.edgeId, label: `Delete the edge ${back.source} → ${id}` };
       diagnostics.push({ severity: 'error', code: 'cycle', nodeId: id, path: `nodes[${byId.get(id)!.index}]`, message: `"${id}" is part of a cycle (${names}${left.size > 6 ? ' …' : ''}) — data must flow one way; remove one of the edges that loops back.`, ...(fix ? { fix } : {}) });
       nodes[id].status = 'error';

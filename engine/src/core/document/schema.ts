@@ -48,6 +48,35 @@ export const EdgeSchema = z.object({
 });
 export type ModelEdge = z.infer<typeof EdgeSchema>;
 
+const MetricsSchema = z.object({ loss: finite, accuracy: finite });
+
+/** How the document's weights were trained (written by the trainer; informational). */
+export const TrainingRecordSchema = z.object({
+  /** "mnist", or the image folder's name. */
+  dataset: z.string().max(1000),
+  /** Samples trained on and held out. */
+  trainSamples: z.number().int().nonnegative(),
+  testSamples: z.number().int().nonnegative(),
+  epochs: z.number().int().nonnegative(),
+  steps: z.number().int().nonnegative(),
+  batch: z.number().int().positive(),
+  /** "adam", "adamw" or "sgd". */
+  optimizer: z.string().max(100),
+  /** Learning rate at the start, and the schedule ("constant", "step", "cosine"). */
+  lr: finite,
+  schedule: z.string().max(100),
+  seed: z.number().int().nonnegative(),
+  /** All settings as given (optimizer hyperparameters, augmentation, split). */
+  settings: z.record(z.string(), z.unknown()).optional(),
+  /** Metrics of the last epoch; `test` is null without a test split. */
+  train: MetricsSchema,
+  test: MetricsSchema.nullable(),
+  timeMs: finite,
+  /** ISO 8601 time the run ended. */
+  finishedAt: z.string().max(100),
+});
+export type TrainingRecord = z.infer<typeof TrainingRecordSchema>;
+
 export const DocumentSchema = z.object({
   format: z.literal(MODEL_FORMAT),
   version: z.literal(MODEL_VERSION),
@@ -59,6 +88,8 @@ export const DocumentSchema = z.object({
   labels: z.array(z.string().max(500)).max(100_000).optional(),
   /** Name of a binary weights sidecar next to the document (see docs/weights.md). */
   weightsFile: z.string().max(1000).optional(),
+  /** How the weights were trained, when they were trained in CNN Studio. */
+  training: TrainingRecordSchema.optional(),
   nodes: z.array(NodeSchema).max(100_000),
   edges: z.array(EdgeSchema).max(400_000),
 });

@@ -31,4 +31,8 @@ export const AddOp: OpDef<Record<string, never>> = {
   lowerOnnx(_p, ctx) {
     ctx.node(ctx.inputs.length === 2 ? 'Add' : 'Sum', ctx.inputs, [ctx.output]);
   },
+  gradOnnx(_p, ctx) {
+    // Every input receives ∂y unchanged; where a value fans out, the gradients meeting there are summed.
+    ctx.inputs.forEach((_, i) => ctx.needsInputGrad[i] && ctx.inputGrad(i, ctx.outputGrad));
+  },
 };

@@ -40,4 +40,10 @@ export const ConcatOp: OpDef<Record<string, never>> = {
   lowerOnnx(_p, ctx) {
     ctx.node('Concat', ctx.inputs, [ctx.output], { axis: attr.i(1) });
   },
+  gradOnnx(_p, ctx) {
+    // Each input gets its slice of ∂y along the channel (or vector) axis.
+    const parts = ctx.inputs.map((_, i) => ctx.temp(`d${i}`));
+    ctx.node('Split', [ctx.outputGrad, ctx.constInt64(ctx.inputShapes.map((s) => s[0]), 'sizes')], parts, { axis: attr.i(1) });
+    parts.forEach((part, i) => ctx.needsInputGrad[i] && ctx.inputGrad(i, part));
+  },
 };

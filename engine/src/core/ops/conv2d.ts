@@ -3,6 +3,7 @@ import type { OpDef, WeightSpec } from './op';
 import { LIMITS, PairSchema, PaddingSchema, formatWindow, posInt, requireFeatureMap, resolvePads, slideOutput } from './common';
 import { pair } from '../shape';
 import { attr } from '../onnx/lowering';
+import { emitter, windowTaps, type WindowGeometry } from '../train/windows';
 
 const Params = z.object({
   filters: posInt(LIMITS.channels),
@@ -70,5 +71,41 @@ export const Conv2DOp: OpDef<Conv2DParams> = {
       // ONNX pads are [top, left, bottom, right] for 2-D, as ours; "same" becomes explicit here.
       pads: attr.ints(resolvePads(p.padding, x[1], x[2], p.kernel, p.stride, p.dilation)),
     });
+  },
+  gradOnnx(p, ctx) {
+    const op = emitter(ctx);
+    const x = ctx.inputShapes[0];
+    const [f, oh, ow] = ctx.shape;
+    const n = ctx.batch;
+    const g: WindowGeometry = { kernel: pair(p.kernel), stride: pair(p.stride), dilation: pair(p.dilation), pads: resolvePads(p.padding, x[1], x[2], p.kernel, p.stride, p.dilation), input: x, output: [oh, ow] };
+    const [kh, kw] = g.kernel;
+    const dy = ctx.outputGrad;
+    if (p.bias) ctx.weightGrad('bias', op('ReduceSum', [dy, ctx.constInt64([0, 2, 3], 'axes')], 'dbias', { keepdims: attr.i(0) }));
+    // ∂W: the input patches times ∂y, per group — patches [N, g, Cg·kh·kw, L] × ∂yᵀ [N, g, L, Fg], summed over N.
+    const groups = p.groups;
+    const cg = x[0] / groups;
+    const l = oh * ow;
+    const taps = windowTaps(ctx, ctx.inputs[0], g, 0);
+    const stacked = taps.length === 1 ? taps[0] : op('Concat', taps.map((t) => op('Unsqueeze', [t, ctx.constInt64([2], 'axis')], 'tap_u')), 'patches', { axis: attr.i(2) });
+    const patches = op('Reshape', [stacked, ctx.constInt64([n, groups, cg * kh * kw, l], 'patch_shape')], 'patches_g');
+    const dyT = op('Transpose', [op('Reshape', [dy, ctx.constInt64([n, groups, f / groups, l], 'dy_shape')], 'dy_g')], 'dy_t', { perm: attr.ints([0, 1, 3, 2]) });
+    const perSample = op('MatMul', [patches, dyT], 'dw_n');
+    const dwT = op('ReduceSum', [perSample, ctx.constInt64([0], 'axis0')], 'dw_t', { keepdims: attr.i(0) });
+    const dw = op('Transpose', [dwT], 'dw_g', { perm: attr.ints([0, 2, 1]) });
+    ctx.weightGrad('kernel', op('Reshape', [dw, ctx.constInt64([f, cg, kh, kw], 'kernel_shape')], 'dkernel'));
+    if (ctx.needsInputGrad[0]) {
+      // ∂x: the transposed convolution of ∂y with the same kernel; output_padding restores rows a stride skipped.
+      const [pt, pl, pb, pr] = g.pads;
+      const covered = (o: number, s: number, k: number, d: number) => (o - 1) * s + (k - 1) * d + 1;
+      const extra = [x[1] + pt + pb - covered(oh, g.stride[0], kh, g.dilation[0]), x[2] + pl + pr - covered(ow, g.stride[1], kw, g.dilation[1])];
+      ctx.inputGrad(0, op('ConvTranspose', [dy, ctx.weights.kernel], 'dx', {
+        kernel_shape: attr.ints(g.kernel),
+        strides: attr.ints(g.stride),
+        dilations: attr.ints(g.dilation),
+        group: attr.i(groups),
+        pads: attr.ints(g.pads),
+        output_padding: attr.ints(extra),
+      }));
+    }
   },
 };

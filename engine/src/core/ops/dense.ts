@@ -3,6 +3,7 @@ import type { OpDef, WeightSpec } from './op';
 import { LIMITS, posInt } from './common';
 import { formatShape } from '../shape';
 import { attr } from '../onnx/lowering';
+import { emitter } from '../train/windows';
 
 const Params = z.object({ units: posInt(1 << 20), bias: z.boolean().default(true) });
 export type DenseParams = z.infer<typeof Params>;
@@ -56,5 +57,17 @@ export const DenseOp: OpDef<DenseParams> = {
     if (p.bias) inputs.push(ctx.weights.bias);
     // kernel is [units, inputs] (PyTorch layout): y = x·Wᵀ + b.
     ctx.node('Gemm', inputs, [ctx.output], { transB: attr.i(1) });
+  },
+  gradOnnx(p, ctx) {
+    const op = emitter(ctx);
+    const dy = ctx.outputGrad;
+    const map = ctx.inputShapes[0].length !== 1;
+    const x = map ? op('Flatten', [ctx.inputs[0]], 'flat', { axis: attr.i(1) }) : ctx.inputs[0];
+    ctx.weightGrad('kernel', op('Gemm', [dy, x], 'dkernel', { transA: attr.i(1) }));
+    if (p.bias) ctx.weightGrad('bias', op('ReduceSum', [dy, ctx.constInt64([0], 'axis0')], 'dbias', { keepdims: attr.i(0) }));
+    if (ctx.needsInputGrad[0]) {
+      const dx = op('MatMul', [dy, ctx.weights.kernel], 'dx');
+      ctx.inputGrad(0, map ? op('Reshape', [dx, ctx.constInt64([ctx.batch, ...ctx.inputShapes[0]], 'in_shape')], 'dx_map') : dx);
+    }
   },
 };

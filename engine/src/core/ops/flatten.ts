@@ -19,4 +19,10 @@ export const FlattenOp: OpDef<Record<string, never>> = {
   lowerOnnx(_p, ctx) {
     ctx.node('Flatten', [ctx.inputs[0]], [ctx.output], { axis: attr.i(1) });
   },
+  gradOnnx(_p, ctx) {
+    if (!ctx.needsInputGrad[0]) return;
+    const dx = ctx.temp('dx');
+    ctx.node('Reshape', [ctx.outputGrad, ctx.constInt64([ctx.batch, ...ctx.inputShapes[0]], 'in_shape')], [dx]);
+    ctx.inputGrad(0, dx);
+  },
 };

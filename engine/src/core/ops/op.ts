@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Diagnostic, DiagnosticCode, QuickFix } from '../diagnostics';
 import type { Shape } from '../shape';
 import type { OnnxLoweringContext } from '../onnx/lowering';
+import type { GradLoweringContext, TrainLoweringContext } from '../train/lowering';
 
 export type OpCategory = 'input' | 'convolution' | 'pooling' | 'normalisation' | 'activation' | 'dense' | 'merge' | 'module';
 
@@ -74,6 +75,13 @@ export interface OpDef<P = any> {
   expand?(p: P, inputs: Shape[]): Subgraph;
   /** Primitives: the ONNX nodes (opset 17) computing this op, written to `ctx.output`. */
   lowerOnnx?(p: P, ctx: OnnxLoweringContext): void;
+  /** Primitives: the forward pass in training mode, when it differs from `lowerOnnx` (batch norm, dropout). */
+  lowerTrain?(p: P, ctx: TrainLoweringContext): void;
+  /**
+   * Primitives: the gradient rule — ONNX nodes computing ∂loss/∂input and ∂loss/∂weight from
+   * ∂loss/∂output. Ops without one cannot be trained through (weightless ops included).
+   */
+  gradOnnx?(p: P, ctx: GradLoweringContext): void;
 }
 
 export type { Diagnostic };

@@ -3,6 +3,7 @@ import type { OpDef } from './op';
 import { PairSchema, PaddingSchema, formatWindow, requireFeatureMap, resolvePads, slideOutput } from './common';
 import { pair } from '../shape';
 import { attr } from '../onnx/lowering';
+import { emitter, placeTaps, windowTaps, type WindowGeometry } from '../train/windows';
 
 const Params = z
   .object({
@@ -68,4 +69,49 @@ export const Pool2DOp: OpDef<Pool2DParams> = {
       ctx.node('Neg', [pooled], [ctx.output]);
     }
   },
+  gradOnnx(p, ctx) {
+    if (!ctx.needsInputGrad[0]) return;
+    const op = emitter(ctx);
+    const x = ctx.inputShapes[0];
+    const g: WindowGeometry = { kernel: pair(p.kernel), stride: pair(p.stride), dilation: [1, 1], pads: resolvePads(p.padding, x[1], x[2], p.kernel, p.stride), input: x, output: ctx.shape.slice(1) };
+    const taps = g.kernel[0] * g.kernel[1];
+    if (p.mode === 'avg') {
+      // Every position of a window gets ∂y / (the window's divisor).
+      const scaled = op('Div', [ctx.outputGrad, ctx.constFloat(averageDivisors(g, p.countIncludePad), [1, 1, g.output[0], g.output[1]], 'divisor')], 'dy_avg');
+      ctx.inputGrad(0, placeTaps(ctx, Array(taps).fill(scaled), g, ctx.batch));
+      return;
+    }
+    // Max (and min): ∂y goes to the first position in the window (row-major) that holds the extreme,
+    // as PyTorch's argmax does on ties. Padding never wins: it is −∞ (+∞ for min).
+    const seen = windowTaps(ctx, ctx.inputs[0], g, p.mode === 'max' ? -Infinity : Infinity);
+    let taken: string | undefined;
+    const parts = seen.map((t) => {
+      const hit = op('Equal', [t, ctx.output], 'hit');
+      const first = taken ? op('And', [hit, op('Not', [taken], 'free')], 'first') : hit;
+      taken = taken ? op('Or', [taken, hit], 'taken') : hit;
+      return op('Where', [first, ctx.outputGrad, ctx.constFloat(0)], 'routed');
+    });
+    ctx.inputGrad(0, placeTaps(ctx, parts, g, ctx.batch));
+  },
 };
+
+/** Average pooling's divisor per output position, as PyTorch and onnxruntime count it (padding, ceil-mode overhang). */
+export function averageDivisors(g: WindowGeometry, countIncludePad: boolean): number[] {
+  const [, h, w] = g.input;
+  const [pt, pl, pb, pr] = g.pads;
+  const extent = (o: number, s: number, k: number, pad0: number, pad1: number, n: number) => {
+    let start = o * s - pad0;
+    let end = Math.min(start + k, n + pad1);
+    const withPad = end - start;
+    start = Math.max(start, 0);
+    end = Math.min(end, n);
+    return countIncludePad ? withPad : end - start;
+  };
+  const out: number[] = [];
+  for (let oh = 0; oh < g.output[0]; oh++) {
+    for (let ow = 0; ow < g.output[1]; ow++) {
+      out.push(extent(oh, g.stride[0], g.kernel[0], pt, pb, h) * extent(ow, g.stride[1], g.kernel[1], pl, pr, w));
+    }
+  }
+  return out;
+}

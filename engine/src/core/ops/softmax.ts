@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { OpDef } from './op';
 import { formatShape } from '../shape';
 import { attr } from '../onnx/lowering';
+import { emitter } from '../train/windows';
 
 const Params = z.object({});
 
@@ -26,5 +27,13 @@ export const SoftmaxOp: OpDef<Record<string, never>> = {
   lowerOnnx(_p, ctx) {
     // Axis 1 after the batch dimension: the vector, or the channels at each position of a C×H×W map.
     ctx.node('Softmax', [ctx.inputs[0]], [ctx.output], { axis: attr.i(1) });
+  },
+  gradOnnx(_p, ctx) {
+    // ∂x = y ⊙ (∂y − Σ(∂y ⊙ y)) over axis 1. (A trailing Softmax is folded into the loss instead.)
+    if (!ctx.needsInputGrad[0]) return;
+    const op = emitter(ctx);
+    const y = ctx.output;
+    const dot = op('ReduceSum', [op('Mul', [ctx.outputGrad, y], 'dy_y'), ctx.constInt64([1], 'axis1')], 'dot', { keepdims: attr.i(1) });
+    ctx.inputGrad(0, op('Mul', [y, op('Sub', [ctx.outputGrad, dot], 'centred')], 'dx'));
   },
 };

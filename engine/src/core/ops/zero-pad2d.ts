@@ -32,4 +32,12 @@ export const ZeroPad2DOp: OpDef<ZeroPad2DParams> = {
     // ONNX Pad: all begins, then all ends, over N, C, H, W.
     ctx.node('Pad', [ctx.inputs[0], ctx.constInt64([0, 0, t, l, 0, 0, b, r], 'pads')], [ctx.output], { mode: attr.s('constant') });
   },
+  gradOnnx(p, ctx) {
+    if (!ctx.needsInputGrad[0]) return;
+    const [t, l] = zeroPads(p);
+    const [, h, w] = ctx.inputShapes[0];
+    const dx = ctx.temp('dx');
+    ctx.node('Slice', [ctx.outputGrad, ctx.constInt64([t, l], 'starts'), ctx.constInt64([t + h, l + w], 'ends'), ctx.constInt64([2, 3], 'axes')], [dx]);
+    ctx.inputGrad(0, dx);
+  },
 };

@@ -8,3 +8,4 @@ export { validateCommand } from './validate';
 export { inferCommand } from './infer';
 export { exportCommand } from './export';
 export { importCommand } from './import';
+export { trainCommand } from './train';

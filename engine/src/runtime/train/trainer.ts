@@ -80,6 +80,9 @@ export interface TrainResult {
   bestEpoch: number;
   /** Milliseconds from the start to the first finished step (graph build + sessions + one step). */
   firstStepMs: number;
+  /** Samples in the training and test splits. */
+  trainSamples: number;
+  testSamples: number;
 }
 
 export interface TrainerOptions {
@@ -88,7 +91,8 @@ export interface TrainerOptions {
   /** Evaluation batch (a symbolic batch: the last partial one is kept). Default 500. */
   evalBatch?: number;
   onProgress?(p: TrainProgress): void;
-  onEpoch?(e: EpochReport): void;
+  /** After each epoch's evaluation; `weights()` copies out the weights as they are now. */
+  onEpoch?(e: EpochReport, weights: () => TrainedTensor[]): void | Promise<void>;
   /** Called after each step with the current weights (not copies); return quickly. */
   onStep?(step: number, weights: ReadonlyMap<string, Float32Array>): void;
 }
@@ -262,7 +266,7 @@ export class Trainer {
         best = last;
         bestEpoch = epoch + 1;
       }
-      options.onEpoch?.(report);
+      await options.onEpoch?.(report, () => tensorsOf(graph, snapshot(weights)));
     }
     if (this.stopping && history.length < config.epochs) status = 'stopped';
     const final = history.at(-1);
@@ -279,6 +283,8 @@ export class Trainer {
       best: tensors(best),
       bestEpoch,
       firstStepMs,
+      trainSamples: split.train.length,
+      testSamples: split.test.length,
     };
   }
 

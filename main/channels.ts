@@ -14,6 +14,9 @@ export const CALL_NAMES = [
   'engine.readWeights',
   'engine.inlineWeights',
   'engine.releaseWeights',
+  'engine.previewData',
+  'engine.startTraining',
+  'engine.controlTraining',
   'files.open',
   'files.openBinary',
   'files.save',
@@ -22,6 +25,7 @@ export const CALL_NAMES = [
   'files.writeRecovery',
   'files.readRecovery',
   'files.clearRecovery',
+  'files.chooseDataFolder',
   'shell.setDocumentState',
   'shell.copyText',
 ] as const;

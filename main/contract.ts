@@ -10,7 +10,9 @@ import { z } from 'zod';
 import { DocumentSchema, EdgeSchema } from '../engine/src/core/document/schema';
 import type { CallName } from './channels';
 import type { ModelDocument } from '../engine/src/core/document/schema';
-import type { EngineErrorCode, EngineEvent, FileClient, ImportedModel, RunRequest, RunResult, TensorResult, WeightsHandle } from '../engine/src/core/api';
+import type { DataPreview, EngineErrorCode, EngineEvent, FileClient, ImportedModel, RunRequest, RunResult, TensorResult, TrainData, TrainRequest, TrainStarted, WeightsHandle } from '../engine/src/core/api';
+import { InputOp, type InputParams } from '../engine/src/core/ops/input';
+import { TrainConfigSchema } from '../engine/src/core/train/config';
 
 /** Error codes a host call can reject with, beyond the engine's own. */
 export type FileErrorCode =
@@ -91,7 +93,18 @@ export const RunRequestPayload: z.ZodType<RunRequest> = z.object({
   timeoutMs: z.number().int().positive().max(3_600_000).optional(),
   seed: z.number().int().nonnegative().max(2 ** 31 - 1).optional(),
   weightsToken: weightsToken.optional(),
+  trainId: z.uuid().optional(),
 }) as unknown as z.ZodType<RunRequest>;
+
+const TrainDataPayload: z.ZodType<TrainData> = z.union([z.object({ kind: z.literal('mnist') }), z.object({ kind: z.literal('folder'), path })]);
+const InputParamsPayload = InputOp.params as z.ZodType<InputParams>;
+const TrainRequestPayload = z.object({
+  docId: id,
+  document: DocumentPayload,
+  weightsToken: weightsToken.optional(),
+  data: TrainDataPayload,
+  config: TrainConfigSchema.optional(),
+}) as unknown as z.ZodType<TrainRequest>;
 
 const seed = z.number().int().nonnegative().max(2 ** 31 - 1);
 const text = z.string().max(MAX_PAYLOAD_BYTES);
@@ -117,6 +130,9 @@ type Calls = {
   'engine.readWeights': { args: [token: string]; result: Uint8Array };
   'engine.inlineWeights': { args: [document: ModelDocument, weightsToken: string]; result: ModelDocument };
   'engine.releaseWeights': { args: [token: string]; result: void };
+  'engine.previewData': { args: [data: TrainData, input: InputParams]; result: DataPreview };
+  'engine.startTraining': { args: [req: TrainRequest]; result: TrainStarted };
+  'engine.controlTraining': { args: [trainId: string, action: 'pause' | 'resume' | 'stop']; result: void };
   'files.open': { args: [path?: string]; result: Awaited<ReturnType<FileClient['open']>> };
   'files.openBinary': { args: [filters: { name: string; extensions: string[] }[]]; result: { path: string; bytes: Uint8Array } | null };
   'files.save': { args: [text: string, path?: string, suggestedName?: string, weightsToken?: string]; result: Awaited<ReturnType<FileClient['save']>> };
@@ -125,6 +141,7 @@ type Calls = {
   'files.writeRecovery': { args: [text: string]; result: void };
   'files.readRecovery': { args: []; result: Awaited<ReturnType<FileClient['readRecovery']>> };
   'files.clearRecovery': { args: []; result: void };
+  'files.chooseDataFolder': { args: []; result: string | null };
   'shell.setDocumentState': { args: [state: { title: string; dirty: boolean; path?: string }]; result: void };
   'shell.copyText': { args: [text: string]; result: void };
 };
@@ -151,6 +168,9 @@ export const CALL_SCHEMAS: { [K in CallName]: z.ZodType<CallArgs<K>> } = {
   'engine.readWeights': z.tuple([weightsToken]),
   'engine.inlineWeights': z.tuple([DocumentPayload, weightsToken]),
   'engine.releaseWeights': z.tuple([weightsToken]),
+  'engine.previewData': z.tuple([TrainDataPayload, InputParamsPayload]),
+  'engine.startTraining': z.tuple([TrainRequestPayload]),
+  'engine.controlTraining': z.tuple([z.uuid(), z.enum(['pause', 'resume', 'stop'])]),
   'files.open': z.tuple([path.optional()]),
   'files.openBinary': z.tuple([filters]),
   'files.save': z.tuple([text, path.optional(), fileName.optional(), weightsToken.optional()]),
@@ -159,6 +179,7 @@ export const CALL_SCHEMAS: { [K in CallName]: z.ZodType<CallArgs<K>> } = {
   'files.writeRecovery': z.tuple([text]),
   'files.readRecovery': z.tuple([]),
   'files.clearRecovery': z.tuple([]),
+  'files.chooseDataFolder': z.tuple([]),
   'shell.setDocumentState': z.tuple([documentState]),
   'shell.copyText': z.tuple([z.string().max(COPY_TEXT_MAX)]),
 } as { [K in CallName]: z.ZodType<CallArgs<K>> };

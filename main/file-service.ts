@@ -35,6 +35,8 @@ export interface FileDialogs {
   /** Absolute path the user picked, or null if cancelled. `filters` when given (binary open), else model files. */
   showOpen(filters?: { name: string; extensions: string[] }[]): Promise<string | null>;
   showSave(suggestedName: string, filters: { name: string; extensions: string[] }[]): Promise<string | null>;
+  /** A folder the user picked (training data), or null if cancelled. */
+  showOpenFolder?(): Promise<string | null>;
 }
 
 export type FileServiceFs = Omit<AtomicFs, 'stat'> & {
@@ -72,6 +74,7 @@ export class FileService implements FileClient {
   private readonly now: () => number;
   private readonly maxOpenBytes: number;
   private readonly allowed = new Set<string>();
+  private readonly chosenFolders = new Set<string>();
   private recentList: string[] | null = null;
   private pendingRecovery: { text: string; cancel: () => void } | null = null;
   private recoveryWrite: Promise<void> = Promise.resolve();
@@ -84,6 +87,19 @@ export class FileService implements FileClient {
     });
     this.now = options.now ?? Date.now;
     this.maxOpenBytes = options.maxOpenBytes ?? MAX_OPEN_BYTES;
+  }
+
+  /** A training-data folder from the folder dialog; the engine may then read it (router: dataFolderAllowed). */
+  async chooseDataFolder(): Promise<string | null> {
+    const picked = await this.options.dialogs.showOpenFolder?.();
+    if (!picked) return null;
+    const abs = path.resolve(picked);
+    this.chosenFolders.add(abs);
+    return abs;
+  }
+
+  isChosenFolder(p: string): boolean {
+    return path.isAbsolute(p) && this.chosenFolders.has(path.resolve(p));
   }
 
   /** Let the renderer name this path (given by the OS: command line, "open with", dock). */

@@ -58,6 +58,10 @@ function runApp() {
         const r = await dialog.showOpenDialog(win!, { title: filters ? 'Import' : 'Open Model', properties: ['openFile'], filters: filters ?? MODEL_FILTERS });
         return r.canceled ? null : (r.filePaths[0] ?? null);
       },
+      showOpenFolder: async () => {
+        const r = await dialog.showOpenDialog(win!, { title: 'Open Image Folder (one subfolder per class)', properties: ['openDirectory'] });
+        return r.canceled ? null : (r.filePaths[0] ?? null);
+      },
       showSave: async (suggestedName, filters) => {
         const r = await dialog.showSaveDialog(win!, { title: 'Save', defaultPath: suggestedName, filters, properties: ['showOverwriteConfirmation', 'createDirectory'] });
         return r.canceled ? null : (r.filePath ?? null);
@@ -103,9 +107,9 @@ function runApp() {
       refreshMenu();
       return r;
     },
-    save: async (text, p, suggestedName) => {
+    save: async (text, p, suggestedName, weightsToken) => {
       try {
-        const r = await fileService.save(text, p, suggestedName);
+        const r = await fileService.save(text, p, suggestedName, weightsToken);
         guard.onSaveFinished(r !== null);
         refreshMenu();
         return r;
@@ -120,6 +124,7 @@ function runApp() {
     writeRecovery: (text) => fileService.writeRecovery(text),
     readRecovery: () => fileService.readRecovery(),
     clearRecovery: () => fileService.clearRecovery(),
+    chooseDataFolder: () => fileService.chooseDataFolder(),
   };
 
   const router = createRouter<FrameLike | null>({
@@ -139,6 +144,7 @@ function runApp() {
         if (guard.onDocumentState(state.dirty) === 'close') win?.close();
       },
     },
+    dataFolderAllowed: (p) => fileService.isChosenFolder(p),
     senderIsTrusted: (frame) => !!win && !win.isDestroyed() && isTrustedFrame(frame, win.webContents.mainFrame),
   });
 

@@ -31,6 +31,9 @@ const VALID: { [K in CallName]: { args: unknown[]; reaches: [target: 'engine' | 
   'engine.readWeights': { args: [TOKEN], reaches: ['engine', 'readWeights'] },
   'engine.inlineWeights': { args: [doc, TOKEN], reaches: ['engine', 'inlineWeights'] },
   'engine.releaseWeights': { args: [TOKEN], reaches: ['engine', 'releaseWeights'] },
+  'engine.previewData': { args: [{ kind: 'mnist' }, { channels: 1, height: 28, width: 28 }], reaches: ['engine', 'previewData'] },
+  'engine.startTraining': { args: [{ docId: 'd1', document: doc, data: { kind: 'mnist' } }], reaches: ['engine', 'startTraining'] },
+  'engine.controlTraining': { args: [TOKEN, 'pause'], reaches: ['engine', 'controlTraining'] },
   'files.open': { args: [], reaches: ['files', 'open'] },
   'files.openBinary': { args: [[{ name: 'ONNX model', extensions: ['onnx'] }]], reaches: ['files', 'openBinary'] },
   'files.save': { args: ['{}', undefined, 'model.cnn.json', TOKEN], reaches: ['files', 'save'] },
@@ -39,6 +42,7 @@ const VALID: { [K in CallName]: { args: unknown[]; reaches: [target: 'engine' | 
   'files.writeRecovery': { args: ['{}'], reaches: ['files', 'writeRecovery'] },
   'files.readRecovery': { args: [], reaches: ['files', 'readRecovery'] },
   'files.clearRecovery': { args: [], reaches: ['files', 'clearRecovery'] },
+  'files.chooseDataFolder': { args: [], reaches: ['files', 'chooseDataFolder'] },
   'shell.setDocumentState': { args: [{ title: 'tiny', dirty: true }], reaches: ['shell', 'setDocumentState'] },
   'shell.copyText': { args: ['| Layer | Output |'], reaches: ['shell', 'copyText'] },
 };
@@ -92,6 +96,22 @@ describe('host router', () => {
     expect(await router.handle('engine.exportOnnx', [doc, undefined, TOKEN], MAIN)).toMatchObject({ ok: true });
     expect(engine.calls.map((c) => [c.method, c.args[2]])).toEqual([['exportOnnx', TOKEN]]);
     expect(files.calls).toEqual([]);
+  });
+
+  it('training data: MNIST anywhere; an image folder only where the host lets the user choose it, and only one they chose', async () => {
+    const folder = { docId: 'd1', document: doc, data: { kind: 'folder', path: '/home/me/digits' } };
+    const { engine, router } = setup();
+    expect(await router.handle('engine.startTraining', [folder], MAIN)).toMatchObject({ ok: false, error: { code: 'unsupported', message: expect.stringContaining('cnn-studio train') } });
+    expect(await router.handle('engine.previewData', [folder.data, { channels: 1, height: 28, width: 28 }], MAIN)).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+    const chosen = new Set(['/home/me/digits']);
+    const desktop = createRouter<Frame>({ engine, files: new FakeFiles(), dataFolderAllowed: (p) => chosen.has(p), senderIsTrusted: (f) => f === MAIN });
+    expect(await desktop.handle('engine.startTraining', [{ ...folder, data: { kind: 'folder', path: '/etc' } }], MAIN)).toMatchObject({ ok: false, error: { code: 'path-not-allowed' } });
+    expect(engine.calls).toEqual([]);
+    expect(await desktop.handle('engine.startTraining', [folder], MAIN)).toMatchObject({ ok: true });
+    expect(engine.calls.map((c) => c.method)).toEqual(['startTraining']);
+    // Settings are checked at the choke point too.
+    expect(await desktop.handle('engine.startTraining', [{ ...folder, config: { epochs: -1 } }], MAIN)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(await desktop.handle('engine.controlTraining', ['not-a-run', 'stop'], MAIN)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
   });
 
   it('engine.inlineWeights needs a document and a weights token: a missing or malformed one never reaches the engine', async () => {

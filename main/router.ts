@@ -7,7 +7,7 @@
  * No Electron here: the transport passes its own notion of a sender plus a predicate that says
  * whether it is the app's main frame, so this is tested under plain Node.
  */
-import type { EngineClient, FileClient, ShellClient } from '../engine/src/core/api';
+import type { EngineClient, FileClient, ShellClient, TrainData } from '../engine/src/core/api';
 import { CALL_SCHEMAS, HostError, isCallName, type CallArgs, type CallName, type HostErrorCode, type HostErrorInfo, type Reply } from './contract';
 
 /** The part of the window shell the renderer can drive (desktop only). */
@@ -25,6 +25,11 @@ export interface RouterOptions<Sender> {
   shell?: ShellHandler;
   /** Desktop: the system clipboard for shell.copyText. Absent in browser mode (the page copies itself). */
   clipboard?: ClipboardLike;
+  /**
+   * Image folders the user chose for training (desktop: the folder dialog). Absent (browser mode):
+   * training on folders is refused — the page cannot name folders on this machine.
+   */
+  dataFolderAllowed?: (path: string) => boolean;
   /** True only for the app's own main frame (desktop) or an accepted same-origin socket (web). */
   senderIsTrusted: (sender: Sender) => boolean;
 }
@@ -62,6 +67,15 @@ function need<F>(method: F | undefined, what: string): F {
 
 export function createRouter<Sender>(options: RouterOptions<Sender>): Router<Sender> {
   const { engine, files, shell, clipboard } = options;
+  /** Training data the renderer may name: MNIST, or a folder the user chose in this host's dialog. */
+  const allowedData = (data: TrainData): TrainData => {
+    if (data.kind === 'mnist') return data;
+    if (!options.dataFolderAllowed) {
+      throw new HostError({ code: 'unsupported', message: 'Training on an image folder needs the desktop app here (or the command line: cnn-studio train model.json --data <folder> -o trained.json).' });
+    }
+    if (!options.dataFolderAllowed(data.path)) throw new HostError({ code: 'path-not-allowed', message: 'CNN Studio only trains on folders you chose — use "Open image folder…".' });
+    return data;
+  };
   const handlers: Handlers = {
     'engine.run': (req) => engine.run(req),
     'engine.cancel': (docId) => engine.cancel(docId),
@@ -74,6 +88,9 @@ export function createRouter<Sender>(options: RouterOptions<Sender>): Router<Sen
     'engine.readWeights': (token) => need(engine.readWeights, 'hand out weights files').call(engine, token),
     'engine.inlineWeights': (doc, token) => need(engine.inlineWeights, 'put weights inside a document').call(engine, doc, token),
     'engine.releaseWeights': (token) => need(engine.releaseWeights, 'release weights files').call(engine, token),
+    'engine.previewData': (data, input) => need(engine.previewData, 'load training data').call(engine, allowedData(data), input),
+    'engine.startTraining': (req) => need(engine.startTraining, 'train').call(engine, { ...req, data: allowedData(req.data) }),
+    'engine.controlTraining': (trainId, action) => need(engine.controlTraining, 'control training').call(engine, trainId, action),
     'files.open': (path) => files.open(path),
     'files.openBinary': (filters) => {
       if (!files.openBinary) throw new HostError({ code: 'unsupported', message: 'This host cannot open binary files yet.' });
@@ -85,6 +102,7 @@ export function createRouter<Sender>(options: RouterOptions<Sender>): Router<Sen
     'files.writeRecovery': (text) => files.writeRecovery(text),
     'files.readRecovery': () => files.readRecovery(),
     'files.clearRecovery': () => files.clearRecovery(),
+    'files.chooseDataFolder': () => need(files.chooseDataFolder, 'choose folders').call(files),
     'shell.setDocumentState': (state) => {
       if (!shell) throw new HostError({ code: 'unsupported', message: 'This host has no window shell.' });
       shell.setDocumentState(state);

@@ -1,5 +1,6 @@
 /** Test doubles for the host's collaborators: an EngineClient and a FileClient that record calls. */
-import type { EngineClient, EngineEvent, FileClient, ImportedModel, InputPayload, RunRequest, RunResult, WeightsHandle } from '../../engine/src/core/api';
+import type { DataPreview, EngineClient, EngineEvent, FileClient, ImportedModel, InputPayload, RunRequest, RunResult, TrainData, TrainRequest, TrainStarted, WeightsHandle } from '../../engine/src/core/api';
+import type { InputParams } from '../../engine/src/core/ops/input';
 import type { ModelDocument } from '../../engine/src/core/document/schema';
 
 export interface RecordedCall {
@@ -79,6 +80,17 @@ export class FakeEngine implements EngineClient {
   async releaseWeights(token: string) {
     this.calls.push({ method: 'releaseWeights', args: [token] });
   }
+  async previewData(data: TrainData, input: InputParams): Promise<DataPreview> {
+    this.calls.push({ method: 'previewData', args: [data, input] });
+    return { summary: { name: 'mnist', count: 0, sampleShape: [1, 4, 4], skipped: 0, classes: [] }, samples: [], skipped: [] };
+  }
+  async startTraining(req: TrainRequest): Promise<TrainStarted> {
+    this.calls.push({ method: 'startTraining', args: [req] });
+    return { trainId: '0f8fad5b-d9cb-469f-a165-70867728950e', data: await this.previewData(req.data, { channels: 1, height: 4, width: 4 }).finally(() => this.calls.pop()) };
+  }
+  async controlTraining(trainId: string, action: 'pause' | 'resume' | 'stop') {
+    this.calls.push({ method: 'controlTraining', args: [trainId, action] });
+  }
   async importOnnx(bytes: Uint8Array, name?: string) {
     this.calls.push({ method: 'importOnnx', args: [bytes, name] });
     if (bytes.length === 0) throw { code: 'bad-input', message: 'Empty ONNX file.' };
@@ -130,5 +142,9 @@ export class FakeFiles implements FileClient {
   }
   async clearRecovery() {
     this.rec('clearRecovery', []);
+  }
+  async chooseDataFolder() {
+    this.rec('chooseDataFolder', []);
+    return '/tmp/digits';
   }
 }

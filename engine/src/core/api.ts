@@ -6,6 +6,12 @@
 import type { ModelDocument } from './document/schema';
 import type { Diagnostic } from './diagnostics';
 import type { Shape } from './shape';
+import type { InputParams } from './ops/input';
+import type { TrainConfigInput } from './train/config';
+import type { DatasetSummary } from './train/dataset';
+import type { EpochReport, Metrics, TrainProgress } from './train/progress';
+
+export type { EpochReport, Metrics, TrainProgress, DatasetSummary };
 
 /** What enters the Input node. Images are decoded by the caller (browser or Node) to RGBA. */
 export type InputPayload =
@@ -27,6 +33,8 @@ export interface RunRequest {
   seed?: number;
   /** The document's sidecar weights, held by the host (a WeightsHandle's token; docs/weights.md). */
   weightsToken?: string;
+  /** Run on the weights of this training run as they are now (feature maps that change as it learns). */
+  trainId?: string;
 }
 
 /**
@@ -93,6 +101,11 @@ export interface RunResult {
   /** Document nodes that did not run (errors or downstream of errors). */
   skipped: string[];
   diagnostics: Diagnostic[];
+  /**
+   * Document nodes whose batch norms ran on the statistics of this input, as the document gives
+   * them no trained statistics (core/weights/calibration.ts); absent when there are none.
+   */
+  calibratedBatchNorm?: string[];
 }
 
 export type EngineErrorCode =
@@ -115,7 +128,65 @@ export interface EngineErrorInfo {
 
 export type EngineEvent =
   | { type: 'worker-restarted'; reason: string }
-  | { type: 'run-state'; docId: string; runId: number; state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled' };
+  | { type: 'run-state'; docId: string; runId: number; state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled' }
+  | TrainEvent;
+
+// ── Training ────────────────────────────────────────────────────────────────────────────────
+
+/** Training data: the built-in MNIST digits, or an image folder (one subfolder per class) the user chose. */
+export type TrainData = { kind: 'mnist' } | { kind: 'folder'; path: string };
+
+export interface TrainRequest {
+  /** The open document the run belongs to (events carry it back). */
+  docId: string;
+  /** The design to train (a snapshot: the editor may change its copy meanwhile). */
+  document: ModelDocument;
+  weightsToken?: string;
+  data: TrainData;
+  /** Settings (core/train/config.ts); absent ones take their defaults. */
+  config?: TrainConfigInput;
+}
+
+/** A look at training data before training: what was found, samples as the network sees them, what was skipped. */
+export interface DataPreview {
+  summary: DatasetSummary;
+  /** The summary's sample images, uint8 (channels × height × width, rescaled to 0–255 per image). */
+  samples: { index: number; label: number; channels: number; height: number; width: number; data: Uint8Array }[];
+  /** The first files left out, with why. */
+  skipped: { file: string; reason: string }[];
+}
+
+export interface TrainStarted {
+  /** Names this run in events and controlTraining (unguessable). */
+  trainId: string;
+  data: DataPreview;
+}
+
+/** How a run ended, with the trained copy of the document (weights inline, or in a sidecar the host holds). */
+export interface TrainOutcome {
+  status: 'done' | 'stopped';
+  epochs: number;
+  steps: number;
+  train: Metrics | null;
+  test: Metrics | null;
+  timeMs: number;
+  /** From the start to the first finished step: graph build, sessions, one step. */
+  firstStepMs: number;
+  bestEpoch: number;
+  history: EpochReport[];
+  /** Absent when no epoch finished (nothing to keep: the previous weights stay). */
+  document?: ModelDocument;
+  weights?: WeightsHandle;
+}
+
+export type TrainEvent =
+  | { type: 'train-progress'; trainId: string; docId: string; progress: TrainProgress }
+  | { type: 'train-epoch'; trainId: string; docId: string; report: EpochReport }
+  /** The first convolution's kernels now (at most twice a second): filters × channels × kh × kw. */
+  | { type: 'train-filters'; trainId: string; docId: string; step: number; nodeId: string; shape: number[]; data: Float32Array }
+  | { type: 'train-state'; trainId: string; docId: string; state: 'running' | 'paused' }
+  | { type: 'train-done'; trainId: string; docId: string; outcome: TrainOutcome }
+  | { type: 'train-failed'; trainId: string; docId: string; error: EngineErrorInfo };
 
 /** Everything the editor asks of the host. Rejections carry EngineErrorInfo. */
 export interface EngineClient {
@@ -140,6 +211,11 @@ export interface EngineClient {
   inlineWeights?(document: ModelDocument, weightsToken: string): Promise<ModelDocument>;
   /** The editor no longer needs these weights (another document was loaded): the host and worker drop them. */
   releaseWeights?(token: string): Promise<void>;
+  /** Load training data for a model's Input and describe it (classes, counts, samples, skipped files). */
+  previewData?(data: TrainData, input: InputParams): Promise<DataPreview>;
+  /** Start training in the engine process; progress arrives as TrainEvents. Rejects when the model or data cannot train (with why). */
+  startTraining?(req: TrainRequest): Promise<TrainStarted>;
+  controlTraining?(trainId: string, action: 'pause' | 'resume' | 'stop'): Promise<void>;
   onEvent(listener: (e: EngineEvent) => void): () => void;
 }
 
@@ -168,6 +244,8 @@ export interface FileClient {
   writeRecovery(text: string): Promise<void>;
   readRecovery(): Promise<{ text: string; savedAt: number } | null>;
   clearRecovery(): Promise<void>;
+  /** Desktop: a folder dialog for training data (one subfolder per class); the folder is then allowed for training. Null if cancelled. */
+  chooseDataFolder?(): Promise<string | null>;
 }
 
 /** Commands the desktop shell's native menu (or a second launch with a file) sends to the editor. */

@@ -19,7 +19,9 @@
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
-import type { EngineClient, EngineEvent, ImportedModel, RunRequest, RunResult, TensorResult, WeightsHandle } from '../core/api';
+import type { DataPreview, EngineClient, EngineEvent, ImportedModel, RunRequest, RunResult, TensorResult, TrainData, TrainRequest, TrainStarted, WeightsHandle } from '../core/api';
+import type { InputParams } from '../core/ops/input';
+import { TrainingHost } from './train/training-host';
 import type { ModelDocument } from '../core/document/schema';
 import { HeldInputs } from './held-inputs';
 import { unpackPreviews } from './preview-packing';
@@ -74,7 +76,7 @@ export interface EngineHostOptions {
   inlineMaxValues?: number;
 }
 
-type Kind = 'run' | 'fetch' | 'export-onnx' | 'export-pytorch' | 'import-onnx' | 'inline-weights';
+type Kind = 'run' | 'fetch' | 'export-onnx' | 'export-pytorch' | 'import-onnx' | 'inline-weights' | 'preview-data';
 
 interface Job {
   id: number;
@@ -123,6 +125,8 @@ export class EngineHost implements EngineClient {
   readonly weights: WeightsStore;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
   private readyWaiters: { resolve(): void; reject(e: EngineError): void }[] = [];
+  /** Training runs in the worker, beside the queue (train/training-host.ts). */
+  private readonly training = new TrainingHost<WorkerSlot>({ emit: (e) => this.emit(e), holdWeights: (bytes, file) => this.weights.add(bytes, file) });
 
   constructor(private readonly options: EngineHostOptions = {}) {
     this.backend = options.backend ?? DEFAULT_BACKEND;
@@ -159,7 +163,10 @@ export class EngineHost implements EngineClient {
     this.slot = undefined;
     this.lastRuns.clear();
     for (const w of this.readyWaiters.splice(0)) w.resolve();
-    if (slot) await this.retire(slot, 'stop');
+    if (slot) {
+      this.training.workerEnded(slot, 'the engine was shut down');
+      await this.retire(slot, 'stop');
+    }
   }
 
   onEvent(listener: (e: EngineEvent) => void): () => void {
@@ -174,6 +181,7 @@ export class EngineHost implements EngineClient {
       previews: req.previews ?? true,
       tensors: req.tensors ?? 'outputs',
       ...(req.seed !== undefined ? { seed: req.seed } : {}),
+      ...(req.trainId !== undefined ? { trainId: req.trainId } : {}),
     };
     this.dropRuns(req.docId, 'superseded', 'A newer run of this document replaced this one.');
     const token = req.weightsToken;
@@ -245,6 +253,36 @@ export class EngineHost implements EngineClient {
 
   async releaseWeights(token: string): Promise<void> {
     this.weights.release(token);
+  }
+
+  /** Loads training data for an Input and describes it (in the worker; the data stays there for training). */
+  async previewData(data: TrainData, input: InputParams): Promise<DataPreview> {
+    return (await this.enqueue<DataPreview>('preview-data', { type: 'preview-data', id: 0, data, input })).value;
+  }
+
+  /**
+   * Starts a training run in the worker, beside the request queue (runs wait at most one training
+   * step). Resolves once the data is loaded and checked; events follow.
+   */
+  async startTraining(req: TrainRequest): Promise<TrainStarted> {
+    if (req.weightsToken !== undefined && !this.weights.has(req.weightsToken)) throw missingWeights();
+    await this.start();
+    const slot = this.slot;
+    if (!slot?.ready) throw new EngineError('worker-crashed', 'The engine is not running — try again.');
+    let weights: WeightsRef | undefined;
+    if (req.weightsToken !== undefined) {
+      weights = slot.weights.has(req.weightsToken) ? { token: req.weightsToken } : { token: req.weightsToken, bytes: this.weights.get(req.weightsToken)!.bytes };
+      slot.weights.add(req.weightsToken);
+    }
+    const { trainId, started } = this.training.begin(req.docId, slot);
+    slot.channel.postMessage({ type: 'train-start', trainId, docId: req.docId, document: req.document, data: req.data, ...(req.config ? { config: req.config } : {}), ...(weights ? { weights } : {}) } satisfies HostToWorker);
+    return started;
+  }
+
+  async controlTraining(trainId: string, action: 'pause' | 'resume' | 'stop'): Promise<void> {
+    const slot = this.training.slotOf(trainId);
+    if (!slot || slot !== this.slot) throw new EngineError('bad-input', 'That training run is over (or never started).');
+    slot.channel.postMessage({ type: 'train-control', trainId, action } satisfies HostToWorker);
   }
 
   /** For tests and diagnostics: kill the worker as a crash would (the host restarts it). */
@@ -419,6 +457,10 @@ export class EngineHost implements EngineClient {
 
   private onMessage(slot: WorkerSlot, msg: WorkerToHost) {
     if (slot !== this.slot) return;
+    if (msg.type === 'train-started' || msg.type === 'train-event') {
+      this.training.onMessage(slot, msg);
+      return;
+    }
     if (msg.type === 'ready') {
       slot.ready = true;
       for (const w of this.readyWaiters.splice(0)) w.resolve();
@@ -440,6 +482,7 @@ export class EngineHost implements EngineClient {
     if (this.stopped) return;
     const oom = slot.lastError?.code === OUT_OF_MEMORY;
     const reason = slot.ending ?? (oom ? 'the worker ran out of memory' : `the worker died (${slot.lastError?.message ?? exit})`);
+    this.training.workerEnded(slot, reason);
     const job = this.current;
     this.current = undefined;
     clearTimeout(this.graceTimer);
@@ -486,6 +529,7 @@ export class EngineHost implements EngineClient {
     if (job) this.settle(job, new EngineError('worker-crashed', `The engine worker was restarted (${reason}).`));
     if (slot) {
       this.slot = undefined;
+      this.training.workerEnded(slot, reason);
       void this.retire(slot, reason);
     }
     this.emit({ type: 'worker-restarted', reason });

@@ -1,5 +1,8 @@
 /** Messages between EngineHost (main thread) and the engine worker. */
-import type { EngineErrorInfo, InputPayload } from '../core/api';
+import type { EngineErrorInfo, InputPayload, TrainData } from '../core/api';
+import type { InputParams } from '../core/ops/input';
+import type { TrainConfigInput } from '../core/train/config';
+import type { TrainingMessage } from './train/training-service';
 import type { ModelDocument } from '../core/document/schema';
 import type { BackendRunOptions } from './backend';
 import type { InputsUse } from './held-inputs';
@@ -32,6 +35,8 @@ export interface WorkerRunRequest {
   /** The document's sidecar bytes and a key naming them (BackendRunOptions.sidecar / sidecarKey). */
   sidecar?: Uint8Array;
   sidecarKey?: string;
+  /** Run on the current weights of this training run (where the document's structure fits them). */
+  trainId?: string;
 }
 
 /**
@@ -61,9 +66,15 @@ export type HostToWorker =
   /** Forget the sidecar bytes of a token (no reply). */
   | { type: 'drop-weights'; token: string }
   /** Forget the inputs kept for a document (no reply). */
-  | { type: 'drop-inputs'; docId: string };
+  | { type: 'drop-inputs'; docId: string }
+  /** Load training data for an Input and describe it (result: DataPreview). */
+  | { type: 'preview-data'; id: number; data: TrainData; input: InputParams }
+  /** Start a training run beside other requests; answered by TrainingMessages, not a result. */
+  | { type: 'train-start'; trainId: string; docId: string; document: ModelDocument; data: TrainData; config?: TrainConfigInput; weights?: WeightsRef }
+  | { type: 'train-control'; trainId: string; action: 'pause' | 'resume' | 'stop' };
 
 export type WorkerToHost =
   | { type: 'ready'; backend: string }
   | { type: 'result'; id: number; value: unknown }
-  | { type: 'error'; id: number; error: EngineErrorInfo };
+  | { type: 'error'; id: number; error: EngineErrorInfo }
+  | TrainingMessage;

@@ -18,6 +18,7 @@ import type { HostToWorker, WeightsRef, WorkerInit, WorkerRunRequest, WorkerToHo
 import { RunAbortedError } from './reference/backend';
 import { RunTensorStore } from './run-tensors';
 import { transferables } from './transfer';
+import { TrainingService } from './train/training-service';
 
 const host = connectToHost();
 const init: WorkerInit = host.init;
@@ -34,6 +35,11 @@ const runTensors = new RunTensorStore();
 const sidecars = new Map<string, Uint8Array>();
 /** Inputs the host told us to keep per document, and the tensors prepared from them. */
 const heldInputs = new WorkerInputs();
+/** Training runs, beside the requests (a run waits at most one training step). */
+const training = new TrainingService((msg) => {
+  if (msg.type === 'train-event' && msg.event.type === 'train-filters' && host.transport === 'thread') post(msg, [msg.event.data.buffer as ArrayBuffer]);
+  else post(msg);
+});
 
 function sidecarOf(ref: WeightsRef | undefined): { sidecar?: Uint8Array; sidecarKey?: string } {
   if (!ref) return {};
@@ -122,7 +128,8 @@ async function handle(msg: HostToWorker): Promise<void> {
       const controller = new AbortController();
       running.set(msg.id, controller);
       try {
-        const request = withInputs({ ...msg.request, ...sidecarOf(msg.weights) }, msg.docId, msg.inputs);
+        const live = msg.request.trainId !== undefined ? { document: training.withLiveWeights(msg.request.trainId, msg.request.document) } : {};
+        const request = withInputs({ ...msg.request, ...live, ...sidecarOf(msg.weights) }, msg.docId, msg.inputs);
         const prepared = msg.inputs === 'keep' || msg.inputs === 'held' ? heldInputs.prepared(msg.docId) : undefined;
         const result = await executeRun(request, await backend(), { limits: init.limits ?? DEFAULT_LIMITS, signal: controller.signal, ...(prepared ? { prepared } : {}) });
         postResult(msg.id, result);
@@ -143,6 +150,19 @@ async function handle(msg: HostToWorker): Promise<void> {
       }
       return;
     }
+    case 'train-start':
+      await training.start({ trainId: msg.trainId, docId: msg.docId, document: msg.document, data: msg.data, config: msg.config, ...sidecarOf(msg.weights) });
+      return;
+    case 'train-control':
+      training.control(msg.trainId, msg.action);
+      return;
+    case 'preview-data':
+      try {
+        postResult(msg.id, await training.preview(msg.data, msg.input));
+      } catch (e) {
+        fail(msg.id, e);
+      }
+      return;
     case 'inline-weights': {
       try {
         postResult(msg.id, await inlineWeights(msg.document, sidecarOf(msg.weights).sidecar, msg.maxValues));
@@ -181,6 +201,7 @@ let shuttingDown = false;
 
 async function shutdown(): Promise<void> {
   shuttingDown = true;
+  training.stopAll();
   for (const c of running.values()) c.abort(new RunAbortedError());
   await Promise.allSettled([...inflight]);
   if (backendPromise) await backendPromise.then((b) => b.dispose()).catch(() => undefined);
@@ -193,7 +214,7 @@ host.onMessage((msg: HostToWorker) => {
     return;
   }
   if (shuttingDown) {
-    if (msg.type !== 'cancel' && msg.type !== 'drop-weights' && msg.type !== 'drop-inputs') post({ type: 'error', id: msg.id, error: { code: 'cancelled', message: 'The engine worker is shutting down.' } });
+    if (msg.type !== 'cancel' && msg.type !== 'drop-weights' && msg.type !== 'drop-inputs' && msg.type !== 'train-start' && msg.type !== 'train-control') post({ type: 'error', id: msg.id, error: { code: 'cancelled', message: 'The engine worker is shutting down.' } });
     return;
   }
   const p = handle(msg);

@@ -30,6 +30,9 @@ export function createDesktopHost(bridge: CnnStudioBridge): Host {
     readWeights: (token) => unwrap(bridge.engineReadWeights(token)),
     inlineWeights: (doc, token) => unwrap(bridge.engineInlineWeights(doc, token)),
     releaseWeights: async (token) => void (await unwrap(bridge.engineReleaseWeights(token))),
+    previewData: (data, input) => unwrap(bridge.enginePreviewData(data, input)),
+    startTraining: (req) => unwrap(bridge.engineStartTraining(req)),
+    controlTraining: async (trainId, action) => void (await unwrap(bridge.engineControlTraining(trainId, action))),
     onEvent: (listener) => bridge.onEngineEvent(listener),
   };
   const files: FileClient = {
@@ -41,6 +44,7 @@ export function createDesktopHost(bridge: CnnStudioBridge): Host {
     writeRecovery: async (text) => void (await unwrap(bridge.filesWriteRecovery(text))),
     readRecovery: () => unwrap(bridge.filesReadRecovery()),
     clearRecovery: async () => void (await unwrap(bridge.filesClearRecovery())),
+    chooseDataFolder: () => unwrap(bridge.filesChooseDataFolder()),
   };
   const shell: ShellClient = {
     platform: 'desktop',

@@ -158,6 +158,9 @@ export function createWsEngine(t: WsTransport): EngineClient {
     readWeights: (token) => t.call('engine.readWeights', token),
     inlineWeights: (doc, token) => t.call('engine.inlineWeights', doc, token),
     releaseWeights: async (token) => void (await t.call('engine.releaseWeights', token)),
+    previewData: (data, input) => t.call('engine.previewData', data, input),
+    startTraining: (req) => t.call('engine.startTraining', req),
+    controlTraining: async (trainId, action) => void (await t.call('engine.controlTraining', trainId, action)),
     onEvent: (listener) => t.onEvent(listener),
   };
 }

@@ -9,16 +9,17 @@
  */
 import { basename, dirname, join } from 'node:path';
 import { serializeDocument } from '../../core/document/load';
-import type { ModelDocument, TrainingRecord } from '../../core/document/schema';
+import type { TrainingRecord } from '../../core/document/schema';
 import { analyze } from '../../core/graph/analyze';
 import type { InputParams } from '../../core/ops/input';
 import { TrainConfigSchema, type TrainConfig } from '../../core/train/config';
 import { splitDataset, type Dataset } from '../../core/train/dataset';
+import { trainingRecord } from '../../core/train/record';
 import { withTrainedWeights, type TrainedTensor } from '../../core/train/trained-weights';
 import { TrainingError } from '../../core/train/training-graph';
 import { DatasetError, loadImageFolder, loadMnist } from '../../runtime/train/datasets';
-import { Trainer, type EpochReport, type TrainProgress, type TrainResult } from '../../runtime/train/trainer';
-import { CliError, EXIT, type CliCommand, type CliIO, type ParsedArgs } from '../command';
+import { Trainer, type TrainProgress, type TrainResult } from '../../runtime/train/trainer';
+import { CliError, EXIT, type CliCommand, type ParsedArgs } from '../command';
 import { loadModelArg, loadSidecarArg } from '../load-model';
 import { writeAtomically } from '../pytorch-export';
 import { sidecarNameFor } from './import';
@@ -61,27 +62,6 @@ export function trainConfigFromArgs(args: ParsedArgs, input: InputParams, data: 
     shuffle: args.flags['no-shuffle'] !== true,
     maxStepsPerEpoch: number(args, 'max-steps', int(1), 'an integer ≥ 1'),
   });
-}
-
-/** What the document records of the run, as of its last finished epoch. */
-function trainingRecord(dataset: Dataset, config: TrainConfig, run: { epochs: number; steps: number; train: EpochReport['train']; test: EpochReport['test']; timeMs: number; trainSamples: number; testSamples: number }): TrainingRecord {
-  return {
-    dataset: dataset.source.kind === 'mnist' ? 'mnist' : basename(dataset.source.path),
-    trainSamples: run.trainSamples,
-    testSamples: run.testSamples,
-    epochs: run.epochs,
-    steps: run.steps,
-    batch: config.batch,
-    optimizer: config.optimizer.kind,
-    lr: config.lr,
-    schedule: config.schedule.kind,
-    seed: config.seed,
-    settings: { optimizer: config.optimizer, schedule: config.schedule, augment: config.augment, testSplit: config.testSplit, shuffle: config.shuffle },
-    train: run.train,
-    test: run.test,
-    timeMs: Math.round(run.timeMs),
-    finishedAt: new Date().toISOString(),
-  };
 }
 
 const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
@@ -153,6 +133,7 @@ export const trainCommand: CliCommand = {
     }
     if (dataset.skipped.length) io.stderr(`note: skipped ${dataset.skipped.length} file${dataset.skipped.length === 1 ? '' : 's'} (first: ${dataset.skipped[0].file}: ${dataset.skipped[0].reason})\n`);
 
+    const datasetName = dataset.source.kind === 'mnist' ? 'mnist' : basename(dataset.source.path);
     const tty = !json && (process.stderr as { isTTY?: boolean }).isTTY === true;
     const weightsFile = sidecarNameFor(output);
     const started = performance.now();
@@ -172,8 +153,8 @@ export const trainCommand: CliCommand = {
       },
       async onEpoch(e, weights) {
         // A checkpoint: an interrupted run keeps every finished epoch.
-        const run = { epochs: e.epoch, steps: e.epoch * stepsPerEpoch, train: e.train, test: e.test, timeMs: performance.now() - started, trainSamples: split.train.length, testSamples: split.test.length };
-        await save(weights(), trainingRecord(dataset, config, run));
+        const run = { dataset: datasetName, epochs: e.epoch, steps: e.epoch * stepsPerEpoch, train: e.train, test: e.test, timeMs: performance.now() - started, trainSamples: split.train.length, testSamples: split.test.length };
+        await save(weights(), trainingRecord(config, run));
         if (json) io.stdout(JSON.stringify({ epoch: e.epoch, lr: e.lr, train: metrics(e.train), test: metrics(e.test), timeMs: Math.round(e.timeMs) }) + '\n');
         else io.stderr(`${tty ? '\r\x1b[K' : ''}epoch ${e.epoch}/${config.epochs}: train loss ${e.train.loss.toFixed(4)} acc ${(e.train.accuracy * 100).toFixed(2)}%` + (e.test ? `  test loss ${e.test.loss.toFixed(4)} acc ${(e.test.accuracy * 100).toFixed(2)}%` : '') + `  (${formatDuration(e.timeMs)})\n`);
       },
@@ -185,7 +166,7 @@ export const trainCommand: CliCommand = {
       if (e instanceof TrainingError) throw new CliError(EXIT.invalid, e.message, e.code, e.nodeId ? [{ nodeId: e.nodeId, message: e.message }] : []);
       throw e;
     }
-    if (result.train) await save(keep === 'best' ? result.best : result.last, trainingRecord(dataset, config, { ...result, train: result.train }));
+    if (result.train) await save(keep === 'best' ? result.best : result.last, trainingRecord(config, { ...result, dataset: datasetName, train: result.train }));
     if (json) {
       io.stdout(JSON.stringify({ done: true, epochs: result.epochs, steps: result.steps, train: metrics(result.train), test: metrics(result.test), timeMs: Math.round(result.timeMs) }) + '\n');
     } else {

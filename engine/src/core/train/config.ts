@@ -37,6 +37,8 @@ export const TrainConfigSchema = z.object({
   maxStepsPerEpoch: z.number().int().positive().optional(),
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
+/** Settings as given: every field optional. */
+export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
 
 /** The learning rate of an epoch (0-based), stepped per epoch as PyTorch's StepLR and CosineAnnealingLR (eta_min 0). */
 export function learningRate(config: Pick<TrainConfig, 'lr' | 'epochs' | 'schedule'>, epoch: number): number {

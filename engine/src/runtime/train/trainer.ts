@@ -17,53 +17,12 @@ import { learningRate, type TrainConfig } from '../../core/train/config';
 import { augmentBatch, batches, blackFill, checkDatasetForModel, epochOrder, gatherBatch, seededStream, splitDataset, type Batch, type Dataset } from '../../core/train/dataset';
 import { optimizerScalars } from '../../core/train/optimizers';
 import type { TrainedTensor } from '../../core/train/trained-weights';
+import type { EpochReport, Metrics, Misclassified, TrainProgress } from '../../core/train/progress';
 import { buildTrainingGraph, findLogits, TrainingError, type TrainingGraph } from '../../core/train/training-graph';
 import { resolveWeights } from '../../core/weights/resolve';
 import { createGraphSession, floatTensor, outputData, scalar } from './graph-session';
 
-export interface Metrics {
-  loss: number;
-  accuracy: number;
-}
-
-export interface TrainProgress {
-  /** 1-based. */
-  epoch: number;
-  epochs: number;
-  /** Steps done in this epoch, and per epoch. */
-  step: number;
-  stepsPerEpoch: number;
-  /** Steps done in the run, and in all. */
-  globalStep: number;
-  totalSteps: number;
-  /** The last step's loss, an exponential moving average of it (0.9), and the epoch's running accuracy. */
-  loss: number;
-  smoothLoss: number;
-  accuracy: number;
-  lr: number;
-  samplesPerSec: number;
-  elapsedMs: number;
-  etaMs: number;
-}
-
-export interface Misclassified {
-  /** Index into the dataset. */
-  index: number;
-  label: number;
-  predicted: number;
-}
-
-export interface EpochReport {
-  epoch: number;
-  lr: number;
-  train: Metrics;
-  test: Metrics | null;
-  /** Test split: counts[true][predicted]. */
-  confusion: number[][] | null;
-  /** The first misclassified test samples (at most 64). */
-  misclassified: Misclassified[];
-  timeMs: number;
-}
+export type { EpochReport, Metrics, Misclassified, TrainProgress };
 
 export interface TrainResult {
   status: 'done' | 'stopped';
@@ -109,6 +68,8 @@ export function checkTrainable(doc: ModelDocument, analysis: Analysis, dataset: 
 export class Trainer {
   private paused: { resume: () => void; promise: Promise<void> } | undefined;
   private stopping = false;
+  /** The step graph and the weights as they are now, while the loop runs. */
+  private live: { graph: TrainingGraph; weights: ReadonlyMap<string, Float32Array> } | undefined;
 
   constructor(
     private readonly doc: ModelDocument,
@@ -140,6 +101,12 @@ export class Trainer {
     return this.paused !== undefined;
   }
 
+  /** The weights as they are now (copies), for a feature-map run during training; undefined before the first step. */
+  currentTensors(): TrainedTensor[] | undefined {
+    const live = this.live;
+    return live && tensorsOf(live.graph, snapshot(live.weights));
+  }
+
   async run(): Promise<TrainResult> {
     const t0 = performance.now();
     const { doc, analysis, dataset, config, options } = this;
@@ -159,6 +126,7 @@ export class Trainer {
   private async loop(t0: number, graph: TrainingGraph, evalGraph: TrainingGraph, session: ort.InferenceSession, evalSession: ort.InferenceSession): Promise<TrainResult> {
     const { dataset, config, options } = this;
     const weights = initialWeights(this.doc, this.analysis, graph, options.sidecar);
+    this.live = { graph, weights };
     const state = new Map<string, Float32Array>(graph.state.map((s) => [s.input, new Float32Array(numel(s.shape))]));
     const split = splitDataset(dataset.count, config.testSplit, config.seed);
     const perEpoch = Math.min(Math.floor(split.train.length / config.batch), config.maxStepsPerEpoch ?? Infinity);

@@ -1,0 +1,48 @@
+/**
+ * What a training run reports as it goes (trainer → host → editor). Types only: the host API
+ * (core/api.ts) carries them, the trainer (runtime/train/trainer.ts) fills them.
+ */
+
+export interface Metrics {
+  loss: number;
+  accuracy: number;
+}
+
+export interface TrainProgress {
+  /** 1-based. */
+  epoch: number;
+  epochs: number;
+  /** Steps done in this epoch, and per epoch. */
+  step: number;
+  stepsPerEpoch: number;
+  /** Steps done in the run, and in all. */
+  globalStep: number;
+  totalSteps: number;
+  /** The last step's loss, an exponential moving average of it (0.9), and the epoch's running accuracy. */
+  loss: number;
+  smoothLoss: number;
+  accuracy: number;
+  lr: number;
+  samplesPerSec: number;
+  elapsedMs: number;
+  etaMs: number;
+}
+
+export interface Misclassified {
+  /** Index into the dataset. */
+  index: number;
+  label: number;
+  predicted: number;
+}
+
+export interface EpochReport {
+  epoch: number;
+  lr: number;
+  train: Metrics;
+  test: Metrics | null;
+  /** Test split: counts[true][predicted]. */
+  confusion: number[][] | null;
+  /** The first misclassified test samples (at most 64). */
+  misclassified: Misclassified[];
+  timeMs: number;
+}

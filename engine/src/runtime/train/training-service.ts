@@ -1,0 +1,174 @@
+/**
+ * Training inside the engine worker: loads the data (kept for the next run), runs Trainers beside
+ * the worker's inference requests, and reports each run as TrainEvents. A run never touches the
+ * editor's document: the trained copy travels back in `train-done`, and a crash or stop before an
+ * epoch finishes leaves nothing to apply.
+ */
+import type { DataPreview, EngineErrorInfo, TrainData, TrainEvent, TrainOutcome } from '../../core/api';
+import type { ModelDocument } from '../../core/document/schema';
+import { analyze } from '../../core/graph/analyze';
+import type { InputParams } from '../../core/ops/input';
+import { TrainConfigSchema, type TrainConfigInput } from '../../core/train/config';
+import { describeDataset, type Dataset } from '../../core/train/dataset';
+import { trainingRecord } from '../../core/train/record';
+import { withTrainedWeights, type TrainedTensor } from '../../core/train/trained-weights';
+import { TrainingError } from '../../core/train/training-graph';
+import { numel } from '../../core/shape';
+import { inlineWeightKey } from '../../core/weights/resolve';
+import { EngineError } from '../errors';
+import { DatasetError, loadImageFolder, loadMnist } from './datasets';
+import { checkTrainable, Trainer, type TrainResult } from './trainer';
+
+/** Models with more trained values than this keep them in a sidecar rather than inline base64. */
+const INLINE_MAX_VALUES = 4 * 1024 * 1024;
+const FILTER_EVENT_MS = 500;
+
+export interface StartTraining {
+  trainId: string;
+  docId: string;
+  document: ModelDocument;
+  data: TrainData;
+  config?: TrainConfigInput;
+  sidecar?: Uint8Array;
+}
+
+export type TrainingMessage = { type: 'train-started'; trainId: string; data: DataPreview } | { type: 'train-event'; event: TrainEvent; sidecar?: Uint8Array };
+
+interface Active {
+  docId: string;
+  trainer: Trainer;
+}
+
+export class TrainingService {
+  private readonly active = new Map<string, Active>();
+  private cached: { key: string; dataset: Dataset } | undefined;
+
+  constructor(
+    private readonly post: (msg: TrainingMessage) => void,
+    private readonly threads?: number,
+  ) {}
+
+  /** The data for a model's Input, loaded once and kept while the same data and Input are asked for. */
+  async dataset(data: TrainData, input: InputParams): Promise<Dataset> {
+    const key = JSON.stringify([data, input]);
+    if (this.cached?.key === key) return this.cached.dataset;
+    try {
+      const dataset = data.kind === 'mnist' ? await loadMnist(input) : await loadImageFolder(data.path, input);
+      this.cached = { key, dataset };
+      return dataset;
+    } catch (e) {
+      if (e instanceof DatasetError) throw new EngineError('bad-input', e.message);
+      throw e;
+    }
+  }
+
+  async preview(data: TrainData, input: InputParams): Promise<DataPreview> {
+    return previewOf(await this.dataset(data, input));
+  }
+
+  /** Runs one training to its end, posting events; resolves when it is over (never rejects). */
+  async start(req: StartTraining): Promise<void> {
+    const { trainId, docId } = req;
+    const fail = (error: EngineErrorInfo) => this.post({ type: 'train-event', event: { type: 'train-failed', trainId, docId, error } });
+    let trainer: Trainer;
+    let dataset: Dataset;
+    try {
+      const config = TrainConfigSchema.parse(req.config ?? {});
+      const analysis = analyze(req.document);
+      const input = analysis.primitives.nodes.find((p) => p.type === 'Input');
+      if (!input) throw new EngineError('invalid-graph', 'The model has no Input node — add one and connect layers to it.');
+      dataset = await this.dataset(req.data, input.params as InputParams);
+      checkTrainable(req.document, analysis, dataset, config);
+      const firstConv = analysis.primitives.nodes.find((p) => p.type === 'Conv2D');
+      let lastFilters = -Infinity;
+      trainer = new Trainer(req.document, analysis, dataset, config, {
+        sidecar: req.sidecar,
+        threads: this.threads,
+        onProgress: (progress) => this.post({ type: 'train-event', event: { type: 'train-progress', trainId, docId, progress } }),
+        onEpoch: (report) => this.post({ type: 'train-event', event: { type: 'train-epoch', trainId, docId, report } }),
+        onStep: (step, weights) => {
+          const now = performance.now();
+          if (!firstConv || now - lastFilters < FILTER_EVENT_MS) return;
+          lastFilters = now;
+          const kernel = [...weights].find(([name]) => name === `${firstConv.id}.kernel`)?.[1];
+          if (kernel) this.post({ type: 'train-event', event: { type: 'train-filters', trainId, docId, step, nodeId: firstConv.owner, shape: firstConv.weights[0].shape, data: kernel.slice() } });
+        },
+      });
+      this.active.set(trainId, { docId, trainer });
+      this.post({ type: 'train-started', trainId, data: previewOf(dataset) });
+      const result = await trainer.run();
+      const { outcome, sidecar } = this.outcome(req, dataset, config, result);
+      this.post({ type: 'train-event', event: { type: 'train-done', trainId, docId, outcome }, ...(sidecar ? { sidecar } : {}) });
+    } catch (e) {
+      if (e instanceof TrainingError) fail({ code: 'invalid-graph', message: e.message, ...(e.nodeId ? { diagnostics: [{ severity: 'error', code: 'invalid-param', message: e.message, nodeId: e.nodeId }] } : {}) });
+      else if (e instanceof EngineError) fail(e.toInfo());
+      else fail({ code: 'internal', message: `Training failed: ${(e as Error)?.message ?? e}` });
+    } finally {
+      this.active.delete(trainId);
+    }
+  }
+
+  control(trainId: string, action: 'pause' | 'resume' | 'stop'): void {
+    const run = this.active.get(trainId);
+    if (!run) return;
+    if (action === 'pause') run.trainer.pause();
+    else if (action === 'resume') run.trainer.resume();
+    else run.trainer.stop();
+    if (action !== 'stop') this.post({ type: 'train-event', event: { type: 'train-state', trainId, docId: run.docId, state: action === 'pause' ? 'paused' : 'running' } });
+  }
+
+  /** `document` with the weights of training `trainId` as they are now, where its structure still fits them. */
+  withLiveWeights(trainId: string, document: ModelDocument): ModelDocument {
+    const tensors = this.active.get(trainId)?.trainer.currentTensors();
+    if (!tensors) return document;
+    const expected = new Map<string, number[]>();
+    for (const p of analyze(document).primitives.nodes) for (const w of p.weights) expected.set(`${p.owner}\u0000${inlineWeightKey(p, w.name)}`, w.shape);
+    const fitting = tensors.filter((t) => expected.get(`${t.owner}\u0000${t.key}`)?.join('x') === t.shape.join('x'));
+    return withTrainedWeights(document, fitting).document;
+  }
+
+  stopAll(): void {
+    for (const run of this.active.values()) run.trainer.stop();
+  }
+
+  private outcome(req: StartTraining, dataset: Dataset, config: ReturnType<typeof TrainConfigSchema.parse>, result: TrainResult): { outcome: TrainOutcome; sidecar?: Uint8Array } {
+    const outcome: TrainOutcome = {
+      status: result.status,
+      epochs: result.epochs,
+      steps: result.steps,
+      train: result.train,
+      test: result.test,
+      timeMs: result.timeMs,
+      firstStepMs: result.firstStepMs,
+      bestEpoch: result.bestEpoch,
+      history: result.history,
+    };
+    if (!result.train) return { outcome };
+    const record = trainingRecord(config, { ...result, train: result.train, dataset: dataset.source.kind === 'mnist' ? 'mnist' : dataset.name });
+    const values = result.last.reduce((n, t: TrainedTensor) => n + numel(t.shape), 0);
+    const weightsFile = values > INLINE_MAX_VALUES ? (req.document.weightsFile ?? `${(req.document.name || 'model').replace(/[^\w.-]+/g, '-')}.weights.bin`) : undefined;
+    const trained = withTrainedWeights(req.document, result.last, { training: record, labels: dataset.classes, sidecar: req.sidecar, ...(weightsFile ? { weightsFile } : {}) });
+    return { outcome: { ...outcome, document: trained.document }, sidecar: trained.sidecar };
+  }
+}
+
+/** The summary's samples as uint8 images (each rescaled to its own range) and the first skipped files. */
+export function previewOf(dataset: Dataset): DataPreview {
+  const summary = describeDataset(dataset);
+  const [c, h, w] = dataset.sampleShape;
+  const size = c * h * w;
+  const samples = summary.classes.flatMap((cls) =>
+    cls.samples.map((index) => {
+      const x = dataset.images.subarray(index * size, (index + 1) * size);
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of x) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      const scale = hi > lo ? 255 / (hi - lo) : 0;
+      return { index, label: dataset.labels[index], channels: c, height: h, width: w, data: Uint8Array.from(x, (v) => Math.round((v - lo) * scale)) };
+    }),
+  );
+  return { summary, samples, skipped: dataset.skipped.slice(0, 50) };
+}

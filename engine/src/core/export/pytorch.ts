@@ -11,7 +11,9 @@
  *    var → running_var (+ num_batches_tracked = 0);
  *  - everything weightless is a functional call in `forward` (pools, activations, concat, add …);
  *    padding is always explicit: symmetric padding as the layer's `padding=`, asymmetric ("same"
- *    with an even kernel or a stride) as an F.pad before the layer; min pooling is -max_pool(-x).
+ *    with an even kernel or a stride) as an F.pad before the layer; min pooling is -max_pool(-x);
+ *  - a final Softmax (the one output) is applied in `forward` to a `logits()` method that holds the
+ *    rest of the graph, so a loss can be computed on the scores before it (F.cross_entropy).
  * Isomorphic: no Node APIs.
  */
 import type { ModelDocument } from '../document/schema';
@@ -43,6 +45,11 @@ export interface PyTorchExport {
   weights?: Uint8Array;
   /** The generated nn.Module class name. */
   className: string;
+  /**
+   * When the model's one output is a Softmax: the name of the method returning the scores before it
+   * ("logits", unless a submodule took that name); `forward` returns their softmax.
+   */
+  logits?: string;
 }
 
 export class PyTorchExportError extends Error {
@@ -224,6 +231,8 @@ export function exportPyTorch(doc: ModelDocument, analysis: Analysis, options: P
   const forward: string[] = [];
   const inputs: { name: string; shape: Shape }[] = [];
   const hasOutgoing = new Set(doc.edges.map((e) => e.source));
+  /** Each node's line in `forward`, by id. */
+  const lineOf = new Map<string, number>();
 
   for (const id of order) {
     const node = nodeById.get(id)!;
@@ -318,12 +327,37 @@ export function exportPyTorch(doc: ModelDocument, analysis: Analysis, options: P
     }
     const comment = node.label ? `  # ${node.label.replace(/[\r\n]+/g, ' ')}` : '';
     if (e.module) init.push(`        self.${name} = ${e.module}${comment}`);
+    lineOf.set(id, forward.length);
     forward.push(`        ${name} = ${e.expr}${e.module ? '' : comment}`);
   }
 
-  const outputs = order.filter((id) => !hasOutgoing.has(id) && nodeById.get(id)!.type !== 'Input').map((id) => names.get(id)!);
+  const outputIds = order.filter((id) => !hasOutgoing.has(id) && nodeById.get(id)!.type !== 'Input');
+  const outputs = outputIds.map((id) => names.get(id)!);
   if (inputs.length === 0 || outputs.length === 0) throw new PyTorchExportError('invalid-graph', 'The model has no connected input and output to export.');
-  forward.push(`        return ${outputs.length === 1 ? outputs[0] : `${outputs.join(', ')}`}`);
+  const inputArgs = inputs.map((i) => i.name).join(', ');
+  let methods: string[];
+  let logits: string | undefined;
+  const finalSoftmax = outputIds.length === 1 && nodeById.get(outputIds[0])!.type === 'Softmax' ? outputIds[0] : undefined;
+  if (finalSoftmax) {
+    // forward = softmax(logits(x)); logits() holds the rest of the graph.
+    const taken = new Set(names.values());
+    logits = 'logits';
+    while (taken.has(logits)) logits = `${logits}_`;
+    const line = forward.splice(lineOf.get(finalSoftmax)!, 1)[0];
+    const comment = line.includes('  # ') ? line.slice(line.indexOf('  # ')) : '';
+    methods = [
+      `    def forward(self, ${inputArgs}):`,
+      `        return F.softmax(self.${logits}(${inputArgs}), dim=1)${comment}`,
+      '',
+      `    def ${logits}(self, ${inputArgs}):`,
+      `        """The scores before the final softmax (what F.cross_entropy takes); forward returns their softmax."""`,
+      ...forward,
+      `        return ${names.get(incomingSources(doc, finalSoftmax)[0])}`,
+      '',
+    ];
+  } else {
+    methods = [`    def forward(self, ${inputArgs}):`, ...forward, `        return ${outputs.join(', ')}`, ''];
+  }
 
   const className = pythonClassName(doc.name);
   const params = analysis.totals.params;
@@ -335,6 +369,7 @@ export function exportPyTorch(doc: ModelDocument, analysis: Analysis, options: P
     `# Input${inputs.length > 1 ? 's' : ''}: ${inputs.map((i) => `${i.name} N×${i.shape.join('×')}`).join(', ')}. Trainable parameters: ${params.toLocaleString('en-US')}.`,
     `# Run:  python3 model.py [model.pt]   (prints the output shape of one random input)`,
     `# Load: model = ${className}(); model.load_state_dict(torch.load("model.pt")); model.eval()`,
+    ...(logits ? [`# Scores before the final softmax: model.${logits}(x) (forward returns their softmax).`] : []),
     '',
     'import torch',
     'import torch.nn as nn',
@@ -352,9 +387,7 @@ export function exportPyTorch(doc: ModelDocument, analysis: Analysis, options: P
       `        super().__init__()`,
       ...(init.length ? init : ['        pass']),
       '',
-      `    def forward(self, ${inputs.map((i) => i.name).join(', ')}):`,
-      ...forward,
-      '',
+      ...methods,
     ].join('\n'),
   );
   const randomInputs = inputs.map((i) => `torch.randn(1, ${i.shape.join(', ')})`).join(', ');
@@ -374,7 +407,7 @@ export function exportPyTorch(doc: ModelDocument, analysis: Analysis, options: P
     ].join('\n'),
   );
   const code = parts.join('\n\n');
-  const result: PyTorchExport = { code, className };
+  const result: PyTorchExport = { code, className, ...(logits ? { logits } : {}) };
   if (options.weights !== false) result.weights = exportStateDict(doc, analysis, names, options);
   return result;
 }

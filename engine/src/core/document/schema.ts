@@ -77,6 +77,36 @@ export const TrainingRecordSchema = z.object({
 });
 export type TrainingRecord = z.infer<typeof TrainingRecordSchema>;
 
+/**
+ * One training run of the document, kept to compare designs (the Runs view): the design as it was
+ * trained (structure only: nodes without weights or positions, edges), its costs, the settings, the
+ * curves and how it ended. Written by the editor when a run ends (core/train/run-record.ts).
+ */
+export const RunRecordSchema = z.object({
+  id: z.string().min(1).max(100),
+  /** What the user calls it (defaults to the design's name and a number). */
+  name: z.string().max(200),
+  startedAt: z.string().max(100),
+  /** "done", "stopped" or "failed". */
+  status: z.string().max(20),
+  design: z.object({
+    nodes: z.array(z.object({ id: z.string().max(200), type: z.string().max(100), params: z.record(z.string(), z.unknown()).default({}), label: z.string().max(200).optional() })).max(100_000),
+    edges: z.array(z.object({ source: z.string(), target: z.string(), targetPort: z.number().int().nonnegative().optional() })).max(400_000),
+  }),
+  params: z.number().nonnegative(),
+  macs: z.number().nonnegative(),
+  activationBytes: z.number().nonnegative(),
+  dataset: z.object({ name: z.string().max(1000), classes: z.number().int().nonnegative(), trainSamples: z.number().int().nonnegative(), testSamples: z.number().int().nonnegative() }),
+  settings: z.record(z.string(), z.unknown()),
+  /** Training loss (smoothed) by step, at most 500 points. */
+  curve: z.object({ step: z.array(finite).max(2000), loss: z.array(finite).max(2000), accuracy: z.array(finite).max(2000) }),
+  epochs: z.array(z.object({ epoch: z.number().int().positive(), train: MetricsSchema, test: MetricsSchema.nullable(), timeMs: finite })).max(10_000),
+  stepsPerEpoch: z.number().int().nonnegative(),
+  final: z.object({ train: MetricsSchema.nullable(), test: MetricsSchema.nullable() }),
+  timeMs: finite,
+});
+export type RunRecord = z.infer<typeof RunRecordSchema>;
+
 export const DocumentSchema = z.object({
   format: z.literal(MODEL_FORMAT),
   version: z.literal(MODEL_VERSION),
@@ -90,6 +120,8 @@ export const DocumentSchema = z.object({
   weightsFile: z.string().max(1000).optional(),
   /** How the weights were trained, when they were trained in CNN Studio. */
   training: TrainingRecordSchema.optional(),
+  /** Training runs kept to compare designs (oldest first). */
+  runs: z.array(RunRecordSchema).max(1000).optional(),
   nodes: z.array(NodeSchema).max(100_000),
   edges: z.array(EdgeSchema).max(400_000),
 });

@@ -58,6 +58,36 @@ describe('LiveRunController', () => {
     expect(c.getSnapshot().result?.runId).toBe(1);
   });
 
+  it('training: runs on the live weights (trainId); refresh() reruns when idle, and only once after the run in flight', async () => {
+    const f = fakeEngine();
+    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });
+    const doc = lenet5();
+    c.setInputs({ document: doc, input: image, autoRun: true, trainId: 'run-1' });
+    vi.advanceTimersByTime(10);
+    expect(f.calls).toHaveLength(1);
+    expect(f.calls[0].req.trainId).toBe('run-1');
+    // Three training updates while the run is in flight: one more run, after it.
+    c.refresh();
+    c.refresh();
+    c.refresh();
+    expect(f.calls).toHaveLength(1);
+    f.calls[0].resolve(result(1));
+    await flush();
+    expect(f.calls).toHaveLength(2);
+    f.calls[1].resolve(result(2));
+    await flush();
+    expect(f.calls).toHaveLength(2);
+    // Idle: at once.
+    c.refresh();
+    expect(f.calls).toHaveLength(3);
+    // Without auto-run, training updates run nothing.
+    c.setInputs({ document: doc, input: image, autoRun: false, trainId: 'run-1' });
+    f.calls[2].resolve(result(3));
+    await flush();
+    c.refresh();
+    expect(f.calls).toHaveLength(3);
+  });
+
   it('sends the document’s sidecar weights token with every run; another token is another computation', () => {
     const f = fakeEngine();
     const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });

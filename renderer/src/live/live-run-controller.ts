@@ -29,6 +29,8 @@ export interface LiveRunInputs {
   autoRun: boolean;
   /** Why there is no input, shown while idle (default: asks for an image). */
   idleReason?: string;
+  /** A training run of this document: run on its weights as they are now (RunRequest.trainId). */
+  trainId?: string;
 }
 
 export interface LiveRunSnapshot {
@@ -67,7 +69,7 @@ function errorInfo(e: unknown): { code: string; message: string } {
 /** Whether going from a to b changes what the network computes (moving or renaming nodes does not). */
 export function changesComputation(a: LiveRunInputs | undefined, b: LiveRunInputs): boolean {
   if (!a) return true;
-  if (a.input !== b.input || a.seed !== b.seed || a.weightsToken !== b.weightsToken) return true;
+  if (a.input !== b.input || a.seed !== b.seed || a.weightsToken !== b.weightsToken || a.trainId !== b.trainId) return true;
   const x = a.document;
   const y = b.document;
   if (x === y) return false;
@@ -93,6 +95,8 @@ export class LiveRunController {
   private readonly debounceMs: number;
   private readonly now: () => number;
   private disposed = false;
+  /** refresh() came while a run was in flight: run again when it ends. */
+  private refreshPending = false;
 
   constructor(
     private readonly engine: EngineClient,
@@ -131,6 +135,19 @@ export class LiveRunController {
   /** Run now (the Run button, Ctrl/Cmd+Enter), skipping the debounce. */
   runNow(): void {
     this.clearTimer();
+    void this.start();
+  }
+
+  /**
+   * The weights behind the same inputs changed (a training step): run again when auto-run is on —
+   * at once when idle, else once after the run in flight, so a fast trainer never queues runs up.
+   */
+  refresh(): void {
+    if (!this.inputs?.input || !this.inputs.autoRun || this.disposed) return;
+    if (this.inFlight || this.timer !== undefined) {
+      this.refreshPending = true;
+      return;
+    }
     void this.start();
   }
 
@@ -184,6 +201,7 @@ export class LiveRunController {
         inputs: inputs.input,
         ...(inputs.seed !== undefined ? { seed: inputs.seed } : {}),
         ...(inputs.weightsToken !== undefined ? { weightsToken: inputs.weightsToken } : {}),
+        ...(inputs.trainId !== undefined ? { trainId: inputs.trainId } : {}),
         ...this.options.request,
       });
       if (seq !== this.seq || this.disposed) return;
@@ -196,6 +214,10 @@ export class LiveRunController {
         lastTotalMs: totalMs,
         notice: undefined,
       });
+      if (this.refreshPending && this.timer === undefined) {
+        this.refreshPending = false;
+        void this.start();
+      }
     } catch (e) {
       const { code, message } = errorInfo(e);
       if (code === 'superseded' || seq !== this.seq || this.disposed) return;
@@ -217,7 +239,7 @@ export class LiveRunController {
       this.patch({ notice: `The engine worker restarted (${e.reason}).` });
       return;
     }
-    if (e.docId !== this.docId || !this.inFlight) return;
+    if (e.type !== 'run-state' || e.docId !== this.docId || !this.inFlight) return;
     if (e.state === 'running' && this.snapshot.status.kind === 'queued') this.patch({ status: { kind: 'running', startedAt: this.now() } });
   }
 

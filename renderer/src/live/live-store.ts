@@ -74,8 +74,11 @@ export function liveController(): LiveRunController | undefined {
  * Start live inference against `engine`; returns a stop function. Safe to call once per page.
  * A sample that suits the model is used until the user gives an image of their own.
  */
-export function startLiveInference(engine: EngineClient, options: { debounceMs?: number } = {}): () => void {
+export function startLiveInference(engine: EngineClient, options: { debounceMs?: number; trainingRefreshMs?: number } = {}): () => void {
   let defaultFor: string | undefined;
+  /** A training run of the open document: thumbnails follow its weights (refreshed at most every trainingRefreshMs). */
+  let trainId: string | undefined;
+  let lastRefresh = -Infinity;
 
   const push = () => {
     const { doc, weights } = useDocumentStore.getState();
@@ -83,7 +86,7 @@ export function startLiveInference(engine: EngineClient, options: { debounceMs?:
     const params = firstInputParams(doc);
     const why = params ? imageUnfit(params) : 'Add an Input node to run the network.';
     const weightsToken = weights?.state === 'loaded' ? weights.token : undefined;
-    controller?.setInputs({ document: doc, input: why ? undefined : input?.image, autoRun, idleReason: why, ...(weightsToken ? { weightsToken } : {}) });
+    controller?.setInputs({ document: doc, input: why ? undefined : input?.image, autoRun, idleReason: why, ...(weightsToken ? { weightsToken } : {}), ...(trainId ? { trainId } : {}) });
   };
 
   const ensureDefaultInput = () => {
@@ -108,6 +111,7 @@ export function startLiveInference(engine: EngineClient, options: { debounceMs?:
 
   const openController = (docKey: number) => {
     stopController?.();
+    trainId = undefined;
     const docId = `doc-${docKey}`;
     const c = new LiveRunController(engine, docId, { debounceMs: options.debounceMs ?? 150 });
     controller = c;
@@ -120,6 +124,27 @@ export function startLiveInference(engine: EngineClient, options: { debounceMs?:
     };
     push();
   };
+
+  const unsubTraining = engine.onEvent((e) => {
+    if (!e.type.startsWith('train-') || !('trainId' in e) || e.docId !== controller?.docId) return;
+    if (e.type === 'train-done' || e.type === 'train-failed') {
+      if (trainId === e.trainId) {
+        trainId = undefined;
+        push();
+      }
+      return;
+    }
+    if (e.type !== 'train-progress') return;
+    if (trainId !== e.trainId) {
+      trainId = e.trainId;
+      push();
+    }
+    const now = performance.now();
+    if (now - lastRefresh >= (options.trainingRefreshMs ?? 500)) {
+      lastRefresh = now;
+      controller?.refresh();
+    }
+  });
 
   openController(useDocumentStore.getState().docId);
   ensureDefaultInput();
@@ -134,6 +159,7 @@ export function startLiveInference(engine: EngineClient, options: { debounceMs?:
   return () => {
     unsubDoc();
     unsubLive();
+    unsubTraining();
     stopController?.();
     stopController = undefined;
     controller = undefined;

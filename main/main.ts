@@ -47,7 +47,7 @@ function runApp() {
 
   // The engine runs in a utility process: an onnxruntime crash (native abort, out of memory) ends
   // that process, not this one — the host restarts it and the editor stays up.
-  const engineHost = new EngineHost({ workerPath, isolation: 'process', spawnChannel: (spawn) => utilityProcessChannel(utilityProcess, spawn) });
+  const engineHost = new EngineHost({ workerPath, mnistDir: path.join(path.dirname(workerPath), 'mnist'), isolation: 'process', spawnChannel: (spawn) => utilityProcessChannel(utilityProcess, spawn) });
   const engine: EngineService = engineHost;
   const fileService = new FileService({
     dataDir: app.getPath('userData'),

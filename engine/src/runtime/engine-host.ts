@@ -74,6 +74,8 @@ export interface EngineHostOptions {
   importSidecarMinValues?: number;
   /** inlineWeights: tensors over this many values are refused (default: the importer's MAX_INLINE_VALUES; tests lower it). */
   inlineMaxValues?: number;
+  /** The built-in MNIST digits' folder in a bundled app (dist/engine/mnist); default: the mnist package. */
+  mnistDir?: string;
 }
 
 type Kind = 'run' | 'fetch' | 'export-onnx' | 'export-pytorch' | 'import-onnx' | 'inline-weights' | 'preview-data';
@@ -422,7 +424,7 @@ export class EngineHost implements EngineClient {
   }
 
   private spawnChannel(): EngineChannel {
-    const init: WorkerInit = { backend: this.backend, limits: this.limits };
+    const init: WorkerInit = { backend: this.backend, limits: this.limits, ...(this.options.mnistDir ? { mnistDir: this.options.mnistDir } : {}) };
     const spawn: EngineSpawn = { entry: this.entry(), init, resourceLimits: this.options.resourceLimits ?? { maxOldGenerationSizeMb: 4096 } };
     try {
       if (this.options.spawnChannel) return this.options.spawnChannel(spawn);

@@ -22,6 +22,8 @@ export interface WorkerInit {
   limits: SizeLimits;
   /** Dev only: the TypeScript worker module the bootstrap imports. */
   entry?: string;
+  /** Where the built-in MNIST digits are (a bundled app); absent: the mnist package's own folder. */
+  mnistDir?: string;
 }
 
 export interface WorkerRunRequest {

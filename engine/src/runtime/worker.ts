@@ -36,10 +36,13 @@ const sidecars = new Map<string, Uint8Array>();
 /** Inputs the host told us to keep per document, and the tensors prepared from them. */
 const heldInputs = new WorkerInputs();
 /** Training runs, beside the requests (a run waits at most one training step). */
-const training = new TrainingService((msg) => {
-  if (msg.type === 'train-event' && msg.event.type === 'train-filters' && host.transport === 'thread') post(msg, [msg.event.data.buffer as ArrayBuffer]);
-  else post(msg);
-});
+const training = new TrainingService(
+  (msg) => {
+    if (msg.type === 'train-event' && msg.event.type === 'train-filters' && host.transport === 'thread') post(msg, [msg.event.data.buffer as ArrayBuffer]);
+    else post(msg);
+  },
+  { mnistDir: init.mnistDir },
+);
 
 function sidecarOf(ref: WeightsRef | undefined): { sidecar?: Uint8Array; sidecarKey?: string } {
   if (!ref) return {};

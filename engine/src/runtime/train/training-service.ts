@@ -45,7 +45,7 @@ export class TrainingService {
 
   constructor(
     private readonly post: (msg: TrainingMessage) => void,
-    private readonly threads?: number,
+    private readonly options: { threads?: number; mnistDir?: string } = {},
   ) {}
 
   /** The data for a model's Input, loaded once and kept while the same data and Input are asked for. */
@@ -53,7 +53,7 @@ export class TrainingService {
     const key = JSON.stringify([data, input]);
     if (this.cached?.key === key) return this.cached.dataset;
     try {
-      const dataset = data.kind === 'mnist' ? await loadMnist(input) : await loadImageFolder(data.path, input);
+      const dataset = data.kind === 'mnist' ? await loadMnist(input, this.options.mnistDir ? { dir: this.options.mnistDir } : {}) : await loadImageFolder(data.path, input);
       this.cached = { key, dataset };
       return dataset;
     } catch (e) {
@@ -83,7 +83,7 @@ export class TrainingService {
       let lastFilters = -Infinity;
       trainer = new Trainer(req.document, analysis, dataset, config, {
         sidecar: req.sidecar,
-        threads: this.threads,
+        threads: this.options.threads,
         onProgress: (progress) => this.post({ type: 'train-event', event: { type: 'train-progress', trainId, docId, progress } }),
         onEpoch: (report) => this.post({ type: 'train-event', event: { type: 'train-epoch', trainId, docId, report } }),
         onStep: (step, weights) => {

@@ -52,8 +52,8 @@ export interface TrainerOptions {
   onProgress?(p: TrainProgress): void;
   /** After each epoch's evaluation; `weights()` copies out the weights as they are now. */
   onEpoch?(e: EpochReport, weights: () => TrainedTensor[]): void | Promise<void>;
-  /** Called after each step with the current weights (not copies); return quickly. */
-  onStep?(step: number, weights: ReadonlyMap<string, Float32Array>): void;
+  /** Called after each step with the current weights (not copies) and the step's loss; return quickly. */
+  onStep?(step: number, weights: ReadonlyMap<string, Float32Array>, loss: number): void;
 }
 
 /** Checks that the document can be trained on the data; throws TrainingError with the reason. */
@@ -195,7 +195,7 @@ export class Trainer {
         const now = performance.now();
         stepTimeMs += now - stepStart;
         if (globalStep === 1) firstStepMs = now - t0;
-        options.onStep?.(globalStep, weights);
+        options.onStep?.(globalStep, weights, loss);
         if (options.onProgress && (now - lastProgress >= 100 || s === order.length - 1)) {
           lastProgress = now;
           const perStep = stepTimeMs / (s + 1);

@@ -20,8 +20,9 @@ cases.json is one case or a list of cases; paths in a case are relative to the J
    "optimizer": {"kind": "sgd" | "adam" | "adamw", "lr", "momentum", "nesterov", "weightDecay",
    "beta1", "beta2", "eps"}; "masks" (optional): one list of {"file", "shape"} per step.
    Writes losses (one per step) and state/<key> for every float tensor of the final state dict.
-Every tensor is a raw little-endian file in the output folder, listed in its result.json as
-{"name": {"file", "shape", "dtype"}}. Prints one JSON line per case: {"ok": true} or {"error": "..."}.
+The output folder gets tensors.bin (every tensor, raw little-endian, back to back) and result.json:
+{"name": {"file": "tensors.bin", "offset": bytes, "shape", "dtype": "float64" | "float32"}}.
+Prints one JSON line per case: {"ok": true} or {"error": "..."}.
 """
 import contextlib
 import importlib.util
@@ -79,18 +80,25 @@ def scores(model, case, x):
 
 
 class Writer:
+    """Collects a case's result tensors; close() writes them to one raw file (tensors.bin) and the
+    index result.json (few files: creating thousands of small ones is slow on these VMs)."""
+
     def __init__(self, folder):
         self.folder = folder
         self.index = {}
+        self.chunks = []
+        self.offset = 0
         os.makedirs(folder, exist_ok=True)
 
     def put(self, name, tensor, dtype):
         array = np.ascontiguousarray(tensor.detach().cpu().numpy().astype(dtype))
-        file = f"t{len(self.index)}.bin"
-        array.tofile(os.path.join(self.folder, file))
-        self.index[name] = {"file": file, "shape": list(array.shape), "dtype": np.dtype(dtype).name}
+        self.index[name] = {"file": "tensors.bin", "offset": self.offset, "shape": list(array.shape), "dtype": np.dtype(dtype).name}
+        self.chunks.append(array.tobytes())
+        self.offset += array.nbytes
 
     def close(self):
+        with open(os.path.join(self.folder, "tensors.bin"), "wb") as f:
+            f.write(b"".join(self.chunks))
         with open(os.path.join(self.folder, "result.json"), "w") as f:
             json.dump(self.index, f)
 
@@ -151,7 +159,7 @@ def train(base, case, out):
 
 
 def main():
-    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "1")))
+    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "1")))  # tiny tensors: more threads only contend
     path = sys.argv[1]
     base = os.path.dirname(os.path.abspath(path))
     with open(path) as f:

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { OpDef } from './op';
 import { requireFeatureMap } from './common';
 import { attr } from '../onnx/lowering';
+import { DataType } from '../onnx/proto';
 import { emitter } from '../train/windows';
 
 const Params = z.object({ mode: z.enum(['avg', 'max']).default('avg') });
@@ -29,17 +30,16 @@ export const GlobalPoolOp: OpDef<GlobalPoolParams> = {
     if (!ctx.needsInputGrad[0]) return;
     const op = emitter(ctx);
     const [c, h, w] = ctx.inputShapes[0];
-    const full = ctx.constInt64([ctx.batch, c, h, w], 'in_shape');
     if (p.mode === 'avg') {
+      const full = ctx.constInt64([ctx.batch, c, h, w], 'in_shape');
       ctx.inputGrad(0, op('Expand', [op('Div', [ctx.outputGrad, ctx.constFloat(h * w)], 'dy_avg'), full], 'dx'));
       return;
     }
-    // Max: the first position holding the maximum (as argmax) gets ∂y.
-    const flat = op('Reshape', [ctx.inputs[0], ctx.constInt64([ctx.batch, c, h * w], 'flat_shape')], 'flat');
-    const first = op('ArgMax', [flat], 'argmax', { axis: attr.i(2), keepdims: attr.i(1) });
-    const hit = op('Equal', [ctx.constInt64(Array.from({ length: h * w }, (_, i) => i), 'positions'), first], 'hit');
-    const dy = op('Reshape', [ctx.outputGrad, ctx.constInt64([ctx.batch, c, 1], 'dy_shape')], 'dy');
-    ctx.inputGrad(0, op('Reshape', [op('Where', [hit, dy, ctx.constFloat(0)], 'routed'), full], 'dx'));
+    // Max: the positions holding the maximum share ∂y equally, as the exports' reductions do (PyTorch's
+    // amax, Keras's GlobalMaxPooling2D = reduce_max); without ties the one maximum gets all of it.
+    const hit = op('Cast', [op('Equal', [ctx.inputs[0], ctx.output], 'is_max')], 'hit', { to: attr.i(DataType.FLOAT) });
+    const count = op('ReduceSum', [hit, ctx.constInt64([2, 3], 'axes')], 'count', { keepdims: attr.i(1) });
+    ctx.inputGrad(0, op('Mul', [hit, op('Div', [ctx.outputGrad, count], 'dy_share')], 'dx'));
   },
   // The window is the whole map; the receptive field rule treats it as covering everything.
 };

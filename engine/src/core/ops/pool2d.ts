@@ -50,24 +50,35 @@ export const Pool2DOp: OpDef<Pool2DParams> = {
   window: (p) => ({ kernel: pair(p.kernel), stride: pair(p.stride), dilation: [1, 1] }),
   lowerOnnx(p, ctx) {
     const x = ctx.inputShapes[0];
+    const pads = resolvePads(p.padding, x[1], x[2], p.kernel, p.stride);
     const geometry = {
       kernel_shape: attr.ints(pair(p.kernel)),
       strides: attr.ints(pair(p.stride)),
-      pads: attr.ints(resolvePads(p.padding, x[1], x[2], p.kernel, p.stride)),
+      pads: attr.ints(pads),
       ceil_mode: attr.i(p.ceil ? 1 : 0),
     };
+    // In ceil mode, a last window that would start in the bottom/right padding is dropped (PyTorch's
+    // rule, which onnxruntime's kernels follow), but ONNX's opset-17 shape inference counts it: the
+    // static shape is then one row/column too big and clashes downstream (Gemm, BatchNormalization,
+    // the gradient graph). A Slice to the real size fixes the static shape; at run time it is a no-op.
+    const [kh, kw] = pair(p.kernel);
+    const [sh, sw] = pair(p.stride);
+    const onnxSize = (n: number, k: number, s: number) => Math.ceil((n - k) / s) + 1;
+    const clipped = p.ceil && (onnxSize(x[1] + pads[0] + pads[2], kh, sh) !== ctx.shape[1] || onnxSize(x[2] + pads[1] + pads[3], kw, sw) !== ctx.shape[2]);
+    const out = clipped ? ctx.temp('pooled') : ctx.output;
     if (p.mode === 'max') {
-      ctx.node('MaxPool', [ctx.inputs[0]], [ctx.output], geometry);
+      ctx.node('MaxPool', [ctx.inputs[0]], [out], geometry);
     } else if (p.mode === 'avg') {
-      ctx.node('AveragePool', [ctx.inputs[0]], [ctx.output], { ...geometry, count_include_pad: attr.i(p.countIncludePad ? 1 : 0) });
+      ctx.node('AveragePool', [ctx.inputs[0]], [out], { ...geometry, count_include_pad: attr.i(p.countIncludePad ? 1 : 0) });
     } else {
       // min pooling = −maxpool(−x); padded positions are ignored as in max pooling.
       const neg = ctx.temp('neg');
       const pooled = ctx.temp('negmax');
       ctx.node('Neg', [ctx.inputs[0]], [neg]);
       ctx.node('MaxPool', [neg], [pooled], geometry);
-      ctx.node('Neg', [pooled], [ctx.output]);
+      ctx.node('Neg', [pooled], [out]);
     }
+    if (clipped) ctx.node('Slice', [out, ctx.constInt64([0, 0], 'clip_starts'), ctx.constInt64([ctx.shape[1], ctx.shape[2]], 'clip_ends'), ctx.constInt64([2, 3], 'clip_axes')], [ctx.output]);
   },
   gradOnnx(p, ctx) {
     if (!ctx.needsInputGrad[0]) return;

@@ -91,7 +91,9 @@ export function placeTaps(ctx: Emit, taps: readonly string[], g: WindowGeometry,
   const [dh, dw] = g.dilation;
   const [oh, ow] = g.output;
   const [pt, pl] = g.pads;
-  const split6 = ctx.constInt64([batch, c, oh, 1, ow, 1], 'place_split');
+  // Made on first use: a stride-1 spread never needs it, and an unused initializer makes onnxruntime warn.
+  let split: string | undefined;
+  const split6 = () => (split ??= ctx.constInt64([batch, c, oh, 1, ow, 1], 'place_split'));
   let placed: string;
   let fh: number;
   let fw: number;
@@ -99,7 +101,7 @@ export function placeTaps(ctx: Emit, taps: readonly string[], g: WindowGeometry,
     // Windows tile without overlap: interleave the taps with one Concat per axis and a Reshape.
     const rows: string[] = [];
     for (let i = 0; i < kh; i++) {
-      const cols = taps.slice(i * kw, (i + 1) * kw).map((t) => op('Reshape', [t, split6], 'place_6d'));
+      const cols = taps.slice(i * kw, (i + 1) * kw).map((t) => op('Reshape', [t, split6()], 'place_6d'));
       rows.push(cols.length === 1 ? cols[0] : op('Concat', cols, 'place_cols', { axis: attr.i(5) }));
     }
     const tiled = rows.length === 1 ? rows[0] : op('Concat', rows, 'place_rows', { axis: attr.i(3) });
@@ -110,7 +112,7 @@ export function placeTaps(ctx: Emit, taps: readonly string[], g: WindowGeometry,
     [fh, fw] = [(kh - 1) * dh + oh * sh, (kw - 1) * dw + ow * sw];
     const spread = (t: string) => {
       if (sh === 1 && sw === 1) return t;
-      const six = op('Reshape', [t, split6], 'spread_6d');
+      const six = op('Reshape', [t, split6()], 'spread_6d');
       const gaps = op('Pad', [six, ctx.constInt64([0, 0, 0, 0, 0, 0, 0, 0, 0, sh - 1, 0, sw - 1], 'spread_pads')], 'spread_gaps', { mode: attr.s('constant') });
       return op('Reshape', [gaps, ctx.constInt64([batch, c, oh * sh, ow * sw], 'spread_shape')], 'spread');
     };

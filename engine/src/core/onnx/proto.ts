@@ -11,26 +11,8 @@ import * as protobufNamespace from 'protobufjs/light.js';
 /** protobufjs is CommonJS: Node's ESM loader exposes it as the default export, bundlers as the namespace. */
 const protobuf: typeof protobufNamespace = (protobufNamespace as unknown as { default?: typeof protobufNamespace }).default ?? protobufNamespace;
 
-/** TensorProto.DataType */
-export const DataType = {
-  UNDEFINED: 0,
-  FLOAT: 1,
-  UINT8: 2,
-  INT8: 3,
-  UINT16: 4,
-  INT16: 5,
-  INT32: 6,
-  INT64: 7,
-  STRING: 8,
-  BOOL: 9,
-  FLOAT16: 10,
-  DOUBLE: 11,
-  UINT32: 12,
-  UINT64: 13,
-  COMPLEX64: 14,
-  COMPLEX128: 15,
-  BFLOAT16: 16,
-} as const;
+export { DataType } from './data-type';
+import { DataType } from './data-type';
 
 /** AttributeProto.AttributeType */
 export const AttributeType = {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { OpDef } from './op';
 import { requireFeatureMap } from './common';
 import { attr } from '../onnx/lowering';
-import { DataType } from '../onnx/proto';
+import { DataType } from '../onnx/data-type';
 import { emitter } from '../train/windows';
 
 const Params = z.object({ mode: z.enum(['avg', 'max']).default('avg') });

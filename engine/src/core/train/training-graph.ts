@@ -13,7 +13,7 @@ import type { Analysis, PrimitiveNode } from '../graph/types';
 import { graphOutputs } from '../onnx/export';
 import { OnnxGraphBuilder } from '../onnx/builder';
 import { attr, type OnnxAttr, type OnnxLoweringContext } from '../onnx/lowering';
-import { DataType } from '../onnx/proto';
+import { DataType } from '../onnx/data-type';
 import { ops as defaultOps } from '../ops';
 import type { WeightSpec } from '../ops/op';
 import type { OpRegistry } from '../ops/registry';

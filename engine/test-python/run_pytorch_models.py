@@ -4,8 +4,9 @@ usage: python3 run_pytorch_models.py jobs.json
 
 jobs.json is a list of {"code": model.py, "class": class name, "weights": model.pt,
 "inputs": [input.bin, ...] (float32, little-endian, batch 1), "shapes": [[C, H, W], ...],
-"output": out.bin}. Each job loads the module, `load_state_dict(torch.load(weights, weights_only=True))`,
-runs it in eval mode and writes the (first) output as float32 to "output". Prints one JSON line per
+"output": out.bin, "train": optional bool}. Each job loads the module, `load_state_dict(torch.load(weights,
+weights_only=True))`, runs it in eval mode (in training mode with "train": batch norms on the batch's
+statistics) and writes the (first) output as float32 to "output". Prints one JSON line per
 job: {"params": sum(p.numel()), "shape": [...]} or {"error": "..."}.
 """
 import importlib.util
@@ -23,7 +24,7 @@ def run(job):
     model = getattr(module, job["class"])()
     state = torch.load(job["weights"], weights_only=True)
     model.load_state_dict(state)  # strict: every key must match
-    model.eval()
+    model.train(bool(job.get("train", False)))
     xs = [torch.from_numpy(np.fromfile(path, dtype="<f4").reshape([1] + list(shape))) for path, shape in zip(job["inputs"], job["shapes"])]
     with torch.no_grad():
         y = model(*xs)

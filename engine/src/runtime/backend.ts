@@ -24,6 +24,11 @@ export interface BackendRunOptions {
    * contents have different keys, so a cached compilation of one is never reused for the other.
    */
   sidecarKey?: string;
+  /**
+   * Batch norms without trained statistics run on the statistics of this input (default true;
+   * core/weights/calibration.ts). false: every batch norm uses its running statistics, as exported.
+   */
+  calibrateBatchNorm?: boolean;
 }
 
 /**
@@ -34,6 +39,8 @@ export interface BackendRunResult {
   /** Per document node id that ran. */
   nodes: Record<string, NodeRunResult>;
   tensors: Record<string, TensorResult>;
+  /** Document nodes whose batch norms ran on this input's statistics (none: absent). */
+  calibrated?: string[];
 }
 
 export interface Backend {

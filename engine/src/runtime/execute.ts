@@ -11,7 +11,7 @@ import type { InputParams } from '../core/ops/input';
 import { InputError, preprocessInput } from '../core/preprocess';
 import { WeightShapeError } from '../core/weights/resolve';
 import { sidecarSizeProblem, usesSidecar } from '../core/weights/sidecar';
-import type { Backend } from './backend';
+import type { Backend, BackendRunResult } from './backend';
 import type { PreparedInputs } from './held-inputs';
 import { EngineError } from './errors';
 import { graphOutputs } from './graph-outputs';
@@ -145,7 +145,7 @@ export async function executeRun(req: WorkerRunRequest, backend: Backend, option
     // 'outputs' means the same on every backend: nodes with no outgoing edge.
     const tensors = req.tensors === 'outputs' ? graphOutputs(doc, analysis) : req.tensors;
     const hasRunnable = analysis.primitives.nodes.length > 0;
-    const result = hasRunnable
+    const result: BackendRunResult = hasRunnable
       ? await backend.run(doc, analysis, inputs, { previews: req.previews, tensors, seed: req.seed, signal: options.signal, ...(req.oneOff ? { oneOff: true } : {}), ...(req.sidecar ? { sidecar: req.sidecar, sidecarKey: req.sidecarKey } : {}) })
       : { nodes: {}, tensors: {} };
     return {
@@ -155,6 +155,7 @@ export async function executeRun(req: WorkerRunRequest, backend: Backend, option
       // What ran is what the analysis could place (backends report stats only when previews are asked for).
       skipped: doc.nodes.map((n) => n.id).filter((id) => analysis.primitives.outputOf[id] === undefined),
       diagnostics: analysis.diagnostics,
+      ...(result.calibrated?.length ? { calibratedBatchNorm: result.calibrated } : {}),
     };
   } catch (e) {
     throw classifyError(e, options.signal);

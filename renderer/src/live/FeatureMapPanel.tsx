@@ -24,6 +24,8 @@ export interface FeatureMapPanelProps {
   labels?: readonly string[];
   /** The document's random kernels: a Softmax's top-5 warns that it is no prediction. */
   randomWeights?: RandomWeights;
+  /** The run's batch norms that used this image's statistics (RunResult.calibratedBatchNorm), for the top-k. */
+  calibratedBatchNorm?: readonly string[];
   colormap?: ColormapName;
   onColormapChange?(c: ColormapName): void;
 }
@@ -37,7 +39,7 @@ const VECTOR_FETCH_LIMIT = 100_000;
  * on demand) with the value under the pointer. Vectors (Dense outputs) show as bars, Softmax
  * outputs also as the top-5 classes.
  */
-export function FeatureMapPanel({ nodeId, title, result, fetchTensor, runId, afterRelu, labels, randomWeights, colormap: cm, onColormapChange }: FeatureMapPanelProps) {
+export function FeatureMapPanel({ nodeId, title, result, fetchTensor, runId, afterRelu, labels, randomWeights, calibratedBatchNorm, colormap: cm, onColormapChange }: FeatureMapPanelProps) {
   const [localCm, setLocalCm] = useState<ColormapName>('viridis');
   const colormap = cm ?? localCm;
   const setColormap = onColormapChange ?? setLocalCm;
@@ -127,7 +129,7 @@ export function FeatureMapPanel({ nodeId, title, result, fetchTensor, runId, aft
 
       {isVector && vectorValues && (
         <>
-          {isProbabilityVector(vectorValues) && <TopK probabilities={vectorValues} labels={labels} randomWeights={randomWeights} />}
+          {isProbabilityVector(vectorValues) && <TopK probabilities={vectorValues} labels={labels} randomWeights={randomWeights} calibratedBatchNorm={calibratedBatchNorm} />}
           <BarChart values={vectorValues} labels={labels} title={tensor ? 'Outputs' : 'Outputs (downsampled preview)'} />
         </>
       )}

@@ -203,7 +203,7 @@ export function RunPanel(p: RunPanelProps) {
       {p.live.notice && <p className="live-notice" data-testid="run-notice">{p.live.notice}</p>}
 
       {p.inputParams && <PreprocessPanel input={p.inputParams} image={p.input?.image} onChange={p.onPreprocessChange} />}
-      {probs && <TopK probabilities={probs} labels={p.labels} randomWeights={p.randomWeights} />}
+      {probs && <TopK probabilities={probs} labels={p.labels} randomWeights={p.randomWeights} calibratedBatchNorm={p.live.result?.calibratedBatchNorm} />}
     </section>
   );
 }

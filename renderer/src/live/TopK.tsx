@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { calibrationNote } from '../../../engine/src/core/weights/calibration';
 import { topK, untrainedNote, type RandomWeights } from './topk';
 
 export interface TopKProps {
@@ -8,18 +9,26 @@ export interface TopKProps {
   k?: number;
   /** When some conv or dense kernels are random, the top-k says so: it is not a prediction. */
   randomWeights?: RandomWeights;
+  /** The run's batch norms that used this image's statistics (RunResult.calibratedBatchNorm): the top-k says so. */
+  calibratedBatchNorm?: readonly string[];
 }
 
 /** The k most likely classes of a Softmax output as labelled bars. */
-export function TopK({ probabilities, labels, k = 5, randomWeights }: TopKProps) {
+export function TopK({ probabilities, labels, k = 5, randomWeights, calibratedBatchNorm }: TopKProps) {
   const rows = useMemo(() => topK(probabilities, k, labels), [probabilities, k, labels]);
   const untrained = untrainedNote(randomWeights);
+  const calibrated = calibrationNote(calibratedBatchNorm);
   return (
     <div className="live-topk" data-testid="top-k">
       <h4>Top {rows.length}</h4>
       {untrained && (
         <p className="live-untrained" data-testid="top-k-untrained">
           {untrained}
+        </p>
+      )}
+      {calibrated && (
+        <p className="live-untrained" data-testid="top-k-calibrated">
+          {calibrated}
         </p>
       )}
       {rows.map((r) => (

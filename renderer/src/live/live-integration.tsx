@@ -181,6 +181,7 @@ function MapsTab() {
         afterRelu={endsInRelu(node.type, node.params)}
         labels={labels}
         randomWeights={randomWeights}
+        calibratedBatchNorm={result?.calibratedBatchNorm}
         colormap={colormap}
         onColormapChange={(c) => set({ colormap: c })}
       />

@@ -89,6 +89,26 @@ describe('cnn-studio infer', () => {
     expect(imported.err).toBe('');
   });
 
+  it('notes on stderr when batch norms ran on the statistics of this input; --json names them', async () => {
+    const layers = (bn: Record<string, number[]> | undefined) => [
+      { id: 'conv', type: 'Conv2D', params: { filters: 2, kernel: 3, padding: 'same' } },
+      { id: 'bn', type: 'BatchNorm', ...(bn ? { weights: bn } : {}) },
+    ];
+    const untrained = write('bn.json', JSON.stringify(chainDoc({ channels: 1, height: 4, width: 4 }, layers(undefined))));
+    for (const backend of ['ort', 'reference']) {
+      const text = await cli('infer', untrained, '--input', lecture, '--backend', backend);
+      expect(text.code).toBe(0);
+      expect(text.err).toBe('note: Batch norm uses statistics of this image (no trained statistics yet).\n');
+      const json = await cli('infer', untrained, '--input', lecture, '--json', '--backend', backend);
+      expect(json.err).toBe(text.err);
+      expect(JSON.parse(json.out).calibratedBatchNorm).toEqual(['bn']);
+    }
+    const trained = write('bn-trained.json', JSON.stringify(chainDoc({ channels: 1, height: 4, width: 4 }, layers({ mean: [0.5, -1], var: [2, 0.5] }))));
+    const r = await cli('infer', trained, '--input', lecture, '--json', '--backend', 'reference');
+    expect(r.err).toBe('');
+    expect(Object.keys(JSON.parse(r.out)).sort()).toEqual(['outputs', 'timeMs']);
+  });
+
   it('runs a preset on a PNG the test made, on both backends with the same result', async () => {
     const png = new PNG({ width: 40, height: 30 });
     for (let i = 0; i < png.data.length; i++) png.data[i] = (i * 37) % 256;

@@ -2,17 +2,20 @@
  * `cnn-studio infer` — run a model on an image or tensor, in this process (no worker), on the
  * onnxruntime backend or the TypeScript reference backend.
  * `--json` prints a public contract: {"outputs": {"<nodeId>": {"shape": [...], "data": [...]}}, "timeMs": n}
- * (plus "top" with --top).
+ * (plus "top" with --top, and "calibratedBatchNorm": [nodeId…] when batch norms without trained
+ * statistics ran on the input's own — core/weights/calibration.ts).
  */
 import type { TensorResult } from '../../core/api';
 import type { ModelDocument } from '../../core/document/schema';
 import { analyze } from '../../core/graph/analyze';
+import { calibrationNote } from '../../core/weights/calibration';
 import { randomWeightOrigins, untrainedWarning } from '../../core/weights/origins';
 import { DEFAULT_SEED } from '../../core/weights/seeded';
 import { loadBackend } from '../../runtime/backends';
 import { EngineError } from '../../runtime/errors';
 import { executeRun, type ExecuteResult } from '../../runtime/execute';
-import { decodeInput, InputFileError } from '../../runtime/image-file';
+import { FileReadError } from '../../runtime/file-read';
+import { decodeInput, InputFileError, MAX_INPUT_FILE_BYTES } from '../../runtime/image-file';
 import type { BackendName } from '../../runtime/protocol';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { loadModelArg, loadSidecarArg } from '../load-model';
@@ -92,9 +95,9 @@ export const inferCommand: CliCommand = {
     const sidecar = await loadSidecarArg(args.positionals[0], doc, io);
     let bytes: Uint8Array;
     try {
-      bytes = await io.readFile(inputPath);
+      bytes = await io.readFile(inputPath, { maxBytes: MAX_INPUT_FILE_BYTES });
     } catch (e) {
-      throw new CliError(EXIT.unreadable, `Cannot read input "${inputPath}": ${(e as { code?: string }).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`, 'unreadable');
+      throw new CliError(EXIT.unreadable, `Cannot read input "${inputPath}": ${e instanceof FileReadError ? e.reason : (e as Error).message}.`, 'unreadable');
     }
     let input;
     try {
@@ -124,11 +127,15 @@ export const inferCommand: CliCommand = {
       const warning = untrainedWarning(randomWeightOrigins(doc, analyze(doc).primitives), seed ?? doc.seed ?? DEFAULT_SEED);
       if (warning) io.stderr(`note: ${warning} Trained weights come with an ONNX model: cnn-studio import model.onnx -o model.cnn.json\n`);
     }
+    // Batch norms without trained statistics ran on this image's own (core/weights/calibration.ts).
+    const calibrated = calibrationNote(result.calibratedBatchNorm);
+    if (calibrated) io.stderr(`note: ${calibrated}\n`);
 
     if (args.flags.json) {
       const outputs = Object.fromEntries(Object.entries(result.tensors).map(([id, t]) => [id, { shape: [...t.shape], data: Array.from(t.data) }]));
       const json: Record<string, unknown> = { outputs, timeMs: Math.round(result.timeMs * 1000) / 1000 };
       if (top) json.top = Object.fromEntries(Object.entries(result.tensors).filter(([, t]) => isClassVector(t)).map(([id, t]) => [id, topK(t, top, doc.labels)]));
+      if (result.calibratedBatchNorm) json.calibratedBatchNorm = result.calibratedBatchNorm;
       io.stdout(JSON.stringify(json) + '\n');
     } else {
       io.stdout(textReport(doc, result, top, backend.name));

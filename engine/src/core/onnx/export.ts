@@ -64,6 +64,12 @@ export interface OnnxCompileOptions {
   outputs?: readonly string[];
   weightCache?: WeightCache;
   registry?: OpRegistry;
+  /**
+   * Batch norm primitives (by primitive id) lowered with the statistics of the value being run
+   * (core/weights/calibration.ts): live inference sets it; exports never do — they keep the model's
+   * running statistics. Batch 1 only: the statistics are those of one image.
+   */
+  calibrateBatchNorm?: ReadonlySet<string>;
 }
 
 export interface CompiledValue {
@@ -95,6 +101,7 @@ export function compileOnnx(doc: ModelDocument, analysis: Analysis, options: Onn
   const seed = options.seed ?? doc.seed ?? DEFAULT_SEED;
   const batch = options.batch ?? 1;
   const outputOf = analysis.primitives.outputOf;
+  if (options.calibrateBatchNorm?.size && batch !== 1) throw new Error(`compileOnnx: calibrated batch norms need batch 1, got ${batch}.`);
   // Primitives of a composite that failed part-way have no document output: leave them out.
   const prims = analysis.primitives.nodes.filter((p) => outputOf[p.owner] !== undefined);
   if (prims.length === 0) throw new OnnxExportError('invalid-graph', 'The model has no node that can run — add an Input node and connect layers to it.');
@@ -116,10 +123,20 @@ export function compileOnnx(doc: ModelDocument, analysis: Analysis, options: Onn
     }
     const op = registry.get(prim.type);
     if (!op?.lowerOnnx) throw new OnnxExportError('unsupported-op', `Node "${prim.owner}": ${prim.type} cannot be compiled to ONNX yet.`, prim.owner);
+    const calibrate = options.calibrateBatchNorm?.has(prim.id) ?? false;
     const weights: Record<string, string> = {};
     for (const spec of prim.weights) {
-      const { data, fingerprint } = weightData(prim, spec, docNodes.get(prim.owner), seed, options);
-      weights[spec.name] = builder.addFloatInitializer(builder.uniqueName(`${prim.id}.${spec.name}`), spec.shape, data, fingerprint);
+      const add = () => {
+        const { data, fingerprint } = weightData(prim, spec, docNodes.get(prim.owner), seed, options);
+        return builder.addFloatInitializer(builder.uniqueName(`${prim.id}.${spec.name}`), spec.shape, data, fingerprint);
+      };
+      if (!calibrate) weights[spec.name] = add();
+      else {
+        // Added when read: the running statistics a calibrated batch norm replaces would be unused
+        // initializers (onnxruntime warns about each one).
+        let name: string | undefined;
+        Object.defineProperty(weights, spec.name, { enumerable: true, get: () => (name ??= add()) });
+      }
     }
     const ctx: OnnxLoweringContext = {
       inputs: prim.inputs.map((i) => valueName.get(i)!),
@@ -127,6 +144,7 @@ export function compileOnnx(doc: ModelDocument, analysis: Analysis, options: Onn
       shape: prim.shape,
       output,
       weights,
+      ...(calibrate ? { calibrate } : {}),
       node: (opType, ins, outs, attrs) => void builder.addNode(opType, ins, outs, attrs),
       temp: (hint) => builder.uniqueName(`${prim.id}/${hint}`),
       constInt64: (values, hint = 'const') => builder.addInt64Initializer(builder.uniqueName(`${prim.id}/${hint}`), values),

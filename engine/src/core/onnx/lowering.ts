@@ -24,8 +24,17 @@ export interface OnnxLoweringContext {
   readonly shape: Shape;
   /** The value name the primitive's result must be written to. */
   readonly output: string;
-  /** Initializer names of the primitive's weights, by WeightSpec name (kernel, bias, scale, mean, var). */
+  /**
+   * Initializer names of the primitive's weights, by WeightSpec name (kernel, bias, scale, mean, var).
+   * When `calibrate` is set, a weight's initializer is added when the lowering first reads it here.
+   */
   readonly weights: Readonly<Record<string, string>>;
+  /**
+   * Batch norms: normalise with the statistics of the value being run instead of the running ones
+   * (live inference of a network without trained statistics: core/weights/calibration.ts). Only
+   * at batch 1 (compileOnnx refuses it otherwise).
+   */
+  readonly calibrate?: boolean;
   /** Adds one ONNX node (default domain). */
   node(opType: string, inputs: readonly string[], outputs: readonly string[], attrs?: Record<string, OnnxAttr>): void;
   /** A fresh intermediate value name, unique in the graph. */

@@ -147,10 +147,13 @@ describe('onnxruntime backend — statistics and previews', () => {
     const backend = new OrtBackend(options);
     const doc = chainDoc({ channels: 3, height: 150, width: 100 }, [
       { id: 'conv', type: 'Conv2D', params: { filters: 80, kernel: 3, padding: 'same' } },
-      // Only scales conv: in the graph, derived from conv's taps (taps.ts, scaleOf).
-      { id: 'bn', type: 'BatchNorm', params: { epsilon: 0.3 } },
+      // Statistics given as mean 0, var 1: only scales conv — in the graph, derived from conv's
+      // taps (taps.ts, scaleOf).
+      { id: 'bn', type: 'BatchNorm', params: { epsilon: 0.3 }, weights: { mean: new Array(80).fill(0), var: new Array(80).fill(1) } },
       // Shifts: taps of its own.
-      { id: 'bn_shift', type: 'BatchNorm', weights: { bias: Array.from({ length: 80 }, (_, c) => c / 40 - 1) } },
+      { id: 'bn_shift', type: 'BatchNorm', weights: { bias: Array.from({ length: 80 }, (_, c) => c / 40 - 1), mean: new Array(80).fill(0), var: new Array(80).fill(1) } },
+      // No statistics: calibrated on this input (an InstanceNormalization), taps of its own.
+      { id: 'bn_calibrated', type: 'BatchNorm' },
       { id: 'relu', type: 'Activation', params: { fn: 'relu' } },
       { id: 'gap', type: 'GlobalPool' },
       { id: 'fc', type: 'Dense', params: { units: 100 } },
@@ -158,7 +161,8 @@ describe('onnxruntime backend — statistics and previews', () => {
     const analysis = analyze(doc);
     const x = seq(3 * 150 * 100);
     const r = await backend.run(doc, analysis, { input: x }, { previews: true, tensors: 'all' });
-    for (const id of ['input', 'conv', 'bn', 'bn_shift', 'relu', 'gap', 'fc']) {
+    expect(r.calibrated).toEqual(['bn_calibrated']);
+    for (const id of ['input', 'conv', 'bn', 'bn_shift', 'bn_calibrated', 'relu', 'gap', 'fc']) {
       const t = r.tensors[id];
       const node = r.nodes[id];
       const want = tensorStats(t.data);
@@ -280,10 +284,13 @@ describe('onnxruntime backend — the exported file gives the same outputs', () 
     const [c, h, w] = [input.params.channels, input.params.height, input.params.width] as number[];
     const x = seq(c * h * w, (i) => Math.cos(i * 0.013));
     const own = new OrtBackend();
+    // The file keeps the running statistics; live inference calibrates batch norms without them
+    // on the input (core/weights/calibration.ts): compared with those off.
+    const options = { previews: false, tensors: 'outputs' as const, calibrateBatchNorm: false };
     try {
-      await own.run(doc, analysis, { [input.id]: x }, { previews: false, tensors: 'outputs' });
+      await own.run(doc, analysis, { [input.id]: x }, options);
       await own.settle();
-      const ours = await own.run(doc, analysis, { [input.id]: x }, { previews: false, tensors: 'outputs' });
+      const ours = await own.run(doc, analysis, { [input.id]: x }, options);
       const session = await ort.InferenceSession.create(exportOnnx(doc, analysis), { intraOpNumThreads: 2 });
       const raw = await session.run({ [input.id]: new ort.Tensor('float32', x, [1, c, h, w]) });
       await session.release();

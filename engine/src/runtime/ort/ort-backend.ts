@@ -21,6 +21,7 @@ import type { Analysis } from '../../core/graph/types';
 import type { NodeRunResult, TensorResult } from '../../core/api';
 import { compileOnnx, graphOutputs, WeightCache } from '../../core/onnx/export';
 import type { OnnxGraphBuilder } from '../../core/onnx/builder';
+import { calibratedBatchNorms, calibratedNodes } from '../../core/weights/calibration';
 import type { Backend, BackendRunOptions, BackendRunResult } from '../backend';
 import { requestedTensors } from '../graph-outputs';
 import { featurePreview, tensorStats } from '../previews';
@@ -125,14 +126,15 @@ export class OrtBackend implements Backend {
   private async runOnce(doc: ModelDocument, analysis: Analysis, inputs: Record<string, Float32Array>, options: BackendRunOptions): Promise<BackendRunResult> {
     const t0 = performance.now();
     const wanted = [...requestedTensors(doc, analysis, options.tensors)];
+    const calibrate = options.calibrateBatchNorm === false ? new Set<string>() : calibratedBatchNorms(doc, analysis.primitives);
     // The sidecar's key names its contents: the same ranges of another sidecar file never reuse a session.
-    const docKey = documentKey(doc, { seed: options.seed, previews: options.previews, wanted, ...(options.sidecarKey !== undefined ? { sidecar: options.sidecarKey } : {}) });
+    const docKey = documentKey(doc, { seed: options.seed, previews: options.previews, wanted, ...(options.sidecarKey !== undefined ? { sidecar: options.sidecarKey } : {}), ...(options.calibrateBatchNorm === false ? { running: true } : {}) });
     let entry = this.sessionFor(docKey);
     let created = false;
     let t1 = t0;
     if (!entry) {
       const outputs = [...new Set([...graphOutputs(doc, analysis), ...wanted])];
-      const compiled = compileOnnx(doc, analysis, { seed: options.seed, batch: 1, outputs, weightCache: this.weights, name: 'cnn-studio', sidecar: options.sidecar });
+      const compiled = compileOnnx(doc, analysis, { seed: options.seed, batch: 1, outputs, weightCache: this.weights, name: 'cnn-studio', sidecar: options.sidecar, calibrateBatchNorm: calibrate });
       const tapped = options.previews ? doc.nodes.map((n) => n.id).filter((id) => compiled.values[id]) : [];
       const tappedValues = tapped.reduce((n, id) => n + compiled.values[id].shape.reduce((m, d) => m * d, 1), 0);
       const onHost = tappedValues <= (this.options.hostTapValues ?? HOST_TAP_VALUES);
@@ -194,7 +196,8 @@ export class OrtBackend implements Backend {
       nodes[h.id] = h.output ? summary(h.shape, result[h.output].data as Float32Array) : this.inputSummaries.get(h.id, h.shape, inputs[h.id]);
     }
     this.lastTimings = { compileMs: t1 - t0, createMs: t2 - t1, runMs: t3 - t2, reusedSession: !created };
-    return { nodes, tensors };
+    const calibrated = calibratedNodes(analysis.primitives, calibrate);
+    return { nodes, tensors, ...(calibrated.length ? { calibrated } : {}) };
   }
 
   /** Upgrades every session now and waits (benchmarks and tests use this for a steady state). */

@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../core/graph/analyze';
 import { compileOnnx, graphOutputs } from '../../core/onnx/export';
+import { calibratedBatchNorms } from '../../core/weights/calibration';
 import { chainDoc } from '../testing/docs';
 import { addTaps } from './taps';
 
@@ -59,7 +60,7 @@ describe('in-graph taps', () => {
   it('give a batch norm that only scales a tapped map no operators: it is derived from its input', () => {
     const doc = chainDoc({ channels: 3, height: 32, width: 32 }, [
       { id: 'c1', type: 'Conv2D', params: { filters: 16, kernel: 3, padding: 'same' } },
-      { id: 'bn', type: 'BatchNorm' }, // no weights given: γ = 1, β = 0, mean 0, var 1
+      { id: 'bn', type: 'BatchNorm' }, // no weights given: γ = 1, β = 0, mean 0, var 1 (not calibrated here)
       { id: 'bn2', type: 'BatchNorm' },
       { id: 'r1', type: 'Activation', params: { fn: 'relu' } },
       { id: 'shifted', type: 'BatchNorm', weights: { bias: Array.from({ length: 16 }, (_, c) => (c === 3 ? 0.5 : 0)) } },
@@ -82,5 +83,22 @@ describe('in-graph taps', () => {
     expect(tapOps('bn2')).toEqual(['Mul', 'Mul']);
     expect(tapOps('r1').filter((op) => /^Reduce(Min|Max)$/.test(op!))).toEqual([]);
     expect(tapOps('shifted').length).toBeGreaterThan(10);
+  });
+
+  it('give a batch norm calibrated on the input (live inference, no statistics given) taps of its own', () => {
+    const doc = chainDoc({ channels: 3, height: 32, width: 32 }, [
+      { id: 'c1', type: 'Conv2D', params: { filters: 16, kernel: 3, padding: 'same' } },
+      { id: 'bn', type: 'BatchNorm' },
+      { id: 'r1', type: 'Activation', params: { fn: 'relu' } },
+    ]);
+    const analysis = analyze(doc);
+    const compiled = compileOnnx(doc, analysis, { batch: 1, outputs: graphOutputs(doc, analysis), name: 'calibrated', calibrateBatchNorm: calibratedBatchNorms(doc, analysis.primitives) });
+    const layout = addTaps(compiled.builder, compiled.values, doc.nodes.map((n) => n.id), { hostMaxValues: 0 });
+    expect(compiled.builder.nodes.find((n) => n.output?.[0] === 'bn')?.opType).toBe('InstanceNormalization');
+    expect(layout.nodes.find((n) => n.id === 'bn')!.derived).toBeUndefined();
+    const tapOps = (id: string) => compiled.builder.nodes.filter((n) => n.output?.[0]?.startsWith(`__taps/${id}/`)).map((n) => n.opType);
+    expect(tapOps('bn').filter((op) => /^Reduce(Min|Max)$/.test(op!))).toHaveLength(2);
+    // The ReLU after it still takes its ranges from bn's own.
+    expect(tapOps('r1').filter((op) => /^Reduce(Min|Max)$/.test(op!))).toEqual([]);
   });
 });

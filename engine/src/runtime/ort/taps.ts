@@ -119,11 +119,14 @@ function floatInitializer(b: OnnxGraphBuilder, name: string): Float32Array | und
 
 /**
  * The factor a when a BatchNormalization node only multiplies its input by one positive number:
- * β and the running mean all zero, and γ/√(var + ε) the same float for every channel — every batch
- * norm a document has not been given weights for (γ = 1, β = 0, mean 0, var 1: a = 1/√(1 + ε)).
- * Its output y = a·x then has x's statistics times a, the same zeros and, normalised per channel,
- * the same preview — no pass over y is needed. a > 1/2, so no non-zero x rounds to a zero y.
- * Otherwise undefined (a real shift or per-channel scales: the node gets taps of its own).
+ * β and the running mean all zero, and γ/√(var + ε) the same float for every channel — e.g. γ = 1,
+ * β = 0, mean 0, var 1 (a = 1/√(1 + ε)): the defaults, where a batch norm is not calibrated on the
+ * input (core/weights/calibration.ts: statistics given as such, one value a channel, or a run with
+ * calibration off). Its output y = a·x then has x's statistics times a, the same zeros and,
+ * normalised per channel, the same preview — no pass over y is needed. a > 1/2, so no non-zero x
+ * rounds to a zero y. Otherwise undefined (a real shift or per-channel scales: the node gets taps of
+ * its own). A calibrated batch norm is an InstanceNormalization, never derived: its statistics are
+ * the input's own.
  */
 function scaleOf(b: OnnxGraphBuilder, node: { opType?: string | null; input?: string[] | null; attribute?: { name?: string | null; f?: number | null }[] | null }): number | undefined {
   if (node.opType !== 'BatchNormalization' || !node.input || node.input.length < 5) return undefined;

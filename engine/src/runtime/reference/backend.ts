@@ -6,11 +6,13 @@
 import type { NodeRunResult, TensorResult } from '../../core/api';
 import type { ModelDocument } from '../../core/document/schema';
 import type { Analysis } from '../../core/graph/types';
+import { calibratedBatchNorms, calibratedNodes } from '../../core/weights/calibration';
 import { resolveWeights } from '../../core/weights/resolve';
 import type { Backend, BackendRunOptions, BackendRunResult } from '../backend';
 import { requestedTensors } from '../graph-outputs';
 import { featurePreview, tensorStats } from '../previews';
 import { runKernel } from './ops';
+import { batchStatistics } from './ops/batchnorm';
 import type { Tensor } from './tensor';
 
 export class RunAbortedError extends Error {
@@ -40,6 +42,7 @@ export class ReferenceBackend implements Backend {
     for (const [nodeId, primId] of Object.entries(outputOf)) docNodeOf.set(primId, nodeId);
     const wanted = requestedTensors(doc, analysis, options.tensors);
     const seeded = options.seed === undefined ? doc : { ...doc, seed: options.seed };
+    const calibrate = options.calibrateBatchNorm === false ? new Set<string>() : calibratedBatchNorms(doc, analysis.primitives);
 
     // How many primitives still need each value, so intermediates are dropped as soon as possible.
     const pending = new Map<string, number>();
@@ -60,7 +63,9 @@ export class ReferenceBackend implements Backend {
         out = { shape: [...prim.shape], data };
       } else {
         const xs = prim.inputs.map((id) => values.get(id)!);
-        out = runKernel(prim, xs, resolveWeights(seeded, prim, options.sidecar));
+        const weights = resolveWeights(seeded, prim, options.sidecar);
+        // A batch norm without trained statistics: this input's own.
+        out = runKernel(prim, xs, calibrate.has(prim.id) ? { ...weights, ...batchStatistics(xs[0]) } : weights);
       }
       values.set(prim.id, out);
 
@@ -75,7 +80,8 @@ export class ReferenceBackend implements Backend {
         if (left === 0) values.delete(i);
       }
     }
-    return { nodes, tensors };
+    const calibrated = calibratedNodes(analysis.primitives, calibrate);
+    return { nodes, tensors, ...(calibrated.length ? { calibrated } : {}) };
   }
 
   async dispose(): Promise<void> {}

@@ -9,7 +9,7 @@ import { resolvePads } from '../../core/ops/common';
 import { resizeBilinear } from '../../core/preprocess';
 import { findPython } from '../python';
 import { relativeError } from '../testing/compare';
-import { batchNorm } from './ops/batchnorm';
+import { batchNorm, batchStatistics } from './ops/batchnorm';
 import { conv2d } from './ops/conv2d';
 import { lrn } from './ops/lrn';
 import { pool2d } from './ops/pool2d';
@@ -40,6 +40,9 @@ for c in json.load(sys.stdin):
     elif op == "bn":
         n = c["xshape"][0]
         y = F.batch_norm(x, T(c["mean"], [n]), T(c["var"], [n]), T(c["scale"], [n]), T(c["bias"], [n]), training=False, eps=c["eps"])
+    elif op == "bn_train":
+        n = c["xshape"][0]
+        y = F.batch_norm(x, None, None, T(c["scale"], [n]), T(c["bias"], [n]), training=True, eps=c["eps"])
     elif op == "softmax":
         y = F.softmax(x, dim=1)
     elif op == "resize":
@@ -123,7 +126,7 @@ describe.skipIf(!python)('reference kernels agree with PyTorch (skipped without 
     check(pairs);
   });
 
-  it('LRN (odd sizes), batch norm and softmax over channels', () => {
+  it('LRN (odd sizes), batch norm (running statistics, and those of its input) and softmax over channels', () => {
     const rand = mulberry(3);
     const pairs = [1, 3, 5, 7].flatMap((size) =>
       [{ alpha: 1e-4, beta: 0.75, bias: 1 }, { alpha: 2, beta: 0.5, bias: 2 }].map((p) => {
@@ -138,6 +141,14 @@ describe.skipIf(!python)('reference kernels agree with PyTorch (skipped without 
       name: 'batch norm',
       ours: batchNorm(tensorOf([4, 3, 3], x), { epsilon: 1e-3 }, { scale: Float32Array.from(scale), bias: Float32Array.from(bias), mean: Float32Array.from(mean), var: Float32Array.from(variance) }),
       torchCase: { op: 'bn', x, xshape: [4, 3, 3], scale, bias, mean, var: variance, eps: 1e-3 } as Case,
+    } as never);
+    // Calibrated on the input (no running statistics): PyTorch's training mode for a batch of 1.
+    const y = values(5 * 4 * 6, rand).map((v, i) => v * (1 + (i % 5)) + (i % 3));
+    const calibrated = tensorOf([5, 4, 6], y);
+    pairs.push({
+      name: 'batch norm on the statistics of its input',
+      ours: batchNorm(calibrated, { epsilon: 1e-3 }, { scale: Float32Array.from([1, -2, 0.5, 3, 1]), bias: Float32Array.from([0, 1, -1, 0.5, 2]), ...batchStatistics(calibrated) }),
+      torchCase: { op: 'bn_train', x: y, xshape: [5, 4, 6], scale: [1, -2, 0.5, 3, 1], bias: [0, 1, -1, 0.5, 2], eps: 1e-3 } as Case,
     } as never);
     pairs.push({ name: 'softmax', ours: softmax(tensorOf([4, 3, 3], x)), torchCase: { op: 'softmax', x, xshape: [4, 3, 3] } } as never);
     check(pairs);

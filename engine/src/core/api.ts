@@ -9,9 +9,9 @@ import type { Shape } from './shape';
 import type { InputParams } from './ops/input';
 import type { TrainConfigInput } from './train/config';
 import type { DatasetSummary } from './train/dataset';
-import type { EpochReport, Metrics, TrainProgress } from './train/progress';
+import type { EpochReport, Metrics, TrainProgress, TrainSummary } from './train/progress';
 
-export type { EpochReport, Metrics, TrainProgress, DatasetSummary };
+export type { EpochReport, Metrics, TrainProgress, TrainSummary, DatasetSummary };
 
 /** What enters the Input node. Images are decoded by the caller (browser or Node) to RGBA. */
 export type InputPayload =
@@ -163,17 +163,7 @@ export interface TrainStarted {
 }
 
 /** How a run ended, with the trained copy of the document (weights inline, or in a sidecar the host holds). */
-export interface TrainOutcome {
-  status: 'done' | 'stopped';
-  epochs: number;
-  steps: number;
-  train: Metrics | null;
-  test: Metrics | null;
-  timeMs: number;
-  /** From the start to the first finished step: graph build, sessions, one step. */
-  firstStepMs: number;
-  bestEpoch: number;
-  history: EpochReport[];
+export interface TrainOutcome extends TrainSummary {
   /** Absent when no epoch finished (nothing to keep: the previous weights stay). */
   document?: ModelDocument;
   weights?: WeightsHandle;

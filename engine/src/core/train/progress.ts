@@ -35,6 +35,23 @@ export interface Misclassified {
   predicted: number;
 }
 
+/** How a run ended (the trainer's result and the host's outcome share it). */
+export interface TrainSummary {
+  status: 'done' | 'stopped';
+  /** Epochs and steps finished. */
+  epochs: number;
+  steps: number;
+  /** The last finished epoch's metrics (null when none finished, or without a test split). */
+  train: Metrics | null;
+  test: Metrics | null;
+  timeMs: number;
+  /** From the start to the first finished step: graph build, sessions, one step. */
+  firstStepMs: number;
+  /** The epoch whose weights scored best (test accuracy; train loss without a test split). */
+  bestEpoch: number;
+  history: EpochReport[];
+}
+
 export interface EpochReport {
   epoch: number;
   lr: number;

@@ -17,28 +17,18 @@ import { learningRate, type TrainConfig } from '../../core/train/config';
 import { augmentBatch, batches, blackFill, checkDatasetForModel, epochOrder, gatherBatch, seededStream, splitDataset, type Batch, type Dataset } from '../../core/train/dataset';
 import { optimizerScalars } from '../../core/train/optimizers';
 import type { TrainedTensor } from '../../core/train/trained-weights';
-import type { EpochReport, Metrics, Misclassified, TrainProgress } from '../../core/train/progress';
+import type { EpochReport, Metrics, Misclassified, TrainProgress, TrainSummary } from '../../core/train/progress';
 import { buildTrainingGraph, findLogits, TrainingError, type TrainingGraph } from '../../core/train/training-graph';
 import { resolveWeights } from '../../core/weights/resolve';
 import { createGraphSession, floatTensor, outputData, scalar } from './graph-session';
 
 export type { EpochReport, Metrics, Misclassified, TrainProgress };
 
-export interface TrainResult {
-  status: 'done' | 'stopped';
-  epochs: number;
-  steps: number;
-  train: Metrics | null;
-  test: Metrics | null;
-  timeMs: number;
-  history: EpochReport[];
+export interface TrainResult extends TrainSummary {
   /** Weights at the end of the last completed epoch (the initial ones if none completed). */
   last: TrainedTensor[];
   /** Weights of the epoch with the best test accuracy (lowest train loss without a test split). */
   best: TrainedTensor[];
-  bestEpoch: number;
-  /** Milliseconds from the start to the first finished step (graph build + sessions + one step). */
-  firstStepMs: number;
   /** Samples in the training and test splits. */
   trainSamples: number;
   testSamples: number;

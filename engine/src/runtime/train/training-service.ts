@@ -132,17 +132,8 @@ export class TrainingService {
   }
 
   private outcome(req: StartTraining, dataset: Dataset, config: ReturnType<typeof TrainConfigSchema.parse>, result: TrainResult): { outcome: TrainOutcome; sidecar?: Uint8Array } {
-    const outcome: TrainOutcome = {
-      status: result.status,
-      epochs: result.epochs,
-      steps: result.steps,
-      train: result.train,
-      test: result.test,
-      timeMs: result.timeMs,
-      firstStepMs: result.firstStepMs,
-      bestEpoch: result.bestEpoch,
-      history: result.history,
-    };
+    const { status, epochs, steps, train, test, timeMs, firstStepMs, bestEpoch, history } = result;
+    const outcome: TrainOutcome = { status, epochs, steps, train, test, timeMs, firstStepMs, bestEpoch, history };
     if (!result.train) return { outcome };
     const record = trainingRecord(config, { ...result, train: result.train, dataset: dataset.source.kind === 'mnist' ? 'mnist' : dataset.name });
     const values = result.last.reduce((n, t: TrainedTensor) => n + numel(t.shape), 0);

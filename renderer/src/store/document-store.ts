@@ -42,6 +42,8 @@ export interface DocumentState {
   /** Replace the document (New/Open/preset): history cleared. */
   load(doc: ModelDocument, options?: { path?: string; dirty?: boolean; weights?: SidecarState }): void;
   markSaved(path: string | undefined): void;
+  /** Replace the weights handle only (a training run's new sidecar; its undo puts the old one back). */
+  setWeights(weights: SidecarState | undefined): void;
   /** Ends coalescing (a field lost focus). */
   breakCoalescing(): void;
 }
@@ -93,6 +95,9 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     },
     markSaved(path) {
       set({ savedDoc: get().doc, path });
+    },
+    setWeights(weights) {
+      set({ weights });
     },
     breakCoalescing() {
       set({ lastCoalesce: undefined });

@@ -1,0 +1,204 @@
+/**
+ * The Train tab: pick data and see what it holds, set up a run, start / pause / resume / stop it,
+ * and watch it learn — curves, the first convolution's filters, and after each epoch the confusion
+ * matrix and the misclassified samples. State lives in train-store.ts; each part of this panel
+ * subscribes to its own slice, so a progress update re-renders the progress bar and the charts
+ * (a few times a second), never the data grid or the settings.
+ */
+import { useEffect } from 'react';
+import type { PanelTab } from '../panels/RightPanel';
+import { host } from '../app/host';
+import { useLiveStore } from '../live/live-store';
+import { useDocumentStore } from '../store/document-store';
+import { DataSection } from './DataSection';
+import { ConfusionMatrix, EpochTable, Misclassified } from './EpochResults';
+import { FilterGrid } from './FilterGrid';
+import { inputParamsOf, stableJson } from './merge';
+import { SettingsForm, settingsSummary } from './SettingsForm';
+import { TrainCharts } from './TrainCharts';
+import { connectTraining, isActive, isTrainingConnected, useTrainStore, validateSettings } from './train-store';
+import { formatDuration, percent } from './train-view';
+import './train.css';
+
+/** Wires the store to the app's host once (the first time the tab shows). */
+function ensureConnected(): void {
+  if (isTrainingConnected()) return;
+  connectTraining({
+    engine: host.engine,
+    files: host.files,
+    // The live-inference controller's name for the open document: runs and thumbnails share it.
+    engineDocId: () => useLiveStore.getState().docId ?? `doc-${useDocumentStore.getState().docId}`,
+  });
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  starting: 'Starting — loading the data and building the training graph…',
+  running: 'Training',
+  paused: 'Paused',
+  stopping: 'Stopping after this step…',
+  done: 'Done',
+  stopped: 'Stopped',
+  failed: 'Failed',
+};
+
+function ProgressBar() {
+  const status = useTrainStore((s) => s.run?.status);
+  const p = useTrainStore((s) => s.run?.progress);
+  if (!status) return null;
+  const total = p?.totalSteps ?? 0;
+  const done = p?.globalStep ?? 0;
+  const fraction = total > 0 ? Math.min(1, done / total) : 0;
+  return (
+    <div className="train-progress" data-testid="train-progress" data-status={status} data-step={done}>
+      <div className={`train-bar train-bar-${status}`} role="progressbar" aria-label="Training progress" aria-valuemin={0} aria-valuemax={total || 1} aria-valuenow={done}>
+        <span style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
+      </div>
+      <p className="train-progress-text" aria-live="polite">
+        <strong>{STATUS_TEXT[status] ?? status}</strong>
+        {p && (
+          <>
+            {' · '}epoch {p.epoch}/{p.epochs} · step {p.step.toLocaleString('en-US')}/{p.stepsPerEpoch.toLocaleString('en-US')}
+            {' · '}
+            {Math.round(p.samplesPerSec).toLocaleString('en-US')} samples/s
+            {isActive(status) && status !== 'paused' && <> · ETA {formatDuration(p.etaMs)}</>}
+            {' · '}acc. {percent(p.accuracy)}
+          </>
+        )}
+      </p>
+    </div>
+  );
+}
+
+function Controls() {
+  const status = useTrainStore((s) => s.run?.status);
+  const settings = useTrainStore((s) => s.settings);
+  const hasInput = useDocumentStore((s) => !!inputParamsOf(s.doc));
+  const { start, pause, resume, stop } = useTrainStore.getState();
+  const active = isActive(status);
+  const invalid = !validateSettings(settings).config;
+  const why = !hasInput ? 'Add an Input node first.' : invalid ? 'Fix the settings marked in red.' : undefined;
+  return (
+    <div className="train-controls" role="toolbar" aria-label="Training">
+      {!active && (
+        <button type="button" className="train-primary" onClick={() => void start()} disabled={!!why} title={why} data-testid="train-start">
+          {status ? 'Train again' : 'Train'}
+        </button>
+      )}
+      {status === 'running' && (
+        <button type="button" onClick={() => void pause()} data-testid="train-pause">
+          Pause
+        </button>
+      )}
+      {status === 'paused' && (
+        <button type="button" className="train-primary" onClick={() => void resume()} data-testid="train-resume">
+          Resume
+        </button>
+      )}
+      {active && (
+        <button type="button" onClick={() => void stop()} disabled={status === 'stopping'} data-testid="train-stop">
+          Stop
+        </button>
+      )}
+      {!active && <span className="train-muted train-summary">{settingsSummary(settings)}</span>}
+      {why && !active && <span className="train-muted">{why}</span>}
+    </div>
+  );
+}
+
+function Messages() {
+  const ask = useTrainStore((s) => !!s.run && isActive(s.run.status) && s.run.structureChanged && !s.run.keepOld);
+  const error = useTrainStore((s) => s.run?.error);
+  const result = useTrainStore((s) => s.run?.result);
+  const { stop, keepTraining } = useTrainStore.getState();
+  return (
+    <>
+      {ask && (
+        <div className="train-callout train-warning" role="alert" data-testid="train-structure-notice">
+          <p>You changed the network being trained.</p>
+          <div className="train-row">
+            <button type="button" onClick={() => void stop()} data-testid="train-notice-stop">
+              Stop training
+            </button>
+            <button type="button" onClick={keepTraining} data-testid="train-notice-keep">
+              Keep training the old copy
+            </button>
+          </div>
+          <p className="train-hint">Kept: when it ends, the trained weights go only to the layers you did not change.</p>
+        </div>
+      )}
+      {error && (
+        <div className="train-callout train-bad" role="alert" data-testid="train-error">
+          <p>{error}</p>
+        </div>
+      )}
+      {result && (
+        <div className="train-callout train-good" role="status" data-testid="train-result">
+          <p>{result.text}</p>
+        </div>
+      )}
+    </>
+  );
+}
+
+function LiveSection() {
+  const started = useTrainStore((s) => !!s.run && (s.run.trainId !== undefined || s.run.epochs.length > 0 || s.run.progress !== undefined));
+  const filters = useTrainStore((s) => s.run?.filters);
+  const epochs = useTrainStore((s) => s.run?.epochs);
+  const dataset = useTrainStore((s) => s.run?.dataset ?? s.preview?.data);
+  const filterName = useDocumentStore((s) => (filters ? (s.doc.nodes.find((n) => n.id === filters.nodeId)?.label ?? filters.nodeId) : ''));
+  if (!started) return null;
+  const classes = dataset?.summary.classes.map((c) => c.name) ?? [];
+  const last = epochs?.at(-1);
+  return (
+    <section className="train-section" aria-labelledby="train-live-title">
+      <h3 id="train-live-title">Learning</h3>
+      <TrainCharts />
+      {filters ? <FilterGrid frame={filters} name={filterName} /> : <p className="train-hint">The first convolution’s filters show here after the first steps (models without a convolution have none).</p>}
+      {epochs && epochs.length > 0 && <EpochTable epochs={epochs} />}
+      {last && <ConfusionMatrix report={last} classes={classes} />}
+      {last?.confusion && <Misclassified report={last} classes={classes} samples={dataset?.samples ?? []} />}
+    </section>
+  );
+}
+
+function SettingsSection({ open, disabled }: { open: boolean; disabled: boolean }) {
+  const settings = useTrainStore((s) => s.settings);
+  return (
+    <details className="train-section" open={open}>
+      <summary>
+        <h3>Settings</h3> <span className="train-muted">{settingsSummary(settings)}</span>
+      </summary>
+      <SettingsForm value={settings} onChange={useTrainStore.getState().setSettings} disabled={disabled} />
+    </details>
+  );
+}
+
+export function TrainPanel() {
+  ensureConnected();
+  const inputKey = useDocumentStore((s) => stableJson(inputParamsOf(s.doc) ?? null));
+  const dataKey = useTrainStore((s) => JSON.stringify(s.data));
+  const status = useTrainStore((s) => s.run?.status);
+  useEffect(() => {
+    void useTrainStore.getState().loadPreview();
+  }, [inputKey, dataKey]);
+  const active = isActive(status);
+  return (
+    <div className="train-tab" data-testid="train-tab">
+      <div className="train-sticky">
+        <Controls />
+        <ProgressBar />
+      </div>
+      <Messages />
+      <LiveSection />
+      <details className="train-section" open={!status || status === 'failed'}>
+        <summary>
+          <h3>Data</h3>
+        </summary>
+        <DataSection canChooseFolder={!!host.files.chooseDataFolder} disabled={active} />
+      </details>
+      <SettingsSection open={!status} disabled={active} />
+    </div>
+  );
+}
+
+export const TRAIN_TAB: PanelTab = { id: 'train', title: 'Train', render: () => <TrainPanel /> };

@@ -15,6 +15,7 @@ export const CALL_NAMES = [
   'engine.inlineWeights',
   'engine.releaseWeights',
   'engine.previewData',
+  'engine.dataSamples',
   'engine.startTraining',
   'engine.controlTraining',
   'files.open',

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { DocumentSchema, EdgeSchema } from '../engine/src/core/document/schema';
 import type { CallName } from './channels';
 import type { ModelDocument } from '../engine/src/core/document/schema';
-import type { DataPreview, EngineErrorCode, EngineEvent, FileClient, ImportedModel, RunRequest, RunResult, TensorResult, TrainData, TrainRequest, TrainStarted, WeightsHandle } from '../engine/src/core/api';
+import type { DataPreview, DataSample, EngineErrorCode, EngineEvent, FileClient, ImportedModel, RunRequest, RunResult, TensorResult, TrainData, TrainRequest, TrainStarted, WeightsHandle } from '../engine/src/core/api';
 import { InputOp, type InputParams } from '../engine/src/core/ops/input';
 import { TrainConfigSchema } from '../engine/src/core/train/config';
 
@@ -131,6 +131,7 @@ type Calls = {
   'engine.inlineWeights': { args: [document: ModelDocument, weightsToken: string]; result: ModelDocument };
   'engine.releaseWeights': { args: [token: string]; result: void };
   'engine.previewData': { args: [data: TrainData, input: InputParams]; result: DataPreview };
+  'engine.dataSamples': { args: [data: TrainData, input: InputParams, indices: number[]]; result: DataSample[] };
   'engine.startTraining': { args: [req: TrainRequest]; result: TrainStarted };
   'engine.controlTraining': { args: [trainId: string, action: 'pause' | 'resume' | 'stop']; result: void };
   'files.open': { args: [path?: string]; result: Awaited<ReturnType<FileClient['open']>> };
@@ -169,6 +170,7 @@ export const CALL_SCHEMAS: { [K in CallName]: z.ZodType<CallArgs<K>> } = {
   'engine.inlineWeights': z.tuple([DocumentPayload, weightsToken]),
   'engine.releaseWeights': z.tuple([weightsToken]),
   'engine.previewData': z.tuple([TrainDataPayload, InputParamsPayload]),
+  'engine.dataSamples': z.tuple([TrainDataPayload, InputParamsPayload, z.array(z.number().int().nonnegative().max(100_000_000)).max(64)]),
   'engine.startTraining': z.tuple([TrainRequestPayload]),
   'engine.controlTraining': z.tuple([z.uuid(), z.enum(['pause', 'resume', 'stop'])]),
   'files.open': z.tuple([path.optional()]),

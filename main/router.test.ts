@@ -32,6 +32,7 @@ const VALID: { [K in CallName]: { args: unknown[]; reaches: [target: 'engine' | 
   'engine.inlineWeights': { args: [doc, TOKEN], reaches: ['engine', 'inlineWeights'] },
   'engine.releaseWeights': { args: [TOKEN], reaches: ['engine', 'releaseWeights'] },
   'engine.previewData': { args: [{ kind: 'mnist' }, { channels: 1, height: 28, width: 28 }], reaches: ['engine', 'previewData'] },
+  'engine.dataSamples': { args: [{ kind: 'mnist' }, { channels: 1, height: 28, width: 28 }, [3, 1415]], reaches: ['engine', 'dataSamples'] },
   'engine.startTraining': { args: [{ docId: 'd1', document: doc, data: { kind: 'mnist' } }], reaches: ['engine', 'startTraining'] },
   'engine.controlTraining': { args: [TOKEN, 'pause'], reaches: ['engine', 'controlTraining'] },
   'files.open': { args: [], reaches: ['files', 'open'] },

@@ -89,6 +89,7 @@ export function createRouter<Sender>(options: RouterOptions<Sender>): Router<Sen
     'engine.inlineWeights': (doc, token) => need(engine.inlineWeights, 'put weights inside a document').call(engine, doc, token),
     'engine.releaseWeights': (token) => need(engine.releaseWeights, 'release weights files').call(engine, token),
     'engine.previewData': (data, input) => need(engine.previewData, 'load training data').call(engine, allowedData(data), input),
+    'engine.dataSamples': (data, input, indices) => need(engine.dataSamples, 'show training samples').call(engine, allowedData(data), input, indices),
     'engine.startTraining': (req) => need(engine.startTraining, 'train').call(engine, { ...req, data: allowedData(req.data) }),
     'engine.controlTraining': (trainId, action) => need(engine.controlTraining, 'control training').call(engine, trainId, action),
     'files.open': (path) => files.open(path),

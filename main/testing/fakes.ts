@@ -84,6 +84,10 @@ export class FakeEngine implements EngineClient {
     this.calls.push({ method: 'previewData', args: [data, input] });
     return { summary: { name: 'mnist', count: 0, sampleShape: [1, 4, 4], skipped: 0, classes: [] }, samples: [], skipped: [] };
   }
+  async dataSamples(data: TrainData, input: InputParams, indices: number[]) {
+    this.calls.push({ method: 'dataSamples', args: [data, input, indices] });
+    return indices.map((index) => ({ index, label: 0, image: { kind: 'image' as const, width: 1, height: 1, rgba: new Uint8Array(4) } }));
+  }
   async startTraining(req: TrainRequest): Promise<TrainStarted> {
     this.calls.push({ method: 'startTraining', args: [req] });
     return { trainId: '0f8fad5b-d9cb-469f-a165-70867728950e', data: await this.previewData(req.data, { channels: 1, height: 4, width: 4 }).finally(() => this.calls.pop()) };

@@ -156,6 +156,13 @@ export interface DataPreview {
   skipped: { file: string; reason: string }[];
 }
 
+/** One sample of the training data as it was before preprocessing (to show it, or run it through the network). */
+export interface DataSample {
+  index: number;
+  label: number;
+  image: { kind: 'image'; width: number; height: number; rgba: Uint8Array };
+}
+
 export interface TrainStarted {
   /** Names this run in events and controlTraining (unguessable). */
   trainId: string;
@@ -203,6 +210,8 @@ export interface EngineClient {
   releaseWeights?(token: string): Promise<void>;
   /** Load training data for a model's Input and describe it (classes, counts, samples, skipped files). */
   previewData?(data: TrainData, input: InputParams): Promise<DataPreview>;
+  /** Samples of training data by index (at most 64), as images before preprocessing — e.g. the misclassified ones of an epoch. */
+  dataSamples?(data: TrainData, input: InputParams, indices: number[]): Promise<DataSample[]>;
   /** Start training in the engine process; progress arrives as TrainEvents. Rejects when the model or data cannot train (with why). */
   startTraining?(req: TrainRequest): Promise<TrainStarted>;
   controlTraining?(trainId: string, action: 'pause' | 'resume' | 'stop'): Promise<void>;

@@ -28,6 +28,15 @@ describe.each(['process', 'thread'] as const)('EngineHost training (%s isolation
     expect(preview.samples[0].data).toBeInstanceOf(Uint8Array);
   });
 
+  it('hands out samples as they were before preprocessing (what the misclassified gallery shows and re-runs)', async () => {
+    const [first, other] = await host.dataSamples({ kind: 'mnist' }, { channels: 1, height: 32, width: 32 }, [0, 5000]);
+    expect(first).toMatchObject({ index: 0, label: 0, image: { kind: 'image', width: 28, height: 28 } });
+    expect(first.image.rgba.length).toBe(28 * 28 * 4);
+    expect(Math.max(...first.image.rgba.filter((_, i) => i % 4 === 0))).toBe(255);
+    expect(other.label).toBe(4); // 1001 + 1127 + 991 + 1032 zeros to threes come first
+    expect((await errorOf(host.dataSamples({ kind: 'mnist' }, { channels: 1, height: 32, width: 32 }, [10_000]))).code).toBe('bad-input');
+  });
+
   it('trains LeNet-5: progress, filters, epochs, then the trained copy; a feature-map run during training answers on the live weights', async () => {
     const started = await host.startTraining({ docId: 'doc-1', document: lenet, data: { kind: 'mnist' }, config: { epochs: 2, maxStepsPerEpoch: 60, batch: 32 } });
     expect(started.trainId).toMatch(/^[0-9a-f-]{36}$/);

@@ -19,7 +19,7 @@
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
-import type { DataPreview, EngineClient, EngineEvent, ImportedModel, RunRequest, RunResult, TensorResult, TrainData, TrainRequest, TrainStarted, WeightsHandle } from '../core/api';
+import type { DataPreview, DataSample, EngineClient, EngineEvent, ImportedModel, RunRequest, RunResult, TensorResult, TrainData, TrainRequest, TrainStarted, WeightsHandle } from '../core/api';
 import type { InputParams } from '../core/ops/input';
 import { TrainingHost } from './train/training-host';
 import type { ModelDocument } from '../core/document/schema';
@@ -78,7 +78,7 @@ export interface EngineHostOptions {
   mnistDir?: string;
 }
 
-type Kind = 'run' | 'fetch' | 'export-onnx' | 'export-pytorch' | 'import-onnx' | 'inline-weights' | 'preview-data';
+type Kind = 'run' | 'fetch' | 'export-onnx' | 'export-pytorch' | 'import-onnx' | 'inline-weights' | 'preview-data' | 'data-samples';
 
 interface Job {
   id: number;
@@ -260,6 +260,10 @@ export class EngineHost implements EngineClient {
   /** Loads training data for an Input and describes it (in the worker; the data stays there for training). */
   async previewData(data: TrainData, input: InputParams): Promise<DataPreview> {
     return (await this.enqueue<DataPreview>('preview-data', { type: 'preview-data', id: 0, data, input })).value;
+  }
+
+  async dataSamples(data: TrainData, input: InputParams, indices: number[]): Promise<DataSample[]> {
+    return (await this.enqueue<DataSample[]>('data-samples', { type: 'data-samples', id: 0, data, input, indices })).value;
   }
 
   /**

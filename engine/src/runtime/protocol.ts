@@ -71,6 +71,8 @@ export type HostToWorker =
   | { type: 'drop-inputs'; docId: string }
   /** Load training data for an Input and describe it (result: DataPreview). */
   | { type: 'preview-data'; id: number; data: TrainData; input: InputParams }
+  /** Samples of that data by index, as images before preprocessing (result: DataSample[]). */
+  | { type: 'data-samples'; id: number; data: TrainData; input: InputParams; indices: number[] }
   /** Start a training run beside other requests; answered by TrainingMessages, not a result. */
   | { type: 'train-start'; trainId: string; docId: string; document: ModelDocument; data: TrainData; config?: TrainConfigInput; weights?: WeightsRef }
   | { type: 'train-control'; trainId: string; action: 'pause' | 'resume' | 'stop' };

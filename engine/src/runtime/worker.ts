@@ -160,8 +160,9 @@ async function handle(msg: HostToWorker): Promise<void> {
       training.control(msg.trainId, msg.action);
       return;
     case 'preview-data':
+    case 'data-samples':
       try {
-        postResult(msg.id, await training.preview(msg.data, msg.input));
+        postResult(msg.id, msg.type === 'preview-data' ? await training.preview(msg.data, msg.input) : await training.samples(msg.data, msg.input, msg.indices));
       } catch (e) {
         fail(msg.id, e);
       }

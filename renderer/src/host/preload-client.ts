@@ -31,6 +31,7 @@ export function createDesktopHost(bridge: CnnStudioBridge): Host {
     inlineWeights: (doc, token) => unwrap(bridge.engineInlineWeights(doc, token)),
     releaseWeights: async (token) => void (await unwrap(bridge.engineReleaseWeights(token))),
     previewData: (data, input) => unwrap(bridge.enginePreviewData(data, input)),
+    dataSamples: (data, input, indices) => unwrap(bridge.engineDataSamples(data, input, indices)),
     startTraining: (req) => unwrap(bridge.engineStartTraining(req)),
     controlTraining: async (trainId, action) => void (await unwrap(bridge.engineControlTraining(trainId, action))),
     onEvent: (listener) => bridge.onEngineEvent(listener),

@@ -159,6 +159,7 @@ export function createWsEngine(t: WsTransport): EngineClient {
     inlineWeights: (doc, token) => t.call('engine.inlineWeights', doc, token),
     releaseWeights: async (token) => void (await t.call('engine.releaseWeights', token)),
     previewData: (data, input) => t.call('engine.previewData', data, input),
+    dataSamples: (data, input, indices) => t.call('engine.dataSamples', data, input, indices),
     startTraining: (req) => t.call('engine.startTraining', req),
     controlTraining: async (trainId, action) => void (await t.call('engine.controlTraining', trainId, action)),
     onEvent: (listener) => t.onEvent(listener),

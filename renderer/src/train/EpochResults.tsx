@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { EpochReport } from '../../../engine/src/core/api';
+import type { DataSample, EpochReport } from '../../../engine/src/core/api';
 import { colorAt } from '../live/colormap';
-import { SampleImage, type Sample } from './SampleImage';
 import { confusionShade, formatDuration, percent } from './train-view';
 
 /** Above this many classes the matrix is a heat map without numbers. */
@@ -104,18 +103,28 @@ export function ConfusionMatrix({ report, classes }: { report: EpochReport; clas
 }
 
 /**
- * The misclassified test samples of an epoch, as the engine reports them: dataset index, true and
- * predicted class. The engine sends indices, not pixels, so the picture beside each is a sample of
- * the TRUE class from the data preview (marked as such), not the misclassified image itself.
+ * The misclassified test samples of an epoch: each as it was before preprocessing (fetched from the
+ * engine by index), with its true and predicted class; a click runs it through the network (it
+ * becomes the Input's image, and the Run tab shows what the network says now).
  */
-export function Misclassified({ report, classes, samples }: { report: EpochReport; classes: string[]; samples: Sample[] }) {
+export function Misclassified({ report, classes, fetchSamples, onPick }: { report: EpochReport; classes: string[]; fetchSamples?: (indices: number[]) => Promise<DataSample[]>; onPick?: (sample: DataSample, caption: string) => void }) {
   const [all, setAll] = useState(false);
-  const byLabel = useMemo(() => {
-    const m = new Map<number, Sample>();
-    for (const s of samples) if (!m.has(s.label)) m.set(s.label, s);
-    return m;
-  }, [samples]);
+  const [images, setImages] = useState<Map<number, DataSample>>(new Map());
   const list = all ? report.misclassified : report.misclassified.slice(0, 24);
+  const wanted = list.map((m) => m.index).filter((i) => !images.has(i));
+  const key = wanted.join(',');
+  useEffect(() => {
+    if (!fetchSamples || wanted.length === 0) return;
+    let live = true;
+    fetchSamples(wanted.slice(0, 64)).then(
+      (got) => live && setImages((prev) => new Map([...prev, ...got.map((s) => [s.index, s] as const)])),
+      () => undefined, // the pictures are a nicety: the chips still say index, true and predicted class
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, fetchSamples]);
   return (
     <figure className="train-misclassified" data-testid="train-misclassified" data-count={report.misclassified.length}>
       <figcaption>
@@ -128,15 +137,18 @@ export function Misclassified({ report, classes, samples }: { report: EpochRepor
         <>
           <ul className="train-chips">
             {list.map((m) => {
-              const hint = byLabel.get(m.label);
               const t = classes[m.label] ?? String(m.label);
               const p = classes[m.predicted] ?? String(m.predicted);
+              const sample = images.get(m.index);
+              const caption = `test sample #${m.index}: true ${t}, predicted ${p}`;
               return (
-                <li key={m.index} className="train-chip" title={`Test sample #${m.index}: true ${t}, predicted ${p}`}>
-                  {hint && <SampleImage sample={hint} size={22} className="train-chip-hint" title={`an example of ${t} from the data (not sample #${m.index})`} />}
-                  <span className="train-chip-text">
-                    <span className="train-mono">#{m.index}</span> <span className="train-true">{t}</span> → <span className="train-pred">{p}</span>
-                  </span>
+                <li key={m.index}>
+                  <button type="button" className="train-chip" data-testid="train-misclassified-sample" disabled={!sample || !onPick} title={`${caption} — click to run it through the network`} onClick={() => sample && onPick?.(sample, caption)}>
+                    {sample && <RgbaImage image={sample.image} size={28} label={caption} />}
+                    <span className="train-chip-text">
+                      <span className="train-mono">#{m.index}</span> <span className="train-true">{t}</span> → <span className="train-pred">{p}</span>
+                    </span>
+                  </button>
                 </li>
               );
             })}
@@ -146,11 +158,26 @@ export function Misclassified({ report, classes, samples }: { report: EpochRepor
               {all ? 'Show fewer' : `Show all ${report.misclassified.length}`}
             </button>
           )}
-          <p className="train-hint">true → predicted. Pictures (dashed) are examples of the true class from the data, not the misclassified images: the engine reports their indices only.</p>
+          <p className="train-hint">true → predicted. Click a sample to run it through the network.</p>
         </>
       )}
     </figure>
   );
+}
+
+/** An RGBA image on a small canvas, scaled without smoothing. */
+function RgbaImage({ image, size, label }: { image: DataSample['image']; size: number; label: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const canvas = ref.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    canvas.width = image.width;
+    canvas.height = image.height;
+    ctx.putImageData(new ImageData(Uint8ClampedArray.from(image.rgba), image.width, image.height), 0, 0);
+  }, [image]);
+  const scale = size / Math.max(image.width, image.height, 1);
+  return <canvas ref={ref} className="train-pixelated" style={{ width: Math.round(image.width * scale), height: Math.round(image.height * scale) }} role="img" aria-label={label} />;
 }
 
 export function EpochTable({ epochs }: { epochs: EpochReport[] }) {

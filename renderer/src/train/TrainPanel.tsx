@@ -5,11 +5,13 @@
  * subscribes to its own slice, so a progress update re-renders the progress bar and the charts
  * (a few times a second), never the data grid or the settings.
  */
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
+import type { DataSample } from '../../../engine/src/core/api';
 import type { PanelTab } from '../panels/RightPanel';
 import { host } from '../app/host';
 import { useLiveStore } from '../live/live-store';
 import { useDocumentStore } from '../store/document-store';
+import { useUiStore } from '../store/ui-store';
 import { DataSection } from './DataSection';
 import { ConfusionMatrix, EpochTable, Misclassified } from './EpochResults';
 import { FilterGrid } from './FilterGrid';
@@ -146,6 +148,14 @@ function LiveSection() {
   const epochs = useTrainStore((s) => s.run?.epochs);
   const dataset = useTrainStore((s) => s.run?.dataset ?? s.preview?.data);
   const filterName = useDocumentStore((s) => (filters ? (s.doc.nodes.find((n) => n.id === filters.nodeId)?.label ?? filters.nodeId) : ''));
+  const runData = useTrainStore((s) => s.run?.data);
+  const snapshot = useTrainStore((s) => s.run?.snapshot);
+  const fetchSamples = useMemo(() => {
+    const engine = host.engine;
+    const input = snapshot && inputParamsOf(snapshot);
+    if (!engine.dataSamples || !runData || !input) return undefined;
+    return (indices: number[]) => engine.dataSamples!(runData, input, indices);
+  }, [runData, snapshot]);
   if (!started) return null;
   const classes = dataset?.summary.classes.map((c) => c.name) ?? [];
   const last = epochs?.at(-1);
@@ -156,9 +166,15 @@ function LiveSection() {
       {filters ? <FilterGrid frame={filters} name={filterName} /> : <p className="train-hint">The first convolution’s filters show here after the first steps (models without a convolution have none).</p>}
       {epochs && epochs.length > 0 && <EpochTable epochs={epochs} />}
       {last && <ConfusionMatrix report={last} classes={classes} />}
-      {last?.confusion && <Misclassified report={last} classes={classes} samples={dataset?.samples ?? []} />}
+      {last?.confusion && <Misclassified report={last} classes={classes} fetchSamples={fetchSamples} onPick={runSample} />}
     </section>
   );
+}
+
+/** A sample picked from the misclassified gallery becomes the Input's image; the Run tab shows what the network says. */
+function runSample(sample: DataSample, caption: string): void {
+  useLiveStore.getState().set({ input: { image: sample.image, name: caption } });
+  useUiStore.getState().set({ rightTab: 'run' });
 }
 
 function SettingsSection({ open, disabled }: { open: boolean; disabled: boolean }) {

@@ -24,6 +24,8 @@ export interface Dataset {
   source: { kind: 'mnist' } | { kind: 'folder'; path: string };
   /** Folder data: each sample's file, relative to the folder, '/'-separated. */
   files?: string[];
+  /** In-memory originals as 8-bit grey images (MNIST), for showing or re-running a sample as it was. */
+  grey?: { width: number; height: number; pixels: Uint8Array };
 }
 
 /** Why a loader refused a dataset (DatasetError.code in the runtime). */

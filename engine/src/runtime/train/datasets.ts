@@ -119,14 +119,27 @@ export async function loadMnist(input: InputParams, options: { dir?: string } = 
   const s = shape[0] * shape[1] * shape[2];
   const images = new Float32Array(count * s);
   const labels = new Int32Array(count);
+  const grey = new Uint8Array(count * pixels);
   let i = 0;
   digits.forEach((data, d) => {
     for (let off = 0; off < data.length; off += pixels, i++) {
-      images.set(greyImageToTensor(data.slice(off, off + pixels), MNIST_SIZE, MNIST_SIZE, input), i * s);
+      const digit = data.slice(off, off + pixels);
+      images.set(greyImageToTensor(digit, MNIST_SIZE, MNIST_SIZE, input), i * s);
+      for (let k = 0; k < pixels; k++) grey[i * pixels + k] = Math.round(digit[k] * 255);
       labels[i] = d;
     }
   });
-  return { name: 'MNIST', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], sampleShape: shape, count, images, labels, skipped: [], source: { kind: 'mnist' } };
+  return {
+    name: 'MNIST',
+    classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    sampleShape: shape,
+    count,
+    images,
+    labels,
+    skipped: [],
+    source: { kind: 'mnist' },
+    grey: { width: MNIST_SIZE, height: MNIST_SIZE, pixels: grey },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
  * editor's document: the trained copy travels back in `train-done`, and a crash or stop before an
  * epoch finishes leaves nothing to apply.
  */
-import type { DataPreview, EngineErrorInfo, TrainData, TrainEvent, TrainOutcome } from '../../core/api';
+import path from 'node:path';
+import type { DataPreview, DataSample, EngineErrorInfo, TrainData, TrainEvent, TrainOutcome } from '../../core/api';
 import type { ModelDocument } from '../../core/document/schema';
 import { analyze } from '../../core/graph/analyze';
 import type { InputParams } from '../../core/ops/input';
@@ -16,9 +17,13 @@ import { TrainingError } from '../../core/train/training-graph';
 import { numel } from '../../core/shape';
 import { inlineWeightKey } from '../../core/weights/resolve';
 import { EngineError } from '../errors';
+import { decodeInput } from '../image-file';
+import { readRegularFile } from '../file-read';
 import { DatasetError, loadImageFolder, loadMnist } from './datasets';
 import { checkTrainable, Trainer, type TrainResult } from './trainer';
 
+/** Samples handed out per dataSamples call. */
+const MAX_SAMPLES = 64;
 /** Models with more trained values than this keep them in a sidecar rather than inline base64. */
 const INLINE_MAX_VALUES = 4 * 1024 * 1024;
 const FILTER_EVENT_MS = 500;
@@ -64,6 +69,17 @@ export class TrainingService {
 
   async preview(data: TrainData, input: InputParams): Promise<DataPreview> {
     return previewOf(await this.dataset(data, input));
+  }
+
+  /** Samples as they were before preprocessing: MNIST from memory, folder images read again from their files. */
+  async samples(data: TrainData, input: InputParams, indices: number[]): Promise<DataSample[]> {
+    const dataset = await this.dataset(data, input);
+    const out: DataSample[] = [];
+    for (const index of indices.slice(0, MAX_SAMPLES)) {
+      if (!Number.isInteger(index) || index < 0 || index >= dataset.count) throw new EngineError('bad-input', `The data has no sample ${index} (it has ${dataset.count}).`);
+      out.push({ index, label: dataset.labels[index], image: await originalImage(dataset, index) });
+    }
+    return out;
   }
 
   /** Runs one training to its end, posting events; resolves when it is over (never rejects). */
@@ -141,6 +157,29 @@ export class TrainingService {
     const trained = withTrainedWeights(req.document, result.last, { training: record, labels: dataset.classes, sidecar: req.sidecar, ...(weightsFile ? { weightsFile } : {}) });
     return { outcome: { ...outcome, document: trained.document }, sidecar: trained.sidecar };
   }
+}
+
+async function originalImage(dataset: Dataset, index: number): Promise<DataSample['image']> {
+  if (dataset.grey) {
+    const { width, height, pixels } = dataset.grey;
+    const rgba = new Uint8Array(width * height * 4);
+    for (let i = 0; i < width * height; i++) {
+      const v = pixels[index * width * height + i];
+      rgba.set([v, v, v, 255], i * 4);
+    }
+    return { kind: 'image', width, height, rgba };
+  }
+  const file = dataset.files?.[index];
+  if (dataset.source.kind !== 'folder' || !file) throw new EngineError('bad-input', `Sample ${index} cannot be shown: the data keeps no original for it.`);
+  const full = path.join(dataset.source.path, ...file.split('/'));
+  let decoded;
+  try {
+    decoded = decodeInput(await readRegularFile(full, { maxBytes: 64 * 2 ** 20 }), file);
+  } catch (e) {
+    throw new EngineError('bad-input', `Sample ${index} (${file}) cannot be read any more: ${(e as Error).message}`);
+  }
+  if (decoded.kind !== 'image') throw new EngineError('bad-input', `Sample ${index} (${file}) is not an image.`);
+  return decoded;
 }
 
 /** The summary's samples as uint8 images (each rescaled to its own range) and the first skipped files. */

@@ -1,9 +1,11 @@
 /** What every CLI command is: a name, its usage, its flags, and a run function returning the exit code. */
+import type { ReadLimits } from '../runtime/file-read';
 
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
-  readFile(path: string): Promise<Uint8Array>;
+  /** A regular file's bytes, refused (runtime/file-read.ts FileReadError) when it is anything else or over `limits.maxBytes`. */
+  readFile(path: string, limits?: ReadLimits): Promise<Uint8Array>;
 }
 
 /** A `--name` flag; `short` also accepts `-x` (e.g. `-o` for `--output`). */

@@ -2,17 +2,40 @@
  * cnn-studio — the engine in a terminal. `runCli(argv, io)` returns the exit code and never throws:
  * bad input ends with a one-line message (exit 2), not a stack trace. bin/cnn-studio.mjs calls it.
  */
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../runtime/file-read';
 import * as registered from './commands';
 import { CliError, EXIT, parseArgs, type CliCommand, type CliIO } from './command';
+import { MAX_MODEL_BYTES } from './load-model';
 
 export const COMMANDS: readonly CliCommand[] = Object.values(registered);
+
+/** Reads only regular files, within a size cap (a FIFO, a device or a folder is refused unread). */
+export const readCliFile: CliIO['readFile'] = (p, limits) => readRegularFile(p, limits ?? { maxBytes: MAX_MODEL_BYTES });
 
 export const nodeIO: CliIO = {
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
-  readFile: (p) => readFile(p),
+  readFile: readCliFile,
 };
+
+let pipesGuarded = false;
+
+/**
+ * A reader that goes away (`… | head -1`) ends the command quietly with exit 0, as the reader
+ * asked for no more: no "Unhandled 'error' event … EPIPE" stack trace. A closed stderr is ignored.
+ */
+export function endQuietlyOnBrokenPipe(): void {
+  if (pipesGuarded) return;
+  pipesGuarded = true;
+  const broken = (e: NodeJS.ErrnoException) => e?.code === 'EPIPE' || e?.code === 'ERR_STREAM_DESTROYED';
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (!broken(e)) throw e;
+    process.exit(0);
+  });
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (!broken(e)) throw e;
+  });
+}
 
 export function helpText(): string {
   const w = Math.max(...COMMANDS.map((c) => c.usage.length));
@@ -33,6 +56,7 @@ function commandHelp(c: CliCommand): string {
 }
 
 export async function runCli(argv: readonly string[], io: CliIO = nodeIO): Promise<number> {
+  if (io === nodeIO) endQuietlyOnBrokenPipe();
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     const which = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;

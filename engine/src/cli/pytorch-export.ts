@@ -3,7 +3,6 @@
  * torch.save state dict of the engine's weights; with --train-script, train.py — a training script
  * for it), written atomically.
  */
-import { rename, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { ModelDocument } from '../core/document/schema';
 import type { Analysis } from '../core/graph/types';
@@ -12,6 +11,7 @@ import { describeTrainConfig, pytorchTrainScript, TrainScriptError } from '../co
 import { exportKeras } from '../core/export/keras';
 import type { InputParams } from '../core/ops/input';
 import { TrainConfigSchema, type TrainConfig } from '../core/train/config';
+import { atomicWriteFile, AtomicWriteError } from '../runtime/atomic-write';
 import { CliError, EXIT, type CliIO, type FlagSpec, type ParsedArgs } from './command';
 
 /**
@@ -99,13 +99,17 @@ export function checkTrainScriptFlags(flags: ParsedArgs['flags'], format: string
   trainConfigFromFlags(flags);
 }
 
+/**
+ * Every file the CLI writes goes through the desktop's atomic writer (runtime/atomic-write.ts):
+ * O_EXCL temporary file beside the target, fsync, rename, folder fsync, the temporary file removed on
+ * failure, and a symbolic link written through to its target. Failure: exit code 2, target unchanged.
+ */
 export async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
+    await atomicWriteFile(path, data);
   } catch (e) {
-    throw new CliError(EXIT.unreadable, `cannot write "${path}": ${(e as Error).message}`, 'unwritable');
+    if (e instanceof AtomicWriteError) throw new CliError(EXIT.unreadable, `cannot write "${path}": ${e.reason}; nothing was changed.`, 'unwritable');
+    throw e;
   }
 }
 

@@ -24,6 +24,8 @@ export const DIAGNOSTIC_CODES = [
   'too-large', // absurd sizes: channels, activations, parameters
   'unconnected', // warning: node not reachable from any Input / not connected
   'upstream-error', // info: no shape because an input has an error
+  'bad-weights', // a weight the document carries has the wrong number of values or undecodable data (warning: a name the node has no weight for)
+  'bad-weights-file', // the weightsFile sidecar is not a usable file beside the model (name, kind, link, size)
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -1,10 +1,9 @@
-import { rename, writeFile } from 'node:fs/promises';
 import { analyze } from '../../core/graph/analyze';
 import type { InputParams } from '../../core/ops/input';
-import { exportOnnx, OnnxExportError } from '../../core/onnx/export';
+import { exportOnnx, graphOutputs, OnnxExportError } from '../../core/onnx/export';
 import { CliError, EXIT, type CliCommand } from '../command';
-import { loadModelArg, loadSidecarArg } from '../load-model';
-import { checkTrainScriptFlags, TRAIN_SCRIPT_FLAGS, trainConfigFromFlags, writeKerasExport, writePyTorchExport } from '../pytorch-export';
+import { loadModelArg, loadSidecarArg, requireUsableWeights } from '../load-model';
+import { checkTrainScriptFlags, TRAIN_SCRIPT_FLAGS, trainConfigFromFlags, writeAtomically, writeKerasExport, writePyTorchExport } from '../pytorch-export';
 
 /**
  * `cnn-studio export <file.json | preset:NAME> --format onnx -o model.onnx [--seed N]` — the ONNX
@@ -44,7 +43,11 @@ export const exportCommand: CliCommand = {
       const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
       throw new CliError(EXIT.invalid, `the model has ${errors.length} error${errors.length === 1 ? '' : 's'} and cannot be exported; first: ${errors[0]?.message ?? 'unknown'} (run "cnn-studio validate" for all).`, 'invalid-graph', errors);
     }
+    if (graphOutputs(doc, analysis).length === 0) {
+      throw new CliError(EXIT.invalid, 'the model has no layer after its Input, so there is nothing to export — connect layers to the Input.', 'no-output');
+    }
     const sidecar = await loadSidecarArg(model, doc, io);
+    requireUsableWeights(doc, analysis, sidecar);
     if (format === 'keras') return writeKerasExport(doc, analysis, output, io);
     if (format === 'pytorch') {
       const train = args.flags['train-script'] as string | undefined;
@@ -59,13 +62,7 @@ export const exportCommand: CliCommand = {
       if (e instanceof OnnxExportError) throw new CliError(EXIT.invalid, e.message, e.code);
       throw e;
     }
-    const tmp = `${output}.${process.pid}.tmp`;
-    try {
-      await writeFile(tmp, bytes);
-      await rename(tmp, output);
-    } catch (e) {
-      throw new CliError(EXIT.unreadable, `cannot write "${output}": ${(e as Error).message}`, 'unwritable');
-    }
+    await writeAtomically(output, bytes);
     io.stdout(`wrote ${output} (${(bytes.length / 1024 ** 2).toFixed(1)} MiB, ONNX opset 17, ${analysis.primitives.nodes.length} primitives)\n`);
     return EXIT.ok;
   },

@@ -1,28 +1,47 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
 import { serializeDocument } from '../../core/document/load';
 import { analyze } from '../../core/graph/analyze';
 import { importOnnxWithSidecar, MAX_ONNX_BYTES, OnnxImportError, type ExternalDataReader } from '../../core/onnx/import';
+import { FileReadError, formatSize, readRegularFile, readRegularFileSync } from '../../runtime/file-read';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { writeAtomically } from '../pytorch-export';
 
 /** With --sidecar, tensors of at least this many values go to the .weights.bin file. */
 const SIDECAR_MIN_VALUES = 4096;
 
+/** External data files, each and all together, are read up to this many bytes. */
+export const MAX_EXTERNAL_DATA_BYTES = 4 * 1024 ** 3;
+
 /**
  * External data for a model at `modelPath`: `location` (already checked to stay inside the folder)
- * is resolved there, and its real path (symlinks followed) must still be inside the folder.
+ * is resolved there, and its real path (symlinks followed) must still be inside the folder. Only
+ * regular files are read (a FIFO or a device is refused unread), each once however many tensors
+ * it holds, and no more than `maxBytes` of them in all.
  */
-export function externalDataReader(modelPath: string): ExternalDataReader {
+export function externalDataReader(modelPath: string, maxBytes = MAX_EXTERNAL_DATA_BYTES): ExternalDataReader {
   const folder = realpathSync(dirname(resolve(modelPath)));
+  const files = new Map<string, Uint8Array>();
+  let total = 0;
   return (location) => {
     const path = realpathSync(join(folder, location));
     const rel = relative(folder, path);
     if (rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) {
       throw new OnnxImportError('external-data', `External data "${location}" resolves (through a link) to "${path}", outside the model's folder — refused.`);
     }
-    return readFileSync(path);
+    const cached = files.get(path);
+    if (cached) return cached;
+    let bytes: Uint8Array;
+    try {
+      bytes = readRegularFileSync(path, { maxBytes: maxBytes - total });
+    } catch (e) {
+      if (!(e instanceof FileReadError)) throw e;
+      const reason = e.code === 'too-large' ? `together with the other external data it is over the limit of ${formatSize(maxBytes)}` : e.reason;
+      throw new OnnxImportError('external-data', `Cannot read the external data file "${location}": ${reason}.`);
+    }
+    total += bytes.byteLength;
+    files.set(path, bytes);
+    return bytes;
   };
 }
 
@@ -50,16 +69,14 @@ export const importCommand: CliCommand = {
     const [input] = args.positionals;
     const output = args.flags.output as string | undefined;
     if (!output) throw new CliError(EXIT.usage, `missing -o <model.json>. usage: cnn-studio ${importCommand.usage}`, 'usage');
-    let size: number;
+    let bytes: Uint8Array;
     try {
-      size = (await stat(input)).size;
+      bytes = await readRegularFile(input, { maxBytes: MAX_ONNX_BYTES });
     } catch (e) {
-      throw new CliError(EXIT.unreadable, `Cannot read "${input}": ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`, 'unreadable');
+      if (!(e instanceof FileReadError)) throw e;
+      if (e.code === 'too-large') throw new CliError(EXIT.unreadable, `"${input}" is too large to import: ${e.reason}.`, 'too-large');
+      throw new CliError(EXIT.unreadable, e.message, 'unreadable');
     }
-    if (size > MAX_ONNX_BYTES) {
-      throw new CliError(EXIT.unreadable, `"${input}" is ${(size / 1024 ** 2).toFixed(1)} MiB, over the import limit of ${MAX_ONNX_BYTES / 1024 ** 2} MiB.`, 'too-large');
-    }
-    const bytes = await readFile(await realpath(input));
     const weightsFile = sidecarNameFor(output);
     let result;
     try {

@@ -18,7 +18,7 @@ import { FileReadError } from '../../runtime/file-read';
 import { decodeInput, InputFileError, MAX_INPUT_FILE_BYTES } from '../../runtime/image-file';
 import type { BackendName } from '../../runtime/protocol';
 import { CliError, EXIT, type CliCommand } from '../command';
-import { loadModelArg, loadSidecarArg } from '../load-model';
+import { loadModelArg, loadSidecarArg, requireUsableWeights } from '../load-model';
 
 export interface TopEntry {
   index: number;
@@ -93,6 +93,7 @@ export const inferCommand: CliCommand = {
 
     const doc = await loadModelArg(args.positionals[0], io);
     const sidecar = await loadSidecarArg(args.positionals[0], doc, io);
+    requireUsableWeights(doc, analyze(doc), sidecar);
     let bytes: Uint8Array;
     try {
       bytes = await io.readFile(inputPath, { maxBytes: MAX_INPUT_FILE_BYTES });

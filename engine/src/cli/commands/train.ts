@@ -20,7 +20,7 @@ import { TrainingError } from '../../core/train/training-graph';
 import { DatasetError, loadImageFolder, loadMnist } from '../../runtime/train/datasets';
 import { Trainer, type TrainProgress, type TrainResult } from '../../runtime/train/trainer';
 import { CliError, EXIT, type CliCommand, type ParsedArgs } from '../command';
-import { loadModelArg, loadSidecarArg } from '../load-model';
+import { loadModelArg, loadSidecarArg, requireUsableWeights } from '../load-model';
 import { writeAtomically } from '../pytorch-export';
 import { sidecarNameFor } from './import';
 
@@ -123,6 +123,7 @@ export const trainCommand: CliCommand = {
     const input = inputPrim.params as InputParams;
     const config = trainConfigFromArgs(args, input, data);
     const sidecar = await loadSidecarArg(args.positionals[0], doc, io);
+    requireUsableWeights(doc, analysis, sidecar);
 
     let dataset: Dataset;
     try {

@@ -25,8 +25,18 @@ export type TensorData = z.infer<typeof TensorDataSchema>;
 
 export const PositionSchema = z.object({ x: finite, y: finite });
 
+/**
+ * Node ids JavaScript objects cannot hold as keys: a record keyed by node id (outputs, tensors,
+ * onnxruntime's feeds and fetches) would drop them silently. The ONNX importer renames such names.
+ */
+export const RESERVED_NODE_IDS: ReadonlySet<string> = new Set(['__proto__']);
+
 export const NodeSchema = z.object({
-  id: z.string().min(1).max(200),
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((id) => !RESERVED_NODE_IDS.has(id), { message: 'node id "__proto__" is reserved (JavaScript objects cannot hold it as a key) — rename the node and its edges' }),
   type: z.string().min(1).max(100),
   params: z.record(z.string(), z.unknown()).default({}),
   position: PositionSchema.optional(),

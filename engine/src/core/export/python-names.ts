@@ -1,4 +1,4 @@
-/** Turning node ids and model names into Python identifiers that PyTorch accepts as submodule names. */
+/** Turning node ids and model names into Python identifiers that PyTorch accepts as submodule names, and any text into a comment. */
 
 const PYTHON_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield match case'.split(
@@ -47,4 +47,13 @@ export function pythonClassName(modelName: string): string {
   if (/^[0-9]/.test(name)) name = `Net${name}`;
   if (GENERATED_NAMES.has(name) || PYTHON_KEYWORDS.has(name)) name = `${name}Net`;
   return name;
+}
+
+/**
+ * Text as the body of one Python comment line: line breaks (and the separators editors treat as
+ * such) become spaces, and other control characters go — Python refuses a source file with a NUL
+ * byte anywhere, comments included ("source code string cannot contain null bytes").
+ */
+export function pythonComment(text: string): string {
+  return text.replace(/[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+/g, ' ').replace(/[\0-\x08\x0e-\x1b\x7f]/g, '');
 }

@@ -13,6 +13,7 @@ import type { Analysis } from '../graph/types';
 import { InputOp, PreprocessSchema, type InputParams } from '../ops/input';
 import { TrainConfigSchema, type TrainConfig } from '../train/config';
 import type { PyTorchExport } from './pytorch';
+import { pythonComment } from './python-names';
 
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
 
@@ -51,7 +52,7 @@ export interface TrainScriptOptions {
 const pyFloat = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v));
 /** A Python string literal (JSON's escapes are Python's for these). */
 const pyString = (s: string) => JSON.stringify(s);
-const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ');
+const oneLine = pythonComment;
 
 /** Names train.py imports itself: a model file with one of these names is loaded by path. */
 const SCRIPT_MODULES = new Set(['argparse', 'os', 'sys', 'time', 'importlib', 'torch', 'torchvision', 'PIL', 'F', 'nn', 'dist', 'datasets', 'transforms']);
@@ -64,7 +65,7 @@ function importModel(modelFile: string, className: string): string[] {
     return ['sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))', `from ${plain[1]} import ${className}  # noqa: E402 (${modelFile}, next to this script)`];
   }
   return [
-    `# ${modelFile} cannot be imported by name, so it is loaded from its path (relative to this script).`,
+    `# ${oneLine(modelFile)} cannot be imported by name, so it is loaded from its path (relative to this script).`,
     `_spec = importlib.util.spec_from_file_location("cnn_studio_model", os.path.join(os.path.dirname(os.path.abspath(__file__)), ${pyString(modelFile)}))`,
     '_model_module = importlib.util.module_from_spec(_spec)',
     '_spec.loader.exec_module(_model_module)',
@@ -278,7 +279,7 @@ def load_rgba(path):
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description="Train ${cls} (${oneLine(modelFile)}) on an image folder; the defaults are the settings it was exported with.")
+    p = argparse.ArgumentParser(description=${pyString(`Train ${cls} (${oneLine(modelFile)}) on an image folder; the defaults are the settings it was exported with.`)})
     p.add_argument("--data", required=True, help="image folder with one subfolder per class")
     p.add_argument("--resume", metavar="model.pt", help="start from this state dict (cnn-studio export --weights writes the document's)")
     p.add_argument("--out", metavar="trained.pt", default="trained.pt", help="the trained state dict, written by rank 0 (default: %(default)s)")

@@ -14,11 +14,21 @@ export function inlineWeightKey(prim: PrimitiveNode, name: string): string {
   return prim.id === prim.owner ? name : `${prim.id.slice(prim.owner.length + 1)}.${name}`;
 }
 
-/** Decode inline tensor data (numbers or base64 float32). Sidecar ranges are resolved by the caller. */
+/** A weight the document carries cannot be used: wrong number of values, or data that does not decode. Bad input, not a bug. */
+export class WeightShapeError extends Error {}
+
+/**
+ * Decode inline tensor data (numbers or base64 float32). Sidecar ranges are resolved by the caller.
+ * Base64 that does not decode is a WeightShapeError.
+ */
 export function decodeTensorData(t: TensorData, sidecar?: Uint8Array): Float32Array | undefined {
   if (t.data) return Float32Array.from(t.data);
   if (t.base64 !== undefined) {
-    return base64ToFloat32(t.base64);
+    try {
+      return base64ToFloat32(t.base64);
+    } catch (e) {
+      throw new WeightShapeError(`Its base64 data is not valid (${(e as Error).message.toLowerCase()}).`);
+    }
   }
   if (t.sidecar && sidecar) {
     const { offset, length } = t.sidecar;
@@ -37,8 +47,6 @@ export function initialWeight(spec: WeightSpec, primId: string, docSeed: number)
   return heNormal(n, spec.fanIn, weightSeed(docSeed, primId, spec.name));
 }
 
-export class WeightShapeError extends Error {}
-
 /**
  * The weights a primitive runs with: inline (document) where given — checked against the expected
  * shape — otherwise seeded initialisation.
@@ -50,7 +58,13 @@ export function resolveWeights(doc: ModelDocument, prim: PrimitiveNode, sidecar?
   for (const spec of prim.weights) {
     const given = owner?.weights?.[inlineWeightKey(prim, spec.name)];
     if (given) {
-      const data = decodeTensorData(given, sidecar);
+      let data: Float32Array | undefined;
+      try {
+        data = decodeTensorData(given, sidecar);
+      } catch (e) {
+        if (e instanceof WeightShapeError) throw new WeightShapeError(`Node "${prim.owner}": weight "${inlineWeightKey(prim, spec.name)}": ${e.message}`);
+        throw e;
+      }
       if (data && data.length === numel(spec.shape)) {
         out[spec.name] = data;
         continue;

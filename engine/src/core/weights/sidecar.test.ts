@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelDocument } from '../document/schema';
-import { formatBytes, isPlainFileName, sidecarBytesNeeded, sidecarNameProblem, sidecarSizeProblem, usesSidecar } from './sidecar';
+import { formatBytes, isPlainFileName, MAX_SIDECAR_BYTES, sidecarBytesNeeded, sidecarFileProblem, sidecarNameProblem, sidecarSizeProblem, usesSidecar } from './sidecar';
 
 const doc = (ranges: [number, number][]): ModelDocument => ({
   format: 'cnn-studio.model',
@@ -33,5 +33,23 @@ describe('sidecar checks', () => {
     for (const ok of ['resnet18.weights.bin', 'my model.weights.bin']) expect(isPlainFileName(ok)).toBe(true);
     for (const bad of ['../x.bin', 'a/b.bin', 'a\\b.bin', '/etc/passwd', 'C:x.bin', '.hidden', '..', '', ' x.bin']) expect(isPlainFileName(bad)).toBe(false);
     expect(sidecarNameProblem('../x.bin')).toMatch(/not a plain file name/);
+  });
+
+  it('one rule for what is at the name: a regular file in the folder, within the cap, long enough (issue 22 item 3)', () => {
+    const d = doc([[0, 32]]);
+    const file = (size: number) => ({ kind: 'file' as const, size });
+    expect(sidecarFileProblem(d, 'm.weights.bin', file(32))).toBeUndefined();
+    expect(sidecarFileProblem(d, 'm.weights.bin', file(64))).toBeUndefined();
+    expect(sidecarFileProblem(d, '../../../../etc/passwd', file(4000))).toMatch(/"..\/..\/..\/..\/etc\/passwd" is not a plain file name/);
+    expect(sidecarFileProblem(d, '/dev/zero', { kind: 'other' })).toMatch(/not a plain file name/);
+    expect(sidecarFileProblem(d, 'w.bin', { kind: 'other' })).toBe("The model's weightsFile w.bin is not a regular file (a device, pipe or socket) — refused.");
+    expect(sidecarFileProblem(d, 'w.bin', { kind: 'directory' })).toBe("The model's weightsFile w.bin is a folder, not a weights file.");
+    expect(sidecarFileProblem(d, 'w.bin', { kind: 'missing' })).toBe("The model's weightsFile w.bin was not found next to the model's JSON file.");
+    expect(sidecarFileProblem(d, 'w.bin', { kind: 'file', size: 32, outside: '/etc/passwd' })).toBe('The model\'s weightsFile w.bin is a link to "/etc/passwd", outside the model\'s folder — refused.');
+    expect(sidecarFileProblem(d, 'w.bin', file(16))).toMatch(/is 16 bytes but the model needs 32 bytes/);
+    expect(sidecarFileProblem(d, 'w.bin', file(MAX_SIDECAR_BYTES + 1))).toBe("The model's weightsFile w.bin is 2048 MiB; weights files are read up to 2048 MiB.");
+    expect(sidecarFileProblem(d, 'w.bin', file(100), 64)).toBe("The model's weightsFile w.bin is 100 bytes; weights files are read up to 64 bytes.");
+    // A control character in a refused name is not echoed to the terminal.
+    expect(sidecarNameProblem('a\u001b[2Jb/')).toContain('"a?[2Jb/"');
   });
 });

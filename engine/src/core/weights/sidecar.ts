@@ -45,5 +45,40 @@ export function sidecarSizeProblem(doc: ModelDocument, file: string, size: numbe
 /** Why the document's weightsFile cannot be used at all (a bad name), or undefined. */
 export function sidecarNameProblem(file: string): string | undefined {
   if (isPlainFileName(file)) return undefined;
-  return `The model's weightsFile "${file.slice(0, 200)}" is not a plain file name; the weights file must sit next to the model's JSON file.`;
+  return `The model's weightsFile "${file.slice(0, 200).replace(/[\0-\x1f\x7f]/g, '?')}" is not a plain file name; the weights file must sit next to the model's JSON file.`;
+}
+
+/** Largest weights sidecar a host reads (VGG-16 with every tensor in the sidecar is 528 MiB). */
+export const MAX_SIDECAR_BYTES = 2 * 1024 ** 3;
+
+/**
+ * What a host found at the sidecar's place (isomorphic: the host looks, this judges). `kind` is what
+ * the name resolves to, links followed; `outside` is where a link leads when that leaves the model's folder.
+ */
+export interface SidecarFileFacts {
+  kind: 'file' | 'directory' | 'other' | 'missing';
+  size?: number;
+  outside?: string;
+}
+
+/**
+ * The one sidecar rule every host applies (docs/weights.md): a plain file name beside the model, a
+ * regular file (not a folder, device, FIFO or socket) that no link leads out of the model's folder, at
+ * most `maxBytes`, holding the bytes the document's ranges reach. Why not, or undefined when it may be read.
+ */
+export function sidecarFileProblem(doc: ModelDocument, file: string, facts: SidecarFileFacts, maxBytes = MAX_SIDECAR_BYTES): string | undefined {
+  const badName = sidecarNameProblem(file);
+  if (badName) return badName;
+  if (facts.outside !== undefined) return `The model's weightsFile ${file} is a link to "${facts.outside.slice(0, 300)}", outside the model's folder — refused.`;
+  switch (facts.kind) {
+    case 'missing':
+      return `The model's weightsFile ${file} was not found next to the model's JSON file.`;
+    case 'directory':
+      return `The model's weightsFile ${file} is a folder, not a weights file.`;
+    case 'other':
+      return `The model's weightsFile ${file} is not a regular file (a device, pipe or socket) — refused.`;
+  }
+  const size = facts.size ?? 0;
+  if (size > maxBytes) return `The model's weightsFile ${file} is ${formatBytes(size)}; weights files are read up to ${formatBytes(maxBytes)}.`;
+  return sidecarSizeProblem(doc, file, size);
 }

@@ -171,7 +171,8 @@ export class OrtBackend implements Backend {
     const t2 = performance.now();
     if (options.signal?.aborted) throw options.signal.reason ?? new Error('cancelled');
 
-    const feeds: Record<string, ort.Tensor> = {};
+    // No prototype: an Input named "__proto__" (ONNX import keeps graph input names) is a key like any other.
+    const feeds: Record<string, ort.Tensor> = Object.create(null);
     for (const input of entry.inputs) {
       const data = inputs[input.id];
       const expected = input.dims.reduce((n, d) => n * d, 1);

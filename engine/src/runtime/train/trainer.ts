@@ -155,10 +155,11 @@ export class Trainer {
         globalStep++;
         buffer = gatherBatch(dataset, order[s], buffer);
         if (augment) augmentBatch(buffer.images, dataset.sampleShape, augment, seededStream(config.seed, `augment ${globalStep}`), fill);
-        const feeds: Record<string, ort.Tensor> = {
+        // No prototype: every name is a plain key, "__proto__" included.
+        const feeds: Record<string, ort.Tensor> = Object.assign(Object.create(null), {
           [graph.image]: floatTensor(buffer.images, imageDims),
           [graph.labels]: new ort.Tensor('int64', buffer.labels, [config.batch]),
-        };
+        });
         const sc = optimizerScalars(config.optimizer, lr, globalStep);
         feeds[graph.scalars.lr] = scalar(sc.lr);
         feeds[graph.scalars.stepSize] = scalar(sc.stepSize);
@@ -257,10 +258,10 @@ export class Trainer {
     for (const indices of batches(test, this.options.evalBatch ?? 500, false)) {
       buffer = gatherBatch(this.dataset, indices, buffer);
       const n = indices.length;
-      const feeds: Record<string, ort.Tensor> = {
+      const feeds: Record<string, ort.Tensor> = Object.assign(Object.create(null), {
         [graph.image]: floatTensor(buffer.images, [n, ...graph.imageShape]),
         [graph.labels]: new ort.Tensor('int64', buffer.labels, [n]),
-      };
+      });
       for (const w of graph.weights) feeds[w.input] = floatTensor(weights.get(w.input)!, w.spec.shape);
       const out = await session.run(feeds);
       const losses = outputData(out, graph.outputs.sampleLoss!);

@@ -3,7 +3,7 @@
  * (by our own op registry) and constant shape computations folded away. Every refusal is an
  * OnnxImportError naming the op and the node.
  */
-import { MODEL_FORMAT, MODEL_VERSION, type ModelDocument, type ModelNode, type TensorData } from '../../document/schema';
+import { MODEL_FORMAT, MODEL_VERSION, RESERVED_NODE_IDS, type ModelDocument, type ModelNode, type TensorData } from '../../document/schema';
 import { ops } from '../../ops';
 import { LIMITS } from '../../ops/common';
 import { formatShape, numel, type Shape } from '../../shape';
@@ -31,7 +31,8 @@ export function readableId(name: string, fallback: string): string {
   if (segs.length > 1 && /^[A-Z][A-Za-z]*(_\d+)?$/.test(segs[segs.length - 1])) segs = segs.slice(0, -1);
   segs = segs.filter((s, i) => !(i + 1 < segs.length && segs[i + 1].startsWith(`${s}.`)));
   const id = segs.join('.').replace(/[^\w.\-:]+/g, '_').slice(0, 120);
-  return id || fallback;
+  // "__proto__" cannot be a node id (RESERVED_NODE_IDS): "proto".
+  return (RESERVED_NODE_IDS.has(id) ? id.replace(/^_+|_+$/g, '') : id) || fallback;
 }
 
 export interface ConvertOptions {

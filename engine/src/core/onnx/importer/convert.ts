@@ -339,9 +339,31 @@ export class GraphConverter {
         return this.softmax(n, a);
       case 'Pad':
         return this.pad(n, a);
+      case 'Slice':
+        return this.slice(n);
       default:
         throw this.unsupported(n, `operator "${op}" is not supported by CNN Studio's importer. Supported: ${SUPPORTED_OPS.join(', ')}.`);
     }
+  }
+
+  /**
+   * A Slice that keeps the whole tensor as CNN Studio shapes it is no layer: our own export writes
+   * one after a ceil-mode pool whose last window would start in the padding (ops/pool2d.ts), where
+   * ONNX's static shape is one larger than what the pool computes. Any other Slice is refused.
+   */
+  private slice(n: NodeProto): void {
+    const x = this.tensorIn(n);
+    const starts = asInts(this.constIn(n, 1, 'starts'));
+    const ends = asInts(this.constIn(n, 2, 'ends'));
+    const axes = n.input?.[3] ? asInts(this.constIn(n, 3, 'axes')) : starts.map((_, i) => i);
+    const steps = n.input?.[4] ? asInts(this.constIn(n, 4, 'steps')) : starts.map(() => 1);
+    const dims = [1, ...x.shape];
+    const keepsAll = axes.every((axis, i) => {
+      const d = axis < 0 ? axis + dims.length : axis;
+      return d >= 1 && d < dims.length && starts[i] === 0 && steps[i] === 1 && ends[i] >= dims[d];
+    });
+    if (!keepsAll) throw this.unsupported(n, 'it crops a feature map, which has no CNN Studio layer (only a Slice that keeps the whole map is read, as after a ceil-mode pool).');
+    this.alias(n, x);
   }
 
   private constant(n: NodeProto, a: Attributes): void {

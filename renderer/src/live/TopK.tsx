@@ -19,7 +19,8 @@ export function TopK({ probabilities, labels, k = 5, randomWeights, calibratedBa
   const untrained = untrainedNote(randomWeights);
   const calibrated = calibrationNote(calibratedBatchNorm);
   return (
-    <div className="live-topk" data-testid="top-k">
+    // Scores of random kernels are no prediction: the bars are greyed beside the note saying why.
+    <div className={`live-topk${untrained ? ' live-topk-untrained' : ''}`} data-testid="top-k" data-untrained={untrained ? 'true' : undefined}>
       <h4>Top {rows.length}</h4>
       {untrained && (
         <p className="live-untrained" data-testid="top-k-untrained">

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -96,6 +97,15 @@ describe('loadImageFolder', () => {
     expect(ds.images.length).toBe(12 * 3 * 16 * 16);
     expect(ds.name).toBe(path.basename(root));
     expect(ds.source).toEqual({ kind: 'folder', path: root });
+  });
+
+  it('a FIFO named like an image is skipped with the reason, not waited on', async () => {
+    const root = folder({ 'a/1.png': png(8, 8), 'b/1.png': png(8, 8) });
+    const fifo = path.join(root, 'b', '2.png');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return; // no mkfifo here
+    const ds = await loadImageFolder(root, RGB16);
+    expect(ds.count).toBe(2);
+    expect(ds.skipped).toEqual([{ file: 'b/2.png', reason: expect.stringMatching(/^cannot be read: .*not a regular file/) }]);
   });
 
   it('skips non-images and unreadable files with the reason, and ignores hidden ones', () => {

@@ -4,13 +4,14 @@
  * it for inference. What a Dataset is, and splitting it, live in core/train/dataset.ts.
  */
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { FileReadError, readRegularFile } from '../file-read';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Dataset, DatasetErrorCode } from '../../core/train/dataset';
 import { blackFill, greyImageToTensor } from '../../core/train/dataset';
 import type { InputParams } from '../../core/ops/input';
 import { imageToTensor, InputError } from '../../core/preprocess';
-import { decodeJpeg, decodePng } from '../image-file';
+import { decodeJpeg, decodePng, MAX_INPUT_FILE_BYTES } from '../image-file';
 
 /** A dataset the loader refuses: `code` says why, the message names the folder or file and what to do. */
 export class DatasetError extends Error {
@@ -194,8 +195,10 @@ function notAnImage(file: string): string | undefined {
 async function decodeImage(abs: string, rel: string): Promise<{ width: number; height: number; rgba: Uint8Array } | string> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(abs);
+    // A regular file of bounded size: a FIFO or device named like an image must not hang training.
+    bytes = await readRegularFile(abs, { maxBytes: MAX_INPUT_FILE_BYTES });
   } catch (e) {
+    if (e instanceof FileReadError) return `cannot be read: ${e.reason}`;
     return `cannot be read: ${errCode(e) === 'EACCES' ? 'permission denied' : (e as Error).message}`;
   }
   const png = bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;

@@ -7,6 +7,7 @@ import type { ModelDocument } from '../engine';
 import type { SidecarState } from '../../../engine/src/core/api';
 import { emptyDocument } from '../model/edits';
 import { analysisOf } from './analysis';
+import { withoutStaleWeights } from '../../../engine/src/core/weights/stale';
 
 const HISTORY_LIMIT = 300;
 
@@ -60,8 +61,11 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     lastCoalesce: undefined,
     edit(label, f, options) {
       const { doc, past, lastCoalesce } = get();
-      const next = f(doc);
-      if (next === doc) return false;
+      const edited = f(doc);
+      if (edited === doc) return false;
+      // Weights an edit made unfit (fewer filters, a changed input) go: those nodes start again from
+      // seeded weights rather than failing every run. Undo brings them back.
+      const next = withoutStaleWeights(edited, analysisOf(edited));
       const merge = options?.coalesce !== undefined && options.coalesce === lastCoalesce && past.length > 0;
       const newPast = merge ? past : [...past, { doc, label }].slice(-HISTORY_LIMIT);
       set({ doc: next, past: newPast, future: [], lastCoalesce: options?.coalesce });

@@ -3,12 +3,15 @@
  *   node dist/web/server.cjs [--port N] [--backend ort|reference] [--dist DIR]
  * Starts the engine (in a child process), serves dist/renderer on 127.0.0.1 and bridges the host router over a
  * WebSocket. Ctrl+C stops both.
+ *
+ * Each launch makes a secret token (256 random bits) and prints the address with it, as Jupyter
+ * does: only a page opened from that address can reach the engine, not another local process.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineHost } from '../engine/src/runtime/engine-host';
 import type { EngineService } from './engine-service';
-import { startWebServer } from './web-server';
+import { newLaunchToken, startWebServer } from './web-server';
 import { parseWebArgs } from './web-args';
 
 async function main() {
@@ -25,8 +28,9 @@ async function main() {
   await engine.start().catch((e: unknown) => {
     console.warn(`CNN Studio: the inference engine did not start (${(e as Error)?.message ?? e}); editing still works.`);
   });
-  const server = await startWebServer({ port: args.port, rendererDir: path.join(args.distDir, 'renderer'), engine });
+  const server = await startWebServer({ port: args.port, rendererDir: path.join(args.distDir, 'renderer'), engine, token: newLaunchToken() });
   console.log(`CNN Studio (browser mode): ${server.url}`);
+  console.log('Open this address (its token lets the page reach the engine; other programs cannot without it).');
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -11,6 +11,7 @@ import { EngineHost } from '../engine/src/runtime/engine-host';
 import { startWebServer, type WebServer } from './web-server';
 import { createWsEngine, createWsTransport, type WebSocketLike } from '../renderer/src/host/ws-client';
 import { tinyDocument } from './testing/fakes';
+import { socketUrlOf } from './testing/web-clients';
 
 let dir: string;
 let server: WebServer;
@@ -32,7 +33,7 @@ afterAll(async () => {
 describe('browser mode with the real EngineHost', () => {
   it('runs a document over the WebSocket and returns tensors as Float32Array', async () => {
     const origin = `http://127.0.0.1:${server.port}`;
-    const transport = createWsTransport(`ws://127.0.0.1:${server.port}/ws`, (url) => new WebSocket(url, { origin }) as unknown as WebSocketLike);
+    const transport = createWsTransport(socketUrlOf(server.url), (url) => new WebSocket(url, { origin }) as unknown as WebSocketLike);
     const client = createWsEngine(transport);
     const data = Float32Array.from({ length: 16 }, (_, i) => i - 8);
     const result = await client.run({ docId: 'doc', document: tinyDocument(), inputs: { kind: 'tensor', shape: [1, 4, 4], data }, tensors: 'all' });

@@ -10,6 +10,7 @@ import { encodeMessage, decodeMessage } from './wire';
 import { FakeEngine, tinyDocument } from './testing/fakes';
 import { createWsEngine, createWsTransport, type WebSocketLike } from '../renderer/src/host/ws-client';
 import { HostError } from './contract';
+import { socketUrlOf } from './testing/web-clients';
 
 let dir: string;
 let server: WebServer;
@@ -44,15 +45,15 @@ function get(urlPath: string, headers: Record<string, string> = {}) {
 
 const openSocket = (origin: string) =>
   new Promise<WebSocket>((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { origin });
+    const ws = new WebSocket(socketUrlOf(server.url), { origin });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
   });
 
 describe('browser-mode web server', () => {
-  it('listens on 127.0.0.1 and reports its URL', () => {
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
+  it('listens on 127.0.0.1 and reports its URL (with the launch token)', () => {
+    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[\\w-]{43}$`));
   });
 
   it('serves index.html with a strict CSP header', async () => {
@@ -99,7 +100,7 @@ describe('browser-mode web server', () => {
 
   it('serves the renderer host client end to end: run, typed errors, events', async () => {
     const origin = `http://127.0.0.1:${server.port}`;
-    const transport = createWsTransport(`ws://127.0.0.1:${server.port}/ws`, (url) => new WebSocket(url, { origin }) as unknown as WebSocketLike);
+    const transport = createWsTransport(socketUrlOf(server.url), (url) => new WebSocket(url, { origin }) as unknown as WebSocketLike);
     const client = createWsEngine(transport);
     const result = await client.run({ docId: 'd1', document: tinyDocument(), inputs: { kind: 'tensor', shape: [1, 4, 4], data: new Float32Array(16).fill(3) } });
     expect(result.tensors.flat!.data).toBeInstanceOf(Float32Array);
@@ -126,7 +127,7 @@ describe('browser-mode web server', () => {
     const runReached = new Promise<void>((r) => (reached = r));
     const hanging = { run: () => (reached(), new Promise(() => undefined)), onEvent: () => () => undefined };
     const other = await startWebServer({ port: 0, rendererDir: dir, engine: hanging as never });
-    const transport = createWsTransport(`ws://127.0.0.1:${other.port}/ws`, (url) => new WebSocket(url, { origin: `http://127.0.0.1:${other.port}` }) as unknown as WebSocketLike);
+    const transport = createWsTransport(socketUrlOf(other.url), (url) => new WebSocket(url, { origin: `http://127.0.0.1:${other.port}` }) as unknown as WebSocketLike);
     const pending = transport.call('engine.run', { docId: 'd', document: tinyDocument(), inputs: { kind: 'tensor', shape: [1], data: Float32Array.of(1) } });
     await runReached; // the call is in flight on the server
     await other.close();

@@ -2,7 +2,8 @@
 /**
  * `npm run web [-- --port N] [--backend ort|reference]`: browser mode. Builds the renderer when
  * dist/renderer is missing or older than its sources, bundles the engine worker and the server, then
- * runs the server (which prints "CNN Studio (browser mode): http://127.0.0.1:PORT/").
+ * runs the server (which prints "CNN Studio (browser mode): http://127.0.0.1:PORT/?token=…": the
+ * token, new at each launch, is what lets the page reach the engine).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';

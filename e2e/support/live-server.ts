@@ -9,6 +9,7 @@ import { EngineHost, type EngineHostOptions } from '../../engine/src/runtime/eng
 import { ensureRendererBuilt, RENDERER_DIR } from './server';
 
 export interface LiveServer {
+  /** The page to open, with the server's launch token (`/?token=…`): the page's socket is refused without it. */
   url: string;
   engine: EngineHost;
   close(): Promise<void>;

@@ -36,6 +36,7 @@ export async function ensureRendererBuilt(): Promise<void> {
 }
 
 export interface RunningServer {
+  /** The page to open, with the server's launch token (`/?token=…`): the page's socket is refused without it. */
   url: string;
   close(): Promise<void>;
 }

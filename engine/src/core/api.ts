@@ -117,6 +117,8 @@ export type EngineErrorCode =
   | 'timeout'
   | 'cancelled'
   | 'superseded'
+  /** The host has as much work waiting as it accepts: try again when some has finished. */
+  | 'busy'
   | 'worker-crashed'
   | 'internal';
 

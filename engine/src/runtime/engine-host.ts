@@ -8,9 +8,12 @@
  * - Latest wins per docId: a newer run of the same document rejects the older queued one (and the
  *   one running, whose result is then dropped) with code 'superseded'; `cancel(docId)` does the same
  *   with 'cancelled'. A superseded result is never delivered.
- * - Every request has a timeout (from when it starts running): the worker is killed and restarted,
- *   the request rejected with 'timeout'. A cancelled run that the worker does not give up within
- *   `cancelGraceMs` also gets the worker restarted, so the next request is not stuck behind it.
+ * - At most `maxQueuedJobs` requests wait; more are refused with 'busy' (a newer run of a document
+ *   replaces its queued one first, so live editing never fills the queue).
+ * - Every request has a timeout (from when it starts running; at most MAX_TIMEOUT_MS, whatever the
+ *   caller asks): the worker is killed and restarted, the request rejected with 'timeout'. A
+ *   cancelled run that the worker does not give up within `cancelGraceMs` also gets the worker
+ *   restarted, so the next request is not stuck behind it.
  * - If the worker dies, the request in flight is rejected ('worker-crashed', or 'out-of-memory' when
  *   it hit its resourceLimits), a 'worker-restarted' event is emitted and later requests are served
  *   by a fresh worker.
@@ -60,6 +63,10 @@ export interface EngineHostOptions {
   spawnChannel?: (spawn: EngineSpawn) => EngineChannel;
   /** Per-request timeout when the request does not give one (default 120 s). */
   timeoutMs?: number;
+  /** The longest timeout a request may ask for; longer ones are clamped to it (default MAX_TIMEOUT_MS). */
+  maxTimeoutMs?: number;
+  /** Requests that may wait at once; beyond, calls are refused with 'busy' (default MAX_QUEUED_JOBS). */
+  maxQueuedJobs?: number;
   /** How long a cancelled run may keep the worker busy before the worker is restarted (default: 2 s for the reference backend, the request's timeout for onnxruntime). */
   cancelGraceMs?: number;
   /** How long a retired onnxruntime worker may take to finish its native work before it is terminated (default 120 s). */
@@ -109,6 +116,10 @@ interface WorkerSlot {
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
+/** No request may keep the engine longer than this (10 min), whatever timeout it asks for. */
+export const MAX_TIMEOUT_MS = 600_000;
+/** Requests waiting at most (a live-editing client has one run per document waiting, plus a few fetches). */
+export const MAX_QUEUED_JOBS = 64;
 
 export class EngineHost implements EngineClient {
   private readonly backend: BackendName;
@@ -195,6 +206,16 @@ export class EngineHost implements EngineClient {
 
   async cancel(docId: string): Promise<void> {
     this.dropRuns(docId, 'cancelled', 'The run was cancelled.');
+  }
+
+  /**
+   * The client of docId is gone (a browser tab closed): its runs are cancelled and what is kept for
+   * it — its last run (for fetchTensor) and the inputs the worker holds — is dropped.
+   */
+  async forget(docId: string): Promise<void> {
+    this.dropRuns(docId, 'cancelled', 'The page that asked for this run went away.');
+    this.lastRuns.delete(docId);
+    this.slot?.inputs.forget(docId);
   }
 
   async fetchTensor(docId: string, nodeId: string): Promise<TensorResult> {
@@ -304,6 +325,10 @@ export class EngineHost implements EngineClient {
   private enqueue<T>(kind: Kind, message: HostToWorker, timeoutMs?: number, docId?: string, weightsToken?: string): Promise<{ id: number; value: T }> {
     if (this.stopped) return Promise.reject(new EngineError('cancelled', 'The engine is shut down.'));
     if (weightsToken !== undefined && !this.weights.has(weightsToken)) return Promise.reject(missingWeights());
+    const maxQueued = this.options.maxQueuedJobs ?? MAX_QUEUED_JOBS;
+    if (this.queue.length >= maxQueued) {
+      return Promise.reject(new EngineError('busy', `The engine already has ${maxQueued} requests waiting — try again when they have finished.`));
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const job: Job = {
@@ -312,7 +337,7 @@ export class EngineHost implements EngineClient {
         docId,
         message: { ...message, id } as HostToWorker,
         ...(weightsToken !== undefined ? { weightsToken } : {}),
-        timeoutMs: timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        timeoutMs: Math.min(timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.options.maxTimeoutMs ?? MAX_TIMEOUT_MS),
         resolve: (value) => resolve({ id, value: value as T }),
         reject,
         settled: false,

@@ -96,6 +96,11 @@ export class HeldInputs {
     }
     return 'keep';
   }
+
+  /** Stop holding docId's inputs (its client went away); the worker drops its copy. */
+  forget(docId: string): void {
+    if (this.held.delete(docId)) this.drop(docId);
+  }
 }
 
 /** The worker's side: inputs kept per document, and the tensors prepared from them. */

@@ -1,11 +1,12 @@
 /**
  * The renderer's host: `import { host } from './host'`. Desktop (Electron) when the preload put
- * `window.cnnStudio` there; otherwise browser mode, over a WebSocket to the page's own server.
+ * `window.cnnStudio` there; otherwise browser mode, over a WebSocket to the page's own server
+ * (with the launch token from the page's address or this tab's sessionStorage).
  */
 import type { AppCommand, Host, ShellClient } from '../../../engine/src/core/api';
 import type { CnnStudioBridge } from '../../../main/bridge';
 import { createDesktopHost } from './preload-client';
-import { createWsEngine, createWsTransport, sameOriginSocketUrl } from './ws-client';
+import { createWsEngine, createWsTransport, launchToken, sameOriginSocketUrl } from './ws-client';
 import { createBrowserFiles } from './browser-files';
 import { copyTextInPage } from './web-clipboard';
 
@@ -42,7 +43,7 @@ export function createWebShell(win: Window): ShellClient {
 }
 
 export function createWebHost(win: Window): Host {
-  const transport = createWsTransport(sameOriginSocketUrl(win.location), (url) => new WebSocket(url));
+  const transport = createWsTransport(sameOriginSocketUrl(win.location, launchToken(win)), (url) => new WebSocket(url));
   const engine = createWsEngine(transport);
   // Sidecar weights the user picks go to the server once; the page keeps only their token.
   const weights = { attach: engine.attachWeights!, read: engine.readWeights! };

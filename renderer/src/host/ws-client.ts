@@ -4,6 +4,10 @@
  * The socket connects on first use; after it drops, the next call reconnects (and event subscribers
  * reconnect on their own, with backoff). Calls in flight when it drops reject with HostError
  * 'connection-lost'.
+ *
+ * The server only accepts sockets that bring its per-launch token (the `?token=…` of the address
+ * `npm run web` prints): launchToken takes it from the page's address, keeps it in this tab's
+ * sessionStorage (so reloads connect) and takes it out of the address bar.
  */
 import type { EngineClient, EngineEvent } from '../../../engine/src/core/api';
 import { HostError, WS_PATH, type CallArgs, type CallName, type CallResult, type ClientMessage, type ServerMessage } from '../../../main/contract';
@@ -27,12 +31,58 @@ export interface WsTransport {
 
 const OPEN = 1;
 
-/** `ws://host/ws` for the page's own origin. */
-export function sameOriginSocketUrl(location: { protocol: string; host: string }): string {
-  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${WS_PATH}`;
+/** Where a tab keeps the launch token once it has taken it out of the address. */
+export const TOKEN_STORAGE_KEY = 'cnn-studio.launch-token';
+
+/** The parts of `window` launchToken uses. */
+export interface PageLike {
+  location: { search: string; pathname: string; hash: string };
+  sessionStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  history?: { replaceState(data: unknown, unused: string, url?: string | null): void };
+}
+
+/**
+ * The server's launch token: from the page's address (`?token=…`), else from this tab's
+ * sessionStorage; null when neither has one (the server will refuse the socket). Taken from the
+ * address, it is stored and removed from the address bar, so it is not shown, bookmarked or
+ * shared along with the page's URL.
+ */
+export function launchToken(page: PageLike): string | null {
+  const params = new URLSearchParams(page.location.search);
+  const fromAddress = params.get('token');
+  const storage = (() => {
+    try {
+      return page.sessionStorage; // reading it throws where storage is disabled
+    } catch {
+      return undefined;
+    }
+  })();
+  if (!fromAddress) {
+    try {
+      return storage?.getItem(TOKEN_STORAGE_KEY) || null;
+    } catch {
+      return null;
+    }
+  }
+  try {
+    storage?.setItem(TOKEN_STORAGE_KEY, fromAddress);
+    params.delete('token');
+    const query = params.toString();
+    page.history?.replaceState(null, '', `${page.location.pathname}${query ? `?${query}` : ''}${page.location.hash}`);
+  } catch {
+    // Without storage the token stays in the address, where a reload finds it.
+  }
+  return fromAddress;
+}
+
+/** `ws://host/ws?token=…` for the page's own origin. */
+export function sameOriginSocketUrl(location: { protocol: string; host: string }, token?: string | null): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${WS_PATH}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 }
 
 export function createWsTransport(url: string, createSocket: WebSocketFactory): WsTransport {
+  /** The address without its token, for messages the user sees. */
+  const shownUrl = url.split('?')[0];
   let socket: WebSocketLike | null = null;
   let opened: Promise<WebSocketLike> | null = null;
   let nextId = 1;
@@ -96,7 +146,7 @@ export function createWsTransport(url: string, createSocket: WebSocketFactory): 
         }
         const message = isOpen
           ? 'The connection to the CNN Studio server was lost. Is `npm run web` still running?'
-          : `Could not connect to the CNN Studio server at ${url}.`;
+          : `Could not connect to the CNN Studio server at ${shownUrl}. Is \`npm run web\` still running? Open the address it printed (it ends in ?token=…).`;
         if (!isOpen) reject(new HostError({ code: 'connection-lost', message }));
         failAll(message);
         if (isOpen) scheduleReconnect();

@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   live: () => import('./live'),
   isolation: () => import('./isolation'),
   taps: () => import('./taps'),
+  train: () => import('./train'),
 };
 
 async function main(): Promise<number> {

@@ -3,7 +3,7 @@ import { lenet5 } from './lenet';
 import { alexnet } from './alexnet';
 import { vgg16 } from './vgg';
 import { googlenet } from './googlenet';
-import { preactResnet18, resnet101, resnet152, resnet18, resnet34, resnet50 } from './resnet';
+import { preactResnet18, resnet101, resnet152, resnet18, resnet20, resnet34, resnet50 } from './resnet';
 
 export interface PresetInfo {
   name: string;
@@ -21,6 +21,7 @@ function preset(name: string, build: () => ModelDocument): PresetInfo {
 /** Every preset, by the name the CLI and the editor use ("preset:resnet50"). */
 export const PRESETS: readonly PresetInfo[] = [
   preset('lenet5', lenet5),
+  preset('resnet20', resnet20),
   preset('alexnet', alexnet),
   preset('vgg16', vgg16),
   preset('googlenet', googlenet),

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../graph/analyze';
 import { loadDocument } from '../document/load';
+import { findPython } from '../../runtime/python';
 import { getPreset, PRESETS, PRESET_NAMES, UnknownPresetError } from '.';
 
 /** Parameter counts from torchvision (sum of p.numel() for p in model.parameters()). */
@@ -34,7 +36,7 @@ const analysed = (name: string) => {
 describe('presets', () => {
   it('lists every preset the issue asks for', () => {
     expect([...PRESET_NAMES].sort()).toEqual(
-      ['alexnet', 'googlenet', 'lenet5', 'preact-resnet18', 'resnet101', 'resnet152', 'resnet18', 'resnet34', 'resnet50', 'vgg16'].sort(),
+      ['alexnet', 'googlenet', 'lenet5', 'preact-resnet18', 'resnet101', 'resnet152', 'resnet18', 'resnet20', 'resnet34', 'resnet50', 'vgg16'].sort(),
     );
   });
 
@@ -108,7 +110,7 @@ describe('presets', () => {
   });
 
   it('depth counts match the names', () => {
-    for (const [name, depth] of [['resnet18', 18], ['resnet34', 34], ['resnet101', 101], ['resnet152', 152], ['vgg16', 16], ['alexnet', 8], ['googlenet', 22], ['lenet5', 5]] as const) {
+    for (const [name, depth] of [['resnet18', 18], ['resnet20', 20], ['resnet34', 34], ['resnet101', 101], ['resnet152', 152], ['vgg16', 16], ['alexnet', 8], ['googlenet', 22], ['lenet5', 5]] as const) {
       expect(analysed(name).a.totals.depth, name).toBe(depth);
     }
   });
@@ -117,6 +119,27 @@ describe('presets', () => {
     const { a, doc } = analysed('lenet5');
     expect(a.totals.params).toBe(61_706);
     expect(a.nodes[doc.nodes[doc.nodes.length - 1].id].outputShape).toEqual([10]);
+  });
+
+  it('resnet20 (CIFAR-10, He et al. §4.2): 3×32×32 → 16×32×32 → 32×16×16 → 64×8×8 → 10, 272,474 parameters', () => {
+    const { doc, a } = analysed('resnet20');
+    expect(doc.nodes.filter((n) => n.type === 'ResidualUnit')).toHaveLength(9);
+    expect(a.nodes.relu1.outputShape).toEqual([16, 32, 32]);
+    expect(a.nodes.stage1_3.outputShape).toEqual([16, 32, 32]);
+    expect(a.nodes.stage2_1.outputShape).toEqual([32, 16, 16]);
+    expect(a.nodes.stage3_3.outputShape).toEqual([64, 8, 8]);
+    expect(a.nodes.fc.outputShape).toEqual([10]);
+    // By hand (no biases on convolutions; BN: scale + bias): stem 3·16·9 + 2·16 = 464;
+    // stage 1: 3 units × (2·16·16·9 + 2·2·16) = 14,016;
+    // stage 2: 16·32·9 + 32·32·9 + 2·2·32 + projection 16·32 + 2·32 = 14,528, then 2 × (2·32·32·9 + 2·2·32) = 37,120;
+    // stage 3: 32·64·9 + 64·64·9 + 2·2·64 + projection 32·64 + 2·64 = 57,728, then 2 × (2·64·64·9 + 2·2·64) = 147,968;
+    // fc 64·10 + 10 = 650. Without the two projections (the paper's option A) 269,722, the count
+    // usually quoted as "0.27M".
+    expect(a.totals.params).toBe(464 + 14_016 + 14_528 + 37_120 + 57_728 + 147_968 + 650);
+    expect(a.totals.params).toBe(272_474);
+    expect(a.totals.params - (16 * 32 + 2 * 32) - (32 * 64 + 2 * 64)).toBe(269_722);
+    const proj = a.primitives.nodes.filter((p) => p.id.endsWith('/proj')).map((p) => p.owner);
+    expect(proj).toEqual(['stage2_1', 'stage3_1']);
   });
 
   it('preact-resnet18 uses pre-activation units and ends with BN → ReLU before pooling', () => {
@@ -141,4 +164,80 @@ describe('presets', () => {
     expect(getPreset('resnet18').nodes.length).toBe(a.nodes.length + 1);
     expect(() => getPreset('resnet19')).toThrow(UnknownPresetError);
   });
+});
+
+const python = findPython(['torch']);
+
+/**
+ * ResNet-20 as a CIFAR ResNet is usually written in PyTorch (BasicBlock with a 1×1 conv + BN
+ * projection where the shape changes, i.e. option B; option A's zero-padded identity beside it),
+ * against our preset: parameters, multiply-accumulates of every Conv2d/Linear (forward hooks) and
+ * the output shape of each stage.
+ */
+const RESNET20_SCRIPT = String.raw`
+import json, torch, torch.nn as nn, torch.nn.functional as F
+class PadShortcut(nn.Module):  # option A: subsample, zero-pad the new channels
+    def __init__(self, pad):
+        super().__init__(); self.pad = pad
+    def forward(self, x):
+        return F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, self.pad, self.pad))
+class Block(nn.Module):
+    def __init__(self, cin, cout, stride, option):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False); self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False); self.bn2 = nn.BatchNorm2d(cout)
+        self.short = nn.Identity()
+        if stride != 1 or cin != cout:
+            if option == 'B':
+                self.short = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+            else:
+                self.short = PadShortcut((cout - cin) // 2)
+    def forward(self, x):
+        return F.relu(self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x))))) + self.short(x))
+class ResNet20(nn.Module):
+    def __init__(self, option):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False); self.bn1 = nn.BatchNorm2d(16)
+        stages, cin = [], 16
+        for s, cout in enumerate([16, 32, 64]):
+            blocks = []
+            for u in range(3):
+                blocks.append(Block(cin, cout, 2 if s > 0 and u == 0 else 1, option)); cin = cout
+            stages.append(nn.Sequential(*blocks))
+        self.layer1, self.layer2, self.layer3 = stages
+        self.fc = nn.Linear(64, 10)
+    def forward(self, x):
+        x = self.layer3(self.layer2(self.layer1(F.relu(self.bn1(self.conv1(x))))))
+        return self.fc(F.adaptive_avg_pool2d(x, 1).flatten(1))
+out = {}
+for option in ['A', 'B']:
+    m = ResNet20(option).eval()
+    macs, stages = [0], {}
+    for mod in m.modules():
+        if isinstance(mod, nn.Conv2d):
+            mod.register_forward_hook(lambda mod, i, o: macs.__setitem__(0, macs[0] + o.numel() * mod.in_channels * mod.kernel_size[0] * mod.kernel_size[1]))
+        if isinstance(mod, nn.Linear):
+            mod.register_forward_hook(lambda mod, i, o: macs.__setitem__(0, macs[0] + mod.in_features * mod.out_features))
+    for k in ['layer1', 'layer2', 'layer3']:
+        getattr(m, k).register_forward_hook(lambda mod, i, o, k=k: stages.__setitem__(k, list(o.shape[1:])))
+    with torch.no_grad():
+        y = m(torch.zeros(1, 3, 32, 32))
+    out[option] = {'params': sum(p.numel() for p in m.parameters()), 'macs': macs[0], 'shape': list(y.shape[1:]), 'stages': stages}
+print(json.dumps(out))
+`;
+
+describe.skipIf(!python)('resnet20 against a PyTorch ResNet-20 (skipped: python3-torch not installed)', () => {
+  it('parameters, MACs and stage shapes equal the PyTorch model with projection shortcuts (option B)', () => {
+    const r = spawnSync(python!, ['-c', RESNET20_SCRIPT], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const torch = JSON.parse(r.stdout) as Record<'A' | 'B', { params: number; macs: number; shape: number[]; stages: Record<string, number[]> }>;
+    const { a } = analysed('resnet20');
+    expect(a.totals.params).toBe(torch.B.params);
+    expect(a.totals.macs).toBe(torch.B.macs);
+    expect(torch.B.shape).toEqual([10]);
+    for (let s = 1; s <= 3; s++) expect(a.nodes[`stage${s}_3`].outputShape, `layer${s}`).toEqual(torch.B.stages[`layer${s}`]);
+    // The paper's option A: the same network less the two projections' 2,752 parameters.
+    expect(torch.A.params).toBe(269_722);
+    expect(torch.B.params - torch.A.params).toBe(2_752);
+  }, 120_000);
 });

@@ -56,3 +56,39 @@ export const resnet50 = () => resnet({ name: 'ResNet-50', block: 'bottleneck', u
 export const resnet101 = () => resnet({ name: 'ResNet-101', block: 'bottleneck', units: [3, 4, 23, 3] });
 export const resnet152 = () => resnet({ name: 'ResNet-152', block: 'bottleneck', units: [3, 8, 36, 3] });
 export const preactResnet18 = () => resnet({ name: 'Pre-activation ResNet-18', block: 'basic', units: [2, 2, 2, 2], preActivation: true });
+
+/**
+ * ResNet-20 for CIFAR-10 (He et al., 2015, §4.2): a 3×3 conv of 16 filters → BN → ReLU on 3×32×32,
+ * three stages of 3 basic units (16, 32, 64 filters on 32×32, 16×16, 8×8 maps; the first unit of
+ * stages 2 and 3 halves H×W with stride 2), global average pool, FC 10 — 6n + 2 = 20 layers, n = 3.
+ * The paper's CIFAR nets use option A shortcuts (identity with zero-padded channels, no parameters:
+ * 269,722 in all); our ResidualUnit projects with a 1×1 conv + BN where the shape changes (option B):
+ * 16→32 (512 + 64) and 32→64 (2,048 + 128) add 2,752 parameters, 272,474 in all.
+ */
+export function resnet20(): ModelDocument {
+  const n = 3;
+  const b = new PresetBuilder(
+    'ResNet-20',
+    'ResNet-20 (He et al., 2015, CIFAR-10): a 3×3 conv, then 9 basic residual units of 16, 32 and 64 filters on 32×32 images; 1×1 projection shortcuts (option B), 272,474 parameters.',
+  );
+  b.add({ type: 'Input', params: { channels: 3, height: 32, width: 32 }, label: 'input', id: 'input' });
+  b.add({ type: 'Conv2D', params: { filters: 16, kernel: 3, stride: 1, padding: 1, bias: false }, label: 'conv1 3×3', id: 'conv1' });
+  b.add({ type: 'BatchNorm', label: 'conv1 BN', id: 'bn1' });
+  b.add({ ...relu('conv1 ReLU'), id: 'relu1' });
+  for (let s = 0; s < 3; s++) {
+    const filters = 16 << s;
+    for (let u = 1; u <= n; u++) {
+      const stride = s > 0 && u === 1 ? 2 : 1;
+      b.add({
+        type: 'ResidualUnit',
+        params: { block: 'basic', filters, stride, preActivation: false, projection: 'auto' },
+        label: `stage ${s + 1} unit ${u}`,
+        id: `stage${s + 1}_${u}`,
+      });
+    }
+  }
+  b.add({ type: 'GlobalPool', params: { mode: 'avg' }, label: 'global avg pool', id: 'avgpool' });
+  b.add({ type: 'Dense', params: { units: 10 }, label: 'fc 10', id: 'fc' });
+  b.add({ type: 'Softmax', label: 'softmax' });
+  return b.build();
+}

@@ -182,7 +182,7 @@ function RgbaImage({ image, size, label }: { image: DataSample['image']; size: n
 
 export function EpochTable({ epochs }: { epochs: EpochReport[] }) {
   return (
-    <table className="train-epochs" data-testid="train-epochs">
+    <table className="train-epochs" data-testid="train-epoch-table">
       <thead>
         <tr>
           <th scope="col">Epoch</th>

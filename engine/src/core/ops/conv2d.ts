@@ -79,33 +79,58 @@ export const Conv2DOp: OpDef<Conv2DParams> = {
     const n = ctx.batch;
     const g: WindowGeometry = { kernel: pair(p.kernel), stride: pair(p.stride), dilation: pair(p.dilation), pads: resolvePads(p.padding, x[1], x[2], p.kernel, p.stride, p.dilation), input: x, output: [oh, ow] };
     const [kh, kw] = g.kernel;
+    const k = kh * kw;
     const dy = ctx.outputGrad;
-    if (p.bias) ctx.weightGrad('bias', op('ReduceSum', [dy, ctx.constInt64([0, 2, 3], 'axes')], 'dbias', { keepdims: attr.i(0) }));
-    // ∂W: the input patches times ∂y, per group — patches [N, g, Cg·kh·kw, L] × ∂yᵀ [N, g, L, Fg], summed over N.
     const groups = p.groups;
     const cg = x[0] / groups;
+    const fg = f / groups;
     const l = oh * ow;
+    if (p.bias) ctx.weightGrad('bias', op('ReduceSum', [dy, ctx.constInt64([0, 2, 3], 'axes')], 'dbias', { keepdims: attr.i(0) }));
     const taps = windowTaps(ctx, ctx.inputs[0], g, 0);
-    const stacked = taps.length === 1 ? taps[0] : op('Concat', taps.map((t) => op('Unsqueeze', [t, ctx.constInt64([2], 'axis')], 'tap_u')), 'patches', { axis: attr.i(2) });
-    const patches = op('Reshape', [stacked, ctx.constInt64([n, groups, cg * kh * kw, l], 'patch_shape')], 'patches_g');
-    const dyT = op('Transpose', [op('Reshape', [dy, ctx.constInt64([n, groups, f / groups, l], 'dy_shape')], 'dy_g')], 'dy_t', { perm: attr.ints([0, 1, 3, 2]) });
-    const perSample = op('MatMul', [patches, dyT], 'dw_n');
-    const dwT = op('ReduceSum', [perSample, ctx.constInt64([0], 'axis0')], 'dw_t', { keepdims: attr.i(0) });
-    const dw = op('Transpose', [dwT], 'dw_g', { perm: attr.ints([0, 2, 1]) });
-    ctx.weightGrad('kernel', op('Reshape', [dw, ctx.constInt64([f, cg, kh, kw], 'kernel_shape')], 'dkernel'));
-    if (ctx.needsInputGrad[0]) {
-      // ∂x: the transposed convolution of ∂y with the same kernel; output_padding restores rows a stride skipped.
-      const [pt, pl, pb, pr] = g.pads;
-      const covered = (o: number, s: number, k: number, d: number) => (o - 1) * s + (k - 1) * d + 1;
-      const extra = [x[1] + pt + pb - covered(oh, g.stride[0], kh, g.dilation[0]), x[2] + pl + pr - covered(ow, g.stride[1], kw, g.dilation[1])];
-      ctx.inputGrad(0, op('ConvTranspose', [dy, ctx.weights.kernel], 'dx', {
-        kernel_shape: attr.ints(g.kernel),
-        strides: attr.ints(g.stride),
-        dilations: attr.ints(g.dilation),
-        group: attr.i(groups),
-        pads: attr.ints(g.pads),
-        output_padding: attr.ints(extra),
-      }));
+    const shape = (v: string, dims: number[], hint: string) => op('Reshape', [v, ctx.constInt64(dims, `${hint}_shape`)], hint);
+    const transpose = (v: string, perm: number[], hint: string) => op('Transpose', [v], hint, { perm: attr.ints(perm) });
+    if (groups === 1) {
+      // ∂W = patchesᵀ·∂y with the kh·kw taps stacked along channels (tap-major: [N, K·C, L]), then
+      // reordered to the kernel's [F, C, kh, kw]. When the output map is smaller than the filter count
+      // (C5: 1×1), the batch folds into one product; otherwise one product per sample, summed.
+      const patches = shape(taps.length === 1 ? taps[0] : op('Concat', taps, 'patches', { axis: attr.i(1) }), [n, k * x[0], l], 'patches_nkl');
+      const dyNlf = transpose(shape(dy, [n, f, l], 'dy_nfl'), [0, 2, 1], 'dy_nlf');
+      const dwKf =
+        l < f
+          ? op('MatMul', [shape(transpose(patches, [1, 0, 2], 'patches_knl'), [k * x[0], n * l], 'patches_flat'), shape(dyNlf, [n * l, f], 'dy_flat')], 'dw_kf')
+          : op('ReduceSum', [op('MatMul', [patches, dyNlf], 'dw_nkf'), ctx.constInt64([0], 'axis0')], 'dw_kf', { keepdims: attr.i(0) });
+      const dwFck = transpose(shape(transpose(dwKf, [1, 0], 'dw_fk'), [f, k, x[0]], 'dw_f_k_c'), [0, 2, 1], 'dw_f_c_k');
+      ctx.weightGrad('kernel', shape(dwFck, [f, x[0], kh, kw], 'dkernel'));
+    } else {
+      // Per group: patches [N, g, Cg·kh·kw, L] × ∂yᵀ [N, g, L, Fg], summed over N.
+      const stacked = taps.length === 1 ? taps[0] : op('Concat', taps.map((t) => op('Unsqueeze', [t, ctx.constInt64([2], 'axis')], 'tap_u')), 'patches', { axis: attr.i(2) });
+      const patches = shape(stacked, [n, groups, cg * k, l], 'patches_g');
+      const dyT = transpose(shape(dy, [n, groups, fg, l], 'dy_g'), [0, 1, 3, 2], 'dy_t');
+      const dwT = op('ReduceSum', [op('MatMul', [patches, dyT], 'dw_n'), ctx.constInt64([0], 'axis0')], 'dw_t', { keepdims: attr.i(0) });
+      ctx.weightGrad('kernel', shape(transpose(dwT, [0, 2, 1], 'dw_g'), [f, cg, kh, kw], 'dkernel'));
     }
+    if (!ctx.needsInputGrad[0]) return;
+    const [pt, pl, pb, pr] = g.pads;
+    const [dh, dw] = g.dilation;
+    const flippedPads = [(kh - 1) * dh - pt, (kw - 1) * dw - pl, (kh - 1) * dh - pb, (kw - 1) * dw - pr];
+    if (g.stride[0] === 1 && g.stride[1] === 1 && flippedPads.every((v) => v >= 0)) {
+      // Stride 1: ∂x is a plain convolution of ∂y with the kernel flipped and its in/out channels
+      // swapped (per group) — about half the time of ConvTranspose on onnxruntime's CPU kernels.
+      const swapped = shape(transpose(shape(ctx.weights.kernel, [groups, fg, cg, kh, kw], 'w_g'), [0, 2, 1, 3, 4], 'w_swapped'), [x[0], fg, kh, kw], 'w_cf');
+      const flipped = op('Slice', [swapped, ctx.constInt64([-1, -1], 'flip_start'), ctx.constInt64([-(2 ** 62), -(2 ** 62)], 'flip_end'), ctx.constInt64([2, 3], 'flip_axes'), ctx.constInt64([-1, -1], 'flip_steps')], 'w_flipped');
+      ctx.inputGrad(0, op('Conv', [dy, flipped], 'dx', { kernel_shape: attr.ints(g.kernel), dilations: attr.ints(g.dilation), group: attr.i(groups), pads: attr.ints(flippedPads) }));
+      return;
+    }
+    // Strided: the transposed convolution of ∂y with the same kernel; output_padding restores rows a stride skipped.
+    const covered = (o: number, s: number, kk: number, d: number) => (o - 1) * s + (kk - 1) * d + 1;
+    const extra = [x[1] + pt + pb - covered(oh, g.stride[0], kh, dh), x[2] + pl + pr - covered(ow, g.stride[1], kw, dw)];
+    ctx.inputGrad(0, op('ConvTranspose', [dy, ctx.weights.kernel], 'dx', {
+      kernel_shape: attr.ints(g.kernel),
+      strides: attr.ints(g.stride),
+      dilations: attr.ints(g.dilation),
+      group: attr.i(groups),
+      pads: attr.ints(g.pads),
+      output_padding: attr.ints(extra),
+    }));
   },
 };

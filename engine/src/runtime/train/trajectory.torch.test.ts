@@ -116,14 +116,16 @@ describe.skipIf(!python)('training trajectories equal PyTorch’s (torch.optim, 
     const run = spawnSync(python!, [SCRIPT, join(caseDir, 'case.json')], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, TORCH_THREADS: '2' } });
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!)).toEqual({ ok: true });
-    const listing = JSON.parse(readFileSync(join(caseDir, 'out', 'result.json'), 'utf8')) as Record<string, { file: string; shape: number[]; dtype: string }>;
+    const listing = JSON.parse(readFileSync(join(caseDir, 'out', 'result.json'), 'utf8')) as Record<string, { file: string; offset?: number; shape: number[]; dtype: string }>;
     const tensor = (key: string) => {
       const entry = listing[key];
       if (!entry) throw new Error(`PyTorch wrote no "${key}"`);
-      const bytes = readFileSync(join(caseDir, 'out', entry.file));
+      const count = entry.shape.reduce((a, b) => a * b, 1);
+      const size = entry.dtype === 'float64' ? 8 : 4;
+      const bytes = readFileSync(join(caseDir, 'out', entry.file)).subarray(entry.offset ?? 0, (entry.offset ?? 0) + count * size);
       const copy = new Uint8Array(bytes.byteLength);
       copy.set(bytes);
-      return entry.dtype === 'float64' ? new Float64Array(copy.buffer) : new Float32Array(copy.buffer);
+      return size === 8 ? new Float64Array(copy.buffer) : new Float32Array(copy.buffer);
     };
 
     // Per-step losses.

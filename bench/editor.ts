@@ -58,7 +58,7 @@ async function presetTime(page: Page, name: string): Promise<{ shown: number; id
 }
 
 /** Frames per second while `drive` moves the view; also the 95th-percentile frame time. */
-async function measureFps(page: Page, drive: () => Promise<void>): Promise<{ fps: number; p95: number; frames: number }> {
+export async function measureFps(page: Page, drive: () => Promise<void>): Promise<{ fps: number; p95: number; frames: number }> {
   await page.evaluate(`(() => {
     window.__frames = [];
     window.__fpsOn = true;
@@ -73,7 +73,7 @@ async function measureFps(page: Page, drive: () => Promise<void>): Promise<{ fps
   return { fps: ((frames.length - 1) * 1000) / duration, p95: sorted[Math.floor(sorted.length * 0.95)] ?? NaN, frames: frames.length };
 }
 
-async function panAndZoom(page: Page, seconds: number): Promise<void> {
+export async function panAndZoom(page: Page, seconds: number): Promise<void> {
   const box = (await page.locator('.react-flow__pane').boundingBox())!;
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;

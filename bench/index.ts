@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   isolation: () => import('./isolation'),
   taps: () => import('./taps'),
   train: () => import('./train'),
+  'train-ui': () => import('./train-ui'),
 };
 
 async function main(): Promise<number> {

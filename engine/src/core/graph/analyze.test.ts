@@ -325,11 +325,12 @@ describe('diagnostics', () => {
     expect(a.primitives.outputOf.res).toBe('res/relu_out');
   });
 
-  it('node ids that are Object.prototype names are ordinary ids', () => {
-    const a = analyze(model([['__proto__', 'Input', { channels: 1, height: 4, width: 4 }], ['constructor', 'Activation'], ['toString', 'Flatten']], chain('__proto__', 'constructor', 'toString')));
+  it('node ids that are Object.prototype names are ordinary ids; "__proto__", which no object can hold as a key, is refused with why', () => {
+    const a = analyze(model([['hasOwnProperty', 'Input', { channels: 1, height: 4, width: 4 }], ['constructor', 'Activation'], ['toString', 'Flatten']], chain('hasOwnProperty', 'constructor', 'toString')));
     expect(a.valid).toBe(true);
     expect(a.nodes['toString' as string].outputShape).toEqual([16]);
-    expect(Object.keys(a.nodes)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(Object.keys(a.nodes)).toEqual(['hasOwnProperty', 'constructor', 'toString']);
+    expect(() => model([['__proto__', 'Input', { channels: 1, height: 4, width: 4 }]], [])).toThrow('node id "__proto__" is reserved');
   });
 });
 

@@ -8,6 +8,7 @@
  * Loopback only, a fixed seed, a bounded number of cases: it stops by itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../engine/src/core/weights/seeded';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -48,18 +49,6 @@ afterAll(() => {
   steady?.close();
   child?.kill('SIGKILL');
 });
-
-/** mulberry32: a small seeded PRNG, so a failure names the case that caused it. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One client frame: FIN, RSV bits, opcode, masked (as clients must) unless told otherwise. */
 function frame(opcode: number, payload: Uint8Array, o: { fin?: boolean; rsv?: number; mask?: boolean; declaredLength?: bigint } = {}): Buffer {
@@ -205,7 +194,7 @@ describe('browser-mode server under malformed WebSocket frames', () => {
   }, 120_000);
 
   it(`survives ${RANDOM_CASES} seeded random byte strings and ${MUTATED_CASES} bit-flipped valid frames (seed ${SEED.toString(16)})`, async () => {
-    const random = prng(SEED);
+    const random = mulberry32(SEED); // seeded, so a failure names the case that caused it
     for (let i = 0; i < RANDOM_CASES; i++) {
       const n = 1 + Math.floor(random() * 64);
       const data = Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));

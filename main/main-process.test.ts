@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
 import Module, { createRequire } from 'node:module';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -83,6 +83,25 @@ describe('main process wiring (bundled main.ts, stand-in electron)', () => {
     // …in a utility process (an onnxruntime crash there cannot take the main process down).
     expect(fake.utilityForks).toEqual([path.join(outDir, 'engine', 'worker.cjs')]);
   }, 60_000);
+
+  it('Save As through IPC writes the sidecar weights the editor names by token, beside the chosen file (issue 22, item 4)', async () => {
+    const call = (name: Parameters<typeof ipcChannel>[0], args: unknown[]) => fake.ipcHandlers.get(ipcChannel(name))!(mainFrameEvent(), args) as Promise<{ ok: boolean; value?: any; error?: unknown }>;
+    const bytes = new Uint8Array(Float32Array.of(1, 2, 3, 4).buffer);
+    const attached = await call('engine.attachWeights', [bytes, 'tiny.weights.bin']);
+    expect(attached.ok, JSON.stringify(attached.error)).toBe(true);
+    const doc = { ...tinyDocument(), weightsFile: 'tiny.weights.bin' };
+    const target = path.join(userData, 'saved-as', 'tiny.cnn.json');
+    await mkdir(path.dirname(target), { recursive: true });
+    fake.saveDialogAnswer = target;
+    try {
+      const saved = await call('files.save', [serializeDocument(doc), undefined, 'tiny.cnn.json', attached.value.token]);
+      expect(saved).toMatchObject({ ok: true, value: { path: target } });
+      expect(saved.value.warning).toBeUndefined();
+      expect(new Uint8Array(await readFile(path.join(path.dirname(target), 'tiny.weights.bin')))).toEqual(bytes);
+    } finally {
+      fake.saveDialogAnswer = undefined;
+    }
+  });
 
   it('refuses IPC from another frame', async () => {
     const recent = fake.ipcHandlers.get(ipcChannel('files.recent'))!;

@@ -17,6 +17,8 @@ export interface FakeElectron {
   menus: unknown[][];
   dialogs: { kind: string; options: unknown }[];
   messageBoxAnswer: number;
+  /** What the next Save dialogs answer (a path), or undefined: cancelled. */
+  saveDialogAnswer?: string;
   openedExternal: string[];
   /** Module paths given to utilityProcess.fork. */
   utilityForks: string[];
@@ -126,7 +128,7 @@ export function createFakeElectron(userData: string): FakeElectron {
     },
     dialog: {
       showOpenDialog: async (_w: unknown, options: unknown) => (fake.dialogs.push({ kind: 'open', options }), { canceled: true, filePaths: [] }),
-      showSaveDialog: async (_w: unknown, options: unknown) => (fake.dialogs.push({ kind: 'save', options }), { canceled: true }),
+      showSaveDialog: async (_w: unknown, options: unknown) => (fake.dialogs.push({ kind: 'save', options }), fake.saveDialogAnswer ? { canceled: false, filePath: fake.saveDialogAnswer } : { canceled: true }),
       showMessageBox: async (_w: unknown, options: unknown) => (fake.dialogs.push({ kind: 'message', options }), { response: 1 }),
       showMessageBoxSync: (_w: unknown, options: unknown) => (fake.dialogs.push({ kind: 'message-sync', options }), fake.messageBoxAnswer),
     },

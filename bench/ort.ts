@@ -16,6 +16,7 @@
  * A steady-state round during which other processes used the CPU is re-run (bench/quiet.ts).
  */
 import { spawnSync } from 'node:child_process';
+import { peakRssBytes } from './memory';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -248,21 +249,6 @@ async function peakRss(): Promise<void> {
   console.log(r.stdout.trim());
 }
 
-/**
- * This process's peak resident memory: VmHWM of /proc/self/status where there is one. Not
- * `resourceUsage().maxRSS`: Linux carries it over from before exec, so a child forked from a big
- * process (this benchmark, holding a dozen sessions) reports its parent's size (measured: 1.5–1.95
- * GiB here against 1.0 GiB from VmHWM).
- */
-function peakRssBytes(): number {
-  try {
-    const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
-    if (line) return Number(line.split(/\s+/)[1]) * 1024;
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS * 1024;
-}
 
 async function rssChild(): Promise<void> {
   const doc = getPreset('resnet152');

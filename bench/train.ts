@@ -29,6 +29,7 @@
  *      BENCH_TRAIN_PROFILE=resnet20 — instead: onnxruntime's profile of our step, time by operator.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { peakRssBytes } from './memory';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -456,16 +457,6 @@ async function firstStep(): Promise<void> {
 
 // ─── rss: peak memory of a ResNet-20 run ─────────────────────────────────────────────────────────
 
-/** This process's peak resident memory, bytes: VmHWM (see bench/ort.ts on why not maxRSS). */
-function peakRssBytes(): number {
-  try {
-    const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
-    if (line) return Number(line.split(/\s+/)[1]) * 1024;
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS * 1024;
-}
 
 /** A dataset of random images for the model's Input. */
 function randomDataset(shape: [number, number, number], classes: number, count: number): Dataset {

@@ -4,6 +4,7 @@
  * that decoding them would block the server's thread.
  */
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { errorOf } from '../engine/src/runtime/testing/host';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,14 +32,7 @@ const client = (url: string) => {
   clients.push(c);
   return c;
 };
-const failure = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    return e as { code: string; message: string };
-  }
-  throw new Error('expected a rejection');
-};
+const failure = errorOf;
 const run = (docId = 'd', document: ModelDocument = tinyDocument()): RunRequest => ({ docId, document, inputs: { kind: 'tensor', shape: [1, 4, 4], data: new Float32Array(16) } });
 
 /** An engine whose runs wait until released. */

@@ -4,6 +4,7 @@
  * do not meet; and the socket needs the per-launch token even with a right Origin and Host.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { errorOf } from '../engine/src/runtime/testing/host';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,14 +24,7 @@ const client = (url: string) => {
   clients.push(c);
   return c;
 };
-const failure = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    return e as { code: string; message: string };
-  }
-  throw new Error('expected a rejection');
-};
+const failure = errorOf;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'cnn-web-sessions-'));

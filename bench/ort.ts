@@ -17,7 +17,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { peakRssBytes } from './memory';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';

@@ -22,6 +22,11 @@ export interface LiveInput extends RunInput {
 export interface LiveState {
   input?: LiveInput;
   autoRun: boolean;
+  /**
+   * While the document trains, re-run the thumbnails and Maps on the live weights (twice a second).
+   * On a small machine the page's redraws compete with the trainer: off trains faster.
+   */
+  followTraining: boolean;
   thumbnailMode: ThumbnailMode;
   colormap: ColormapName;
   snapshot: LiveRunSnapshot;
@@ -34,6 +39,7 @@ const initialSnapshot: LiveRunSnapshot = { status: { kind: 'idle', reason: 'Give
 
 export const useLiveStore = create<LiveState>()((set) => ({
   autoRun: true,
+  followTraining: true,
   thumbnailMode: 'mean',
   colormap: 'viridis',
   snapshot: initialSnapshot,
@@ -140,7 +146,7 @@ export function startLiveInference(engine: EngineClient, options: { debounceMs?:
       push();
     }
     const now = performance.now();
-    if (now - lastRefresh >= (options.trainingRefreshMs ?? 500)) {
+    if (useLiveStore.getState().followTraining && now - lastRefresh >= (options.trainingRefreshMs ?? 500)) {
       lastRefresh = now;
       controller?.refresh();
     }

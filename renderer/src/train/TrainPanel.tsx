@@ -146,6 +146,7 @@ function LiveSection() {
   const started = useTrainStore((s) => !!s.run && (s.run.trainId !== undefined || s.run.epochs.length > 0 || s.run.progress !== undefined));
   const filters = useTrainStore((s) => s.run?.filters);
   const epochs = useTrainStore((s) => s.run?.epochs);
+  const follow = useLiveStore((s) => s.followTraining);
   const dataset = useTrainStore((s) => s.run?.dataset ?? s.preview?.data);
   const filterName = useDocumentStore((s) => (filters ? (s.doc.nodes.find((n) => n.id === filters.nodeId)?.label ?? filters.nodeId) : ''));
   const runData = useTrainStore((s) => s.run?.data);
@@ -162,6 +163,9 @@ function LiveSection() {
   return (
     <section className="train-section" aria-labelledby="train-live-title">
       <h3 id="train-live-title">Learning</h3>
+      <label className="train-follow" title="Twice a second the network runs your Input image on the weights as they are now. On a small machine the redraws slow training a little; turn off to train faster.">
+        <input type="checkbox" checked={follow} onChange={(e) => useLiveStore.getState().set({ followTraining: e.target.checked })} data-testid="train-follow-maps" /> Thumbnails and Maps follow the training (2×/s)
+      </label>
       <TrainCharts />
       {filters ? <FilterGrid frame={filters} name={filterName} /> : <p className="train-hint">The first convolution’s filters show here after the first steps (models without a convolution have none).</p>}
       {epochs && epochs.length > 0 && <EpochTable epochs={epochs} />}

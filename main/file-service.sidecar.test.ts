@@ -62,6 +62,23 @@ describe('file service: documents with a weights sidecar', () => {
     expect(held.origin).toBe(path.join(path.dirname(json), 'lenet.weights.bin'));
   });
 
+  it('a weightsFile naming any other sibling (tax-return.pdf) is not read, nor copied by Save As: only *.weights.bin files', async () => {
+    const folder = path.join(dir, 'taxes');
+    await mkdir(folder, { recursive: true });
+    const json = path.join(folder, 'model.cnn.json');
+    await writeFile(json, serializeDocument({ ...pair.withSidecar, weightsFile: 'tax-return.pdf' }));
+    await writeFile(path.join(folder, 'tax-return.pdf'), pair.sidecar);
+    const weights = new WeightsStore();
+    const elsewhere = path.join(dir, 'elsewhere', 'copy.cnn.json');
+    await mkdir(path.dirname(elsewhere), { recursive: true });
+    const svc = new FileService({ dataDir: path.join(dir, 'data'), dialogs: dialogs([json, elsewhere]), weights });
+    const opened = await svc.open();
+    expect(opened?.weights).toEqual({ state: 'missing', file: 'tax-return.pdf', message: expect.stringContaining('is not a CNN Studio weights file (*.weights.bin), so it is not read') });
+    expect(weights.size).toBe(0);
+    await svc.save(opened!.text);
+    expect(await readdir(path.dirname(elsewhere))).toEqual(['copy.cnn.json']);
+  });
+
   it('a missing, short or badly named sidecar still opens the model, with a message naming the file and the problem', async () => {
     const weights = new WeightsStore();
     const missingJson = await modelFolder(null);

@@ -275,6 +275,26 @@ describe('file service: save, recent, recovery', () => {
     expect(await svc.readRecovery()).toEqual({ text: EDITED, savedAt: 1234 });
   });
 
+  it('recovery snapshots are private (0600); a snapshot that cannot be written is reported at the next edit, once', async () => {
+    const timer = manualTimer();
+    const svc = new FileService({ dataDir, dialogs: dialogs(), schedule: timer.schedule });
+    await svc.writeRecovery(EDITED);
+    timer.fire();
+    await svc.flushRecovery();
+    expect((await realFs.stat(path.join(dataDir, 'recovery.cnn-recovery.json'))).mode & 0o777).toBe(0o600);
+    // The data folder becomes a file: the next snapshot cannot be written.
+    const blocked = path.join(dir, 'blocked');
+    await writeFile(blocked, 'x');
+    const broken = new FileService({ dataDir: blocked, dialogs: dialogs(), schedule: timer.schedule });
+    await broken.writeRecovery(EDITED);
+    timer.fire();
+    await broken.flushRecovery();
+    const told = await rejection(broken.writeRecovery(EDITED));
+    expect(told.code).toBe('write-failed');
+    expect(told.message).toMatch(/^Unsaved changes cannot be kept for recovery \(.+\) — save your work to keep it\.$/);
+    await broken.writeRecovery(EDITED); // told once, not on every edit
+  });
+
   it('offers the snapshot at the next launch, and a save removes it', async () => {
     const timer = manualTimer();
     const target = path.join(dir, 'm.cnn.json');

@@ -20,7 +20,7 @@ import path from 'node:path';
 import type { FileClient, SidecarState } from '../engine/src/core/api';
 import type { ModelDocument } from '../engine/src/core/document/schema';
 import { parseDocument } from '../engine/src/core/document/load';
-import { formatBytes, sidecarNameProblem, sidecarSizeProblem } from '../engine/src/core/weights/sidecar';
+import { formatBytes, sidecarNameProblem, sidecarReadProblem, sidecarSizeProblem } from '../engine/src/core/weights/sidecar';
 import type { WeightsStore } from '../engine/src/runtime/weights-store';
 import { HostError, MAX_OPEN_BYTES } from './contract';
 import { atomicWriteFile, describeFsError, type AtomicFs } from './atomic-write';
@@ -78,6 +78,8 @@ export class FileService implements FileClient {
   private recentList: string[] | null = null;
   private pendingRecovery: { text: string; cancel: () => void } | null = null;
   private recoveryWrite: Promise<void> = Promise.resolve();
+  /** Why the last recovery snapshot could not be written; the next writeRecovery call reports it once. */
+  private recoveryFailure: string | undefined;
 
   constructor(private readonly options: FileServiceOptions) {
     this.fs = options.fs ?? (nodeFs as unknown as FileServiceFs);
@@ -135,7 +137,7 @@ export class FileService implements FileClient {
   private async readSidecar(jsonFile: string, doc: ModelDocument): Promise<SidecarState> {
     const file = doc.weightsFile!;
     const missing = (message: string): SidecarState => ({ state: 'missing', file, message });
-    const badName = sidecarNameProblem(file);
+    const badName = sidecarReadProblem(file);
     if (badName) return missing(badName);
     const jsonName = path.basename(jsonFile);
     const sidecarPath = path.join(path.dirname(jsonFile), file);
@@ -322,6 +324,10 @@ export class FileService implements FileClient {
     this.cancelPendingRecovery();
     const cancel = this.schedule(() => void this.flushRecovery(), RECOVERY_DEBOUNCE_MS);
     this.pendingRecovery = { text, cancel };
+    // The write happens later: a failure of the previous one is told now, once, so the user can save.
+    const failure = this.recoveryFailure;
+    this.recoveryFailure = undefined;
+    if (failure) throw new HostError({ code: 'write-failed', message: `Unsaved changes cannot be kept for recovery (${failure}) — save your work to keep it.` });
   }
 
   /** Write a pending snapshot now (the debounce timer calls this; so does quit). */
@@ -334,9 +340,12 @@ export class FileService implements FileClient {
       this.recoveryWrite = this.recoveryWrite.then(async () => {
         try {
           await this.fs.mkdir(this.options.dataDir, { recursive: true });
-          await atomicWriteFile(this.recoveryPath, body, this.fs);
+          // Unsaved work is private: the snapshot is readable by its owner only.
+          await atomicWriteFile(this.recoveryPath, body, this.fs, { forceMode: 0o600 });
+          this.recoveryFailure = undefined;
         } catch (e) {
           console.warn(`CNN Studio: recovery snapshot not written (${(e as Error).message}).`);
+          this.recoveryFailure = e instanceof HostError ? e.message : describeFsError(e);
         }
       });
     }

@@ -86,26 +86,26 @@ describe('item 3: a model names only a sidecar beside it', () => {
   }
 
   it.runIf(posix)('a plain name that links out of the folder, or to a device, is refused too; validate says why', async () => {
-    const m = write('linked/m.json', json(sidecarDoc('w.bin')));
-    symlinkSync(secret, join(dir, 'linked/w.bin'));
+    const m = write('linked/m.json', json(sidecarDoc('w.weights.bin')));
+    symlinkSync(secret, join(dir, 'linked/w.weights.bin'));
     const v = await cli(['validate', m]);
     expect(v.code).toBe(1);
-    expect(v.stdout).toMatch(/The model's weightsFile w\.bin is a link to ".*secret\.bin", outside the model's folder — refused\./);
+    expect(v.stdout).toMatch(/The model's weightsFile w\.weights\.bin is a link to ".*secret\.bin", outside the model's folder — refused\./);
     const out = join(dir, 'linked.onnx');
     expect((await cli(['export', m, '-o', out])).code).toBe(2);
     expect(existsSync(out)).toBe(false);
 
-    const z = write('zero/m.json', json(sidecarDoc('w.bin')));
-    symlinkSync('/dev/zero', join(dir, 'zero/w.bin'));
+    const z = write('zero/m.json', json(sidecarDoc('w.weights.bin')));
+    symlinkSync('/dev/zero', join(dir, 'zero/w.weights.bin'));
     const r = await cli(['infer', z, '--input', tensor], 15_000);
     expect([r.code, r.killed]).toEqual([2, false]);
-    expect(r.stderr).toMatch(/w\.bin is a link to "\/dev\/zero", outside the model's folder — refused\./);
+    expect(r.stderr).toMatch(/w\.weights\.bin is a link to "\/dev\/zero", outside the model's folder — refused\./);
 
-    const f = write('fifo/m.json', json(sidecarDoc('w.bin')));
-    execFileSync('mkfifo', [join(dir, 'fifo/w.bin')]);
+    const f = write('fifo/m.json', json(sidecarDoc('w.weights.bin')));
+    execFileSync('mkfifo', [join(dir, 'fifo/w.weights.bin')]);
     const q = await cli(['export', f, '-o', join(dir, 'fifo.onnx')], 15_000);
     expect([q.code, q.killed]).toEqual([2, false]);
-    expect(q.stderr).toContain('w.bin is not a regular file (a device, pipe or socket) — refused.');
+    expect(q.stderr).toContain('w.weights.bin is not a regular file (a device, pipe or socket) — refused.');
   }, 60_000);
 
   it('the sidecar beside the model is read; a short one is reported by validate', async () => {
@@ -155,13 +155,13 @@ describe.runIf(posix)('item 5: unbounded inputs', () => {
     const sub = join(dir, 'external');
     mkdirSync(sub);
     const m = tinyValidModel();
-    m.initializers[0] = { name: 'w', dims: [3, 2, 3, 3], dataType: 1, dataLocation: 1, externalData: [{ key: 'location', value: 'w.bin' }] };
+    m.initializers[0] = { name: 'w', dims: [3, 2, 3, 3], dataType: 1, dataLocation: 1, externalData: [{ key: 'location', value: 'w.weights.bin' }] };
     writeFileSync(join(sub, 'm.onnx'), encodeModel(model(m)));
-    execFileSync('mkfifo', [join(sub, 'w.bin')]);
+    execFileSync('mkfifo', [join(sub, 'w.weights.bin')]);
     const r = await cli(['import', join(sub, 'm.onnx'), '-o', join(sub, 'm.json')], 15_000);
     expect(r.killed).toBe(false);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('Cannot read the external data file "w.bin": it is not a regular file (a device, pipe or socket).');
+    expect(r.stderr).toContain('Cannot read the external data file "w.weights.bin": it is not a regular file (a device, pipe or socket).');
   }, 30_000);
 
   it('a small PNG declaring 20000×20000 pixels (valid, CRCs and all) is refused from its header', async () => {

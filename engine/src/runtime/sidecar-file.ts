@@ -7,7 +7,7 @@
 import { promises as fsp } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ModelDocument } from '../core/document/schema';
-import { MAX_SIDECAR_BYTES, sidecarFileProblem, sidecarNameProblem, sidecarSizeProblem, usesSidecar, type SidecarFileFacts } from '../core/weights/sidecar';
+import { MAX_SIDECAR_BYTES, sidecarFileProblem, sidecarReadProblem, sidecarSizeProblem, usesSidecar, type SidecarFileFacts } from '../core/weights/sidecar';
 import { FileReadError, readRegularFile } from './file-read';
 
 /** The sidecar cannot be used; `message` says why in one sentence. */
@@ -27,7 +27,7 @@ export interface SidecarLookup {
 
 /** What is at `weightsFile`'s place beside `modelPath` (never looks when the name is not plain). */
 export async function lookUpSidecar(modelPath: string, weightsFile: string): Promise<SidecarLookup> {
-  if (sidecarNameProblem(weightsFile)) return { facts: { kind: 'missing' } };
+  if (sidecarReadProblem(weightsFile)) return { facts: { kind: 'missing' } };
   const folder = await fsp.realpath(dirname(resolve(modelPath)));
   let real: string;
   try {
@@ -50,7 +50,7 @@ export async function inspectSidecarOnDisk(modelPath: string, doc: ModelDocument
   if (file === undefined) return {};
   const found = await lookUpSidecar(modelPath, file);
   const size = found.facts.kind === 'file' && found.facts.outside === undefined ? found.facts.size : undefined;
-  if (found.facts.kind === 'missing' && !usesSidecar(doc) && !sidecarNameProblem(file)) return {};
+  if (found.facts.kind === 'missing' && !usesSidecar(doc) && !sidecarReadProblem(file)) return {};
   const problem = sidecarFileProblem(doc, file, found.facts, maxBytes);
   return { ...(problem ? { problem } : {}), ...(size !== undefined ? { size } : {}) };
 }
@@ -63,7 +63,7 @@ export async function readSidecarFile(modelPath: string, doc: ModelDocument, max
   const file = doc.weightsFile;
   if (file === undefined) return undefined;
   const found = await lookUpSidecar(modelPath, file);
-  if (found.facts.kind === 'missing' && !usesSidecar(doc) && !sidecarNameProblem(file)) return undefined;
+  if (found.facts.kind === 'missing' && !usesSidecar(doc) && !sidecarReadProblem(file)) return undefined;
   const problem = sidecarFileProblem(doc, file, found.facts, maxBytes);
   if (problem) throw new SidecarFileError(problem);
   let bytes: Uint8Array;

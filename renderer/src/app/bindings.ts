@@ -1,12 +1,18 @@
 /** Wires the editor to its host: menu commands in, document state out, keyboard, close protection, recovery. */
 import { useEffect } from 'react';
 import { host } from './host';
-import { commands, runAppCommand } from './commands';
+import { commands, runAppCommand, toast } from './commands';
 import { isTextField } from './text-field';
 import { useUiStore } from '../store/ui-store';
 import { handleKey } from './keyboard';
 import { useDocumentStore, selectDirty } from '../store/document-store';
 import { serializeDocument } from '../engine';
+
+/** A recovery snapshot the host could not write: say so (the host reports each failure once). */
+function recoveryFailed(e: unknown): void {
+  const err = e as { code?: string; message?: string } | undefined;
+  if (err?.code === 'write-failed' && err.message) toast(err.message);
+}
 
 export function useHostBindings(): void {
   useEffect(() => host.shell.onCommand(runAppCommand), []);
@@ -48,7 +54,7 @@ export function useHostBindings(): void {
       clearTimeout(timer);
       timer = undefined;
       const s = useDocumentStore.getState();
-      if (selectDirty(s)) void host.files.writeRecovery(serializeDocument(s.doc)).catch(() => {});
+      if (selectDirty(s)) void host.files.writeRecovery(serializeDocument(s.doc)).catch(recoveryFailed);
     };
     const unsubscribe = useDocumentStore.subscribe((s, prev) => {
       if (s.doc === prev.doc || !selectDirty(s)) return;
@@ -56,7 +62,7 @@ export function useHostBindings(): void {
       timer = setTimeout(() => {
         timer = undefined;
         const now = useDocumentStore.getState();
-        if (selectDirty(now)) void host.files.writeRecovery(serializeDocument(now.doc)).catch(() => {});
+        if (selectDirty(now)) void host.files.writeRecovery(serializeDocument(now.doc)).catch(recoveryFailed);
       }, 300);
     });
     // beforeunload comes before the host's own pagehide flush, so the snapshot reaches it in time.

@@ -42,13 +42,13 @@ describe('sidecar checks', () => {
     expect(sidecarFileProblem(d, 'm.weights.bin', file(64))).toBeUndefined();
     expect(sidecarFileProblem(d, '../../../../etc/passwd', file(4000))).toMatch(/"..\/..\/..\/..\/etc\/passwd" is not a plain file name/);
     expect(sidecarFileProblem(d, '/dev/zero', { kind: 'other' })).toMatch(/not a plain file name/);
-    expect(sidecarFileProblem(d, 'w.bin', { kind: 'other' })).toBe("The model's weightsFile w.bin is not a regular file (a device, pipe or socket) — refused.");
-    expect(sidecarFileProblem(d, 'w.bin', { kind: 'directory' })).toBe("The model's weightsFile w.bin is a folder, not a weights file.");
-    expect(sidecarFileProblem(d, 'w.bin', { kind: 'missing' })).toBe("The model's weightsFile w.bin was not found next to the model's JSON file.");
-    expect(sidecarFileProblem(d, 'w.bin', { kind: 'file', size: 32, outside: '/etc/passwd' })).toBe('The model\'s weightsFile w.bin is a link to "/etc/passwd", outside the model\'s folder — refused.');
-    expect(sidecarFileProblem(d, 'w.bin', file(16))).toMatch(/is 16 bytes but the model needs 32 bytes/);
-    expect(sidecarFileProblem(d, 'w.bin', file(MAX_SIDECAR_BYTES + 1))).toBe("The model's weightsFile w.bin is 2048 MiB; weights files are read up to 2048 MiB.");
-    expect(sidecarFileProblem(d, 'w.bin', file(100), 64)).toBe("The model's weightsFile w.bin is 100 bytes; weights files are read up to 64 bytes.");
+    expect(sidecarFileProblem(d, 'w.weights.bin', { kind: 'other' })).toBe("The model's weightsFile w.weights.bin is not a regular file (a device, pipe or socket) — refused.");
+    expect(sidecarFileProblem(d, 'w.weights.bin', { kind: 'directory' })).toBe("The model's weightsFile w.weights.bin is a folder, not a weights file.");
+    expect(sidecarFileProblem(d, 'w.weights.bin', { kind: 'missing' })).toBe("The model's weightsFile w.weights.bin was not found next to the model's JSON file.");
+    expect(sidecarFileProblem(d, 'w.weights.bin', { kind: 'file', size: 32, outside: '/etc/passwd' })).toBe('The model\'s weightsFile w.weights.bin is a link to "/etc/passwd", outside the model\'s folder — refused.');
+    expect(sidecarFileProblem(d, 'w.weights.bin', file(16))).toMatch(/is 16 bytes but the model needs 32 bytes/);
+    expect(sidecarFileProblem(d, 'w.weights.bin', file(MAX_SIDECAR_BYTES + 1))).toBe("The model's weightsFile w.weights.bin is 2048 MiB; weights files are read up to 2048 MiB.");
+    expect(sidecarFileProblem(d, 'w.weights.bin', file(100), 64)).toBe("The model's weightsFile w.weights.bin is 100 bytes; weights files are read up to 64 bytes.");
     // A control character in a refused name is not echoed to the terminal.
     expect(sidecarNameProblem('a\u001b[2Jb/')).toContain('"a?[2Jb/"');
   });

@@ -48,6 +48,21 @@ export function sidecarNameProblem(file: string): string | undefined {
   return `The model's weightsFile "${file.slice(0, 200).replace(/[\0-\x1f\x7f]/g, '?')}" is not a plain file name; the weights file must sit next to the model's JSON file.`;
 }
 
+/** What the weights files CNN Studio writes are called; only such files are read by name from a model's folder. */
+export const SIDECAR_SUFFIX = '.weights.bin';
+
+/**
+ * Why a host will not read `file` from the model's folder on its own: not a plain name, or not a
+ * *.weights.bin file — a model must not make the app load (and Save As copy) any sibling it names,
+ * such as tax-return.pdf. (A file the user picks in a dialog is theirs to choose.)
+ */
+export function sidecarReadProblem(file: string): string | undefined {
+  const bad = sidecarNameProblem(file);
+  if (bad) return bad;
+  if (file.toLowerCase().endsWith(SIDECAR_SUFFIX)) return undefined;
+  return `The model's weightsFile "${file.slice(0, 200)}" is not a CNN Studio weights file (*${SIDECAR_SUFFIX}), so it is not read — if it holds this model's weights, rename it to end in ${SIDECAR_SUFFIX} (and the weightsFile with it).`;
+}
+
 /** Largest weights sidecar a host reads (VGG-16 with every tensor in the sidecar is 528 MiB). */
 export const MAX_SIDECAR_BYTES = 2 * 1024 ** 3;
 
@@ -67,7 +82,7 @@ export interface SidecarFileFacts {
  * most `maxBytes`, holding the bytes the document's ranges reach. Why not, or undefined when it may be read.
  */
 export function sidecarFileProblem(doc: ModelDocument, file: string, facts: SidecarFileFacts, maxBytes = MAX_SIDECAR_BYTES): string | undefined {
-  const badName = sidecarNameProblem(file);
+  const badName = sidecarReadProblem(file);
   if (badName) return badName;
   if (facts.outside !== undefined) return `The model's weightsFile ${file} is a link to "${facts.outside.slice(0, 300)}", outside the model's folder — refused.`;
   switch (facts.kind) {

@@ -82,7 +82,7 @@ function runApp() {
   const refreshMenu = () => {
     void fileService.recent().then((recent) => {
       const template = buildMenuTemplate(
-        { platform: process.platform, recent, presets: PRESETS.map((p) => ({ name: p.name, title: p.title })), theme },
+        { platform: process.platform, recent, presets: PRESETS.map((p) => ({ name: p.name, title: p.title })), theme, devTools: !app.isPackaged },
         { send, openDocumentation: () => void shell.openExternal(DOCUMENTATION_URL) },
       );
       Menu.setApplicationMenu(Menu.buildFromTemplate(template));
@@ -167,7 +167,7 @@ function runApp() {
 
   const createWindow = () => {
     rendererReady = false;
-    win = createMainWindow({ BrowserWindow, shell }, { preloadPath, iconPath });
+    win = createMainWindow({ BrowserWindow, shell }, { preloadPath, iconPath, devTools: !app.isPackaged });
     const contents = win.webContents;
     contents.on('did-finish-load', () => {
       rendererReady = true;

@@ -112,4 +112,9 @@ describe('native menu template', () => {
     const recent = flatten(t).find(({ item }) => item.label === 'Open &Recent')!.item.submenu as MenuItemConstructorOptions[];
     expect(recent).toEqual([{ label: 'No Recent Files', enabled: false }]);
   });
+  it('offers Toggle Developer Tools only in development builds', () => {
+    const roles = (devTools: boolean) => JSON.stringify(buildMenuTemplate({ platform: 'linux', recent: [], presets: [], theme: 'dark', devTools }, { send: () => undefined, openDocumentation: () => undefined }));
+    expect(roles(false)).not.toContain('toggleDevTools');
+    expect(roles(true)).toContain('toggleDevTools');
+  });
 });

@@ -20,6 +20,8 @@ export interface MenuState {
   presets: readonly { name: string; title: string }[];
   theme: 'system' | 'light' | 'dark';
   minimap?: boolean;
+  /** Development builds: View ▸ Toggle Developer Tools. */
+  devTools?: boolean;
 }
 
 export interface MenuActions {
@@ -96,7 +98,7 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
       },
       { type: 'separator' },
       { role: 'togglefullscreen' },
-      { role: 'toggleDevTools' },
+      ...(state.devTools ? [{ role: 'toggleDevTools' } as MenuItemConstructorOptions] : []),
     ],
   };
 

@@ -65,9 +65,14 @@ describe('window factory', () => {
       navigateOnDragDrop: false,
       safeDialogs: true,
       spellcheck: false,
-      devTools: true,
+      devTools: false,
     });
     expect(win.options.webPreferences).toEqual(secureWebPreferences('/app/dist/main/preload.cjs'));
+  });
+
+  it('DevTools only in development builds (issue 22, item 10)', () => {
+    expect(secureWebPreferences('/p.cjs').devTools).toBe(false);
+    expect(secureWebPreferences('/p.cjs', true).devTools).toBe(true);
   });
 
   it('loads the app from app://, not file://', () => {

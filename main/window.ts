@@ -10,8 +10,11 @@ export const APP_HOST = 'cnn-studio';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
 
-/** The webPreferences of every window we create. Tested and audited: change with care. */
-export function secureWebPreferences(preloadPath: string): WebPreferences {
+/**
+ * The webPreferences of every window we create. Tested and audited: change with care. DevTools only
+ * in development (`devTools`: main.ts passes !app.isPackaged): an installed app has none.
+ */
+export function secureWebPreferences(preloadPath: string, devTools = false): WebPreferences {
   return {
     preload: preloadPath,
     contextIsolation: true,
@@ -26,7 +29,7 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: false,
-    devTools: true,
+    devTools,
   };
 }
 
@@ -101,6 +104,8 @@ export interface MainWindowOptions {
   iconPath?: string;
   width?: number;
   height?: number;
+  /** Development builds only. */
+  devTools?: boolean;
 }
 
 export function mainWindowOptions(options: MainWindowOptions): BrowserWindowConstructorOptions {
@@ -113,7 +118,7 @@ export function mainWindowOptions(options: MainWindowOptions): BrowserWindowCons
     title: 'CNN Studio',
     backgroundColor: '#1e1e1e',
     ...(options.iconPath ? { icon: options.iconPath } : {}),
-    webPreferences: secureWebPreferences(options.preloadPath),
+    webPreferences: secureWebPreferences(options.preloadPath, options.devTools ?? false),
   };
 }
 

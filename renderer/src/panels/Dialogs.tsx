@@ -23,6 +23,11 @@ export function Dialogs() {
               <button autoFocus data-testid="confirm-cancel" onClick={() => confirm.resolve(false)}>
                 Cancel
               </button>
+              {confirm.altLabel && (
+                <button data-testid="confirm-alt" onClick={() => confirm.resolve('alt')}>
+                  {confirm.altLabel}
+                </button>
+              )}
               <button className="danger" data-testid="confirm-ok" onClick={() => confirm.resolve(true)}>
                 {confirm.confirmLabel}
               </button>

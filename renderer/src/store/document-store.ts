@@ -47,10 +47,16 @@ export interface DocumentState {
   setWeights(weights: SidecarState | undefined): void;
   /** Ends coalescing (a field lost focus). */
   breakCoalescing(): void;
+  /**
+   * A check every edit passes first (training asks before the network it trains changes): false
+   * drops the edit — the guard may apply it itself later, once the user has chosen.
+   */
+  setEditGuard(guard: ((prev: ModelDocument, next: ModelDocument, label: string) => boolean) | undefined): void;
 }
 
 export const useDocumentStore = create<DocumentState>()((set, get) => {
   const initial = emptyDocument();
+  let guard: ((prev: ModelDocument, next: ModelDocument, label: string) => boolean) | undefined;
   return {
     doc: initial,
     savedDoc: initial,
@@ -66,6 +72,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
       // Weights an edit made unfit (fewer filters, a changed input) go: those nodes start again from
       // seeded weights rather than failing every run. Undo brings them back.
       const next = withoutStaleWeights(edited, analysisOf(edited));
+      if (guard && !guard(doc, next, label)) return false;
       const merge = options?.coalesce !== undefined && options.coalesce === lastCoalesce && past.length > 0;
       const newPast = merge ? past : [...past, { doc, label }].slice(-HISTORY_LIMIT);
       set({ doc: next, past: newPast, future: [], lastCoalesce: options?.coalesce });
@@ -105,6 +112,9 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     },
     breakCoalescing() {
       set({ lastCoalesce: undefined });
+    },
+    setEditGuard(g) {
+      guard = g;
     },
   };
 });

@@ -15,7 +15,9 @@ export interface ConfirmRequest {
   title: string;
   text: string;
   confirmLabel: string;
-  resolve(ok: boolean): void;
+  /** A third choice between Cancel and the confirmation (resolves 'alt'). */
+  altLabel?: string;
+  resolve(ok: boolean | 'alt'): void;
 }
 
 export interface UiState {
@@ -75,15 +77,21 @@ export const useUiStore = create<UiState>()((set, get) => ({
 
 /** Ask the user; resolves true when they confirm. */
 export function askConfirm(title: string, text: string, confirmLabel: string): Promise<boolean> {
+  return askChoice(title, text, confirmLabel).then((choice) => choice === 'ok');
+}
+
+/** Ask the user to choose: the confirmation ('ok'), a second way ('alt'), or Cancel. */
+export function askChoice(title: string, text: string, confirmLabel: string, altLabel?: string): Promise<'ok' | 'alt' | 'cancel'> {
   return new Promise((resolve) => {
     useUiStore.getState().set({
       confirm: {
         title,
         text,
         confirmLabel,
+        ...(altLabel ? { altLabel } : {}),
         resolve: (ok) => {
           useUiStore.getState().set({ confirm: undefined });
-          resolve(ok);
+          resolve(ok === 'alt' ? 'alt' : ok ? 'ok' : 'cancel');
         },
       },
     });

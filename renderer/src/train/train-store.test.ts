@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useUiStore } from '../store/ui-store';
 import type { DataPreview, EngineClient, EngineEvent, TrainOutcome, TrainProgress, TrainRequest, EpochReport, WeightsHandle } from '../../../engine/src/core/api';
 import type { ModelDocument } from '../../../engine/src/core/document/schema';
 import { lenet5 } from '../../../engine/src/core/presets/lenet';
@@ -170,16 +171,40 @@ describe('train store', () => {
     unsub();
   });
 
-  it('a structure edit during the run raises the notice (a move does not); the done run updates only the nodes that still fit', async () => {
+  it('asked before a structure edit during the run: Cancel drops the edit; "Stop training and edit" stops the run and applies it', async () => {
+    await startRun();
+    const before = docs().doc;
+    docs().edit('Edit', (d) => setParam(d, 'c1_conv_5_5', 'filters', 8));
+    useUiStore.getState().confirm!.resolve(false);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(docs().doc).toBe(before);
+    expect(train().run?.status).toBe('running');
+    docs().edit('Edit', (d) => setParam(d, 'c1_conv_5_5', 'filters', 8));
+    useUiStore.getState().confirm!.resolve(true);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(train().run?.status).toBe('stopping');
+    expect(docs().doc.nodes.find((n) => n.id === 'c1_conv_5_5')!.params.filters).toBe(8);
+  });
+
+  it('a structure edit during the run asks first (a move does not); keeping the old copy applies it; the done run updates only the nodes that still fit', async () => {
     const snapshot = docs().doc;
     const trainId = await startRun();
     docs().edit('Move', (d) => setPositions(d, new Map([['c1_conv_5_5', { x: 999, y: 5 }]])));
     expect(train().run?.structureChanged).toBe(false);
-    // C1 gets 8 filters: C1 changed, and C3 (same params) now takes 8 channels instead of 6.
-    docs().edit('Edit', (d) => setParam(d, 'c1_conv_5_5', 'filters', 8));
+    expect(useUiStore.getState().confirm).toBeUndefined();
+    // C1 gets 8 filters: C1 changed, and C3 (same params) now takes 8 channels instead of 6. Asked first:
+    const before = docs().doc;
+    expect(docs().edit('Edit', (d) => setParam(d, 'c1_conv_5_5', 'filters', 8))).toBe(false);
+    expect(docs().doc).toBe(before);
+    const asked = useUiStore.getState().confirm!;
+    expect(asked).toMatchObject({ title: 'This network is training', confirmLabel: 'Stop training and edit', altLabel: 'Keep training the old copy' });
+    asked.resolve('alt');
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(docs().doc).not.toBe(before);
     expect(train().run?.structureChanged).toBe(true);
-    expect(train().run?.keepOld).toBe(false);
-    train().keepTraining();
     expect(train().run?.keepOld).toBe(true);
     expect(train().run?.status).toBe('running');
     // Undo back to the trained structure: no longer changed; redo: changed again.

@@ -17,6 +17,7 @@ import { runRecord } from '../../../engine/src/core/train/run-record';
 import { testCount } from '../../../engine/src/core/train/dataset';
 import { sameStructure, analysisOf } from '../store/analysis';
 import { useDocumentStore } from '../store/document-store';
+import { askChoice } from '../store/ui-store';
 import { inputParamsOf, mergeTrained, structureKey, type MergeResult } from './merge';
 
 /** How often, at most, progress, curves and filters reach React (ms). */
@@ -492,13 +493,50 @@ function onDocumentChange(s: ReturnType<typeof useDocumentStore.getState>, prev:
   if (changed !== run.structureChanged) useTrainStore.setState({ run: { ...run, structureChanged: changed } });
 }
 
+let allowNextEdit = false;
+let asking = false;
+
+/**
+ * Edits pass through here first: one that changes the network being trained waits while the user
+ * chooses — stop training and edit, keep training the copy it started with and edit, or cancel.
+ * Moving or renaming nodes passes at once; so does everything once the user chose to keep the copy.
+ */
+function guardEdit(prev: ModelDocument, next: ModelDocument, label: string): boolean {
+  if (allowNextEdit) {
+    allowNextEdit = false;
+    return true;
+  }
+  const run = useTrainStore.getState().run;
+  if (!run || !isActive(run.status) || run.status === 'stopping' || run.keepOld || structureKey(next) === structureKey(prev)) return true;
+  if (asking) return false;
+  asking = true;
+  void askChoice(
+    'This network is training',
+    `“${label}” changes the network being trained. Stop training and make the change, or keep training the copy it started with — its weights then go only to the layers that still match.`,
+    'Stop training and edit',
+    'Keep training the old copy',
+  ).then((choice) => {
+    asking = false;
+    if (choice === 'cancel') return;
+    if (choice === 'ok') void useTrainStore.getState().stop();
+    else useTrainStore.getState().keepTraining();
+    if (useDocumentStore.getState().doc !== prev) return; // the document moved on meanwhile: that edit no longer applies
+    allowNextEdit = true;
+    useDocumentStore.getState().edit(label, () => next);
+    allowNextEdit = false;
+  });
+  return false;
+}
+
 /** Wire the store to an engine (once per page; again replaces the previous wiring). Returns the disconnect. */
 export function connectTraining(d: TrainDeps): () => void {
   disconnect?.();
   deps = d;
   const unsubEngine = d.engine.onEvent(onEngineEvent);
   const unsubDoc = useDocumentStore.subscribe(onDocumentChange);
+  useDocumentStore.getState().setEditGuard(guardEdit);
   const off = () => {
+    useDocumentStore.getState().setEditGuard(undefined);
     unsubEngine();
     unsubDoc();
     resetLive();

@@ -118,6 +118,16 @@ describe('electron-builder configuration', () => {
   });
 });
 
+describe('dependencies', () => {
+  it('renderer-only packages are devDependencies: the renderer bundle carries them, the app ships no node_modules of theirs (issue 22, item 10)', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    for (const bundled of ['react', 'react-dom', '@xyflow/react', 'elkjs', 'zustand', 'uplot']) {
+      expect(pkg.dependencies[bundled], bundled).toBeUndefined();
+      expect(pkg.devDependencies[bundled], bundled).toBeDefined();
+    }
+  });
+});
+
 describe('packaging dry run', () => {
   it('linux x64: worker, renderer and the linux-x64 onnxruntime binary are in; other platforms and dev files are out', () => {
     const { all, unpacked, inAsar } = dryRun({ os: 'linux', platform: 'linux', arch: 'x64' });

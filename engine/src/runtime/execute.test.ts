@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModelDocument } from '../core/document/schema';
 import { executeRun } from './execute';
 import { ReferenceBackend } from './reference/backend';
+import { loadBackend } from './backends';
 
 /** Two Input nodes added together. */
 const twoInputs: ModelDocument = {
@@ -34,6 +35,21 @@ describe('executeRun inputs', () => {
 
   it('names the Input node that has no input', async () => {
     await expect(run({ a: t(1, 2) })).rejects.toMatchObject({ code: 'bad-input', message: 'No input given for Input node "b" (inputs were given for: a).' });
+  });
+
+  it.each(['reference', 'ort'] as const)('an Input with nothing connected shows the input itself, no backend error (%s; issue 21)', async (name) => {
+    const doc: ModelDocument = { ...twoInputs, nodes: [{ id: 'in', type: 'Input', params: { channels: 1, height: 1, width: 2 } }, { id: 'conv', type: 'Conv2D', params: { filters: 2, kernel: 1 } }], edges: [] };
+    const backend = name === 'ort' ? await loadBackend('ort') : new ReferenceBackend();
+    try {
+      const r = await executeRun({ document: doc, inputs: t(3, 5), previews: true, tensors: 'all' }, backend);
+      expect(Object.keys(r.nodes)).toEqual(['in']);
+      expect(r.nodes.in).toMatchObject({ shape: [1, 1, 2], stats: { min: 3, max: 5, mean: 4 } });
+      expect(r.nodes.in.preview?.data).toBeInstanceOf(Uint8Array);
+      expect(Array.from(r.tensors.in.data)).toEqual([3, 5]);
+      expect(r.skipped).toEqual(['conv']);
+    } finally {
+      await backend.dispose();
+    }
   });
 
   it('runs nothing (and says why) when there is no Input node', async () => {

@@ -11,7 +11,8 @@ import type { InputParams } from '../core/ops/input';
 import { InputError, preprocessInput } from '../core/preprocess';
 import { WeightShapeError } from '../core/weights/resolve';
 import { sidecarSizeProblem, usesSidecar } from '../core/weights/sidecar';
-import type { Backend, BackendRunResult } from './backend';
+import type { Backend, BackendRunOptions, BackendRunResult } from './backend';
+import { featurePreview, tensorStats } from './previews';
 import type { PreparedInputs } from './held-inputs';
 import { EngineError } from './errors';
 import { graphOutputs } from './graph-outputs';
@@ -144,10 +145,12 @@ export async function executeRun(req: WorkerRunRequest, backend: Backend, option
     }
     // 'outputs' means the same on every backend: nodes with no outgoing edge.
     const tensors = req.tensors === 'outputs' ? graphOutputs(doc, analysis) : req.tensors;
-    const hasRunnable = analysis.primitives.nodes.length > 0;
+    // Only Input nodes can run (nothing connected to them yet): show the inputs themselves, computed
+    // here — a backend would be handed a graph with no operator to run.
+    const hasRunnable = analysis.primitives.nodes.some((p) => p.type !== 'Input');
     const result: BackendRunResult = hasRunnable
       ? await backend.run(doc, analysis, inputs, { previews: req.previews, tensors, seed: req.seed, signal: options.signal, ...(req.oneOff ? { oneOff: true } : {}), ...(req.sidecar ? { sidecar: req.sidecar, sidecarKey: req.sidecarKey } : {}) })
-      : { nodes: {}, tensors: {} };
+      : inputsOnly(analysis, inputs, req.previews, tensors);
     return {
       timeMs: performance.now() - t0,
       nodes: result.nodes,
@@ -160,4 +163,17 @@ export async function executeRun(req: WorkerRunRequest, backend: Backend, option
   } catch (e) {
     throw classifyError(e, options.signal);
   }
+}
+
+/** The result of a graph where only Input nodes can run: each input as it enters the network. */
+function inputsOnly(analysis: Analysis, inputs: Record<string, Float32Array>, previews: boolean, tensors: BackendRunOptions['tensors']): BackendRunResult {
+  const nodes: BackendRunResult['nodes'] = {};
+  const out: BackendRunResult['tensors'] = {};
+  for (const p of analysis.primitives.nodes) {
+    const data = inputs[p.id];
+    if (p.type !== 'Input' || !data) continue;
+    nodes[p.owner] = { shape: [...p.shape], stats: tensorStats(data), ...(previews ? { preview: featurePreview(p.shape, data) } : {}) };
+    if (tensors === 'all' || (Array.isArray(tensors) && tensors.includes(p.owner))) out[p.owner] = { shape: [...p.shape], data: data.slice() };
+  }
+  return { nodes, tensors: out };
 }

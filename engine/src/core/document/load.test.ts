@@ -150,4 +150,12 @@ describe('bad input: typed errors with paths, never exceptions', () => {
     (doc.nodes[1] as { params: unknown }).params = 'max';
     expect(analyze(doc).diagnostics.some((d) => d.code === 'invalid-param' && d.nodeId === 'p')).toBe(true);
   });
+  it('a file that is not JSON is named so with at most a short printable excerpt — never its binary bytes (issue 21)', () => {
+    const png = new TextDecoder().decode(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52));
+    const r = parseDocument(png);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toBe('Not a JSON file: it starts with binary data (it looks like a PNG image — drop images on the Input node instead).');
+    const text = parseDocument('hello world, this is a long line of plain text that is not JSON at all');
+    if (!text.ok) expect(text.error.message).toMatch(/^Not valid JSON( \(at character \d+\))?; it starts “hello world, this is a long line of plai…”\.$/);
+  });
 });

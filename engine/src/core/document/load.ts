@@ -79,7 +79,7 @@ export function parseDocument(text: string): LoadResult {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { ok: false, error: new ModelError('bad-json', `Not valid JSON: ${(e as Error).message}`) };
+    return { ok: false, error: new ModelError('bad-json', notJsonMessage(text, e as Error)) };
   }
   return loadDocument(value);
 }
@@ -87,4 +87,17 @@ export function parseDocument(text: string): LoadResult {
 /** The document as saved: stable key order, edges with ids. */
 export function serializeDocument(doc: ModelDocument): string {
   return JSON.stringify(doc, null, 2) + '\n';
+}
+
+/**
+ * Why `text` is not JSON, quoting at most a short printable excerpt: the engine's own message quotes
+ * the text, which for a PNG opened by mistake is binary noise ("�PNG…").
+ */
+export function notJsonMessage(text: string, e: Error): string {
+  const start = text.replace(/^\uFEFF/, '').slice(0, 200);
+  const binary = /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(start);
+  if (binary) return `Not a JSON file: it starts with binary data${/^\ufffdPNG|^\u0089PNG/.test(start) ? ' (it looks like a PNG image — drop images on the Input node instead)' : ''}.`;
+  const where = /position (\d+)/.exec(e.message);
+  const excerpt = start.slice(0, 40).replace(/\s+/g, ' ').trim();
+  return `Not valid JSON${where ? ` (at character ${where[1]})` : ''}${excerpt ? `; it starts “${excerpt}${start.length > 40 ? '…' : ''}”` : ' (the file is empty)'}.`;
 }

@@ -142,6 +142,20 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     await snap(page, 'live-sobel-x');
   });
 
+  it('a file that is not an image says so in the Run tab; the next image replaces the message, and so does another document (issue 21)', async () => {
+    await loadPreset('lenet5');
+    await waitForThumbnails(page);
+    await openTab('run');
+    await dropImage(page, page.getByTestId('image-drop-zone'), Buffer.from('not really a png'), 'fake-image.png');
+    await expect.poll(() => page.getByTestId('run-input-error').textContent()).toContain('"fake-image.png" could not be decoded');
+    await dropImage(page, page.getByTestId('input-node-drop'), ringPng(), 'ring.png');
+    await expect.poll(() => page.getByTestId('run-input-error').count()).toBe(0);
+    await dropImage(page, page.getByTestId('image-drop-zone'), Buffer.from('not really a png'), 'fake-image.png');
+    await page.getByTestId('run-input-error').waitFor();
+    await page.getByTestId('preset-select').selectOption('alexnet');
+    await expect.poll(() => page.getByTestId('run-input-error').count()).toBe(0);
+  });
+
   it('with auto-run off a pasted image waits for Run (Ctrl/Cmd+Enter), then runs', async () => {
     await loadPreset('lenet5');
     const before = await waitForThumbnails(page);

@@ -68,6 +68,9 @@ export function RunPanel(p: RunPanelProps) {
   const onInputRef = useRef(p.onInput);
   onInputRef.current = p.onInput;
 
+  // A message belongs to the attempt it describes: a later image, from anywhere, replaces it.
+  useEffect(() => setError(undefined), [p.input?.image]);
+
   const take = async (blob: Blob | undefined, name: string) => {
     if (!blob) return setError('That was not an image file.');
     try {
@@ -163,7 +166,7 @@ export function RunPanel(p: RunPanelProps) {
       </div>
       {drawOpen && <DrawCanvas onChange={(image) => p.onInput({ image, name: 'drawing' })} />}
       {error && (
-        <p className="live-error" role="alert">
+        <p className="live-error" role="alert" data-testid="run-input-error">
           {error}
         </p>
       )}

@@ -98,11 +98,14 @@ function RunTab() {
   const mode = useLiveStore((s) => s.thumbnailMode);
   const set = useLiveStore((s) => s.set);
   const doc = useDocumentStore((s) => s.doc);
+  // Another document is another panel: nothing it said about the last one (an image that would not decode) stays.
+  const docKey = useDocumentStore((s) => s.docId);
   const inputParams = firstInputParams(doc);
   const randomWeights = useRandomWeights();
   return (
     <div className="live-tab" data-testid="live-run-tab">
       <RunPanel
+        key={docKey}
         live={snapshot}
         autoRun={autoRun}
         onAutoRunChange={(v) => set({ autoRun: v })}

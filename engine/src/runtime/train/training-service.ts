@@ -16,6 +16,7 @@ import { withTrainedWeights, type TrainedTensor } from '../../core/train/trained
 import { TrainingError } from '../../core/train/training-graph';
 import { numel } from '../../core/shape';
 import { inlineWeightKey } from '../../core/weights/resolve';
+import { SIDECAR_SUFFIX } from '../../core/weights/sidecar';
 import { EngineError } from '../errors';
 import { decodeInput } from '../image-file';
 import { readRegularFile } from '../file-read';
@@ -153,7 +154,9 @@ export class TrainingService {
     if (!result.train) return { outcome };
     const record = trainingRecord(config, { ...result, train: result.train, dataset: dataset.source.kind === 'mnist' ? 'mnist' : dataset.name });
     const values = result.last.reduce((n, t: TrainedTensor) => n + numel(t.shape), 0);
-    const weightsFile = values > INLINE_MAX_VALUES ? (req.document.weightsFile ?? `${(req.document.name || 'model').replace(/[^\w.-]+/g, '-')}.weights.bin`) : undefined;
+    // The sidecar keeps the document's *.weights.bin name (hosts read no other by name), else gets one.
+    const own = req.document.weightsFile;
+    const weightsFile = values > INLINE_MAX_VALUES ? (own?.toLowerCase().endsWith(SIDECAR_SUFFIX) ? own : `${(req.document.name || 'model').replace(/[^\w.-]+/g, '-')}${SIDECAR_SUFFIX}`) : undefined;
     const trained = withTrainedWeights(req.document, result.last, { training: record, labels: dataset.classes, sidecar: req.sidecar, ...(weightsFile ? { weightsFile } : {}) });
     return { outcome: { ...outcome, document: trained.document }, sidecar: trained.sidecar };
   }

@@ -65,20 +65,31 @@ export function regularFileProblem(st: Pick<Stats, 'size' | 'isFile' | 'isDirect
   return undefined;
 }
 
+/** A FileReadError for `path` from whatever opening or reading threw. */
+function readError(path: string, e: unknown): FileReadError {
+  if (e instanceof FileReadError) return e;
+  const { code, reason } = fsReason(e);
+  return new FileReadError(code, path, reason);
+}
+
+/** A buffer for the whole file once its fstat passes the rule (its own ArrayBuffer, not a slice of the pool). */
+function bufferFor(path: string, st: Stats, limits: ReadLimits): Buffer {
+  const bad = regularFileProblem(st, limits);
+  if (bad) throw new FileReadError(bad.code, path, bad.reason);
+  return Buffer.allocUnsafeSlow(st.size);
+}
+
 /** The bytes of the regular file at `path` (at most `limits.maxBytes`), or a FileReadError. */
 export async function readRegularFile(path: string, limits: ReadLimits): Promise<Uint8Array> {
   let fh: fsp.FileHandle;
   try {
     fh = await fsp.open(path, OPEN_FLAGS);
   } catch (e) {
-    const { code, reason } = fsReason(e);
-    throw new FileReadError(code, path, reason);
+    throw readError(path, e);
   }
   try {
     const st = await fh.stat();
-    const bad = regularFileProblem(st, limits);
-    if (bad) throw new FileReadError(bad.code, path, bad.reason);
-    const buf = Buffer.allocUnsafeSlow(st.size); // its own ArrayBuffer, not a slice of the pool
+    const buf = bufferFor(path, st, limits);
     let got = 0;
     while (got < buf.length) {
       const { bytesRead } = await fh.read(buf, got, buf.length - got, got);
@@ -87,9 +98,7 @@ export async function readRegularFile(path: string, limits: ReadLimits): Promise
     }
     return got === buf.length ? buf : buf.subarray(0, got);
   } catch (e) {
-    if (e instanceof FileReadError) throw e;
-    const { code, reason } = fsReason(e);
-    throw new FileReadError(code, path, reason);
+    throw readError(path, e);
   } finally {
     await fh.close().catch(() => undefined);
   }
@@ -101,14 +110,11 @@ export function readRegularFileSync(path: string, limits: ReadLimits): Uint8Arra
   try {
     fd = openSync(path, OPEN_FLAGS);
   } catch (e) {
-    const { code, reason } = fsReason(e);
-    throw new FileReadError(code, path, reason);
+    throw readError(path, e);
   }
   try {
     const st = fstatSync(fd);
-    const bad = regularFileProblem(st, limits);
-    if (bad) throw new FileReadError(bad.code, path, bad.reason);
-    const buf = Buffer.allocUnsafeSlow(st.size); // its own ArrayBuffer, not a slice of the pool
+    const buf = bufferFor(path, st, limits);
     let got = 0;
     while (got < buf.length) {
       const n = readSync(fd, buf, got, buf.length - got, got);
@@ -117,9 +123,7 @@ export function readRegularFileSync(path: string, limits: ReadLimits): Uint8Arra
     }
     return got === buf.length ? buf : buf.subarray(0, got);
   } catch (e) {
-    if (e instanceof FileReadError) throw e;
-    const { code, reason } = fsReason(e);
-    throw new FileReadError(code, path, reason);
+    throw readError(path, e);
   } finally {
     closeSync(fd);
   }

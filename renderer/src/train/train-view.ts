@@ -1,5 +1,6 @@
 /** Pure helpers of the Train tab's views: images from samples and filters, chart data, numbers as text. */
 import type { TrainCurves } from './train-store';
+import { byteRange } from '../../../engine/src/core/util/byte-range';
 
 /** "45 s", "3 min 05 s", "2 h 07 min". */
 export function formatDuration(ms: number): string {
@@ -70,13 +71,7 @@ export function filterGrid(shape: readonly number[], data: Float32Array, cols: n
       tile.fill(0);
       for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) tile[t] += data[base + c * taps + t] / C;
     }
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const v of tile) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-    const scale = hi > lo ? 255 / (hi - lo) : 0;
+    const { lo, scale } = byteRange(tile);
     const x0 = (f % cols) * (kw + 1);
     const y0 = Math.floor(f / cols) * (kh + 1);
     for (let y = 0; y < kh; y++) {

@@ -15,6 +15,7 @@ import { trainingRecord } from '../../core/train/record';
 import { withTrainedWeights, type TrainedTensor } from '../../core/train/trained-weights';
 import { TrainingError } from '../../core/train/training-graph';
 import { numel } from '../../core/shape';
+import { byteRange } from '../../core/util/byte-range';
 import { inlineWeightKey } from '../../core/weights/resolve';
 import { SIDECAR_SUFFIX } from '../../core/weights/sidecar';
 import { EngineError } from '../errors';
@@ -193,13 +194,7 @@ export function previewOf(dataset: Dataset): DataPreview {
   const samples = summary.classes.flatMap((cls) =>
     cls.samples.map((index) => {
       const x = dataset.images.subarray(index * size, (index + 1) * size);
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (const v of x) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
-      const scale = hi > lo ? 255 / (hi - lo) : 0;
+      const { lo, scale } = byteRange(x);
       return { index, label: dataset.labels[index], channels: c, height: h, width: w, data: Uint8Array.from(x, (v) => Math.round((v - lo) * scale)) };
     }),
   );

@@ -107,7 +107,7 @@ describe.skipIf(noChromium)('files (browser mode, Chromium) — skipped when chr
     doc.nodes[1].params = { ...doc.nodes[1].params, kernel: 0 };
     await openWith(page, 'bad-kernel.cnn.json', JSON.stringify(doc));
     await card(page, doc.nodes[1].id).waitFor();
-    await expect(card(page, doc.nodes[1].id).getAttribute('data-status')).resolves.toBe('error');
+    await expect.poll(() => card(page, doc.nodes[1].id).getAttribute('data-status')).toBe('error');
     await expect(page.locator('[data-testid="problem"]').count()).resolves.toBe(0); // Problems tab not open yet
     await page.getByTestId('tab-problems').click();
     await expect(page.locator('[data-testid="problem"][data-code="invalid-param"]').count()).resolves.toBeGreaterThan(0);

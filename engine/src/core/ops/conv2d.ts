@@ -3,7 +3,7 @@ import type { OpDef, WeightSpec } from './op';
 import { LIMITS, PairSchema, PaddingSchema, formatWindow, posInt, requireFeatureMap, resolvePads, slideOutput } from './common';
 import { pair } from '../shape';
 import { attr } from '../onnx/lowering';
-import { emitter, windowTaps, type WindowGeometry } from '../train/windows';
+import { emitter, windowPatches, type WindowGeometry } from '../train/windows';
 
 const Params = z.object({
   filters: posInt(LIMITS.channels),
@@ -86,28 +86,20 @@ export const Conv2DOp: OpDef<Conv2DParams> = {
     const fg = f / groups;
     const l = oh * ow;
     if (p.bias) ctx.weightGrad('bias', op('ReduceSum', [dy, ctx.constInt64([0, 2, 3], 'axes')], 'dbias', { keepdims: attr.i(0) }));
-    const taps = windowTaps(ctx, ctx.inputs[0], g, 0);
     const shape = (v: string, dims: number[], hint: string) => op('Reshape', [v, ctx.constInt64(dims, `${hint}_shape`)], hint);
     const transpose = (v: string, perm: number[], hint: string) => op('Transpose', [v], hint, { perm: attr.ints(perm) });
-    if (groups === 1) {
-      // ∂W = patchesᵀ·∂y with the kh·kw taps stacked along channels (tap-major: [N, K·C, L]), then
-      // reordered to the kernel's [F, C, kh, kw]. When the output map is smaller than the filter count
-      // (C5: 1×1), the batch folds into one product; otherwise one product per sample, summed.
-      const patches = shape(taps.length === 1 ? taps[0] : op('Concat', taps, 'patches', { axis: attr.i(1) }), [n, k * x[0], l], 'patches_nkl');
-      const dyNlf = transpose(shape(dy, [n, f, l], 'dy_nfl'), [0, 2, 1], 'dy_nlf');
-      const dwKf =
-        l < f
-          ? op('MatMul', [shape(transpose(patches, [1, 0, 2], 'patches_knl'), [k * x[0], n * l], 'patches_flat'), shape(dyNlf, [n * l, f], 'dy_flat')], 'dw_kf')
-          : op('ReduceSum', [op('MatMul', [patches, dyNlf], 'dw_nkf'), ctx.constInt64([0], 'axis0')], 'dw_kf', { keepdims: attr.i(0) });
-      const dwFck = transpose(shape(transpose(dwKf, [1, 0], 'dw_fk'), [f, k, x[0]], 'dw_f_k_c'), [0, 2, 1], 'dw_f_c_k');
-      ctx.weightGrad('kernel', shape(dwFck, [f, x[0], kh, kw], 'dkernel'));
+    // ∂W = ∂y·patchesᵀ, per group, with patches channel-major ([N, C·kh·kw, L], the kernel's own
+    // order, so no reordering after). When the output map is smaller than the filter count (C5: 1×1)
+    // the batch folds into one product; otherwise one product per sample, summed over the batch.
+    const patches = windowPatches(ctx, ctx.inputs[0], g);
+    if (groups === 1 && l < f) {
+      const dyFlat = shape(transpose(shape(dy, [n, f, l], 'dy_nfl'), [1, 0, 2], 'dy_fnl'), [f, n * l], 'dy_flat');
+      const patchesFlat = shape(transpose(shape(patches, [n, x[0] * k, l], 'patches_nkl'), [0, 2, 1], 'patches_nlk'), [n * l, x[0] * k], 'patches_flat');
+      ctx.weightGrad('kernel', shape(op('MatMul', [dyFlat, patchesFlat], 'dw_fk'), [f, x[0], kh, kw], 'dkernel'));
     } else {
-      // Per group: patches [N, g, Cg·kh·kw, L] × ∂yᵀ [N, g, L, Fg], summed over N.
-      const stacked = taps.length === 1 ? taps[0] : op('Concat', taps.map((t) => op('Unsqueeze', [t, ctx.constInt64([2], 'axis')], 'tap_u')), 'patches', { axis: attr.i(2) });
-      const patches = shape(stacked, [n, groups, cg * k, l], 'patches_g');
-      const dyT = transpose(shape(dy, [n, groups, fg, l], 'dy_g'), [0, 1, 3, 2], 'dy_t');
-      const dwT = op('ReduceSum', [op('MatMul', [patches, dyT], 'dw_n'), ctx.constInt64([0], 'axis0')], 'dw_t', { keepdims: attr.i(0) });
-      ctx.weightGrad('kernel', shape(transpose(dwT, [0, 2, 1], 'dw_g'), [f, cg, kh, kw], 'dkernel'));
+      const patchesT = transpose(shape(patches, [n, groups, cg * k, l], 'patches_g'), [0, 1, 3, 2], 'patches_t');
+      const dw = op('ReduceSum', [op('MatMul', [shape(dy, [n, groups, fg, l], 'dy_g'), patchesT], 'dw_n'), ctx.constInt64([0], 'axis0')], 'dw_g', { keepdims: attr.i(0) });
+      ctx.weightGrad('kernel', shape(dw, [f, cg, kh, kw], 'dkernel'));
     }
     if (!ctx.needsInputGrad[0]) return;
     const [pt, pl, pb, pr] = g.pads;

@@ -88,6 +88,15 @@ export const Conv2DOp: OpDef<Conv2DParams> = {
     if (p.bias) ctx.weightGrad('bias', op('ReduceSum', [dy, ctx.constInt64([0, 2, 3], 'axes')], 'dbias', { keepdims: attr.i(0) }));
     const shape = (v: string, dims: number[], hint: string) => op('Reshape', [v, ctx.constInt64(dims, `${hint}_shape`)], hint);
     const transpose = (v: string, perm: number[], hint: string) => op('Transpose', [v], hint, { perm: attr.ints(perm) });
+    if (groups === 1 && oh === 1 && ow === 1 && kh === x[1] && kw === x[2] && g.pads.every((v) => v === 0) && g.dilation.every((v) => v === 1)) {
+      // One window covering the whole input (LeNet's C5, a dense layer written as a convolution):
+      // the input is its own patch matrix, so both gradients are plain products with the kernel.
+      const dyNf = shape(dy, [n, f], 'dy_nf');
+      const xFlat = shape(ctx.inputs[0], [n, x[0] * k], 'x_flat');
+      ctx.weightGrad('kernel', shape(op('MatMul', [transpose(dyNf, [1, 0], 'dy_fn'), xFlat], 'dw_fk'), [f, x[0], kh, kw], 'dkernel'));
+      if (ctx.needsInputGrad[0]) ctx.inputGrad(0, shape(op('MatMul', [dyNf, shape(ctx.weights.kernel, [f, x[0] * k], 'w_fk')], 'dx_flat'), [n, ...x], 'dx'));
+      return;
+    }
     // ∂W = ∂y·patchesᵀ, per group, with patches channel-major ([N, C·kh·kw, L], the kernel's own
     // order, so no reordering after). When the output map is smaller than the filter count (C5: 1×1)
     // the batch folds into one product; otherwise one product per sample, summed over the batch.

@@ -50,7 +50,7 @@ import { buildTrainingGraph, type TrainingGraph } from '../engine/src/core/train
 import { resolveWeights } from '../engine/src/core/weights/resolve';
 import { findPython } from '../engine/src/runtime/python';
 import { loadMnist } from '../engine/src/runtime/train/datasets';
-import { createGraphSession, floatTensor, outputData, scalar } from '../engine/src/runtime/train/graph-session';
+import { createGraphSession, floatTensor, outputData, scalar, takeStepOutputs } from '../engine/src/runtime/train/graph-session';
 import { Trainer, type TrainProgress, type TrainResult } from '../engine/src/runtime/train/trainer';
 import { quietProbe } from './quiet';
 
@@ -229,8 +229,7 @@ class OurStep {
     for (const w of graph.weights) feeds[w.input] = floatTensor(this.weights.get(w.input)!, w.spec.shape);
     for (const s of graph.state) feeds[s.input] = floatTensor(this.state.get(s.input)!, s.shape);
     const out = await this.session.run(feeds);
-    for (const w of graph.weights) if (w.output) this.weights.set(w.input, outputData(out, w.output));
-    for (const s of graph.state) this.state.set(s.input, outputData(out, s.output));
+    takeStepOutputs(graph, out, this.weights, this.state);
     outputData(out, graph.outputs.loss!);
     outputData(out, graph.outputs.correct!);
   }

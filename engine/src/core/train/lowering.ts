@@ -8,8 +8,6 @@ import type { OnnxLoweringContext } from '../onnx/lowering';
 interface TrainingValues {
   /** The graph's batch size. */
   readonly batch: number;
-  /** A float32 constant (a scalar when `dims` is absent and one value is given). */
-  constFloat(values: number | readonly number[], dims?: readonly number[], hint?: string): string;
 }
 
 /** `lowerTrain`: the forward pass in training mode (batch statistics, dropout masks). */

@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
+import { numel } from '../../core/shape';
 import type { TrainingGraph } from '../../core/train/training-graph';
 
 export interface GraphSessionOptions {
@@ -30,4 +31,17 @@ export function outputData(out: ort.InferenceSession.OnnxValueMapType, name: str
   const t = out[name];
   if (!t) throw new Error(`graph output "${name}" missing`);
   return t.data as Float32Array;
+}
+
+/**
+ * A step's new weights and optimizer state, into the caller's maps: trainable weights become views
+ * of the one packed `params` output (no copies), batch-norm statistics and state their own outputs.
+ */
+export function takeStepOutputs(graph: TrainingGraph, out: ort.InferenceSession.OnnxValueMapType, weights: Map<string, Float32Array>, state: Map<string, Float32Array>): void {
+  const params = graph.params ? outputData(out, graph.params.output) : undefined;
+  for (const w of graph.weights) {
+    if (w.offset !== undefined && params) weights.set(w.input, params.subarray(w.offset, w.offset + numel(w.spec.shape)));
+    else if (w.output) weights.set(w.input, outputData(out, w.output));
+  }
+  for (const s of graph.state) state.set(s.input, outputData(out, s.output));
 }

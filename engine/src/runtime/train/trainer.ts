@@ -20,7 +20,7 @@ import type { TrainedTensor } from '../../core/train/trained-weights';
 import type { EpochReport, Metrics, Misclassified, TrainProgress, TrainSummary } from '../../core/train/progress';
 import { buildTrainingGraph, findLogits, TrainingError, type TrainingGraph } from '../../core/train/training-graph';
 import { resolveWeights } from '../../core/weights/resolve';
-import { createGraphSession, floatTensor, outputData, scalar } from './graph-session';
+import { createGraphSession, floatTensor, outputData, scalar, takeStepOutputs } from './graph-session';
 
 export type { EpochReport, Metrics, Misclassified, TrainProgress };
 
@@ -172,8 +172,7 @@ export class Trainer {
           feeds[n.input] = floatTensor(n.data, n.shape);
         }
         const out = await session.run(feeds);
-        for (const w of graph.weights) if (w.output) weights.set(w.input, outputData(out, w.output));
-        for (const st of graph.state) state.set(st.input, outputData(out, st.output));
+        takeStepOutputs(graph, out, weights, state);
         const loss = outputData(out, graph.outputs.loss!)[0];
         const hits = outputData(out, graph.outputs.correct!)[0];
         if (!Number.isFinite(loss)) {

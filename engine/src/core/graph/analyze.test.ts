@@ -151,6 +151,15 @@ describe('diagnostics', () => {
     expect(onlyOne(a.diagnostics, 'missing-input').nodeId).toBe('c');
   });
 
+  it('an empty model is not an error: the missing Input is an info hint, and the model counts as valid', () => {
+    const a = analyze(model([], []));
+    const d = onlyOne(a.diagnostics, 'no-input-node');
+    expect(d.severity).toBe('info');
+    expect(d.message).toMatch(/start with an Input node/);
+    expect(a.diagnostics.filter((x) => x.severity !== 'info')).toEqual([]);
+    expect(a.valid).toBe(true);
+  });
+
   it('an Input with an incoming edge', () => {
     const { a, doc } = run([['x2', 'Input', { channels: 1, height: 4, width: 4 }]], [['ok_pool', 'x2']]);
     const d = onlyOne(a.diagnostics, 'input-has-incoming');

@@ -182,7 +182,10 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
     for (const { node: { id }, indeg } of byId.values()) if (indeg > 0 && !left.has(id)) nodes[id].status = nodes[id].status === 'ok' ? 'blocked' : nodes[id].status;
   }
 
-  if (!doc.nodes.some((n) => n.type === 'Input')) {
+  if (doc.nodes.length === 0) {
+    // An empty model is a start, not a mistake: the missing Input is a hint of what to do first.
+    diagnostics.push({ severity: 'info', code: 'no-input-node', message: 'The model is empty — start with an Input node (it sets the image size the network reads), then add layers after it.' });
+  } else if (!doc.nodes.some((n) => n.type === 'Input')) {
     diagnostics.push({ severity: 'error', code: 'no-input-node', message: 'The model has no Input node — add one (Input sets the image size the network reads).' });
   }
 

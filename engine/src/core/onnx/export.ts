@@ -148,6 +148,7 @@ export function compileOnnx(doc: ModelDocument, analysis: Analysis, options: Onn
       node: (opType, ins, outs, attrs) => void builder.addNode(opType, ins, outs, attrs),
       temp: (hint) => builder.uniqueName(`${prim.id}/${hint}`),
       constInt64: (values, hint = 'const') => builder.addInt64Initializer(builder.uniqueName(`${prim.id}/${hint}`), values),
+      constFloat: (values, dims, hint = 'const') => builder.addFloatInitializer(builder.uniqueName(`${prim.id}/${hint}`), dims ?? (typeof values === 'number' ? [] : [values.length]), Float32Array.from(typeof values === 'number' ? [values] : values)),
     };
     op.lowerOnnx(prim.params, ctx);
   }

@@ -41,4 +41,6 @@ export interface OnnxLoweringContext {
   temp(hint: string): string;
   /** A constant int64 initializer (for Pad's pads, Reshape's shape…); returns its name. */
   constInt64(values: readonly number[], hint?: string): string;
+  /** A float32 constant (Clip's bounds, GELU's 1/√2…): a scalar when `dims` is absent and one value is given. */
+  constFloat(values: number | readonly number[], dims?: readonly number[], hint?: string): string;
 }

@@ -17,7 +17,10 @@ export async function createGraphSession(graph: TrainingGraph, options: GraphSes
   return ort.InferenceSession.create(graph.builder.encode({}), {
     intraOpNumThreads: options.threads ?? availableParallelism(),
     interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
+    // "extended", not "all": the layout pass of "all" (NCHWc) only reaches convolutions and pools
+    // with constant weights, here the window-patch convolutions and the pools, and pays a reorder
+    // in and out around each (measured side by side: 10% slower steps on LeNet-5 and ResNet-20).
+    graphOptimizationLevel: 'extended',
     executionMode: 'sequential',
     extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   });

@@ -2,7 +2,7 @@
 
 usage: python3 export_torchvision.py OUT_DIR [SIZE]
 
-For resnet18 and googlenet (random weights, seeded; aux_logits=False, transform_input=False) writes:
+For resnet18, googlenet and resnext_mini (ResNeXt 32×4d, one unit per stage; random weights, seeded; aux_logits=False, transform_input=False) writes:
   <name>.onnx         torch.onnx.export, opset 13, eval mode, batch norm kept as BatchNormalization
                       (training=PRESERVE keeps torch from folding BN into the convolutions)
   <name>.folded.onnx  the default export (eval: BN folded into the convolutions' weights and biases)
@@ -37,6 +37,8 @@ def main():
     builders = {
         "resnet18": lambda: torchvision.models.resnet18(weights=None),
         "googlenet": lambda: torchvision.models.googlenet(weights=None, aux_logits=False, transform_input=False, init_weights=True),
+        # ResNeXt's grouped bottleneck (32×4d) in a net of one unit per stage: what resnext50_32x4d is made of.
+        "resnext_mini": lambda: torchvision.models.resnet.ResNet(torchvision.models.resnet.Bottleneck, [1, 1, 1, 1], groups=32, width_per_group=4),
     }
     for name, build in builders.items():
         torch.manual_seed(0)

@@ -77,5 +77,7 @@ export function parseNumberText(text: string, integer: boolean): { ok: true; val
   if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return { ok: false, message: integer ? 'Enter a whole number.' : 'Enter a number.' };
   const v = Number(t);
   if (!Number.isFinite(v)) return { ok: false, message: 'Enter a finite number.' };
+    { ...int('groups', 'Groups of the 3×3 (ResNeXt)', true, 'Empty: 1. ResNeXt-50 32×4d uses 32.'), when: (p) => p.block === 'bottleneck' },
+    { ...int('widthPerGroup', 'Width per group', true, 'Channels per group at 64 filters. Empty: 64 (ResNet); ResNeXt 4, Wide ResNet 128.'), when: (p) => p.block === 'bottleneck' },
   return { ok: true, value: v };
 }

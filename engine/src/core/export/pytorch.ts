@@ -112,18 +112,19 @@ const RESIDUAL_CLASS = `class ResidualUnit(nn.Module):
     Pre-activation form: BN→ReLU→conv …, + shortcut (a projection reads the pre-activated input).
     The shortcut is a 1×1 convolution ("proj", with BN "proj_bn" in the original form) or the identity."""
 
-    def __init__(self, in_channels, filters, stride=1, bottleneck=False, pre_activation=False, projection=False):
+    def __init__(self, in_channels, filters, stride=1, bottleneck=False, pre_activation=False, projection=False, groups=1, width_per_group=64):
         super().__init__()
         out_channels = 4 * filters if bottleneck else filters
-        if bottleneck:  # (in, out, kernel, stride, padding) of conv1, conv2, conv3
-            convs = [(in_channels, filters, 1, 1, 0), (filters, filters, 3, stride, 1), (filters, out_channels, 1, 1, 0)]
+        if bottleneck:  # (in, out, kernel, stride, padding) of conv1, conv2, conv3; ResNeXt groups the 3×3
+            width = filters * width_per_group // 64 * groups
+            convs = [(in_channels, width, 1, 1, 0), (width, width, 3, stride, 1), (width, out_channels, 1, 1, 0)]
         else:
             convs = [(in_channels, filters, 3, stride, 1), (filters, filters, 3, 1, 1)]
         self.depth = len(convs)
         self.pre_activation = pre_activation
         self.projection = projection
         for i, (cin, cout, k, s, p) in enumerate(convs, 1):
-            setattr(self, f"conv{i}", nn.Conv2d(cin, cout, k, stride=s, padding=p, bias=False))
+            setattr(self, f"conv{i}", nn.Conv2d(cin, cout, k, stride=s, padding=p, bias=False, groups=groups if k == 3 and bottleneck else 1))
             setattr(self, f"bn{i}", nn.BatchNorm2d(cin if pre_activation else cout))
         if projection:
             self.proj = nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False)
@@ -344,6 +345,8 @@ export function exportPyTorch(doc: ModelDocument, analysis: Analysis, options: P
     logits = 'logits';
     while (taken.has(logits)) logits = `${logits}_`;
     const line = forward.splice(lineOf.get(finalSoftmax)!, 1)[0];
+        if (p.block === 'bottleneck' && (p.groups ?? 1) !== 1) args.push(`groups=${p.groups}`);
+        if (p.block === 'bottleneck' && (p.widthPerGroup ?? 64) !== 64) args.push(`width_per_group=${p.widthPerGroup}`);
     const comment = line.includes('  # ') ? line.slice(line.indexOf('  # ')) : '';
     methods = [
       `    def forward(self, ${inputArgs}):`,

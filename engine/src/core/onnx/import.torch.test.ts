@@ -68,6 +68,19 @@ describe.skipIf(!python)('ONNX import of torchvision models (skipped: needs pyth
     expect(doc.nodes[0].params.preprocess).toMatchObject({ mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
   }, 300_000);
 
+  it('ResNeXt 32×4d (one unit per stage): logits within 1e-4 of PyTorch, its parameter count, 4 grouped residual units recognised', async () => {
+    const { doc, analysis, maxAbs } = await importAndRun('resnext_mini.onnx', 'resnext_mini');
+    expect(maxAbs).toBeLessThanOrEqual(1e-4);
+    expect(analysis.totals.params).toBe(reference.resnext_mini.params);
+    const units = doc.nodes.filter((n) => n.type === 'ResidualUnit');
+    expect(units.map((u) => [u.params.filters, u.params.groups, u.params.widthPerGroup])).toEqual([
+      [64, 32, 4],
+      [128, 32, 4],
+      [256, 32, 4],
+      [512, 32, 4],
+    ]);
+  }, 300_000);
+
   it('GoogLeNet: logits within 1e-4 of PyTorch, torchvision’s parameter count (its inception blocks use BN and a 3×3 "5×5" branch, so they stay primitive)', async () => {
     const { doc, analysis, maxAbs } = await importAndRun('googlenet.onnx', 'googlenet');
     expect(maxAbs).toBeLessThanOrEqual(1e-4);

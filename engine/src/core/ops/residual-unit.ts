@@ -9,21 +9,36 @@ const Params = z.object({
   stride: z.number().int().positive().max(16).default(1),
   preActivation: z.boolean().default(false),
   projection: z.enum(['auto', 'always', 'never']).default('auto'),
+  /** Bottleneck only: groups of the 3×3 convolution (ResNeXt's cardinality, 32 in ResNeXt-50 32×4d); absent = 1. */
+  groups: z.number().int().positive().max(LIMITS.channels).optional(),
+  /** Bottleneck only: channels per group at 64 filters (ResNeXt 4, Wide ResNet 128; torchvision's width_per_group); absent = 64. */
+  widthPerGroup: z.number().int().positive().max(LIMITS.channels).optional(),
 });
 export type ResidualUnitParams = z.infer<typeof Params>;
 
-export function residualOutChannels(p: ResidualUnitParams): number {
+export function residualOutChannels(p: Pick<ResidualUnitParams, 'block' | 'filters'>): number {
   return p.block === 'bottleneck' ? 4 * p.filters : p.filters;
 }
 
+/**
+ * Channels of a bottleneck's 1×1 reduction and grouped 3×3, as torchvision computes them:
+ * ⌊filters · widthPerGroup / 64⌋ · groups (ResNet-50: 64 → 64; ResNeXt-50 32×4d: 64 → 128; Wide ResNet-50-2: 64 → 128).
+ */
+export function bottleneckWidth(p: Pick<ResidualUnitParams, 'filters'> & Partial<Pick<ResidualUnitParams, 'groups' | 'widthPerGroup'>>): number {
+  return Math.floor((p.filters * (p.widthPerGroup ?? 64)) / 64) * (p.groups ?? 1);
+}
+
+/** Whether the unit is widened or grouped (ResNeXt, Wide ResNet) rather than a plain ResNet unit. */
+const isWidened = (p: Partial<Pick<ResidualUnitParams, 'groups' | 'widthPerGroup'>>) => (p.groups ?? 1) !== 1 || (p.widthPerGroup ?? 64) !== 64;
+
 /** Whether the unit projects its shortcut (1×1 conv, with BN in the original form) for this input. */
-export function usesProjection(p: ResidualUnitParams, input: Shape): boolean {
+export function usesProjection(p: Pick<ResidualUnitParams, 'block' | 'filters' | 'stride' | 'projection'>, input: Shape): boolean {
   if (p.projection === 'always') return true;
   if (p.projection === 'never') return false;
   return input[0] !== residualOutChannels(p) || p.stride !== 1;
 }
 
-const conv = (filters: number, kernel: number, stride: number, padding: number) => ({ filters, kernel, stride, padding, bias: false });
+const conv = (filters: number, kernel: number, stride: number, padding: number, groups = 1) => ({ filters, kernel, stride, padding, bias: false, ...(groups > 1 ? { groups } : {}) });
 const relu = { fn: 'relu' };
 
 /**
@@ -39,7 +54,7 @@ export function expandResidualUnit(p: ResidualUnitParams, input: Shape): Subgrap
   const convs =
     p.block === 'basic'
       ? [conv(f, 3, p.stride, 1), conv(f, 3, 1, 1)]
-      : [conv(f, 1, 1, 0), conv(f, 3, p.stride, 1), conv(out, 1, 1, 0)];
+      : [conv(bottleneckWidth(p), 1, 1, 0), conv(bottleneckWidth(p), 3, p.stride, 1, p.groups ?? 1), conv(out, 1, 1, 0)];
   const nodes: SubgraphNode[] = [];
   let shortcut: string | number = 0;
 
@@ -85,14 +100,24 @@ export const ResidualUnitOp: OpDef<ResidualUnitParams> = {
   type: 'ResidualUnit',
   title: 'Residual unit',
   category: 'module',
-  doc: 'ResNet’s building block: a few convolutions whose output is added to the unit’s own input (the shortcut), so the layers learn a correction. Pre-activation puts BN and ReLU before each conv.',
+  doc: 'ResNet’s building block: a few convolutions whose output is added to the unit’s own input (the shortcut), so the layers learn a correction. Pre-activation puts BN and ReLU before each conv. A bottleneck can group its 3×3 convolution (ResNeXt: `groups` 32, `widthPerGroup` 4) or widen it (Wide ResNet: `widthPerGroup` 128).',
   params: Params,
   example: { block: 'basic', filters: 64, stride: 1 },
   arity: { min: 1, max: 1 },
   summary: (p) =>
-    `${p.preActivation ? 'pre-act ' : ''}${p.block} residual ${p.filters}${p.block === 'bottleneck' ? `→${4 * p.filters}` : ''}${p.stride > 1 ? `/${p.stride}` : ''}`,
-  infer(inputs, _p, ctx) {
-    return requireFeatureMap('Residual unit', inputs[0], ctx) ? inputs[0] : undefined;
+    `${p.preActivation ? 'pre-act ' : ''}${p.block} residual ${p.filters}${p.block === 'bottleneck' ? `→${4 * p.filters}` : ''}${p.stride > 1 ? `/${p.stride}` : ''}` +
+    (p.block === 'bottleneck' && isWidened(p) ? ` (${(p.groups ?? 1) > 1 ? `${p.groups}×${p.widthPerGroup}d` : `width ${bottleneckWidth(p)}`})` : ''),
+  infer(inputs, p, ctx) {
+    if (!requireFeatureMap('Residual unit', inputs[0], ctx)) return undefined;
+    if (p.block === 'basic' && isWidened(p)) {
+      ctx.error(
+        'invalid-param',
+        `Residual unit: groups ${p.groups ?? 1} and width per group ${p.widthPerGroup ?? 64} apply to bottleneck units (ResNeXt, Wide ResNet) — set block to "bottleneck", or groups 1 and width per group 64 for a basic unit.`,
+        { param: (p.groups ?? 1) !== 1 ? 'groups' : 'widthPerGroup' },
+      );
+      return undefined;
+    }
+    return inputs[0];
   },
   expand: (p, inputs) => expandResidualUnit(p, inputs[0]),
 };

@@ -3,7 +3,7 @@ import { lenet5 } from './lenet';
 import { alexnet } from './alexnet';
 import { vgg16 } from './vgg';
 import { googlenet } from './googlenet';
-import { preactResnet18, resnet101, resnet152, resnet18, resnet20, resnet34, resnet50 } from './resnet';
+import { preactResnet18, resnet101, resnet152, resnet18, resnet20, resnet34, resnet50, resnext50, wideResnet50 } from './resnet';
 
 export interface PresetInfo {
   name: string;
@@ -31,6 +31,8 @@ export const PRESETS: readonly PresetInfo[] = [
   preset('resnet101', resnet101),
   preset('resnet152', resnet152),
   preset('preact-resnet18', preactResnet18),
+  preset('resnext50-32x4d', resnext50),
+  preset('wide-resnet50-2', wideResnet50),
 ];
 
 export const PRESET_NAMES: readonly string[] = PRESETS.map((p) => p.name);

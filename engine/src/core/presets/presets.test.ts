@@ -14,6 +14,8 @@ const TORCHVISION_PARAMS: Record<string, number> = {
   resnet50: 25_557_032,
   resnet101: 44_549_160,
   resnet152: 60_192_808,
+  'resnext50-32x4d': 25_028_904,
+  'wide-resnet50-2': 68_883_240,
 };
 
 /** Published multiply-accumulates at 224×224 (torchvision model docs, "GFLOPS" = GMACs). */
@@ -25,6 +27,8 @@ const PUBLISHED_MACS: Record<string, number> = {
   resnet50: 4.09e9,
   resnet101: 7.8e9,
   resnet152: 11.51e9,
+  'resnext50-32x4d': 4.23e9,
+  'wide-resnet50-2': 11.4e9,
   googlenet: 1.58e9,
 };
 
@@ -36,7 +40,7 @@ const analysed = (name: string) => {
 describe('presets', () => {
   it('lists every preset the issue asks for', () => {
     expect([...PRESET_NAMES].sort()).toEqual(
-      ['alexnet', 'googlenet', 'lenet5', 'preact-resnet18', 'resnet101', 'resnet152', 'resnet18', 'resnet20', 'resnet34', 'resnet50', 'vgg16'].sort(),
+      ['alexnet', 'googlenet', 'lenet5', 'preact-resnet18', 'resnet101', 'resnet152', 'resnet18', 'resnet20', 'resnet34', 'resnet50', 'resnext50-32x4d', 'vgg16', 'wide-resnet50-2'].sort(),
     );
   });
 

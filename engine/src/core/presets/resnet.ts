@@ -8,6 +8,11 @@ export interface ResNetConfig {
   /** Units per stage conv2_x … conv5_x. */
   units: [number, number, number, number];
   preActivation?: boolean;
+  /** Bottleneck 3×3 groups and width per group (ResNeXt, Wide ResNet); absent: 1 and 64. */
+  groups?: number;
+  widthPerGroup?: number;
+  /** The description's first words, when not "<name> (He et al., …)". */
+  about?: string;
 }
 
 /**
@@ -21,7 +26,7 @@ export function resnet(cfg: ResNetConfig): ModelDocument {
   const pre = cfg.preActivation ?? false;
   const b = new PresetBuilder(
     cfg.name,
-    `${cfg.name} (${pre ? 'He et al., 2016, pre-activation units' : 'He et al., 2015, as torchvision'}): a 7×7 stem, then ${cfg.units.reduce((a, n) => a + n, 0)} ${cfg.block} residual units in four stages.`,
+    `${cfg.name} (${cfg.about ?? (pre ? 'He et al., 2016, pre-activation units' : 'He et al., 2015, as torchvision')}): a 7×7 stem, then ${cfg.units.reduce((a, n) => a + n, 0)} ${cfg.block} residual units in four stages.`,
   );
   b.add({ type: 'Input', params: IMAGENET_INPUT, label: 'input', id: 'input' });
   b.add({ type: 'Conv2D', params: { filters: 64, kernel: 7, stride: 2, padding: 3, bias: false }, label: 'conv1 7×7/2', id: 'conv1' });
@@ -34,7 +39,15 @@ export function resnet(cfg: ResNetConfig): ModelDocument {
       const stride = s > 0 && u === 1 ? 2 : 1;
       b.add({
         type: 'ResidualUnit',
-        params: { block: cfg.block, filters, stride, preActivation: pre, projection: 'auto' },
+        params: {
+          block: cfg.block,
+          filters,
+          stride,
+          preActivation: pre,
+          projection: 'auto',
+          ...(cfg.groups && cfg.groups !== 1 ? { groups: cfg.groups } : {}),
+          ...(cfg.widthPerGroup && cfg.widthPerGroup !== 64 ? { widthPerGroup: cfg.widthPerGroup } : {}),
+        },
         label: `conv${s + 2}_x unit ${u}`,
         id: `conv${s + 2}_${u}`,
       });
@@ -55,6 +68,12 @@ export const resnet34 = () => resnet({ name: 'ResNet-34', block: 'basic', units:
 export const resnet50 = () => resnet({ name: 'ResNet-50', block: 'bottleneck', units: [3, 4, 6, 3] });
 export const resnet101 = () => resnet({ name: 'ResNet-101', block: 'bottleneck', units: [3, 4, 23, 3] });
 export const resnet152 = () => resnet({ name: 'ResNet-152', block: 'bottleneck', units: [3, 8, 36, 3] });
+/** ResNeXt-50 32×4d (Xie et al., 2017): ResNet-50 with each bottleneck's 3×3 split into 32 groups of 4 channels per 64 filters. */
+export const resnext50 = () =>
+  resnet({ name: 'ResNeXt-50 (32×4d)', about: 'Xie et al., 2017, as torchvision: grouped 3×3 convolutions, cardinality 32', block: 'bottleneck', units: [3, 4, 6, 3], groups: 32, widthPerGroup: 4 });
+/** Wide ResNet-50-2 (Zagoruyko & Komodakis, 2016, as torchvision): ResNet-50 with bottlenecks twice as wide inside. */
+export const wideResnet50 = () =>
+  resnet({ name: 'Wide ResNet-50-2', about: 'Zagoruyko & Komodakis, 2016, as torchvision: bottlenecks twice as wide inside', block: 'bottleneck', units: [3, 4, 6, 3], widthPerGroup: 128 });
 export const preactResnet18 = () => resnet({ name: 'Pre-activation ResNet-18', block: 'basic', units: [2, 2, 2, 2], preActivation: true });
 
 /**

@@ -10,7 +10,9 @@ import { getPreset } from '.';
 import { findPython } from '../../runtime/python';
 
 const python = findPython(['torch', 'torchvision']);
-const NAMES = ['alexnet', 'vgg16', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152'];
+const NAMES = ['alexnet', 'vgg16', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'resnext50_32x4d', 'wide_resnet50_2'];
+/** Our preset for a torchvision model name. */
+const ours = (torchName: string) => torchName.replace(/_(?=\d+x|\d+$)/, '-').replace(/^wide_/, 'wide-');
 
 const SCRIPT = String.raw`
 import json, sys, torch, torchvision
@@ -47,13 +49,13 @@ describe.skipIf(!python)('presets match torchvision (skipped: python3-torch / py
     expect(r.status, r.stderr).toBe(0);
     const torch = JSON.parse(r.stdout) as Record<string, { params: number; macs: number; shape: number[]; stages: Record<string, number[]> }>;
     for (const name of NAMES) {
-      const doc = getPreset(name);
+      const doc = getPreset(ours(name));
       const a = analyze(doc);
       const t = torch[name];
       expect(a.totals.params, `${name} params`).toBe(t.params);
       expect(a.totals.macs, `${name} MACs`).toBe(t.macs);
       expect(t.shape).toEqual([1000]);
-      if (name.startsWith('resnet')) {
+      if (/^(resnet|resnext|wide_resnet)/.test(name)) {
         // Our last unit of each stage (conv2_x … conv5_x) against torchvision's layer1 … layer4.
         const units = doc.nodes.filter((n) => n.type === 'ResidualUnit').map((n) => n.id);
         for (let s = 0; s < 4; s++) {

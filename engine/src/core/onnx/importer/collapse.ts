@@ -10,7 +10,7 @@ import { analyze } from '../../graph/analyze';
 import { ops } from '../../ops';
 import { resolvePads } from '../../ops/common';
 import { expandInception, type InceptionParams } from '../../ops/inception';
-import { expandResidualUnit, usesProjection, type ResidualUnitParams } from '../../ops/residual-unit';
+import { bottleneckWidth, expandResidualUnit, usesProjection, type ResidualUnitParams } from '../../ops/residual-unit';
 import type { Subgraph } from '../../ops/op';
 import { pair, type Shape } from '../../shape';
 
@@ -147,10 +147,10 @@ function guessInception(concat: ModelNode, g: GraphIndex): InceptionParams | und
   return Object.values(p).every((v) => v !== undefined) ? (p as InceptionParams) : undefined;
 }
 
-function guessResidual(reluOut: ModelNode, g: GraphIndex): Omit<ResidualUnitParams, 'projection'>[] {
+function guessResidual(reluOut: ModelNode, g: GraphIndex): UnitGuess[] {
   const add = src(g, reluOut.id);
   if (reluOut.type !== 'Activation' || add?.type !== 'Add') return [];
-  const guesses: Omit<ResidualUnitParams, 'projection'>[] = [];
+  const guesses: UnitGuess[] = [];
   for (const main of g.inputs.get(add.id) ?? []) {
     // Walk back conv → BN (→ ReLU → conv → BN …) along the main path.
     const convs: any[] = [];
@@ -166,15 +166,36 @@ function guessResidual(reluOut: ModelNode, g: GraphIndex): Omit<ResidualUnitPara
     const block = convs.length === 2 ? 'basic' : 'bottleneck';
     const strided = block === 'basic' ? convs[0] : convs[1];
     const [sh, sw] = pair(strided.stride);
-    if (sh !== sw) continue;
-    guesses.push({ block, filters: convs[0].filters, stride: sh, preActivation: false });
+    const widths = unitWidths(convs);
+    if (sh !== sw || !widths) continue;
+    guesses.push({ block, ...widths, stride: sh, preActivation: false });
   }
   return guesses;
 }
 
+/** A residual unit read off a graph (groups and width per group only when they are not the defaults). */
+type UnitGuess = Omit<ResidualUnitParams, 'projection'>;
+
+/**
+ * Filters (and, for a ResNeXt or Wide ResNet bottleneck, groups and width per group) of a unit from
+ * its main path's convolutions; undefined when no ResidualUnit gives these widths.
+ */
+function unitWidths(convs: { filters: number; groups?: number }[]): { filters: number; groups?: number; widthPerGroup?: number } | undefined {
+  if (convs.length === 2) return { filters: convs[0].filters };
+  const out = convs[2].filters;
+  const width = convs[0].filters;
+  const groups = convs[1].groups ?? 1;
+  if (out % 4 !== 0) return undefined;
+  const filters = out / 4;
+  if (width === filters && groups === 1) return { filters };
+  const widthPerGroup = ((width / groups) * 64) / filters;
+  if (!Number.isInteger(widthPerGroup) || bottleneckWidth({ filters, groups, widthPerGroup }) !== width) return undefined;
+  return { filters, groups, widthPerGroup };
+}
+
 /** Pre-activation units end in the Add: walk back conv ← ReLU ← BN (← conv …) along each input. */
-function guessPreActivation(add: ModelNode, g: GraphIndex): Omit<ResidualUnitParams, 'projection'>[] {
-  const guesses: Omit<ResidualUnitParams, 'projection'>[] = [];
+function guessPreActivation(add: ModelNode, g: GraphIndex): UnitGuess[] {
+  const guesses: UnitGuess[] = [];
   for (const main of g.inputs.get(add.id) ?? []) {
     const convs: any[] = [];
     let cur: ModelNode | undefined = g.byId.get(main);
@@ -189,7 +210,8 @@ function guessPreActivation(add: ModelNode, g: GraphIndex): Omit<ResidualUnitPar
     if (convs.length !== 2 && convs.length !== 3) continue;
     const block = convs.length === 2 ? 'basic' : 'bottleneck';
     const [sh, sw] = pair((block === 'basic' ? convs[0] : convs[1]).stride);
-    if (sh === sw) guesses.push({ block, filters: convs[0].filters, stride: sh, preActivation: true });
+    const widths = unitWidths(convs);
+    if (sh === sw && widths) guesses.push({ block, ...widths, stride: sh, preActivation: true });
   }
   return guesses;
 }
@@ -294,7 +316,7 @@ export function collapseModules(doc: ModelDocument): ModelDocument {
  * The expansion depends on the input shape only through the projection: try the unit with and
  * without one; "auto" when that is what auto would choose for the matched input, else explicit.
  */
-function matchResidual(p: Omit<ResidualUnitParams, 'projection'>, outputId: string, g: GraphIndex) {
+function matchResidual(p: UnitGuess, outputId: string, g: GraphIndex) {
   for (const withProjection of [true, false]) {
     const fixed: ResidualUnitParams = { ...p, projection: withProjection ? 'always' : 'never' };
     const m = matchSubgraph(expandResidualUnit(fixed, [0, 0, 0]), outputId, g);

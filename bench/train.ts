@@ -51,6 +51,7 @@ import { resolveWeights } from '../engine/src/core/weights/resolve';
 import { findPython } from '../engine/src/runtime/python';
 import { loadMnist } from '../engine/src/runtime/train/datasets';
 import { createGraphSession, floatTensor, outputData, scalar, takeStepOutputs } from '../engine/src/runtime/train/graph-session';
+import { encodeForSession, nchwcBlockSize } from '../engine/src/runtime/train/nchwc';
 import { Trainer, type TrainProgress, type TrainResult } from '../engine/src/runtime/train/trainer';
 import { quietProbe } from './quiet';
 
@@ -511,10 +512,11 @@ async function profile(name: string): Promise<void> {
   const graph = buildTrainingGraph(doc, analysis, { kind: 'step', batch: BATCH, optimizer: ADAM });
   const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-train-profile-'));
   try {
-    const session = await ort.InferenceSession.create(graph.builder.encode({}), {
+    // As createGraphSession builds it (NCHWc rewrite, "extended"), with profiling on.
+    const session = await ort.InferenceSession.create(encodeForSession(graph.builder, await nchwcBlockSize()), {
       intraOpNumThreads: THREADS,
       interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
+      graphOptimizationLevel: 'extended',
       executionMode: 'sequential',
       enableProfiling: true,
       profileFilePrefix: join(dir, 'p'),

@@ -171,6 +171,8 @@ export class OnnxGraphBuilder {
 }
 
 export interface ModelMeta {
+  /** Operator sets besides the standard one (a runtime's own layout ops, e.g. onnxruntime's "com.microsoft.nchwc"). */
+  opsets?: { domain: string; version: number }[];
   producerVersion?: string;
   docString?: string;
   metadata?: Record<string, string>;
@@ -179,7 +181,7 @@ export interface ModelMeta {
 function modelHeader(meta: ModelMeta): ModelProto {
   const model: ModelProto = {
     irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET_VERSION }],
+    opsetImport: [{ domain: '', version: OPSET_VERSION }, ...(meta.opsets ?? [])],
     producerName: 'CNN Studio',
     producerVersion: meta.producerVersion ?? '0.1.0',
   };

@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   taps: () => import('./taps'),
   train: () => import('./train'),
   'train-ui': () => import('./train-ui'),
+  cli: () => import('./cli'),
 };
 
 async function main(): Promise<number> {

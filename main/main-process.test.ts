@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
 import Module, { createRequire } from 'node:module';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { createFakeElectron, type FakeElectron } from './testing/fake-electron';
 import { CALL_NAMES, IPC_APP_COMMAND, ipcChannel } from './channels';
 import { serializeDocument } from '../engine/src/core/document/load';
 import { tinyDocument } from './testing/fakes';
+import { lenetSidecarPair } from '../engine/src/runtime/testing/sidecar-docs';
 
 const ROOT = path.resolve(__dirname, '..');
 // Inside the repo so the bundle resolves onnxruntime-node from node_modules like the real app.
@@ -22,6 +23,8 @@ let userData: string;
 let fake: FakeElectron;
 const originalLoad = (Module as unknown as { _load: Function })._load;
 const mainFrameEvent = () => ({ senderFrame: fake.windows[0]!.webContents.mainFrame });
+/** A contract call through the IPC handler main.ts registered, from the editor's frame. */
+const call = (name: Parameters<typeof ipcChannel>[0], args: unknown[]) => fake.ipcHandlers.get(ipcChannel(name))!(mainFrameEvent(), args) as Promise<{ ok: boolean; value?: any; error?: unknown }>;
 
 beforeAll(async () => {
   const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', logLevel: 'error' as const, define: { 'import.meta.url': '__importMetaUrl' }, banner: { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' } };
@@ -85,7 +88,6 @@ describe('main process wiring (bundled main.ts, stand-in electron)', () => {
   }, 60_000);
 
   it('Save As through IPC writes the sidecar weights the editor names by token, beside the chosen file (issue 22, item 4)', async () => {
-    const call = (name: Parameters<typeof ipcChannel>[0], args: unknown[]) => fake.ipcHandlers.get(ipcChannel(name))!(mainFrameEvent(), args) as Promise<{ ok: boolean; value?: any; error?: unknown }>;
     const bytes = new Uint8Array(Float32Array.of(1, 2, 3, 4).buffer);
     const attached = await call('engine.attachWeights', [bytes, 'tiny.weights.bin']);
     expect(attached.ok, JSON.stringify(attached.error)).toBe(true);
@@ -102,6 +104,82 @@ describe('main process wiring (bundled main.ts, stand-in electron)', () => {
       fake.saveDialogAnswer = undefined;
     }
   });
+
+  it('Save through IPC: a model opened with its sidecar is saved in place, its weights file untouched and still the one the engine runs on; Save As elsewhere copies it (issue 22, item 4)', async () => {
+    const pair = lenetSidecarPair('lenet.weights.bin');
+    const folder = path.join(userData, 'opened');
+    await mkdir(folder, { recursive: true });
+    const json = path.join(folder, 'lenet.cnn.json');
+    const sidecar = path.join(folder, 'lenet.weights.bin');
+    await writeFile(json, serializeDocument(pair.withSidecar));
+    await writeFile(sidecar, pair.sidecar);
+    const sidecarBefore = await stat(sidecar);
+    fake.openDialogAnswer = json;
+    const opened = await call('files.open', []).finally(() => (fake.openDialogAnswer = undefined));
+    expect(opened.ok, JSON.stringify(opened.error)).toBe(true);
+    expect(opened.value.weights).toMatchObject({ state: 'loaded', file: 'lenet.weights.bin', byteLength: pair.sidecar.byteLength });
+    const token = opened.value.weights.token as string;
+
+    const edited = serializeDocument({ ...pair.withSidecar, name: 'lenet, edited' });
+    const saved = await call('files.save', [edited, json, undefined, token]);
+    expect(saved).toMatchObject({ ok: true, value: { path: json } });
+    expect(saved.value.warning).toBeUndefined();
+    expect(await readFile(json, 'utf8')).toBe(edited);
+    expect((await readFile(sidecar)).equals(Buffer.from(pair.sidecar))).toBe(true);
+    expect((await stat(sidecar)).mtimeMs).toBe(sidecarBefore.mtimeMs);
+
+    // The engine runs the saved document on the held sidecar exactly as on the same weights inline.
+    const run = (document: unknown, weightsToken?: string) => call('engine.run', [{ docId: 'lenet', document, inputs: pair.input, tensors: 'outputs', ...(weightsToken ? { weightsToken } : {}) }]);
+    const onSidecar = await run({ ...pair.withSidecar, name: 'lenet, edited' }, token);
+    const inline = await run(pair.inline);
+    expect(onSidecar.ok, JSON.stringify(onSidecar.error)).toBe(true);
+    expect(Object.values(onSidecar.value.tensors).map((t: any) => Array.from(t.data))).toEqual(Object.values(inline.value.tensors).map((t: any) => Array.from(t.data)));
+
+    const elsewhere = path.join(userData, 'opened-copy', 'lenet.cnn.json');
+    await mkdir(path.dirname(elsewhere), { recursive: true });
+    fake.saveDialogAnswer = elsewhere;
+    const savedAs = await call('files.save', [edited, undefined, 'lenet.cnn.json', token]).finally(() => (fake.saveDialogAnswer = undefined));
+    expect(savedAs).toMatchObject({ ok: true, value: { path: elsewhere } });
+    expect(savedAs.value.warning).toBeUndefined();
+    expect((await readFile(path.join(path.dirname(elsewhere), 'lenet.weights.bin'))).equals(Buffer.from(pair.sidecar))).toBe(true);
+  }, 60_000);
+
+  it('recovery through IPC keeps the sidecar’s name; the recovered model saved beside its weights keeps them, saved elsewhere says it is without them; a save clears the snapshot (issue 22, items 4 and 9)', async () => {
+    const pair = lenetSidecarPair('lenet.weights.bin');
+    const folder = path.join(userData, 'opened'); // where the previous test left lenet.weights.bin
+    const unsaved = serializeDocument({ ...pair.withSidecar, name: 'lenet, unsaved' });
+    const snapshot = async () => {
+      for (let waited = 0; waited < 10_000; waited += 100) {
+        const r = await call('files.readRecovery', []);
+        if (r.value) return r.value as { text: string; savedAt: number };
+        await new Promise((res) => setTimeout(res, 100)); // the snapshot is written a second after the last edit
+      }
+      throw new Error('no recovery snapshot');
+    };
+
+    expect((await call('files.writeRecovery', [unsaved])).ok).toBe(true);
+    expect((await snapshot()).text).toBe(unsaved);
+    expect((await stat(path.join(userData, 'recovery.cnn-recovery.json'))).mode & 0o777).toBe(0o600);
+    // A recovered document holds no weights token (the session that held them is gone): saved next to
+    // its weights file it keeps them, with no warning; the save clears the snapshot.
+    fake.saveDialogAnswer = path.join(folder, 'recovered.cnn.json');
+    const beside = await call('files.save', [unsaved, undefined, 'recovered.cnn.json']).finally(() => (fake.saveDialogAnswer = undefined));
+    expect(beside).toMatchObject({ ok: true, value: { path: path.join(folder, 'recovered.cnn.json') } });
+    expect(beside.value.warning).toBeUndefined();
+    expect((await readFile(path.join(folder, 'lenet.weights.bin'))).equals(Buffer.from(pair.sidecar))).toBe(true);
+    expect(await call('files.readRecovery', [])).toEqual({ ok: true, value: null });
+
+    expect((await call('files.writeRecovery', [unsaved])).ok).toBe(true);
+    await snapshot();
+    const elsewhere = path.join(userData, 'recovered-elsewhere', 'recovered.cnn.json');
+    await mkdir(path.dirname(elsewhere), { recursive: true });
+    fake.saveDialogAnswer = elsewhere;
+    const away = await call('files.save', [unsaved, undefined, 'recovered.cnn.json']).finally(() => (fake.saveDialogAnswer = undefined));
+    expect(away).toMatchObject({ ok: true, value: { path: elsewhere, warning: expect.stringMatching(/^recovered\.cnn\.json was saved without its weights: lenet\.weights\.bin was not loaded/) } });
+    expect(await readFile(elsewhere, 'utf8')).toBe(unsaved);
+    expect(existsSync(path.join(path.dirname(elsewhere), 'lenet.weights.bin'))).toBe(false);
+    expect(await call('files.readRecovery', [])).toEqual({ ok: true, value: null });
+  }, 60_000);
 
   it('refuses IPC from another frame', async () => {
     const recent = fake.ipcHandlers.get(ipcChannel('files.recent'))!;

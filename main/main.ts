@@ -25,8 +25,9 @@ import { utilityProcessChannel } from './utility-process-channel';
 const distDir = path.resolve(__dirname, '..');
 const rendererDir = path.join(distDir, 'renderer');
 const preloadPath = path.join(__dirname, 'preload.cjs');
-// The worker and onnxruntime-node are unpacked from the asar (see electron-builder.yml).
-const workerPath = path.join(distDir, 'engine', 'worker.cjs').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+// The worker runs from inside app.asar, under its integrity check (a utility process reads the archive as
+// main does); only onnxruntime's native binaries are unpacked beside it (see electron-builder.yml).
+const workerPath = path.join(distDir, 'engine', 'worker.cjs');
 const iconPath = path.join(distDir, '..', 'assets', 'icons', '512x512.png');
 
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);

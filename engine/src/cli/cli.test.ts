@@ -1,13 +1,15 @@
 /** The real bin, run as a child process: exit codes, output, and the --json contract. */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs, CliError } from './command';
 import { PRESET_NAMES } from '../core/presets';
+import { builtCli } from './testing';
 
-const BIN = resolve(__dirname, '../../../bin/cnn-studio.mjs');
+let BIN: string;
 let dir: string;
 
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -35,7 +37,8 @@ const INVALID = {
   edges: [{ id: 'x-d', source: 'x', target: 'd' }],
 };
 
-beforeAll(() => {
+beforeAll(async () => {
+  BIN = await builtCli();
   dir = mkdtempSync(join(tmpdir(), 'cnn-studio-cli-'));
   writeFileSync(join(dir, 'valid.json'), JSON.stringify(VALID));
   writeFileSync(join(dir, 'invalid.json'), JSON.stringify(INVALID));
@@ -150,6 +153,78 @@ describe('cnn-studio (child process)', () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/cnn-studio summary <file.json \| preset:NAME>/);
+  });
+
+  /** `cnn-studio <args> | <reader>` in a shell, pipefail: the exit code is the CLI's; stderr is the CLI's. */
+  function piped(args: string, reader: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((res) => {
+      execFile('bash', ['-c', `set -o pipefail; "$0" "$1" ${args} | ${reader}`, process.execPath, BIN], { cwd: dir }, (err, stdout, stderr) => {
+        res({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr });
+      });
+    });
+  }
+
+  it.runIf(process.platform !== 'win32')('presets | head -1: the first line, exit 0 and nothing on stderr — also when the reader has gone before the first write', async () => {
+    const head = await piped('presets', 'head -1');
+    expect(head).toEqual({ code: 0, stdout: expect.stringMatching(/^lenet5\s+61,706 params .*\n$/), stderr: '' });
+    // `true` exits at once, so every write the CLI makes meets a closed pipe (EPIPE): Node's default is a stack trace and exit 1.
+    expect(await piped('presets', 'true')).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await piped('summary preset:resnet152 --expand', 'head -1')).toMatchObject({ code: 0, stderr: '' });
+  });
+});
+
+/** What a built ES module imports: relative files (resolved) and packages, statically and with import(). */
+function importsOf(file: string): { files: { path: string; dynamic: boolean }[]; packages: { name: string; dynamic: boolean }[] } {
+  const text = readFileSync(file, 'utf8');
+  const specifiers = [
+    ...[...text.matchAll(/^import\s+(?:[\w$*{}\s,]+?\s+from\s+)?"([^"]+)";/gm)].map((m) => ({ spec: m[1], dynamic: false })),
+    ...[...text.matchAll(/\bimport\("([^"]+)"\)/g)].map((m) => ({ spec: m[1], dynamic: true })),
+    // require() left in bundled CommonJS code (the banner gives ES modules a real require)
+    ...[...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => ({ spec: m[1], dynamic: false })),
+  ];
+  const packageName = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+  return {
+    files: specifiers.filter((s) => s.spec.startsWith('.')).map((s) => ({ path: resolve(dirname(file), s.spec), dynamic: s.dynamic })),
+    packages: specifiers
+      .filter((s) => !s.spec.startsWith('.') && !s.spec.startsWith('node:') && !builtinModules.includes(packageName(s.spec)))
+      .map((s) => ({ name: packageName(s.spec), dynamic: s.dynamic })),
+  };
+}
+
+describe('the shipped bin (issue 22 item 10, issue 19)', () => {
+  const ROOT = resolve(__dirname, '../../..');
+
+  it('is package.json\'s "bin": the built bundle, which leaves only production dependencies to node_modules (no tsx, so `npm ci --omit=dev` keeps it working)', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; dependencies: Record<string, string> };
+    expect(resolve(ROOT, pkg.bin['cnn-studio'])).toBe(BIN);
+    expect(readFileSync(BIN, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const { files, packages: used } = importsOf(file);
+      for (const p of used) packages.add(p.name);
+      for (const f of files) visit(f.path);
+    };
+    visit(BIN);
+    expect(seen.size).toBeGreaterThan(1); // the chunks were followed
+    expect([...packages].filter((p) => !(p in pkg.dependencies))).toEqual([]);
+    expect([...packages].sort()).toEqual(['onnxruntime-node']);
+  });
+
+  it('starts without onnxruntime: only the chunks infer and train import on demand load it', () => {
+    const startup = new Set<string>();
+    const lazy: string[] = [];
+    const visit = (file: string) => {
+      if (startup.has(file)) return;
+      startup.add(file);
+      const { files, packages } = importsOf(file);
+      expect(packages.filter((p) => !p.dynamic), file).toEqual([]);
+      for (const f of files) (f.dynamic ? lazy.push(f.path) : visit(f.path));
+    };
+    visit(BIN);
+    expect(lazy.some((f) => importsOf(f).packages.some((p) => p.name === 'onnxruntime-node'))).toBe(true);
   });
 });
 

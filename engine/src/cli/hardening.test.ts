@@ -6,14 +6,18 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel, tensorToFloat32 } from '../core/onnx/proto';
 import { model, node, tinyValidModel } from '../core/onnx/importer/testing';
 import { findPython } from '../runtime/python';
+import { builtCli } from './testing';
 
-const BIN = resolve(__dirname, '../../../bin/cnn-studio.mjs');
+let BIN: string;
+beforeAll(async () => {
+  BIN = await builtCli();
+});
 const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-hardening-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const posix = process.platform !== 'win32';

@@ -1,6 +1,6 @@
 /**
  * cnn-studio — the engine in a terminal. `runCli(argv, io)` returns the exit code and never throws:
- * bad input ends with a one-line message (exit 2), not a stack trace. bin/cnn-studio.mjs calls it.
+ * bad input ends with a one-line message (exit 2), not a stack trace. main.ts (the bin, built to dist/cli) calls it.
  */
 import { readRegularFile } from '../runtime/file-read';
 import * as registered from './commands';

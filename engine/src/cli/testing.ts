@@ -9,3 +9,12 @@ export async function runCliCaptured(...argv: string[]): Promise<{ code: number;
   const code = await runCli(argv, io);
   return { code, out, err };
 }
+
+/**
+ * The `cnn-studio` bin as shipped (dist/cli/cnn-studio.mjs, package.json "bin"), built first when
+ * missing or older than its sources: for tests that run the CLI as a child process.
+ */
+export async function builtCli(): Promise<string> {
+  const build = (await import('../../../scripts/build.mjs' as string)) as { ensureCliBuilt(): Promise<string> };
+  return build.ensureCliBuilt();
+}

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze } from './graph/analyze';
 import { getPreset } from './presets';
-import { buildSummary, formatBytes, formatMetric, summaryToCsv, summaryToJson, summaryToMarkdown, summaryToText } from './summary';
+import { buildSummary, formatBytes, formatCount, formatMetric, summaryToCsv, summaryToJson, summaryToMarkdown, summaryToText } from './summary';
 import { model, chain } from './graph/test-helpers';
 
 const summaryOf = (name: string, expand = false) => {
@@ -82,5 +83,13 @@ describe('summary', () => {
     expect(formatMetric(999)).toBe('999');
     expect(formatBytes(1024 ** 2 * 98)).toBe('98.00 MiB');
     expect(formatBytes(12)).toBe('12 B');
+  });
+
+  it('groups counts exactly as en-US toLocaleString does (Intl is the reference)', () => {
+    const reference = (n: number) => Math.round(n).toLocaleString('en-US');
+    for (const n of [0, -0, 7, 999, 1000, -1000, 61_100_840, 2 ** 53 - 1, 2 ** 53, 1e21, -1e25, 0.5, -0.4, NaN, Infinity, -Infinity]) {
+      expect(formatCount(n), String(n)).toBe(reference(n));
+    }
+    fc.assert(fc.property(fc.oneof(fc.integer({ min: -(2 ** 53), max: 2 ** 53 }), fc.double()), (n) => formatCount(n) === reference(n)), { numRuns: 2000 });
   });
 });

@@ -170,9 +170,14 @@ export function summaryToJson(s: Summary): SummaryJson {
 
 // ── Number formatting ─────────────────────────────────────────────────────────────────────────
 
-/** 61100840 → "61,100,840" */
+/**
+ * 61100840 → "61,100,840" (as en-US toLocaleString). Integers are grouped by hand: the first
+ * toLocaleString call loads ICU's number data, ~10 ms of `cnn-studio presets`' start.
+ */
 export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  const r = Math.round(n);
+  if (!Number.isSafeInteger(r) || Object.is(r, -0)) return r.toLocaleString('en-US');
+  return String(r).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 /** 4089184256 → "4.09 G" */

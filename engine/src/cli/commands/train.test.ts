@@ -3,13 +3,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PNG } from 'pngjs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from '../../core/document/load';
 import { getPreset } from '../../core/presets';
-import { runCliCaptured as cli } from '../testing';
+import { builtCli, runCliCaptured as cli } from '../testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-train-'));
-const BIN = resolve(__dirname, '../../../../bin/cnn-studio.mjs');
+let BIN: string;
+beforeAll(async () => {
+  BIN = await builtCli();
+});
 
 const jsonLines = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l));
 const load = (path: string) => {

@@ -18,7 +18,7 @@ import { trainingRecord } from '../../core/train/record';
 import { withTrainedWeights, type TrainedTensor } from '../../core/train/trained-weights';
 import { TrainingError } from '../../core/train/training-graph';
 import { DatasetError, loadImageFolder, loadMnist } from '../../runtime/train/datasets';
-import { Trainer, type TrainProgress, type TrainResult } from '../../runtime/train/trainer';
+import type { TrainProgress, TrainResult } from '../../runtime/train/trainer';
 import { CliError, EXIT, type CliCommand, type ParsedArgs } from '../command';
 import { loadModelArg, loadSidecarArg, requireUsableWeights } from '../load-model';
 import { writeAtomically } from '../pytorch-export';
@@ -145,6 +145,8 @@ export const trainCommand: CliCommand = {
     };
     const split = splitDataset(dataset.count, config.testSplit, config.seed);
     const stepsPerEpoch = Math.min(Math.floor(split.train.length / config.batch), config.maxStepsPerEpoch ?? Infinity);
+    // onnxruntime loads only when a command needs it: every other command starts without it.
+    const { Trainer } = await import('../../runtime/train/trainer');
     const trainer = new Trainer(doc, analysis, dataset, config, {
       sidecar,
       threads,

@@ -18,11 +18,29 @@ const files: Record<string, Uint8Array> = {
   'empty.onnx': new Uint8Array(0),
   'truncated.onnx': valid.subarray(0, Math.floor(valid.length * 0.6)),
   'png-image.onnx': Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]),
-  'unsupported-op.onnx': encode({ ...tiny, nodes: [...tiny.nodes.slice(0, 1), node('Erf', ['c'], ['r'], {}, 'block1/gelu/Erf'), ...tiny.nodes.slice(2)] }),
-  'relu6.onnx': encode({
+  'unsupported-op.onnx': encode({ ...tiny, nodes: [...tiny.nodes.slice(0, 1), node('Resize', ['c'], ['r'], {}, 'decoder/up/Resize'), ...tiny.nodes.slice(2)] }),
+  'erf-outside-gelu.onnx': encode({ ...tiny, nodes: [...tiny.nodes.slice(0, 1), node('Erf', ['c'], ['r'], {}, 'block1/gelu/Erf'), ...tiny.nodes.slice(2)] }),
+  'keras-hard-sigmoid.onnx': encode({ ...tiny, nodes: [tiny.nodes[0], node('HardSigmoid', ['c'], ['r'], { alpha: { f: 0.2 } }, 'block1/hard_sigmoid'), ...tiny.nodes.slice(2)] }),
+  // Squeeze-and-excitation whose gate has 2 channels for a 3-channel map.
+  'gate-channels.onnx': encode({
     ...tiny,
-    nodes: [tiny.nodes[0], node('Clip', ['c', 'lo', 'hi'], ['r'], {}, 'features.0.2/Clip'), ...tiny.nodes.slice(2)],
-    initializers: [...tiny.initializers, floatTensor('lo', [], [0]), floatTensor('hi', [], [6])],
+    nodes: [tiny.nodes[0], node('GlobalAveragePool', ['c'], ['sq']), node('Conv', ['sq', 'se_w'], ['gate'], { kernel_shape: [1, 1] }), node('Mul', ['c', 'gate'], ['r'], {}, 'se/scale'), ...tiny.nodes.slice(2)],
+    initializers: [...tiny.initializers, floatTensor('se_w', [2, 3, 1, 1], [1, 0, 0, 0, 1, 0])],
+  }),
+  'reduce-mean-channels.onnx': encode({ ...tiny, nodes: [tiny.nodes[0], node('ReduceMean', ['c'], ['r'], { axes: [1], keepdims: 1 }, 'head/mean'), ...tiny.nodes.slice(2)] }),
+  // Every unsupported operation at once: a constant scale, an unknown operator twice (the second fed by the first), a Transpose outside a shuffle.
+  'several-unsupported.onnx': encode({
+    ...tiny,
+    nodes: [
+      tiny.nodes[0],
+      node('Mul', ['c', 'two'], ['m'], {}, 'features/scale'),
+      node('Resize', ['m'], ['u'], {}, 'decoder/up1'),
+      node('Resize', ['u'], ['u2'], {}, 'decoder/up2'),
+      node('Transpose', ['c'], ['t'], { perm: [0, 1, 3, 2] }, 'features/transpose'),
+      node('Add', ['u2', 't'], ['r']),
+      ...tiny.nodes.slice(2),
+    ],
+    initializers: [...tiny.initializers, floatTensor('two', [], [2])],
   }),
   'absurd-weight-dims.onnx': encode({ ...tiny, initializers: [{ name: 'w', dims: [100000, 100000, 3, 3], dataType: DataType.FLOAT }, ...tiny.initializers.slice(1)] }),
   'absurd-input-dims.onnx': (() => {

@@ -3,6 +3,7 @@ export { analyze } from '../../engine/src/core/graph/analyze';
 export type { Analysis, NodeAnalysis, PrimitiveNode, Totals, NodeStatus } from '../../engine/src/core/graph/types';
 export { ALL_OPS, ops } from '../../engine/src/core/ops';
 export type { OpDef, OpCategory } from '../../engine/src/core/ops';
+export { ACTIVATION_FUNCTIONS } from '../../engine/src/core/ops/activation';
 export { parseDocument, serializeDocument } from '../../engine/src/core/document/load';
 export { MODEL_FORMAT, MODEL_VERSION } from '../../engine/src/core/document/schema';
 export type { ModelDocument, ModelNode, ModelEdge } from '../../engine/src/core/document/schema';

@@ -21,8 +21,11 @@ export const DIAGNOSTIC_CODES = [
   'group-mismatch',
   'add-shape-mismatch',
   'concat-hw-mismatch',
+  'multiply-shape-mismatch',
+  'gate-mismatch', // a channel scale's gate is not C×1×1 with the map's channel count
   'too-large', // absurd sizes: channels, activations, parameters
   'unconnected', // warning: node not reachable from any Input / not connected
+  'dead-end', // warning: a branch's end that feeds nothing while the network's output is elsewhere
   'upstream-error', // info: no shape because an input has an error
   'bad-weights', // a weight the document carries has the wrong number of values or undecodable data (warning: a name the node has no weight for)
   'bad-weights-file', // the weightsFile sidecar is not a usable file beside the model (name, kind, link, size)
@@ -51,7 +54,17 @@ export interface Diagnostic {
   /** The parameter it is about, when there is one. */
   param?: string;
   fix?: QuickFix;
+  /**
+   * The values the message is made of, so a translation can build the same sentence (the editor's
+   * Korean UI): numbers, shapes as text ("16×28×28"), node ids, the type of the op whose rule raised it
+   * (`op`), a `variant` where one code has several sentences, and `inside` (the primitive's role) inside
+   * a module. `message` stays the English source; tools and tests match on it and on `code`.
+   */
+  params?: DiagnosticParams;
 }
+
+/** Values of a diagnostic's sentence, by name (see Diagnostic.params). */
+export type DiagnosticParams = Record<string, string | number>;
 
 /** Thrown for bad input that stops work entirely (unreadable file, not a model document). */
 export class ModelError extends Error {

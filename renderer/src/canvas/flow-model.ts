@@ -8,7 +8,10 @@ import { formatShape, ops } from '../engine';
 import { incomingOrdered, inputHandle, isMultiInput, OUTPUT_HANDLE, takesInput } from '../model/ports';
 import { layoutModule } from '../layout/module-layout';
 import type { LayoutDirection } from '../store/ui-store';
-import { LAYER_CARD } from '../layout/sizes';
+import { LAYER_CARD, layerCardSize } from '../layout/sizes';
+import { edgeLanes, type CardPlace } from './edge-lanes';
+import { opTitle, roleText, summaryText } from '../i18n/engine-text';
+import { diagnosticText } from '../i18n/diagnostic-text';
 
 export interface LayerData extends Record<string, unknown> {
   nodeId: string;
@@ -45,6 +48,8 @@ export interface PrimData extends Record<string, unknown> {
 export interface ShapeEdgeData extends Record<string, unknown> {
   label?: string;
   error?: string;
+  /** Runs along this lane (a y left to right, an x top to bottom) around the cards in its way (edge-route.ts). */
+  lane?: number;
 }
 
 export type LayerNodeT = Node<LayerData, 'layer' | 'module'>;
@@ -62,6 +67,8 @@ export interface FlowInput {
   cardExtraHeight?: number;
   dims: ReadonlyMap<string, { width: number; height: number }>;
   drag: ReadonlyMap<string, { x: number; y: number }> | null;
+  /** Where nodes are drawn while modules are open (canvas/view-layout.ts); else at their document positions. */
+  shown?: ReadonlyMap<string, { x: number; y: number }>;
 }
 
 function shallowEqual(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
@@ -152,8 +159,20 @@ export function isComposite(type: string): boolean {
   return !!ops.get(type)?.expand;
 }
 
+/** Lanes for the edges that would pass behind a card, from where the top-level cards are drawn. */
+function routeAroundCards(nodes: readonly FlowNode[], doc: ModelDocument, ranks: ReadonlyMap<string, number>, direction: LayoutDirection, extraHeight: number): Map<string, number> {
+  const estimate = layerCardSize(extraHeight);
+  const cards: CardPlace[] = [];
+  for (const n of nodes) {
+    if (n.type === 'prim') continue;
+    const d = n.data as LayerData;
+    cards.push({ id: n.id, x: n.position.x, y: n.position.y, width: n.measured?.width ?? n.width ?? estimate.width, height: n.measured?.height ?? n.height ?? estimate.height, inputs: d.inputs });
+  }
+  return edgeLanes(cards, doc.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, port: ranks.get(e.id) ?? 0 })), direction);
+}
+
 export function buildFlow(input: FlowInput, cache: FlowCache): { nodes: FlowNode[]; edges: Edge[] } {
-  const { doc, analysis, selectedNodes, selectedEdges, openModules, direction, dims, drag } = input;
+  const { doc, analysis, selectedNodes, selectedEdges, openModules, direction, dims, drag, shown } = input;
   const { byNode, byEdge } = problemsByTarget(analysis.diagnostics);
   const nodes: FlowNode[] = [];
   const edges: Edge[] = [];
@@ -172,10 +191,11 @@ export function buildFlow(input: FlowInput, cache: FlowCache): { nodes: FlowNode
     const data: LayerData = {
       nodeId: n.id,
       type: n.type,
-      title: op?.title ?? n.type,
-      summary: info?.summary ?? n.type,
+      title: opTitle(n.type, op),
+      summary: info?.summary ? summaryText(info.summary) : n.type,
       status: info?.status ?? 'error',
-      inputs: takesInput(n.type) ? (multi ? (incomingCount.get(n.id) ?? 0) + 1 : 1) : 0,
+      // A multi-input node offers one free handle more than it has edges, up to what it takes (Multiply: 2).
+      inputs: takesInput(n.type) ? (multi ? Math.min((incomingCount.get(n.id) ?? 0) + 1, Math.max(op?.arity.max ?? Infinity, incomingCount.get(n.id) ?? 0)) : 1) : 0,
       multi,
       dir: direction,
       isModule: composite,
@@ -185,10 +205,10 @@ export function buildFlow(input: FlowInput, cache: FlowCache): { nodes: FlowNode
     if (n.label) data.label = n.label;
     if (info?.outputShape) data.shape = formatShape(info.outputShape);
     if (problems.length) {
-      data.problem = (errors.length ? errors : problems).map((d) => d.message).join('\n');
+      data.problem = (errors.length ? errors : problems).map((d) => diagnosticText(d, doc)).join('\n');
       data.severity = errors.length ? 'error' : 'warning';
     }
-    const position = drag?.get(n.id) ?? n.position ?? { x: 0, y: 0 };
+    const position = drag?.get(n.id) ?? shown?.get(n.id) ?? n.position ?? { x: 0, y: 0 };
     const measured = dims.get(n.id);
     if (open) {
       const inside = layoutModule(prims, direction, LAYER_CARD.width, input.cardExtraHeight ?? 0);
@@ -210,11 +230,11 @@ export function buildFlow(input: FlowInput, cache: FlowCache): { nodes: FlowNode
         const primOp = ops.get(p.type);
         let summary = p.type;
         try {
-          summary = primOp?.summary(p.params) ?? p.type;
+          summary = primOp?.summary(p.params, p.inputShapes) ?? p.type;
         } catch {
           /* params already validated by the engine */
         }
-        const pd: PrimData = { id: p.id, role: p.role ?? p.type, type: p.type, summary, shape: formatShape(p.shape), params: p.paramCount, dir: direction };
+        const pd: PrimData = { id: p.id, role: p.role ? roleText(p.role) : p.type, type: p.type, summary: summaryText(summary), shape: formatShape(p.shape), params: p.paramCount, dir: direction };
         const pm = dims.get(p.id);
         nodes.push(
           cache.node({
@@ -262,13 +282,16 @@ export function buildFlow(input: FlowInput, cache: FlowCache): { nodes: FlowNode
   const ranks = new Map<string, number>();
   for (const n of doc.nodes) if (isMultiInput(n.type)) incomingOrdered(doc, n.id).forEach((e, i) => ranks.set(e.id, i));
   const anyOpen = nodes.some((n) => n.type === 'module');
+  const lanes = routeAroundCards(nodes, doc, ranks, direction, input.cardExtraHeight ?? 0);
   for (const e of doc.edges) {
     if (!known.has(e.source) || !known.has(e.target)) continue;
     const shape = analysis.edges[e.id]?.shape;
     const problems = (byEdge.get(e.id) ?? []).filter((d) => d.severity === 'error');
     const data: ShapeEdgeData = {};
     if (shape) data.label = formatShape(shape);
-    if (problems.length) data.error = problems.map((d) => d.message).join('\n');
+    if (problems.length) data.error = problems.map((d) => diagnosticText(d, doc)).join('\n');
+    const lane = lanes.get(e.id);
+    if (lane !== undefined) data.lane = lane;
     edges.push(
       cache.edge({
         id: e.id,

@@ -14,6 +14,7 @@
 import type { ModelDocument } from '../document/schema';
 import type { Analysis } from '../graph/types';
 import { resolvePads } from '../ops/common';
+import type { ActivationParams } from '../ops/activation';
 import type { InceptionParams } from '../ops/inception';
 import { usesProjection, type ResidualUnitParams } from '../ops/residual-unit';
 import { zeroPads, type ZeroPad2DParams } from '../ops/zero-pad2d';
@@ -21,6 +22,8 @@ import { ops } from '../ops';
 import { pair, type Pads, type Shape } from '../shape';
 import { pythonClassName, pythonComment, pythonNames } from './python-names';
 import { PyTorchExportError } from './pytorch';
+import { kerasMobileHelpers, kerasMobileModule } from './keras-mobile';
+import type { MobileModule } from './pytorch-mobile';
 
 const tuple = (v: readonly number[]) => `(${v.join(', ')}${v.length === 1 ? ',' : ''})`;
 const pairArg = (v: readonly [number, number]) => (v[0] === v[1] ? String(v[0]) : tuple(v));
@@ -101,6 +104,38 @@ function poolPads(p: any, input: Shape, output: Shape): Pads {
   return pads;
 }
 
+/** An activation as a Keras layer; the ones Keras has no layer for (or a different one: its hard_sigmoid is 0.2x + 0.5) as PyTorch's formula. */
+function activationLayer(p: ActivationParams, q: string, x: string): string {
+  const lambda = (body: string) => `layers.Lambda(lambda t: ${body}, name=${q})(${x})`;
+  switch (p.fn) {
+    case 'relu':
+      return `layers.ReLU(name=${q})(${x})`;
+    case 'relu6':
+      return `layers.ReLU(6.0, name=${q})(${x})`;
+    case 'leaky_relu':
+      return `layers.LeakyReLU(${p.alpha}, name=${q})(${x})`;
+    case 'identity':
+      return `layers.Activation("linear", name=${q})(${x})`;
+    case 'silu':
+      return `layers.Activation("swish", name=${q})(${x})`;
+    case 'hardsigmoid':
+      return lambda('tf.nn.relu6(t + 3.0) / 6.0');
+    case 'hardswish':
+      return lambda('t * tf.nn.relu6(t + 3.0) / 6.0');
+    case 'gelu':
+      return lambda('tf.nn.gelu(t, approximate=False)');
+    case 'mish':
+      return lambda('t * tf.math.tanh(tf.math.softplus(t))');
+    case 'clip':
+      return lambda(p.min !== undefined && p.max !== undefined ? `tf.clip_by_value(t, ${pyNumber(p.min)}, ${pyNumber(p.max)})` : p.min !== undefined ? `tf.maximum(t, ${pyNumber(p.min)})` : p.max !== undefined ? `tf.minimum(t, ${pyNumber(p.max)})` : 't');
+    default:
+      return `layers.Activation(${JSON.stringify(p.fn)}, name=${q})(${x})`;
+  }
+}
+
+/** A float literal (tf.clip_by_value needs the bounds in the tensor's float type). */
+const pyNumber = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v));
+
 export function exportKeras(doc: ModelDocument, analysis: Analysis): { code: string; functionName: string } {
   if (!analysis.valid) throw new PyTorchExportError('invalid-graph', 'The model has errors, so it cannot be exported to Keras.');
   const prims = analysis.primitives;
@@ -168,12 +203,7 @@ export function exportKeras(doc: ModelDocument, analysis: Analysis): { code: str
         expr = `layers.Global${p.mode === 'max' ? 'Max' : 'Average'}Pooling2D(keepdims=True, name=${q})(${x})`;
         break;
       case 'Activation':
-        expr =
-          p.fn === 'relu'
-            ? `layers.ReLU(name=${q})(${x})`
-            : p.fn === 'leaky_relu'
-              ? `layers.LeakyReLU(${p.alpha}, name=${q})(${x})`
-              : `layers.Activation(${JSON.stringify(p.fn === 'identity' ? 'linear' : p.fn)}, name=${q})(${x})`;
+        expr = activationLayer(p as ActivationParams, q, x);
         break;
       case 'Flatten':
         // Channel-major, as ours: (H, W, C) → (C, H, W) before flattening.
@@ -194,6 +224,24 @@ export function exportKeras(doc: ModelDocument, analysis: Analysis): { code: str
       case 'Add':
         expr = `layers.Add(name=${q})([${srcs.join(', ')}])`;
         break;
+      case 'Multiply':
+        expr = `layers.Multiply(name=${q})([${srcs.join(', ')}])`;
+        break;
+      case 'ChannelScale': {
+        // The gate (1×1×C, or C after Dense) broadcasts over H×W.
+        const gate = info.inputShapes[1]?.length === 1 ? `layers.Reshape((1, 1, -1), name=${JSON.stringify(`${name}_gate`)})(${srcs[1]})` : srcs[1];
+        expr = `layers.Multiply(name=${q})([${srcs[0]}, ${gate}])`;
+        break;
+      }
+      case 'ChannelSlice':
+        expr = `layers.Lambda(lambda t: t[..., ${p.start}:${p.end}], name=${q})(${x})`;
+        break;
+      case 'ChannelShuffle': {
+        // Channels-last: (H, W, C) → (H, W, g, C/g) → swap the group axes → (H, W, C).
+        const [c, h, w] = inShape;
+        expr = `layers.Lambda(lambda t: tf.reshape(tf.transpose(tf.reshape(t, [-1, ${h}, ${w}, ${p.groups}, ${c / p.groups}]), [0, 1, 2, 4, 3]), [-1, ${h}, ${w}, ${c}]), name=${q})(${x})`;
+        break;
+      }
       case 'Inception': {
         const c = p as InceptionParams;
         expr = `inception(${x}, ${q}, ${c.c1x1}, ${c.c3x3reduce}, ${c.c3x3}, ${c.c5x5reduce}, ${c.c5x5}, ${c.poolProj})`;
@@ -206,9 +254,16 @@ export function exportKeras(doc: ModelDocument, analysis: Analysis): { code: str
         if (r.block === 'bottleneck') args.push('bottleneck=True');
         if (r.preActivation) args.push('pre_activation=True');
         if (usesProjection(r, inShape)) args.push('projection=True');
+        if (r.block === 'bottleneck' && (r.groups ?? 1) !== 1) args.push(`groups=${r.groups}`);
+        if (r.block === 'bottleneck' && (r.widthPerGroup ?? 64) !== 64) args.push(`width_per_group=${r.widthPerGroup}`);
         expr = `residual_unit(${args.join(', ')})`;
         break;
       }
+      case 'SeparableConv':
+      case 'InvertedResidual':
+      case 'SqueezeExcite':
+        expr = kerasMobileModule(node.type as MobileModule, p, inShape, q, x);
+        break;
       default:
         throw new PyTorchExportError('unsupported-op', `Node "${id}" has type ${node.type}, which the Keras export does not know.`);
     }
@@ -228,6 +283,7 @@ export function exportKeras(doc: ModelDocument, analysis: Analysis): { code: str
     '',
     '',
     HELPERS,
+    ...kerasMobileHelpers(new Set(doc.nodes.map((n) => n.type))).flatMap((h) => ['', h]),
     '',
     `def ${fn}():`,
     ...lines,
@@ -243,5 +299,3 @@ export function exportKeras(doc: ModelDocument, analysis: Analysis): { code: str
   ].join('\n');
   return { code, functionName: fn };
 }
-        if (r.block === 'bottleneck' && (r.groups ?? 1) !== 1) args.push(`groups=${r.groups}`);
-        if (r.block === 'bottleneck' && (r.widthPerGroup ?? 64) !== 64) args.push(`width_per_group=${r.widthPerGroup}`);

@@ -5,7 +5,8 @@
  * Mapping (the state dict keys follow from it):
  *  - every document node with weights becomes a submodule named after its id (sanitised):
  *    Conv2D → nn.Conv2d, Dense → nn.Linear, BatchNorm → nn.BatchNorm2d/1d, LRN → nn.LocalResponseNorm;
- *  - Inception and ResidualUnit are small reusable classes whose submodules carry our local ids
+ *  - Inception and ResidualUnit (and SeparableConv, InvertedResidual, SqueezeExcite: pytorch-mobile.ts)
+ *    are small reusable classes whose submodules carry our local ids
  *    (b1_conv, conv1, bn1, proj, proj_bn …), so `<node>.<local>.<param>` ↔ weights["<local>.<name>"];
  *  - weight names: kernel → weight, bias → bias; BN scale → weight, bias → bias, mean → running_mean,
  *    var → running_var (+ num_batches_tracked = 0);
@@ -20,6 +21,7 @@ import type { ModelDocument } from '../document/schema';
 import type { Analysis, PrimitiveNode } from '../graph/types';
 import { resolvePads } from '../ops/common';
 import { usesProjection, type ResidualUnitParams } from '../ops/residual-unit';
+import type { ActivationParams } from '../ops/activation';
 import type { InceptionParams } from '../ops/inception';
 import { zeroPads, type ZeroPad2DParams } from '../ops/zero-pad2d';
 import { pair, type Pads, type Shape } from '../shape';
@@ -28,6 +30,7 @@ import { DEFAULT_SEED } from '../weights/seeded';
 import { torchSaveStateDict, type StateTensor } from './torch-save';
 import { pythonClassName, pythonComment, pythonNames } from './python-names';
 import { ops } from '../ops';
+import { mobileHelperSources, pytorchMobileModule, type MobileModule } from './pytorch-mobile';
 
 export interface PyTorchExportOptions {
   /** Weight seed (document seed when absent). */
@@ -201,7 +204,7 @@ function poolExpr(x: string, p: any, input: Shape, helpers: Set<string>): string
   return `avg_pool_exclude_pad(${x}, ${pairArg(k)}, ${pairArg(s)}, ${torchPad(pads)}${p.ceil ? ', ceil_mode=True' : ''})`;
 }
 
-function activationExpr(x: string, p: { fn: string; alpha: number }): string {
+function activationExpr(x: string, p: ActivationParams): string {
   switch (p.fn) {
     case 'relu':
       return `F.relu(${x})`;
@@ -211,7 +214,23 @@ function activationExpr(x: string, p: { fn: string; alpha: number }): string {
       return `torch.sigmoid(${x})`;
     case 'tanh':
       return `torch.tanh(${x})`;
-    default:
+    case 'relu6':
+      return `F.relu6(${x})`;
+    case 'silu':
+      return `F.silu(${x})`;
+    case 'hardswish':
+      return `F.hardswish(${x})`;
+    case 'hardsigmoid':
+      return `F.hardsigmoid(${x})`;
+    case 'gelu':
+      return `F.gelu(${x})`;
+    case 'mish':
+      return `F.mish(${x})`;
+    case 'clip': {
+      const bounds = [p.min === undefined ? '' : `min=${p.min}`, p.max === undefined ? '' : `max=${p.max}`].filter(Boolean);
+      return bounds.length ? `torch.clamp(${x}, ${bounds.join(', ')})` : x;
+    }
+    case 'identity':
       return x;
   }
 }
@@ -306,6 +325,17 @@ export function exportPyTorch(doc: ModelDocument, analysis: Analysis, options: P
       case 'Add':
         e = { expr: srcs.join(' + ') };
         break;
+      case 'Multiply':
+      case 'ChannelScale': // the C×1×1 gate broadcasts over H×W (a [C] gate is viewed as C×1×1)
+        e = { expr: `${srcs[0]} * ${node.type === 'ChannelScale' && info.inputShapes[1]?.length === 1 ? `${srcs[1]}[:, :, None, None]` : srcs[1]}` };
+        break;
+      case 'ChannelSlice':
+        e = { expr: `${x}[:, ${own!.params.start}:${own!.params.end}]` };
+        break;
+      case 'ChannelShuffle':
+        // [N, C, H, W] → [N, g, C/g, H, W] → swap the group axes → [N, C, H, W] (torchvision's channel_shuffle)
+        e = { expr: `torch.flatten(${x}.unflatten(1, (${own!.params.groups}, ${inShape[0] / own!.params.groups})).transpose(1, 2), 1, 2)` };
+        break;
       case 'Inception': {
         helpers.add('Inception');
         const p = ops.get('Inception')!.params.parse(node.params) as InceptionParams;
@@ -320,7 +350,17 @@ export function exportPyTorch(doc: ModelDocument, analysis: Analysis, options: P
         if (p.block === 'bottleneck') args.push('bottleneck=True');
         if (p.preActivation) args.push('pre_activation=True');
         if (usesProjection(p, inShape)) args.push('projection=True');
+        if (p.block === 'bottleneck' && (p.groups ?? 1) !== 1) args.push(`groups=${p.groups}`);
+        if (p.block === 'bottleneck' && (p.widthPerGroup ?? 64) !== 64) args.push(`width_per_group=${p.widthPerGroup}`);
         e = { module: `ResidualUnit(${args.join(', ')})`, expr: `${self}(${x})` };
+        break;
+      }
+      case 'SeparableConv':
+      case 'InvertedResidual':
+      case 'SqueezeExcite': {
+        const m = pytorchMobileModule(node.type as MobileModule, ops.get(node.type)!.params.parse(node.params), inShape, self, x);
+        m.helpers.forEach((h) => helpers.add(h));
+        e = { module: m.module, expr: m.expr };
         break;
       }
       default:
@@ -345,8 +385,6 @@ export function exportPyTorch(doc: ModelDocument, analysis: Analysis, options: P
     logits = 'logits';
     while (taken.has(logits)) logits = `${logits}_`;
     const line = forward.splice(lineOf.get(finalSoftmax)!, 1)[0];
-        if (p.block === 'bottleneck' && (p.groups ?? 1) !== 1) args.push(`groups=${p.groups}`);
-        if (p.block === 'bottleneck' && (p.widthPerGroup ?? 64) !== 64) args.push(`width_per_group=${p.widthPerGroup}`);
     const comment = line.includes('  # ') ? line.slice(line.indexOf('  # ')) : '';
     methods = [
       `    def forward(self, ${inputArgs}):`,
@@ -382,6 +420,7 @@ export function exportPyTorch(doc: ModelDocument, analysis: Analysis, options: P
   if (helpers.has('avg_pool_exclude_pad')) parts.push(AVG_EXCLUDE_PAD_FN);
   if (helpers.has('Inception')) parts.push(INCEPTION_CLASS);
   if (helpers.has('ResidualUnit')) parts.push(RESIDUAL_CLASS);
+  parts.push(...mobileHelperSources(helpers));
   parts.push(
     [
       `class ${className}(nn.Module):`,

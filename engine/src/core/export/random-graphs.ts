@@ -2,16 +2,35 @@
  * Seeded random valid model documents, for cross-checks against outside implementations (PyTorch,
  * ONNX). Every op and parameter form the export must handle appears: asymmetric "same" padding,
  * dilation, groups, min/avg/max pooling with ceil and count_include_pad, LRN, BN with inline
- * statistics, branches merged by Concat and Add, Inception and ResidualUnit modules, Dense on a
- * vector and on a C×1×1 map. Isomorphic.
+ * statistics, branches merged by Concat, Add and Multiply, Inception and ResidualUnit modules, Dense
+ * on a vector and on a C×1×1 map — and the modern ops: every activation function, channel shuffles,
+ * squeeze-and-excitation gates (ChannelScale), ShuffleNet's split (ChannelSlice → Concat).
+ *
+ * The modern ops draw from a stream of their own and only ever go where they keep the shape, so
+ * each seed still makes the graph it made before they existed (same layers, ids and weights), with
+ * them added: the property tests over random graphs keep every graph they had. Isomorphic.
  */
 import { MODEL_FORMAT, MODEL_VERSION, type ModelDocument, type ModelNode } from '../document/schema';
 import { analyze } from '../graph/analyze';
 import { mulberry32 } from '../weights/seeded';
 import { float32ToBase64 } from '../util/base64';
 
+/** The activations beyond the first four (clip with both bounds, so the ONNX import cannot read it as a ReLU). */
+const MODERN_ACTIVATIONS = [
+  { fn: 'relu6' },
+  { fn: 'silu' },
+  { fn: 'hardswish' },
+  { fn: 'hardsigmoid' },
+  { fn: 'gelu' },
+  { fn: 'mish' },
+  { fn: 'clip', min: -0.5, max: 0.75 },
+];
+
 export function randomValidDocument(seed: number): ModelDocument {
   const rand = mulberry32(seed);
+  const extra = mulberry32(seed ^ 0x5bd1e995);
+  const chance = (p: number) => extra() < p;
+  const pickExtra = <T>(xs: readonly T[]): T => xs[Math.floor(extra() * xs.length)];
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const size = int(9, 20);
@@ -39,6 +58,9 @@ export function randomValidDocument(seed: number): ModelDocument {
     return true;
   };
   const id = (type: string) => `${type.toLowerCase()}-${++n}`;
+  let m = 0;
+  /** Ids of the modern ops' nodes: their own counter, so the older nodes keep their ids (and seeded weights). */
+  const extraId = (type: string) => `${type.toLowerCase()}-x${++m}`;
   const padding = () => pick(['valid', 'same', int(0, 2), [int(0, 2), int(0, 2), int(0, 2), int(0, 2)]] as const);
   const layer = (): ModelNode => {
     const kind = pick(['conv', 'conv', 'conv', 'pool', 'pool', 'bn', 'lrn', 'act', 'pad', 'inception', 'residual']);
@@ -69,8 +91,10 @@ export function randomValidDocument(seed: number): ModelDocument {
         return { id: id('bn'), type: 'BatchNorm', params: { epsilon: pick([1e-5, 1e-3]) } };
       case 'lrn':
         return { id: id('lrn'), type: 'LRN', params: { size: pick([3, 5]), alpha: 1e-3, beta: 0.75, bias: pick([1, 2]) } };
-      case 'act':
-        return { id: id('act'), type: 'Activation', params: pick([{ fn: 'relu' }, { fn: 'leaky_relu', alpha: 0.1 }, { fn: 'sigmoid' }, { fn: 'tanh' }]) };
+      case 'act': {
+        const params = pick([{ fn: 'relu' }, { fn: 'leaky_relu', alpha: 0.1 }, { fn: 'sigmoid' }, { fn: 'tanh' }]);
+        return { id: id('act'), type: 'Activation', params: chance(0.6) ? { ...pickExtra(MODERN_ACTIVATIONS) } : params };
+      }
       case 'pad':
         return { id: id('pad'), type: 'ZeroPad2D', params: { padding: rand() < 0.5 ? 1 : [int(0, 2), int(0, 2), int(0, 2), int(0, 2)] } };
       case 'inception':
@@ -84,6 +108,35 @@ export function randomValidDocument(seed: number): ModelDocument {
     }
   };
 
+  /** After a layer, one shape-keeping block of modern ops (nothing when it does not fit the map). */
+  const addModernBlock = () => {
+    const shape = analyze(doc).nodes[last]?.outputShape;
+    if (!shape || shape.length !== 3) return;
+    const [c, h, w] = shape;
+    const map = last;
+    const kind = pickExtra(['shuffle', 'se', 'split'] as const);
+    if (kind === 'shuffle') {
+      const shuffle = { id: extraId('shuffle'), type: 'ChannelShuffle', params: { groups: pickExtra([2, 3, 4]) } };
+      tryAdd([shuffle], [[map, shuffle.id]]);
+    } else if (kind === 'se' && h * w > 1) {
+      // Squeeze-and-excitation: global pool, 1×1 convolution to the map's channels, a gate, channel scale.
+      // (Not on a 1×1 map, where scaling channels is a Multiply and the ONNX import reads it as one.)
+      const pool: ModelNode = { id: extraId('squeeze'), type: 'GlobalPool', params: { mode: 'avg' } };
+      const excite: ModelNode = { id: extraId('excite'), type: 'Conv2D', params: { filters: c, kernel: 1 } };
+      const gate: ModelNode = { id: extraId('gate'), type: 'Activation', params: { fn: pickExtra(['sigmoid', 'hardsigmoid']) } };
+      const scale: ModelNode = { id: extraId('scale'), type: 'ChannelScale', params: {} };
+      tryAdd([pool, excite, gate, scale], [[map, pool.id], [pool.id, excite.id], [excite.id, gate.id], [map, scale.id, 0], [gate.id, scale.id, 1]]);
+    } else if (kind === 'split' && c > 1) {
+      // ShuffleNet's unit: split the channels, pass one part through an activation, concatenate them again.
+      const k = 1 + Math.floor(extra() * (c - 1));
+      const left: ModelNode = { id: extraId('split'), type: 'ChannelSlice', params: { start: 0, end: k } };
+      const right: ModelNode = { id: extraId('split'), type: 'ChannelSlice', params: { start: k, end: c } };
+      const branch: ModelNode = { id: extraId('branch'), type: 'Activation', params: { ...pickExtra(MODERN_ACTIVATIONS) } };
+      const join: ModelNode = { id: extraId('join'), type: 'Concat', params: {} };
+      tryAdd([left, right, branch, join], [[map, left.id], [map, right.id], [right.id, branch.id], [left.id, join.id, 0], [branch.id, join.id, 1]]);
+    }
+  };
+
   const layers = int(3, 7);
   for (let i = 0, attempts = 0; i < layers && attempts < 60; attempts++) {
     if (rand() < 0.15) {
@@ -92,11 +145,16 @@ export function randomValidDocument(seed: number): ModelDocument {
       const b = layer();
       const merge: ModelNode = { id: id(rand() < 0.5 ? 'concat' : 'add'), type: '', params: {} };
       merge.type = merge.id.startsWith('concat') ? 'Concat' : 'Add';
+      // An Add's inputs have one shape, so a Multiply of them is valid too.
+      if (merge.type === 'Add' && chance(0.5)) Object.assign(merge, { id: merge.id.replace(/^add/, 'multiply'), type: 'Multiply' });
       if (tryAdd([a, b, merge], [[last, a.id], [last, b.id], [a.id, merge.id, 0], [b.id, merge.id, 1]])) i++;
       continue;
     }
     const l = layer();
-    if (tryAdd([l], [[last, l.id]])) i++;
+    if (tryAdd([l], [[last, l.id]])) {
+      i++;
+      if (chance(0.3)) addModernBlock();
+    }
   }
   // The head: Dense straight on a C×1×1 map, or Flatten → Dense; sometimes softmax.
   const head = rand() < 0.5 ? { id: id('gpool'), type: 'GlobalPool', params: { mode: pick(['avg', 'max']) } } : { id: id('flatten'), type: 'Flatten', params: {} };

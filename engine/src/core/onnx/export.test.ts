@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../graph/analyze';
 import { PRESET_NAMES, getPreset } from '../presets';
+import { randomValidDocument } from '../export/random-graphs';
 import type { ModelDocument } from '../document/schema';
 import { findPython } from '../../runtime/python';
 import { OnnxGraphBuilder } from './builder';
@@ -113,11 +114,11 @@ describe('ONNX export', () => {
     expect(() => exportOnnx(doc, analyze(doc))).toThrow(OnnxExportError);
   });
 
-  it.skipIf(!python)('every preset passes the official ONNX checker (skipped when python3-onnx is missing)', () => {
+  it.skipIf(!python)('every preset, and 40 random graphs with every activation and op, pass the official ONNX checker (skipped when python3-onnx is missing)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cnn-onnx-'));
     try {
-      const files = PRESET_NAMES.map((name) => {
-        const doc = smallPreset(name);
+      const docs = [...PRESET_NAMES.map((name) => ({ name, doc: smallPreset(name) })), ...Array.from({ length: 40 }, (_, s) => ({ name: `random-${s + 1}`, doc: randomValidDocument(s + 1) }))];
+      const files = docs.map(({ name, doc }) => {
         const analysis = analyze(doc);
         expect(analysis.valid).toBe(true);
         const file = join(dir, `${name}.onnx`);

@@ -25,24 +25,40 @@ export class OnnxExportError extends Error {
   }
 }
 
-/** Seeded weights, kept across compilations: editing one layer leaves the others' arrays reusable. */
+/**
+ * Seeded weights, kept across compilations and generated once per (seed, primitive, weight): editing
+ * one layer, or a partial run compiling only part of the graph, leaves the other arrays reusable.
+ * What the last compilation used is always kept; older weights stay while all of them fit
+ * `budgetBytes` (default 384 MiB), least recently used going first — switching the seed back and
+ * forth, or between a graph and its tail, does not generate them again.
+ */
 export class WeightCache {
   private readonly map = new Map<string, Float32Array>();
   private used = new Set<string>();
+  private bytes = 0;
+
+  constructor(readonly budgetBytes = 384 * 2 ** 20) {}
 
   get(key: string, make: () => Float32Array): Float32Array {
     let w = this.map.get(key);
-    if (!w) {
+    if (w) this.map.delete(key);
+    else {
       w = make();
-      this.map.set(key, w);
+      this.bytes += w.byteLength;
     }
+    this.map.set(key, w); // most recently used last
     this.used.add(key);
     return w;
   }
 
-  /** Forget weights not used since the last sweep (call after each compilation). */
+  /** Drops weights the last compilation did not use, least recently used first, until the rest fit the budget (call after each compilation). */
   sweep(): void {
-    for (const key of this.map.keys()) if (!this.used.has(key)) this.map.delete(key);
+    for (const [key, w] of this.map) {
+      if (this.bytes <= this.budgetBytes) break;
+      if (this.used.has(key)) continue;
+      this.map.delete(key);
+      this.bytes -= w.byteLength;
+    }
     this.used = new Set();
   }
 
@@ -70,6 +86,28 @@ export interface OnnxCompileOptions {
    * running statistics. Batch 1 only: the statistics are those of one image.
    */
   calibrateBatchNorm?: ReadonlySet<string>;
+  /**
+   * The exact identity of given (inline or sidecar) weights, by primitive id and weight name: an
+   * initializer that has one is hashed by it (`Initializer.fingerprint`) rather than by a sample of
+   * its bytes, so two weights that differ in one value never share a compiled session.
+   */
+  weightIds?: ReadonlyMap<string, Record<string, string>>;
+  /**
+   * Primitives (by id) whose weights become graph inputs instead of initializers: a compiled
+   * session then runs with whatever values are fed (`CompiledOnnx.weightInputs`, values from
+   * `primitiveWeight`) — weights that change between runs (the kernel editor, training) reuse it.
+   */
+  weightInputs?: ReadonlySet<string>;
+}
+
+/** A weight compiled as a graph input. */
+export interface WeightInput {
+  /** The graph input's name. */
+  name: string;
+  primId: string;
+  /** The weight's name (WeightSpec.name). */
+  weight: string;
+  shape: Shape;
 }
 
 export interface CompiledValue {
@@ -88,6 +126,8 @@ export interface CompiledOnnx {
   /** Document node ids exposed as graph outputs (named by them). */
   outputs: string[];
   batch: Dim;
+  /** Weights compiled as graph inputs (OnnxCompileOptions.weightInputs), in the order they were added. */
+  weightInputs: WeightInput[];
 }
 
 /** Document nodes that ran and have no outgoing edge (Input nodes excluded), in document order. */
@@ -114,6 +154,7 @@ export function compileOnnx(doc: ModelDocument, analysis: Analysis, options: Onn
   for (const p of prims) valueName.set(p.id, outputOf[p.owner] === p.id ? p.owner : builder.uniqueName(p.id));
 
   const inputs: string[] = [];
+  const weightInputs: WeightInput[] = [];
   for (const prim of prims) {
     const output = valueName.get(prim.id)!;
     if (prim.type === 'Input') {
@@ -124,9 +165,16 @@ export function compileOnnx(doc: ModelDocument, analysis: Analysis, options: Onn
     const op = registry.get(prim.type);
     if (!op?.lowerOnnx) throw new OnnxExportError('unsupported-op', `Node "${prim.owner}": ${prim.type} cannot be compiled to ONNX yet.`, prim.owner);
     const calibrate = options.calibrateBatchNorm?.has(prim.id) ?? false;
+    const fed = options.weightInputs?.has(prim.id) ?? false;
     const weights: Record<string, string> = {};
     for (const spec of prim.weights) {
       const add = () => {
+        if (fed) {
+          const name = builder.uniqueName(`${prim.id}.${spec.name}`);
+          builder.addInput(name, spec.shape);
+          weightInputs.push({ name, primId: prim.id, weight: spec.name, shape: spec.shape });
+          return name;
+        }
         const { data, fingerprint } = weightData(prim, spec, docNodes.get(prim.owner), seed, options);
         return builder.addFloatInitializer(builder.uniqueName(`${prim.id}.${spec.name}`), spec.shape, data, fingerprint);
       };
@@ -166,7 +214,14 @@ export function compileOnnx(doc: ModelDocument, analysis: Analysis, options: Onn
     if (!v) throw new OnnxExportError('invalid-graph', `Node "${id}" did not get a shape, so it cannot be a graph output — fix the errors upstream of it.`, id);
     builder.addOutput(v.name, [batch, ...v.shape]);
   }
-  return { builder, values, inputs, outputs, batch };
+  return { builder, values, inputs, outputs, batch, weightInputs };
+}
+
+/** The values of one weight of a primitive, as compileOnnx would compile them (for a weight fed as a graph input). */
+export function primitiveWeight(doc: ModelDocument, prim: PrimitiveNode, name: string, options: Pick<OnnxCompileOptions, 'seed' | 'sidecar' | 'weightCache'> = {}): Float32Array {
+  const spec = prim.weights.find((w) => w.name === name);
+  if (!spec) throw new OnnxExportError('invalid-graph', `Node "${prim.owner}" has no weight "${name}".`, prim.owner);
+  return weightData(prim, spec, doc.nodes.find((n) => n.id === prim.owner), options.seed ?? doc.seed ?? DEFAULT_SEED, options).data;
 }
 
 /** The model as ONNX protobuf bytes (weights as raw_data). */
@@ -188,7 +243,8 @@ function weightData(prim: PrimitiveNode, spec: WeightSpec, owner: ModelNode | un
     if (data.length !== numel(spec.shape)) {
       throw new OnnxExportError('bad-weights', new WeightShapeError(`Node "${prim.owner}": weight "${key}" has ${data.length} values, but ${spec.shape.join('×')} = ${numel(spec.shape)} are needed.`).message, prim.owner);
     }
-    return { data };
+    const id = options.weightIds?.get(prim.id)?.[spec.name];
+    return id === undefined ? { data } : { data, fingerprint: `given\u0000${id}` };
   }
   // Seeded weights are a function of this key: it identifies them without reading their bytes.
   const fingerprint = `seeded\u0000${seed}\u0000${prim.id}\u0000${spec.name}\u0000${spec.init}\u0000${spec.fanIn}\u0000${spec.shape.join('x')}`;

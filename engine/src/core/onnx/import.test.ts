@@ -195,8 +195,8 @@ describe('ONNX import — refusals name the operator and the node', () => {
     output: extra[extra.length - 1].output![0],
   });
   it.each([
-    ['an unknown operator', convInput([node('Erf', ['x'], ['y'], {}, 'gelu/erf')]), /^Erf node "gelu\/erf": operator "Erf" is not supported/],
-    ['Clip as ReLU6', convInput([node('Clip', ['x', 'lo', 'hi'], ['y'])], [floatTensor('lo', [], [0]), floatTensor('hi', [], [6])]), /Clip\(0, 6\) — ReLU6 — has no CNN Studio layer/],
+    ['an unknown operator', convInput([node('Resize', ['x'], ['y'], {}, 'decoder/up')]), /^Resize node "decoder\/up": operator "Resize" is not supported by CNN Studio's importer\. Supported: Conv, /],
+    ['Erf outside the GELU pattern', convInput([node('Erf', ['x'], ['y'], {}, 'gelu/erf')]), /^Erf node "gelu\/erf": Erf is imported only as part of GELU/],
     ['a constant added to a feature map', convInput([node('Add', ['x', 'k'], ['y'])], [floatTensor('k', [1], [1])]), /^Add node "y": adding a constant to a feature map/],
     ['a reshape that is not a flatten', convInput([node('Reshape', ['x', 's'], ['y'])], [int64Tensor('s', [1, 2, 8])]), /^Reshape node "y": reshaping 1×4×4 to \[1, 2, 8\] is not supported/],
     ['dilated pooling', convInput([node('MaxPool', ['x'], ['y'], { kernel_shape: [2, 2], dilations: [2, 2] })]), /dilated pooling/],

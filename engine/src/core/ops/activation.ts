@@ -35,6 +35,22 @@ const LABELS: Record<ActivationFunction, string> = {
   clip: 'clip',
 };
 
+/** What each function does, for the palette's tooltips and the inspector (docFor). */
+const DOCS: Record<ActivationFunction, string> = {
+  relu: 'ReLU keeps positive values and sets negative ones to 0: max(0, x).',
+  leaky_relu: 'Leaky ReLU keeps positive values and multiplies negative ones by a small slope α (0.01 by default), so they still pass some gradient: x if x > 0, else α·x.',
+  sigmoid: 'Sigmoid squashes every value into (0, 1): 1 / (1 + e^−x). Far from 0 it saturates near 0 or 1, where its gradient almost vanishes.',
+  tanh: 'Tanh squashes every value into (−1, 1), centred on 0: (e^x − e^−x) / (e^x + e^−x). LeNet-5 uses it; like sigmoid it saturates far from 0.',
+  identity: 'Identity passes every value through unchanged: no non-linearity.',
+  relu6: 'ReLU6 is ReLU capped at 6: min(max(0, x), 6) (MobileNet).',
+  silu: 'SiLU (swish) multiplies each value by its sigmoid: x·σ(x), a smooth ReLU (EfficientNet).',
+  hardswish: 'Hard swish is a cheap, piecewise-linear swish: x·ReLU6(x + 3) / 6 (MobileNetV3).',
+  hardsigmoid: 'Hard sigmoid is a cheap, piecewise-linear sigmoid: ReLU6(x + 3) / 6, between 0 and 1 (MobileNetV3’s gates).',
+  gelu: 'GELU weighs each value by the chance that a standard normal variable is below it: x·Φ(x) (transformers).',
+  mish: 'Mish is a smooth ReLU: x·tanh(softplus(x)).',
+  clip: 'Clip bounds every value to [min, max]: values outside become the nearer bound.',
+};
+
 /** Ops that are one standard ONNX node without attributes. */
 const ONNX_OPS: Partial<Record<ActivationFunction, string>> = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', identity: 'Identity', hardswish: 'HardSwish' };
 
@@ -57,6 +73,7 @@ export const ActivationOp: OpDef<ActivationParams> = {
   title: 'Activation',
   category: 'activation',
   doc: 'Applies a non-linearity to every value: ReLU keeps positives and zeroes negatives; ReLU6 also caps at 6; SiLU, hard swish, GELU and Mish are the smooth gates of MobileNetV3, EfficientNet and transformers; clip bounds values to [min, max].',
+  docFor: (p) => DOCS[p.fn],
   params: Params,
   example: { fn: 'relu' },
   arity: { min: 1, max: 1 },
@@ -64,10 +81,10 @@ export const ActivationOp: OpDef<ActivationParams> = {
   infer(inputs, p, ctx) {
     if (p.fn === 'clip') {
       if (p.min !== undefined && p.max !== undefined && p.min > p.max) {
-        ctx.error('invalid-param', `Clip: min ${p.min} is above max ${p.max} — every value would become ${p.max}; make min the smaller bound.`, { param: 'min' });
+        ctx.error('invalid-param', `Clip: min ${p.min} is above max ${p.max} — every value would become ${p.max}; make min the smaller bound.`, { param: 'min', params: { variant: 'clip-order', min: p.min, max: p.max } });
         return undefined;
       }
-      if (p.min === undefined && p.max === undefined) ctx.warn('invalid-param', 'Clip has neither min nor max, so it passes every value unchanged — set a bound (or use identity).', { param: 'min' });
+      if (p.min === undefined && p.max === undefined) ctx.warn('invalid-param', 'Clip has neither min nor max, so it passes every value unchanged — set a bound (or use identity).', { param: 'min', params: { variant: 'clip-open' } });
     }
     return inputs[0];
   },

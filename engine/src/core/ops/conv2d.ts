@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { OpDef, WeightSpec } from './op';
 import { LIMITS, PairSchema, PaddingSchema, formatWindow, posInt, requireFeatureMap, resolvePads, slideOutput } from './common';
-import { pair } from '../shape';
+import { pair, type Shape } from '../shape';
 import { attr } from '../onnx/lowering';
 import { emitter, windowPatches, type WindowGeometry } from '../train/windows';
 
@@ -16,6 +16,11 @@ const Params = z.object({
 });
 export type Conv2DParams = z.infer<typeof Params>;
 
+/** A depthwise convolution: one group per input channel (MobileNet, Xception), each filtering its own channel. */
+export function isDepthwise(p: Pick<Conv2DParams, 'groups'>, input: Shape | undefined): boolean {
+  return p.groups > 1 && input !== undefined && input.length === 3 && input[0] === p.groups;
+}
+
 export const Conv2DOp: OpDef<Conv2DParams> = {
   type: 'Conv2D',
   title: 'Conv 2D',
@@ -24,17 +29,17 @@ export const Conv2DOp: OpDef<Conv2DParams> = {
   params: Params,
   example: { filters: 16, kernel: 3, stride: 1, padding: 'same' },
   arity: { min: 1, max: 1 },
-  summary: (p) => `conv ${formatWindow(p.kernel, p.stride)}, ${p.filters}` + (p.groups > 1 ? `, g${p.groups}` : ''),
+  summary: (p, inputs) => (isDepthwise(p, inputs?.[0]) ? 'depthwise ' : '') + `conv ${formatWindow(p.kernel, p.stride)}, ${p.filters}` + (p.groups > 1 && !isDepthwise(p, inputs?.[0]) ? `, g${p.groups}` : ''),
   infer(inputs, p, ctx) {
     const x = inputs[0];
     if (!requireFeatureMap('Conv2D', x, ctx)) return undefined;
     const [c, h, w] = x;
     if (c % p.groups !== 0) {
-      ctx.error('group-mismatch', `Conv2D: ${c} input channels cannot be split into ${p.groups} groups — groups must divide the input channels.`, { param: 'groups' });
+      ctx.error('group-mismatch', `Conv2D: ${c} input channels cannot be split into ${p.groups} groups — groups must divide the input channels.`, { param: 'groups', params: { variant: 'channels', channels: c, groups: p.groups } });
       return undefined;
     }
     if (p.filters % p.groups !== 0) {
-      ctx.error('group-mismatch', `Conv2D: ${p.filters} filters cannot be split into ${p.groups} groups — groups must divide the filter count.`, { param: 'groups' });
+      ctx.error('group-mismatch', `Conv2D: ${p.filters} filters cannot be split into ${p.groups} groups — groups must divide the filter count.`, { param: 'groups', params: { variant: 'filters', filters: p.filters, groups: p.groups } });
       return undefined;
     }
     const [sh, sw] = pair(p.stride);

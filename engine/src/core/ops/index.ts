@@ -12,9 +12,16 @@ import { LRNOp } from './lrn';
 import { ActivationOp } from './activation';
 import { ConcatOp } from './concat';
 import { AddOp } from './add';
+import { MultiplyOp } from './multiply';
+import { ChannelScaleOp } from './channel-scale';
+import { ChannelShuffleOp } from './channel-shuffle';
+import { ChannelSliceOp } from './channel-slice';
 import { ZeroPad2DOp } from './zero-pad2d';
 import { InceptionOp } from './inception';
 import { ResidualUnitOp } from './residual-unit';
+import { SeparableConvOp } from './separable-conv';
+import { InvertedResidualOp } from './inverted-residual';
+import { SqueezeExciteOp } from './squeeze-excite';
 
 export const ALL_OPS = [
   InputOp,
@@ -31,8 +38,15 @@ export const ALL_OPS = [
   SoftmaxOp,
   ConcatOp,
   AddOp,
+  MultiplyOp,
+  ChannelScaleOp,
+  ChannelShuffleOp,
+  ChannelSliceOp,
   InceptionOp,
   ResidualUnitOp,
+  SeparableConvOp,
+  InvertedResidualOp,
+  SqueezeExciteOp,
 ];
 
 /** The registry every analysis uses. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Diagnostic, DiagnosticCode, QuickFix } from '../diagnostics';
+import type { Diagnostic, DiagnosticCode, DiagnosticParams, QuickFix } from '../diagnostics';
 import type { Shape } from '../shape';
 import type { OnnxLoweringContext } from '../onnx/lowering';
 import type { GradLoweringContext, TrainLoweringContext } from '../train/lowering';
@@ -29,8 +29,8 @@ export interface Window {
 
 /** What a shape rule may report. The engine pins it to the node (or edge) being inferred. */
 export interface InferContext {
-  error(code: DiagnosticCode, message: string, extra?: { param?: string; inputIndex?: number; fix?: QuickFix }): void;
-  warn(code: DiagnosticCode, message: string, extra?: { param?: string; inputIndex?: number }): void;
+  error(code: DiagnosticCode, message: string, extra?: { param?: string; inputIndex?: number; fix?: QuickFix; params?: DiagnosticParams }): void;
+  warn(code: DiagnosticCode, message: string, extra?: { param?: string; inputIndex?: number; params?: DiagnosticParams }): void;
 }
 
 /** A node of a composite's expansion. `inputs` name sibling nodes by local id, or the composite's own inputs by number. */
@@ -58,13 +58,18 @@ export interface OpDef<P = any> {
   category: OpCategory;
   /** One or two sentences for learners (palette tooltip, inspector). */
   doc: string;
+  /** The sentences for one variant, where variants differ (an activation's function); else `doc`. */
+  docFor?(p: P): string;
   /** Parameter schema; parsing fills defaults. */
   params: z.ZodType<P>;
   /** Params of a fresh node dropped from the palette. */
   example: Record<string, unknown>;
   arity: { min: number; max: number };
-  /** The usual short form: "conv 3×3/2, 64". */
-  summary(p: P): string;
+  /**
+   * The usual short form: "conv 3×3/2, 64". With the input shapes, once known, it may say more
+   * ("depthwise conv 3×3, 32" when a convolution has one group per input channel).
+   */
+  summary(p: P, inputs?: readonly Shape[]): string;
   /** Shape rule for primitives. Return undefined after reporting an error. */
   infer?(inputs: Shape[], p: P, ctx: InferContext): Shape | undefined;
   /** Multiply-accumulates for one forward pass (batch 1). */

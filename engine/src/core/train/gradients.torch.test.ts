@@ -78,6 +78,8 @@ interface Case {
   batch: number;
   /** Integer-valued images for ties, and the pooling (kernel, stride, extreme) whose windows must see them. */
   ties?: [number, number, 'max' | 'min'];
+  /** Multiplies the N(0, 1) image (to cross the kinks of the hard activations). */
+  imageScale?: number;
 }
 
 function pool(mode: string, more: Record<string, unknown>): Layer {
@@ -143,8 +145,49 @@ const OP_CASES: Case[] = [
   { name: 'BatchNorm on vectors', family: 'BatchNorm', batch: 4, doc: net([2, 5, 5], [conv('conv', 3, 3, { bias: false }), ['flatten', 'Flatten', {}], ['hidden', 'Dense', { units: 6, bias: false }], ['bn', 'BatchNorm', {}], ['act', 'Activation', { fn: 'tanh' }], ['logits', 'Dense', { units: 3 }]]) },
   { name: 'LRN size 3', family: 'LRN', batch: 4, doc: net([2, 5, 5], [conv('conv', 6, 3), ['lrn', 'LRN', { size: 3, alpha: 0.5, beta: 0.75, bias: 1 }], ...flattenDense()]) },
   { name: 'LRN size 5, bias 2', family: 'LRN', batch: 3, doc: net([2, 5, 5], [conv('conv', 7, 3), ['lrn', 'LRN', { size: 5, alpha: 0.3, beta: 0.6, bias: 2 }], ...flattenDense()]) },
-  ...(['relu', 'leaky_relu', 'sigmoid', 'tanh', 'identity'] as const).map(
+  ...(['relu', 'leaky_relu', 'sigmoid', 'tanh', 'identity', 'relu6', 'silu', 'hardswish', 'hardsigmoid', 'gelu', 'mish'] as const).map(
     (fn): Case => ({ name: `Activation ${fn}`, family: 'Activation', batch: 4, doc: net([2, 6, 6], [conv('conv', 4, 3), ['act', 'Activation', fn === 'leaky_relu' ? { fn, alpha: 0.1 } : { fn }], conv('conv2', 3, 3), ...flattenDense()]) }),
+  ),
+  // The hard functions' kinks (±3, 0 and 6) crossed often: on an image scaled ×4 the convolution's outputs spread past them.
+  ...(['relu6', 'hardswish', 'hardsigmoid'] as const).map(
+    (fn): Case => ({ name: `Activation ${fn} on a wide range`, family: 'Activation', batch: 4, imageScale: 4, doc: net([2, 6, 6], [conv('conv', 4, 3), ['act', 'Activation', { fn }], conv('conv2', 3, 3), ...flattenDense()]) }),
+  ),
+  { name: 'Activation clip [−0.5, 0.75] and clip [−∞, 1]', family: 'Activation', batch: 4, doc: net([2, 6, 6], [conv('conv', 4, 3), ['clip', 'Activation', { fn: 'clip', min: -0.5, max: 0.75 }], conv('conv2', 3, 3), ['clip2', 'Activation', { fn: 'clip', max: 1 }], ...flattenDense()]) },
+  { name: 'Activation gelu, silu and mish on vectors', family: 'Activation', batch: 4, doc: net([2, 5, 5], [conv('conv', 3, 3), ['flatten', 'Flatten', {}], ['hidden', 'Dense', { units: 6 }], ['gelu', 'Activation', { fn: 'gelu' }], ['hidden2', 'Dense', { units: 5 }], ['silu', 'Activation', { fn: 'silu' }], ['mish', 'Activation', { fn: 'mish' }], ['logits', 'Dense', { units: 3 }]]) },
+  {
+    name: 'Multiply of two branches (one of them fanning out)',
+    family: 'Multiply',
+    batch: 4,
+    doc: net([2, 6, 6], [conv('a', 3, 3, { padding: 1 }, ['input']), conv('b', 3, 1, {}, ['input']), ['prod', 'Multiply', {}, ['a', 'b']], ['sq', 'Multiply', {}, ['prod', 'a']], conv('c', 3, 3), ...flattenDense()]),
+  },
+  {
+    name: 'ChannelScale: squeeze-and-excitation (pool, 1×1 reduce, ReLU, 1×1 expand, sigmoid gate)',
+    family: 'ChannelScale',
+    batch: 4,
+    doc: net([3, 6, 6], [conv('conv', 4, 3, { padding: 1 }), ['squeeze', 'GlobalPool', { mode: 'avg' }], conv('reduce', 2, 1), ['relu', 'Activation', { fn: 'relu' }], conv('expand', 4, 1), ['gate', 'Activation', { fn: 'sigmoid' }], ['scale', 'ChannelScale', {}, ['conv', 'gate']], conv('conv2', 3, 3), ...flattenDense()]),
+  },
+  {
+    name: 'ChannelScale with a [C] gate from Dense, hard sigmoid',
+    family: 'ChannelScale',
+    batch: 3,
+    doc: net([3, 6, 6], [conv('conv', 4, 3), ['squeeze', 'GlobalPool', { mode: 'max' }], ['fc', 'Dense', { units: 4 }], ['gate', 'Activation', { fn: 'hardsigmoid' }], ['scale', 'ChannelScale', {}, ['conv', 'gate']], ...flattenDense()]),
+  },
+  {
+    name: 'ChannelSlice: ShuffleNet’s unit (split, one half through a branch, concatenated, shuffled)',
+    family: 'ChannelSlice',
+    batch: 4,
+    doc: net([3, 6, 6], [
+      conv('conv', 6, 3, { padding: 1 }),
+      ['left', 'ChannelSlice', { start: 0, end: 2 }, ['conv']],
+      ['right', 'ChannelSlice', { start: 2, end: 6 }, ['conv']],
+      conv('branch', 4, 3, { padding: 1 }, ['right']),
+      ['join', 'Concat', {}, ['left', 'branch']],
+      ['shuffle', 'ChannelShuffle', { groups: 2 }],
+      ...flattenDense(),
+    ]),
+  },
+  ...[2, 3].map(
+    (groups): Case => ({ name: `ChannelShuffle ${groups} groups between grouped convolutions`, family: 'ChannelShuffle', batch: 4, doc: net([6, 5, 5], [conv('conv', 6, 3, { groups, padding: 1 }), ['shuffle', 'ChannelShuffle', { groups }], conv('conv2', 6, 3, { groups }), ...flattenDense()]) }),
   ),
   {
     name: 'Concat of two branches',
@@ -172,6 +215,13 @@ const OP_CASES: Case[] = [
       residual({ block, filters: 3, preActivation, projection: 'auto' }, 2),
     ]),
   ),
+  // The mobile modules: their gradients come through their primitives (grouped convolutions, batch norm, gates, channel scale, add).
+  { name: 'SeparableConv "same" stride 2 (asymmetric), depth multiplier 2, pointwise bias', family: 'SeparableConv', batch: 3, doc: net([3, 8, 8], [['sep', 'SeparableConv', { filters: 5, kernel: 3, stride: 2, depthMultiplier: 2 }], ...flattenDense()]) },
+  { name: 'SeparableConv 3×3 twice, no bias, with batch norm (Xception)', family: 'SeparableConv', batch: 4, doc: net([4, 6, 6], [['sep', 'SeparableConv', { filters: 6, bias: false }], ['bn', 'BatchNorm', {}], ['relu', 'Activation', { fn: 'relu' }], ['sep2', 'SeparableConv', { filters: 4, bias: false }], ...poolDense()]) },
+  { name: 'InvertedResidual ReLU6, skip connection (MobileNetV2)', family: 'InvertedResidual', batch: 4, doc: net([4, 6, 6], [['block', 'InvertedResidual', { filters: 4, expandRatio: 3 }], ...poolDense()]) },
+  { name: 'InvertedResidual SiLU, squeeze-excite, 5×5 stride 2 (EfficientNet MBConv)', family: 'InvertedResidual', batch: 4, doc: net([4, 7, 7], [['block', 'InvertedResidual', { filters: 6, kernel: 5, stride: 2, expandRatio: 2, activation: 'silu', seRatio: 0.25 }], ...flattenDense()]) },
+  { name: 'InvertedResidual hard swish, hard-sigmoid squeeze-excite, batch norm folded (MobileNetV3)', family: 'InvertedResidual', batch: 3, imageScale: 4, doc: net([3, 6, 6], [['block', 'InvertedResidual', { filters: 3, expandChannels: 8, activation: 'hardswish', seChannels: 2, seActivation: 'relu', seGate: 'hardsigmoid', batchNorm: false }], ...poolDense()]) },
+  { name: 'SqueezeExcite (ReLU, sigmoid gate) between convolutions', family: 'SqueezeExcite', batch: 4, doc: net([3, 6, 6], [conv('conv', 8, 3, { padding: 1 }), ['se', 'SqueezeExcite', { ratio: 0.25 }], conv('conv2', 4, 3), ...flattenDense()]) },
 ];
 
 // ── Running both sides ─────────────────────────────────────────────────────────────────────────
@@ -227,7 +277,7 @@ async function runOurs(c: Case, base: string, rel: string, seed: number): Promis
   const rand = mulberry32(seed);
   const n = c.batch;
   const shape = [n, ...tg.imageShape];
-  const image = Float32Array.from({ length: numel(shape) }, () => (c.ties ? Math.floor(rand() * 3) : normal(rand)));
+  const image = Float32Array.from({ length: numel(shape) }, () => (c.ties ? Math.floor(rand() * 3) : normal(rand) * (c.imageScale ?? 1)));
   const labels = BigInt64Array.from({ length: n }, () => BigInt(Math.floor(rand() * tg.classes)));
   const feeds: Record<string, ort.Tensor> = { [tg.image]: new ort.Tensor('float32', image, shape), [tg.labels]: new ort.Tensor('int64', labels, [n]) };
   const values = new Map<string, Record<string, Float32Array>>();

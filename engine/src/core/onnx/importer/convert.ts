@@ -3,27 +3,35 @@
  * (by our own op registry) and constant shape computations folded away. Every refusal is an
  * OnnxImportError naming the op and the node.
  */
+import { WeightStore } from './weight-store';
 import { MODEL_FORMAT, MODEL_VERSION, RESERVED_NODE_IDS, type ModelDocument, type ModelNode, type TensorData } from '../../document/schema';
 import { ops } from '../../ops';
 import { LIMITS } from '../../ops/common';
 import { formatShape, numel, type Shape } from '../../shape';
 import type { GraphProto, NodeProto } from '../proto';
 import { Attributes } from './attributes';
-import { OnnxImportError } from './errors';
+import { OnnxImportError, type ImportProblem } from './errors';
+import { matchChannelShuffle, matchGatedSelf, matchGelu, matchMish, type Match, type PatternView } from './patterns';
 import { asFloat, asInts, checkDims, readTensor, type ConstTensor, type ExternalDataReader } from './tensors';
 
-type Value = { kind: 'tensor'; node: string; shape: Shape } | { kind: 'const'; t: ConstTensor };
+/** A value of the ONNX graph: computed from the image (a node's output), constant, or unavailable (made by a node that could not be imported). */
+type Value = { kind: 'tensor'; node: string; shape: Shape } | { kind: 'const'; t: ConstTensor } | { kind: 'unavailable' };
 
 /** Far above any CNN (ResNet-152 exports to about 500 ONNX nodes). */
 export const MAX_ONNX_NODES = 20_000;
 
 export const SUPPORTED_OPS = [
   'Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'BatchNormalization', 'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh',
-  'Clip', 'LRN', 'Gemm', 'MatMul', 'Add', 'Sum', 'Flatten', 'Reshape', 'Concat', 'Dropout', 'Softmax', 'Pad', 'Identity', 'Neg',
-  'Constant', 'Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Cast', 'Mul', 'Div', 'Sub',
+  'Clip', 'HardSigmoid', 'HardSwish', 'Softplus', 'Erf', 'Gelu', 'LRN', 'Gemm', 'MatMul', 'Add', 'Sum', 'Mul', 'Flatten', 'Reshape',
+  'Transpose', 'Slice', 'Concat', 'Dropout', 'Softmax', 'Pad', 'ReduceMean', 'ReduceMax', 'Identity', 'Neg', 'Constant', 'Shape', 'Gather',
+  'Unsqueeze', 'Squeeze', 'Cast', 'Div', 'Sub',
 ] as const;
+const KNOWN_OPS: ReadonlySet<string> = new Set(SUPPORTED_OPS);
 
 const pairOf = (v: readonly number[]): number | [number, number] => (v[0] === v[1] ? v[0] : [v[0], v[1]]);
+const unknownOperator = (op: string) => `operator "${op}" is not supported by CNN Studio's importer.`;
+/** A float attribute or constant as the document keeps it (float32's 0.1000000015 → 0.1). */
+const tidy = (v: number) => Number(v.toPrecision(7));
 
 /** "/layer1/layer1.0/conv1/Conv" → "layer1.0.conv1"; "res2a/conv1" → "res2a.conv1"; "" → fallback. */
 export function readableId(name: string, fallback: string): string {
@@ -42,28 +50,7 @@ export interface ConvertOptions {
   readExternal?: ExternalDataReader;
 }
 
-/**
- * Weight tensors met during conversion, addressed like a sidecar: `{ sidecar: { offset, length } }`
- * ranges of the (virtual) concatenation of every tensor. import.ts turns them into inline base64 or
- * a real sidecar once the graph is final.
- */
-export class WeightStore {
-  private readonly byOffset = new Map<number, Float32Array>();
-  private next = 0;
-
-  add(shape: number[], data: Float32Array): TensorData {
-    const offset = this.next;
-    this.byOffset.set(offset, data);
-    this.next += data.byteLength;
-    return { shape, sidecar: { offset, length: data.byteLength } };
-  }
-
-  get(t: TensorData): Float32Array {
-    const data = t.sidecar && this.byOffset.get(t.sidecar.offset);
-    if (!data) throw new Error('WeightStore: unknown tensor');
-    return data;
-  }
-}
+export { WeightStore } from './weight-store';
 
 export class GraphConverter {
   readonly weights = new WeightStore();
@@ -77,7 +64,19 @@ export class GraphConverter {
   private readonly skip = new Set<NodeProto>();
   /** Dense nodes made from a MatMul (no bias yet), by id: an Add of a constant may give them one. */
   private readonly matmulDense = new Set<string>();
+  /** ONNX values that view a vector [C] as N×C×1×1 (a squeeze-and-excitation gate made by Dense layers). */
+  private readonly gateViews = new Set<string>();
   private current: NodeProto | undefined;
+  /** Everything that could not be imported, reported together at the end. */
+  private readonly problems: ImportProblem[] = [];
+  /** Patterns see the graph through this. */
+  private readonly view: PatternView = {
+    onlyConsumer: (v) => this.onlyConsumer(v),
+    constant: (v) => {
+      const c = v ? this.values.get(v) : undefined;
+      return c?.kind === 'const' ? (c.t.kind === 'int' ? c.t.int! : asFloat(c.t)) : undefined;
+    },
+  };
 
   constructor(
     private readonly graph: GraphProto,
@@ -91,11 +90,14 @@ export class GraphConverter {
     for (const n of g.node ?? []) for (const i of n.input ?? []) if (i) this.consumers.set(i, [...(this.consumers.get(i) ?? []), n]);
     for (const o of g.output ?? []) this.graphOutputs.add(o.name ?? '');
     this.addInputs();
-    for (const n of g.node ?? []) {
+    // Constants first (they read nothing): a pattern may look ahead at a constant defined after its first node.
+    const nodes = [...(g.node ?? [])].sort((p, q) => Number(q.opType === 'Constant') - Number(p.opType === 'Constant'));
+    for (const n of nodes) {
       if (this.skip.has(n)) continue;
       this.current = n;
-      this.convertNode(n);
+      this.convertOrRecord(n);
     }
+    if (this.problems.length) throw OnnxImportError.unsupported(this.problems, SUPPORTED_OPS);
     const outputs: string[] = [];
     for (const o of g.output ?? []) {
       const v = this.values.get(o.name ?? '');
@@ -104,6 +106,26 @@ export class GraphConverter {
     }
     if (outputs.length === 0) throw new OnnxImportError('unsupported-model', 'The graph has no output that depends on its input.');
     return { nodes: this.nodes, edges: this.edges, outputs };
+  }
+
+  /**
+   * Converts one node; when it cannot be, records why and marks what it (and any chain it began)
+   * would have made unavailable, so the rest of the graph is still read and every unsupported
+   * operation is reported at once. Nodes downstream of an unavailable value are not reported again
+   * (their own operator is, if it is one the importer does not know).
+   */
+  private convertOrRecord(n: NodeProto): void {
+    const op = n.opType ?? '';
+    const blocked = (n.input ?? []).some((i) => i && this.values.get(i)?.kind === 'unavailable');
+    const skippedBefore = this.skip.size; // a Set keeps insertion order: what a failed chain swallowed comes after
+    try {
+      if (!blocked) return this.convertNode(n);
+      if (!KNOWN_OPS.has(op)) this.problems.push({ opType: op, onnxNode: n.name || n.output?.[0] || '?', reason: unknownOperator(op), unknownOperator: true });
+    } catch (e) {
+      if (!(e instanceof OnnxImportError) || e.code !== 'unsupported-op' || !e.problems) throw e;
+      this.problems.push(...e.problems);
+    }
+    for (const m of [n, ...[...this.skip].slice(skippedBefore)]) for (const o of m.output ?? []) if (o) this.values.set(o, { kind: 'unavailable' });
   }
 
   // ── Inputs ──────────────────────────────────────────────────────────────────────────────────
@@ -140,7 +162,7 @@ export class GraphConverter {
   }
 
   private unsupported(n: NodeProto, why: string): OnnxImportError {
-    return new OnnxImportError('unsupported-op', `${this.where(n)}: ${why}`, n.name || n.output?.[0]);
+    return OnnxImportError.unsupported([{ opType: n.opType ?? '', onnxNode: n.name || n.output?.[0] || '?', reason: why }]);
   }
 
   private uniqueId(base: string): string {
@@ -253,15 +275,18 @@ export class GraphConverter {
         return this.alias(n, this.value(n, 0)!);
       case 'Constant':
         return this.constant(n, a);
+      case 'Unsqueeze':
+        if (this.value(n, 0)?.kind === 'tensor') return this.unsqueeze(n, a);
+        return this.foldConstant(n, a);
       case 'Shape':
       case 'Gather':
-      case 'Unsqueeze':
       case 'Squeeze':
       case 'Cast':
-      case 'Mul':
-      case 'Div':
       case 'Sub':
         return this.foldConstant(n, a);
+      case 'Mul':
+      case 'Div':
+        return this.product(n, a);
       case 'Conv':
         return this.conv(n, a);
       case 'MaxPool':
@@ -298,13 +323,37 @@ export class GraphConverter {
         this.emit(n, 'Activation', { fn: 'leaky_relu', alpha: Number(a.float('alpha', 0.01).toPrecision(7)) }, [this.tensorIn(n)]);
         return;
       case 'Sigmoid':
-        this.emit(n, 'Activation', { fn: 'sigmoid' }, [this.tensorIn(n)]);
-        return;
+        return this.activation(n, { fn: 'sigmoid' }, matchGatedSelf(n, this.view));
       case 'Tanh':
         this.emit(n, 'Activation', { fn: 'tanh' }, [this.tensorIn(n)]);
         return;
       case 'Clip':
         return this.clip(n, a);
+      case 'HardSigmoid': {
+        const [alpha, beta] = [a.float('alpha', 0.2), a.float('beta', 0.5)];
+        if (Math.fround(alpha) !== Math.fround(1 / 6) || Math.fround(beta) !== 0.5) {
+          throw this.unsupported(n, `a hard sigmoid with alpha ${tidy(alpha)} and beta ${tidy(beta)} has no CNN Studio layer: CNN Studio's hard sigmoid is PyTorch's, relu6(x + 3) / 6 (alpha 1/6, beta 0.5; Keras's is alpha 0.2) — use PyTorch's in the source model.`);
+        }
+        return this.activation(n, { fn: 'hardsigmoid' }, matchGatedSelf(n, this.view));
+      }
+      case 'HardSwish':
+        this.emit(n, 'Activation', { fn: 'hardswish' }, [this.tensorIn(n)]);
+        return;
+      case 'Softplus':
+        return this.activation(n, undefined, matchMish(n, this.view), 'softplus is imported only as part of Mish, x·tanh(softplus(x)).');
+      case 'Erf':
+        throw this.unsupported(n, 'Erf is imported only as part of GELU, ½·x·(1 + erf(x/√2)) — here it is not in that pattern.');
+      case 'Gelu': {
+        const approximate = a.string('approximate', 'none');
+        if (approximate !== 'none') throw this.unsupported(n, `GELU's "${approximate}" approximation has no CNN Studio layer (only the exact erf form, torch.nn.GELU() by default).`);
+        this.emit(n, 'Activation', { fn: 'gelu' }, [this.tensorIn(n)]);
+        return;
+      }
+      case 'ReduceMean':
+      case 'ReduceMax':
+        return this.reduce(n, a, op === 'ReduceMean' ? 'avg' : 'max');
+      case 'Transpose':
+        throw this.unsupported(n, 'a Transpose is imported only inside a channel shuffle (Reshape to N×g×C/g×H×W → Transpose (0, 2, 1, 3, 4) → Reshape back).');
       case 'LRN': {
         const size = a.int('size');
         if (size === undefined) throw this.unsupported(n, 'it has no "size" attribute.');
@@ -342,14 +391,15 @@ export class GraphConverter {
       case 'Slice':
         return this.slice(n);
       default:
-        throw this.unsupported(n, `operator "${op}" is not supported by CNN Studio's importer. Supported: ${SUPPORTED_OPS.join(', ')}.`);
+        throw OnnxImportError.unsupported([{ opType: op, onnxNode: n.name || n.output?.[0] || '?', reason: unknownOperator(op), unknownOperator: true }]);
     }
   }
 
   /**
    * A Slice that keeps the whole tensor as CNN Studio shapes it is no layer: our own export writes
    * one after a ceil-mode pool whose last window would start in the padding (ops/pool2d.ts), where
-   * ONNX's static shape is one larger than what the pool computes. Any other Slice is refused.
+   * ONNX's static shape is one larger than what the pool computes. A Slice of channels only (step 1)
+   * is a channel slice (ShuffleNet's split: torch's chunk). Cropping height or width is refused.
    */
   private slice(n: NodeProto): void {
     const x = this.tensorIn(n);
@@ -358,12 +408,21 @@ export class GraphConverter {
     const axes = n.input?.[3] ? asInts(this.constIn(n, 3, 'axes')) : starts.map((_, i) => i);
     const steps = n.input?.[4] ? asInts(this.constIn(n, 4, 'steps')) : starts.map(() => 1);
     const dims = [1, ...x.shape];
-    const keepsAll = axes.every((axis, i) => {
+    // ONNX's rule: negative positions count from the end; then both are clamped to the axis.
+    const at = (v: number, d: number) => Math.min(Math.max(v < 0 ? v + dims[d] : v, 0), dims[d]);
+    let channels: [number, number] | undefined;
+    const readable = axes.every((axis, i) => {
       const d = axis < 0 ? axis + dims.length : axis;
-      return d >= 1 && d < dims.length && starts[i] === 0 && steps[i] === 1 && ends[i] >= dims[d];
+      if (d < 1 || d >= dims.length || steps[i] !== 1) return false;
+      const [from, to] = [at(starts[i], d), at(ends[i], d)];
+      if (from === 0 && to === dims[d]) return true;
+      if (d !== 1 || x.shape.length !== 3) return false;
+      channels = [from, to];
+      return true;
     });
-    if (!keepsAll) throw this.unsupported(n, 'it crops a feature map, which has no CNN Studio layer (only a Slice that keeps the whole map is read, as after a ceil-mode pool).');
-    this.alias(n, x);
+    if (!readable) throw this.unsupported(n, 'it crops a feature map\'s height or width (or steps through it), which has no CNN Studio layer (only slicing whole channels is read, as ShuffleNet\'s split does).');
+    if (!channels) return this.alias(n, x);
+    this.emit(n, 'ChannelSlice', { start: channels[0], end: channels[1] }, [x]);
   }
 
   private constant(n: NodeProto, a: Attributes): void {
@@ -489,6 +548,80 @@ export class GraphConverter {
     this.pool(pool, new Attributes(pool), 'min', this.tensorIn(n), neg2.output?.[0]);
   }
 
+  /** An activation, or the pattern starting at `n` when one matched (its later nodes are skipped). */
+  private activation(n: NodeProto, alone: { fn: string } | undefined, match: Match<{ fn: string }> | undefined, refusal = ''): void {
+    const x = this.tensorIn(n);
+    if (match) {
+      for (const m of match.swallowed) this.skip.add(m);
+      this.emit(n, 'Activation', match.params, [x], undefined, match.output);
+      return;
+    }
+    if (!alone) throw this.unsupported(n, refusal);
+    this.emit(n, 'Activation', alone, [x]);
+  }
+
+  /**
+   * Mul and Div. Constants are folded (shape arithmetic); GELU's first step starts its pattern; a
+   * product of two feature maps is a Multiply (equal shapes) or a channel scale (a map and a C×1×1
+   * gate, in either order).
+   */
+  private product(n: NodeProto, a: Attributes): void {
+    const ins = (n.input ?? []).map((_, i) => this.value(n, i)!);
+    if (ins.every((v) => v.kind === 'const')) return this.foldConstant(n, a);
+    const gelu = matchGelu(n, this.view);
+    if (gelu) return this.activation(n, undefined, gelu);
+    const tensors = ins.filter((v): v is Extract<Value, { kind: 'tensor' }> => v.kind === 'tensor');
+    if (n.opType === 'Div' || tensors.length !== 2) {
+      throw this.unsupported(n, `${n.opType === 'Div' ? 'dividing' : 'multiplying'} a feature map by a constant has no CNN Studio layer (a constant scale can be folded into the convolution before it in the source model).`);
+    }
+    const [p, q] = tensors;
+    const viewed = (i: number) => this.gateViews.has(n.input?.[i] ?? '');
+    if (p.shape.join() === q.shape.join() && !viewed(0) && !viewed(1)) return void this.emit(n, 'Multiply', {}, [p, q]);
+    // (A vector [N, C] itself would broadcast against N×C×H×W along W, not the channels: only C×1×1 gates.)
+    const isGate = (g: Shape, m: Shape) => m.length === 3 && g.length === 3 && g[0] === m[0] && g[1] === 1 && g[2] === 1;
+    if (isGate(q.shape, p.shape) && !viewed(0)) return void this.emit(n, 'ChannelScale', {}, [p, q]);
+    if (isGate(p.shape, q.shape)) return void this.emit(n, 'ChannelScale', {}, [q, p]);
+    throw this.unsupported(n, `multiplying ${formatShape(p.shape)} by ${formatShape(q.shape)} has no CNN Studio layer: Multiply needs two inputs of the same shape, Channel scale a C×H×W map and a C×1×1 gate with the same C.`);
+  }
+
+  /**
+   * Unsqueeze (axes 2, 3) or Reshape (N, C, 1, 1) of a vector [C]: the gate of a squeeze-and-excitation
+   * whose excitation is Dense layers. A channel scale reads a [C] gate itself, so the view is no node;
+   * anything else reading it is refused.
+   */
+  private gateView(n: NodeProto, x: { node: string; shape: Shape }, what: string): void {
+    const out = n.output?.[0] ?? '';
+    const users = this.consumers.get(out) ?? [];
+    if (x.shape.length !== 1 || users.length === 0 || this.graphOutputs.has(out) || !users.every((u) => u.opType === 'Mul')) {
+      throw this.unsupported(n, `${what} is read only as the C×1×1 gate of a channel scale (a Mul with a C×H×W map), as squeeze-and-excitation after Dense layers writes it.`);
+    }
+    this.gateViews.add(out);
+    this.values.set(out, { kind: 'tensor', node: x.node, shape: [x.shape[0], 1, 1] });
+  }
+
+  private unsqueeze(n: NodeProto, a: Attributes): void {
+    const x = this.tensorIn(n);
+    const axes = this.options.opset >= 13 && n.input?.[1] ? asInts(this.constIn(n, 1, 'axes')) : (a.ints('axes') ?? []);
+    const sorted = axes.map((ax) => (ax < 0 ? ax + x.shape.length + 1 + axes.length : ax)).sort((p, q) => p - q);
+    if (sorted.join() !== '2,3') throw this.unsupported(n, `unsqueezing an N×${formatShape(x.shape)} tensor on axes [${axes.join(', ')}] is not supported.`);
+    this.gateView(n, x, `viewing a vector of ${formatShape(x.shape)} as N×${x.shape[0]}×1×1`);
+  }
+
+  /** ReduceMean/ReduceMax over H×W is global pooling (with keepdims 0, flattened to a vector). */
+  private reduce(n: NodeProto, a: Attributes, mode: 'avg' | 'max'): void {
+    const x = this.tensorIn(n);
+    const raw = this.options.opset >= 18 && n.input?.[1] ? asInts(this.constIn(n, 1, 'axes')) : a.ints('axes');
+    const rank = x.shape.length + 1;
+    const axes = (raw ?? []).map((ax) => (ax < 0 ? ax + rank : ax)).sort((p, q) => p - q);
+    if (x.shape.length !== 3 || axes.join() !== '2,3') {
+      const over = raw?.length ? `axes [${raw.join(', ')}]` : 'every axis';
+      throw this.unsupported(n, `a ${mode === 'avg' ? 'mean' : 'maximum'} over ${over} of an N×${formatShape(x.shape)} tensor has no CNN Studio layer (only over height and width, axes [2, 3]: global ${mode === 'avg' ? 'average' : 'max'} pooling).`);
+    }
+    const pooled = this.emit(n, 'GlobalPool', { mode }, [x]);
+    if (a.int('keepdims', 1) === 0) this.flatten(n, { node: pooled, shape: [x.shape[0], 1, 1] });
+  }
+
+  /** Clip(0, ∞) is a ReLU, Clip(0, 6) a ReLU6; other bounds a clip (an infinite or float32-extreme bound is none). */
   private clip(n: NodeProto, a: Attributes): void {
     const x = this.tensorIn(n);
     let min: number | undefined;
@@ -500,13 +633,11 @@ export class GraphConverter {
       min = n.input?.[1] ? asFloat(this.constIn(n, 1, 'min'))[0] : undefined;
       max = n.input?.[2] ? asFloat(this.constIn(n, 2, 'max'))[0] : undefined;
     }
-    const unbounded = max === undefined || !Number.isFinite(max) || max >= 3.4e38;
-    if (min === 0 && unbounded) {
-      this.emit(n, 'Activation', { fn: 'relu' }, [x]);
-      return;
-    }
-    const what = min === 0 && max === 6 ? 'Clip(0, 6) — ReLU6 — ' : `Clip(${min ?? '−∞'}, ${max ?? '+∞'}) `;
-    throw this.unsupported(n, `${what}has no CNN Studio layer: only Clip with min 0 and no maximum (a ReLU) can be imported.`);
+    const bound = (v: number | undefined) => (v === undefined || !Number.isFinite(v) || Math.abs(v) >= 3.4e38 ? undefined : tidy(v));
+    [min, max] = [bound(min), bound(max)];
+    if (min === 0 && max === undefined) return void this.emit(n, 'Activation', { fn: 'relu' }, [x]);
+    if (min === 0 && max === 6) return void this.emit(n, 'Activation', { fn: 'relu6' }, [x]);
+    this.emit(n, 'Activation', { fn: 'clip', ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) }, [x]);
   }
 
   private denseFrom(n: NodeProto, x: { node: string; shape: Shape }, kernel: Float32Array, units: number, inputs: number, bias?: Float32Array): string {
@@ -597,7 +728,17 @@ export class GraphConverter {
     // A reshape to the shape it already has (0 copies the input's dimension).
     const same = target.length === x.shape.length + 1 && target.slice(1).every((d, i) => d === x.shape[i] || d === 0);
     if (same) return this.alias(n, x);
-    throw this.unsupported(n, `reshaping ${formatShape(x.shape)} to [${target.join(', ')}] is not supported (only flattening to N×features).`);
+    const channels = target[1] === x.shape[0] || (target[1] === -1 && [0, 1].includes(target[0]));
+    if (x.shape.length === 1 && target.length === 4 && channels && target[2] === 1 && target[3] === 1) {
+      return this.gateView(n, x, `reshaping a vector of ${formatShape(x.shape)} to N×${x.shape[0]}×1×1`);
+    }
+    const shuffle = matchChannelShuffle(n, x.shape, this.view);
+    if (shuffle) {
+      for (const m of shuffle.swallowed) this.skip.add(m);
+      this.emit(n, 'ChannelShuffle', shuffle.params, [x], undefined, shuffle.output);
+      return;
+    }
+    throw this.unsupported(n, `reshaping ${formatShape(x.shape)} to [${target.join(', ')}] is not supported (only flattening to N×features, and the 5-D reshapes of a channel shuffle).`);
   }
 
   private concat(n: NodeProto, a: Attributes): void {

@@ -16,14 +16,57 @@ export type OnnxImportErrorCode =
   /** The graph refers to values no node produces, or is otherwise inconsistent. */
   | 'bad-graph';
 
+/** One operation of a file that cannot be imported: where it is, and why (with what to do). */
+export interface ImportProblem {
+  /** The ONNX operator ("Clip"). */
+  opType: string;
+  /** The node's name, or its first output's when it has none. */
+  onnxNode: string;
+  /** Why it cannot be imported, and what to do about it. */
+  reason: string;
+  /** The operator itself is unknown to the importer (the message then lists the ones it reads). */
+  unknownOperator?: boolean;
+}
+
+/** Problems listed by name before "and N more". */
+const NAMED = 3;
+
 export class OnnxImportError extends Error {
   constructor(
     readonly code: OnnxImportErrorCode,
     message: string,
-    /** The ONNX node it is about, when there is one. */
+    /** The ONNX node it is about, when there is one (the first, when there are several). */
     readonly onnxNode?: string,
+    /** 'unsupported-op': every operation of the file that cannot be imported, in graph order. */
+    readonly problems?: readonly ImportProblem[],
   ) {
     super(message);
     this.name = 'OnnxImportError';
+  }
+
+  /**
+   * All of a file's unsupported operations in one error. One problem reads "Clip node "x": …";
+   * several are listed one line per distinct reason, naming the nodes it applies to.
+   */
+  static unsupported(problems: readonly ImportProblem[], supported?: readonly string[]): OnnxImportError {
+    const list = supported && problems.some((p) => p.unknownOperator) ? ` Supported: ${supported.join(', ')}.` : '';
+    if (problems.length === 1) {
+      const [p] = problems;
+      return new OnnxImportError('unsupported-op', `${p.opType} node "${p.onnxNode}": ${p.reason}${list}`, p.onnxNode, problems);
+    }
+    const groups = new Map<string, ImportProblem[]>();
+    for (const p of problems) {
+      const key = `${p.opType}\u0000${p.reason}`;
+      const group = groups.get(key);
+      if (group) group.push(p);
+      else groups.set(key, [p]);
+    }
+    const lines = [...groups.values()].map((g) => {
+      const names = g.slice(0, NAMED).map((p) => `"${p.onnxNode}"`).join(', ');
+      const more = g.length > NAMED ? ` and ${g.length - NAMED} more` : '';
+      return `- ${g[0].opType} node${g.length > 1 ? 's' : ''} ${names}${more}: ${g[0].reason}`;
+    });
+    const message = `${problems.length} operations in this model cannot be imported:\n${lines.join('\n')}${list ? `\n${list.trim()}` : ''}`;
+    return new OnnxImportError('unsupported-op', message, problems[0].onnxNode, problems);
   }
 }

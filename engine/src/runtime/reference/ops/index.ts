@@ -3,6 +3,9 @@ import type { Tensor } from '../tensor';
 import { activation } from './activation';
 import { add } from './add';
 import { batchNorm, type BatchNormWeights } from './batchnorm';
+import { channelScale } from './channel-scale';
+import { channelShuffle } from './channel-shuffle';
+import { channelSlice } from './channel-slice';
 import { concat } from './concat';
 import { conv2d } from './conv2d';
 import { dense } from './dense';
@@ -10,6 +13,7 @@ import { dropout } from './dropout';
 import { flatten } from './flatten';
 import { globalPool } from './global-pool';
 import { lrn } from './lrn';
+import { multiply } from './multiply';
 import { pool2d } from './pool2d';
 import { softmax } from './softmax';
 import { zeroPad2d } from './zero-pad2d';
@@ -31,6 +35,10 @@ export const KERNELS: Record<string, Kernel> = {
   Activation: ([x], p) => activation(x, p),
   Concat: (xs) => concat(xs),
   Add: (xs) => add(xs),
+  Multiply: (xs) => multiply(xs),
+  ChannelScale: ([map, gate]) => channelScale(map, gate),
+  ChannelShuffle: ([x], p) => channelShuffle(x, p),
+  ChannelSlice: ([x], p) => channelSlice(x, p),
   ZeroPad2D: ([x], p) => zeroPad2d(x, p),
 };
 

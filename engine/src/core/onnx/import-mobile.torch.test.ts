@@ -1,0 +1,133 @@
+/**
+ * Proof of ONNX import for torchvision's mobile classifiers — MobileNetV2 (ReLU6, depthwise
+ * convolutions), MobileNetV3-Small (hard swish, squeeze-and-excitation with a hard-sigmoid gate),
+ * MnasNet-0.5 (global pooling written as ReduceMean), ShuffleNetV2-x1.0 (channel split and
+ * shuffle), EfficientNet-B0 (SiLU written as x·Sigmoid(x), squeeze-and-excitation) and
+ * RegNetY-400MF (grouped convolutions, squeeze-and-excitation) — exported by torch.onnx.export with every option at its default (Debian's python3-torch:
+ * opset 14, batch norm folded into the convolutions), with random seeded weights and randomised
+ * batch-norm statistics. Each imports, and gives PyTorch's logits within 1e-4 of the largest in both
+ * backends (reference and onnxruntime) and again through our PyTorch export (model.py + state dict,
+ * run in PyTorch). A model that does not import fails naming every operation left.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelDocument } from '../document/schema';
+import { analyze } from '../graph/analyze';
+import { exportPyTorch } from '../export/pytorch';
+import { OrtBackend } from '../../runtime/ort/ort-backend';
+import { findPython } from '../../runtime/python';
+import { ReferenceBackend } from '../../runtime/reference/backend';
+import { importOnnx, OnnxImportError } from './import';
+
+const python = findPython(['torch', 'torchvision', 'onnx']);
+const SCRIPT = resolve(__dirname, '../../../test-python/export_torchvision_mobile.py');
+const HARNESS = resolve(__dirname, '../../../test-python/run_pytorch_models.py');
+const MODELS = ['mobilenet_v2', 'mobilenet_v3_small', 'mnasnet0_5', 'shufflenet_v2_x1_0', 'efficientnet_b0', 'regnet_y_400mf'] as const;
+const TOLERANCE = 1e-4;
+const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-mobile-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const exported: Record<string, { params: number; opset: number }> = {};
+/** "model on backend" → max |Δ| / max |logit|, printed at the end. */
+const measured: string[] = [];
+afterAll(() => console.log(`logits vs PyTorch, max |Δ| / max |logit|:\n  ${measured.join('\n  ')}`));
+
+function f32(path: string): Float32Array {
+  const b = readFileSync(path);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+/** max |got − want| / max |want|. */
+function relativeToLargest(got: Float32Array, want: Float32Array): number {
+  expect(got.length).toBe(want.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < want.length; i++) {
+    diff = Math.max(diff, Math.abs(got[i] - want[i]));
+    scale = Math.max(scale, Math.abs(want[i]));
+  }
+  return diff / scale;
+}
+
+/** The imported document, or a failure naming every operation that kept it out. */
+function importModel(model: string): ModelDocument {
+  try {
+    return importOnnx(readFileSync(join(dir, `${model}.onnx`)), { name: model });
+  } catch (e) {
+    if (e instanceof OnnxImportError && e.problems) {
+      const left = e.problems.map((p) => `${p.opType} ("${p.onnxNode}"): ${p.reason}`);
+      expect.fail(`${model} (opset ${exported[model].opset}) does not import; ${e.problems.length} operations remain:\n${left.join('\n')}`);
+    }
+    throw e;
+  }
+}
+
+const count = (doc: ModelDocument, type: string, fn?: string) => doc.nodes.filter((n) => n.type === type && (fn === undefined || n.params.fn === fn)).length;
+
+describe.skipIf(!python)('ONNX import of torchvision’s mobile classifiers, default export (skipped: needs python3 with torch, torchvision, onnx)', () => {
+  const docs: Record<string, ModelDocument> = {};
+
+  beforeAll(() => {
+    const r = spawnSync(python!, [SCRIPT, dir, MODELS.join(',')], { encoding: 'utf8', timeout: 600_000 });
+    expect(r.status, r.stderr).toBe(0);
+    for (const line of r.stdout.trim().split('\n')) {
+      const { name, params, opset } = JSON.parse(line);
+      exported[name] = { params, opset };
+    }
+  }, 600_000);
+
+  it.each(MODELS)('%s imports and gives PyTorch’s logits in both backends', async (model) => {
+    const doc = importModel(model);
+    docs[model] = doc;
+    const analysis = analyze(doc);
+    expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const input = f32(join(dir, `${model}.input.bin`));
+    const want = f32(join(dir, `${model}.logits.bin`));
+    for (const backend of [new ReferenceBackend(), new OrtBackend()]) {
+      const run = await backend.run(doc, analysis, { [doc.nodes[0].id]: input }, { previews: false, tensors: 'outputs' });
+      await backend.dispose();
+      const error = relativeToLargest(Object.values(run.tensors)[0].data, want);
+      measured.push(`${model} on ${backend.constructor.name}: ${error.toExponential(2)}`);
+      expect(error, `${model} on ${backend.constructor.name}`).toBeLessThanOrEqual(TOLERANCE);
+    }
+  }, 300_000);
+
+  it('recognises what each is made of', () => {
+    const { mobilenet_v2: v2, mobilenet_v3_small: v3, mnasnet0_5: mnas, shufflenet_v2_x1_0: shuffle, efficientnet_b0: effnet, regnet_y_400mf: regnet } = docs;
+    expect(MODELS.every((m) => docs[m]), 'every model imported').toBe(true);
+    expect(count(v2, 'Activation', 'relu6')).toBe(35);
+    // 17 depthwise 3×3 convolutions, labelled so on their cards and in the Summary.
+    const a = analyze(v2);
+    expect(v2.nodes.filter((n) => a.nodes[n.id].summary.startsWith('depthwise conv 3×3'))).toHaveLength(17);
+    expect([count(v3, 'Activation', 'hardswish'), count(v3, 'Activation', 'hardsigmoid'), count(v3, 'ChannelScale')]).toEqual([19, 9, 9]);
+    expect([count(mnas, 'GlobalPool'), count(mnas, 'Flatten')]).toEqual([1, 0]); // ReduceMean(keepdims 0) read by Gemm
+    expect([count(shuffle, 'ChannelShuffle'), count(shuffle, 'ChannelSlice')]).toEqual([16, 26]);
+    // EfficientNet-B0: 16 MBConv blocks, each with squeeze-and-excitation; SiLU after the stem, every expansion (15), depthwise (16) and excitation (16), and the head.
+    expect([count(effnet, 'ChannelScale'), count(effnet, 'Activation', 'silu')]).toEqual([16, 49]);
+    // RegNetY-400MF: 16 blocks (depths 1, 3, 6, 6), each with squeeze-and-excitation.
+    expect(count(regnet, 'ChannelScale')).toBe(16);
+  });
+
+  it('exported back to PyTorch (model.py + state dict) gives torchvision’s logits again', () => {
+    const jobs = MODELS.filter((m) => docs[m]).map((model) => {
+      const exp = exportPyTorch(docs[model], analyze(docs[model]));
+      writeFileSync(join(dir, `${model}.py`), exp.code);
+      writeFileSync(join(dir, `${model}.pt`), exp.weights!);
+      return { code: join(dir, `${model}.py`), class: exp.className, weights: join(dir, `${model}.pt`), inputs: [join(dir, `${model}.input.bin`)], shapes: [[3, 224, 224]], output: join(dir, `${model}.torch-out.bin`), model };
+    });
+    expect(jobs.map((j) => j.model)).toEqual([...MODELS]);
+    writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
+    const r = spawnSync(python!, [HARNESS, join(dir, 'jobs.json')], { encoding: 'utf8', timeout: 600_000 });
+    expect(r.status, r.stderr).toBe(0);
+    r.stdout.trim().split('\n').forEach((line, k) => {
+      const got = JSON.parse(line);
+      expect(got.error, jobs[k].model).toBeUndefined();
+      const error = relativeToLargest(f32(jobs[k].output), f32(join(dir, `${jobs[k].model}.logits.bin`)));
+      measured.push(`${jobs[k].model} through the PyTorch export: ${error.toExponential(2)}`);
+      expect(error, jobs[k].model).toBeLessThanOrEqual(TOLERANCE);
+    });
+  }, 300_000);
+});

@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   train: () => import('./train'),
   'train-ui': () => import('./train-ui'),
   cli: () => import('./cli'),
+  import: () => import('./import'),
 };
 
 async function main(): Promise<number> {

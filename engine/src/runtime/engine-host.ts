@@ -32,7 +32,7 @@ import { EngineError } from './errors';
 import { DEFAULT_LIMITS, type ExecuteResult } from './execute';
 import type { BackendName, HostToWorker, SizeLimits, WeightsRef, WorkerInit, WorkerRunRequest, WorkerToHost } from './protocol';
 import type { OnnxImportResult } from '../core/onnx/import';
-import { isPlainFileName, sidecarNameProblem } from '../core/weights/sidecar';
+import { DEFAULT_SIDECAR_MIN_VALUES, isPlainFileName, sidecarNameProblem } from '../core/weights/sidecar';
 import { WeightsStore } from './weights-store';
 import { DEFAULT_BACKEND } from './backends';
 import type { EngineChannel, EngineSpawn, Isolation } from './channel';
@@ -77,7 +77,7 @@ export interface EngineHostOptions {
   limits?: Partial<SizeLimits>;
   /** Where sidecar weights are held by token (shared with the file service); a fresh store by default. */
   weights?: WeightsStore;
-  /** importOnnxModel: tensors of at least this many values go to the sidecar (default: only those too large to inline). */
+  /** importOnnxModel: tensors of at least this many values go to the sidecar (default DEFAULT_SIDECAR_MIN_VALUES: 1 MiB). */
   importSidecarMinValues?: number;
   /** inlineWeights: tensors over this many values are refused (default: the importer's MAX_INLINE_VALUES; tests lower it). */
   inlineMaxValues?: number;
@@ -249,13 +249,13 @@ export class EngineHost implements EngineClient {
   }
 
   /**
-   * Import; tensors too large to inline (or, with `importSidecarMinValues`, large ones) go to a
+   * Import; tensors of 1 MiB and more (`importSidecarMinValues`) go to a
    * sidecar named "<name>.weights.bin" that stays here, held by token, until the document is saved.
    */
   async importOnnxModel(bytes: Uint8Array, name?: string): Promise<ImportedModel> {
     const weightsFile = sidecarFileFor(name);
-    const minValues = this.options.importSidecarMinValues;
-    const message: HostToWorker = { type: 'import-onnx', id: 0, bytes, ...(name !== undefined ? { name } : {}), sidecar: { weightsFile, ...(minValues !== undefined ? { minValues } : {}) } };
+    const minValues = this.options.importSidecarMinValues ?? DEFAULT_SIDECAR_MIN_VALUES;
+    const message: HostToWorker = { type: 'import-onnx', id: 0, bytes, ...(name !== undefined ? { name } : {}), sidecar: { weightsFile, minValues } };
     const { document, sidecar } = (await this.enqueue<OnnxImportResult>('import-onnx', message)).value;
     if (!sidecar) return { document };
     return { document, weights: this.weights.add(sidecar, weightsFile) };

@@ -51,6 +51,8 @@ export interface OnnxImportResult {
   sidecar?: Uint8Array;
 }
 
+export { DEFAULT_SIDECAR_MIN_VALUES } from '../weights/sidecar';
+
 /** Larger tensors cannot be one base64 string (JavaScript's string length limit is ≈ 2²⁹ characters). */
 export const MAX_INLINE_VALUES = 80 * 1024 * 1024;
 
@@ -108,34 +110,32 @@ export function importOnnxWithSidecar(bytes: Uint8Array, options: ImportOnnxSide
   return finalizeWeights(document, store, { name: options.weightsFile, minValues: Math.min(options.sidecarMinValues ?? Infinity, MAX_INLINE_VALUES) });
 }
 
-/** Converted tensors → inline base64, or ranges of a freshly packed sidecar (only tensors the final graph uses). */
+/**
+ * Converted tensors → inline base64, or ranges of the sidecar, which the store makes from its own
+ * arena in place (only tensors the final graph uses; one range per tensor however many nodes share it).
+ */
 function finalizeWeights(doc: ModelDocument, store: WeightStore, sidecar: { name: string; minValues: number } | undefined): OnnxImportResult {
-  const parts: Float32Array[] = [];
-  let offset = 0;
-  const finalize = (key: string, node: ModelNode, t: TensorData): TensorData => {
-    const data = store.get(t);
-    if (sidecar && data.length >= sidecar.minValues) {
-      parts.push(data);
-      const range = { offset, length: data.byteLength };
-      offset += data.byteLength;
-      return { shape: t.shape, sidecar: range };
+  const toSidecar = (t: TensorData) => sidecar !== undefined && t.sidecar!.length / 4 >= sidecar.minValues;
+  const used: TensorData[] = doc.nodes.flatMap((n) => Object.values(n.weights ?? {}));
+  // Inline first: they read the arena before the sidecar is compacted in it.
+  const inline = new Map<TensorData, TensorData>();
+  for (const n of doc.nodes) {
+    for (const [key, t] of Object.entries(n.weights ?? {})) {
+      if (toSidecar(t)) continue;
+      const values = t.sidecar!.length / 4;
+      if (values > MAX_INLINE_VALUES) {
+        throw new OnnxImportError(
+          'too-large',
+          `Weight "${key}" of node "${n.id}" has ${values.toLocaleString('en-US')} values, too many to keep inside the document — import it with the command line (cnn-studio import model.onnx -o model.json), which puts large tensors in a model.weights.bin file next to the JSON.`,
+        );
+      }
+      inline.set(t, { shape: t.shape, base64: float32ToBase64Fast(store.get(t)) });
     }
-    if (data.length > MAX_INLINE_VALUES) {
-      throw new OnnxImportError(
-        'too-large',
-        `Weight "${key}" of node "${node.id}" has ${data.length.toLocaleString('en-US')} values, too many to keep inside the document — import it with the command line (cnn-studio import model.onnx -o model.json), which puts large tensors in a model.weights.bin file next to the JSON.`,
-      );
-    }
-    return { shape: t.shape, base64: float32ToBase64Fast(data) };
-  };
-  const nodes = doc.nodes.map((n) => (n.weights ? { ...n, weights: Object.fromEntries(Object.entries(n.weights).map(([k, t]) => [k, finalize(k, n, t)])) } : n));
-  if (parts.length === 0) return { document: { ...doc, nodes } };
-  const bytes = new Uint8Array(offset);
-  let o = 0;
-  for (const p of parts) {
-    bytes.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), o);
-    o += p.byteLength;
   }
+  const { sidecar: bytes, moved } = store.finish(used, toSidecar);
+  const finalize = (t: TensorData): TensorData => inline.get(t) ?? { shape: t.shape, sidecar: { offset: moved.get(t.sidecar!.offset)!, length: t.sidecar!.length } };
+  const nodes = doc.nodes.map((n) => (n.weights ? { ...n, weights: Object.fromEntries(Object.entries(n.weights).map(([k, t]) => [k, finalize(t)])) } : n));
+  if (bytes.byteLength === 0) return { document: { ...doc, nodes } };
   return { document: { ...doc, nodes, weightsFile: sidecar!.name }, sidecar: bytes };
 }
 

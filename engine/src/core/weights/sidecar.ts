@@ -97,3 +97,11 @@ export function sidecarFileProblem(doc: ModelDocument, file: string, facts: Side
   if (size > maxBytes) return `The model's weightsFile ${file} is ${formatBytes(size)}; weights files are read up to ${formatBytes(maxBytes)}.`;
   return sidecarSizeProblem(doc, file, size);
 }
+
+/**
+ * What the editor's import sends to the sidecar by default: tensors of 256 KiB and more (65,536
+ * float32 values). A torchvision ResNet-50 then makes a document of ~2 MiB and a 95 MiB weights file,
+ * not a 130 MiB document of base64 that the editor would parse, hold and copy into undo steps.
+ * LeNet-5 (its largest tensor is 48,000 values) stays one self-contained file.
+ */
+export const DEFAULT_SIDECAR_MIN_VALUES = 65_536;

@@ -62,7 +62,10 @@ function littleEndianFloats(bytes: Uint8Array, n: number, name: string, elementS
   if (bytes.byteLength !== n * elementSize) {
     throw new OnnxImportError('bad-dims', `Tensor "${name}" has ${bytes.byteLength} bytes of data, but its shape needs ${n * elementSize} — the file is truncated or corrupt.`);
   }
-  const copy = new Uint8Array(bytes.byteLength); // a real copy (Buffer#slice would be a view), aligned
+  // A view of the file's bytes where they are aligned (nothing writes into a read tensor: conversions
+  // make new arrays, and the weight store copies what it keeps); else an aligned copy.
+  if (elementSize === 4 && bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, n);
+  const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
   if (elementSize === 4) return new Float32Array(copy.buffer, 0, n);
   return Float32Array.from(new Float64Array(copy.buffer, 0, n));

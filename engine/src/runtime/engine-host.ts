@@ -77,7 +77,7 @@ export interface EngineHostOptions {
   limits?: Partial<SizeLimits>;
   /** Where sidecar weights are held by token (shared with the file service); a fresh store by default. */
   weights?: WeightsStore;
-  /** importOnnxModel: tensors of at least this many values go to the sidecar (default DEFAULT_SIDECAR_MIN_VALUES: 1 MiB). */
+  /** importOnnxModel: tensors of at least this many values go to the sidecar (default DEFAULT_SIDECAR_MIN_VALUES: 256 KiB). */
   importSidecarMinValues?: number;
   /** inlineWeights: tensors over this many values are refused (default: the importer's MAX_INLINE_VALUES; tests lower it). */
   inlineMaxValues?: number;
@@ -249,7 +249,7 @@ export class EngineHost implements EngineClient {
   }
 
   /**
-   * Import; tensors of 1 MiB and more (`importSidecarMinValues`) go to a
+   * Import; tensors of 256 KiB and more (`importSidecarMinValues`) go to a
    * sidecar named "<name>.weights.bin" that stays here, held by token, until the document is saved.
    */
   async importOnnxModel(bytes: Uint8Array, name?: string): Promise<ImportedModel> {

@@ -41,6 +41,7 @@ const EXPECTED: AppCommand[] = [
   { type: 'redo' },
   { type: 'delete' },
   { type: 'select-all' },
+  { type: 'connect' },
   { type: 'fit-view' },
   { type: 'zoom', direction: 'in' },
   { type: 'zoom', direction: 'out' },

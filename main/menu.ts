@@ -79,6 +79,8 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
       cmd('&Delete', { type: 'delete' }, mac ? 'Backspace' : 'Delete', { registerAccelerator: false }),
       { type: 'separator' },
       cmd('Select &All', { type: 'select-all' }, 'CmdOrCtrl+A'),
+      // C in the editor (not an accelerator: it would take the letter from every text field).
+      cmd('C&onnect Selected To…', { type: 'connect' }, 'C', { registerAccelerator: false }),
     ],
   };
 

@@ -88,6 +88,12 @@ export interface NodeRunResult {
   shape: Shape;
   stats: NodeStats;
   preview?: FeaturePreview;
+  /**
+   * Names this output: everything it depends on (the node, what feeds it, weights, input data)
+   * hashed. Equal keys, equal results — a client may keep what it drew for the node the last time
+   * it saw the key. Absent when the engine did not key the run.
+   */
+  key?: string;
 }
 
 export interface RunResult {
@@ -231,9 +237,11 @@ export interface FileClient {
    * Atomic save to path (Save As dialog when path is missing); null if cancelled. With weightsToken
    * the sidecar is written beside the JSON when it is not already there (another folder, or an
    * import never saved); `warning` says when a document naming a weightsFile was saved without it.
+   * `downloaded`: the file went to the browser's downloads (browser mode without a file picker), a
+   * new copy each time, not to a file the user chose.
    */
-  save(text: string, path?: string, suggestedName?: string, weightsToken?: string): Promise<{ path: string; warning?: string } | null>;
-  exportBinary(bytes: Uint8Array, suggestedName: string, filters: { name: string; extensions: string[] }[]): Promise<{ path: string } | null>;
+  save(text: string, path?: string, suggestedName?: string, weightsToken?: string): Promise<{ path: string; warning?: string; downloaded?: boolean } | null>;
+  exportBinary(bytes: Uint8Array, suggestedName: string, filters: { name: string; extensions: string[] }[]): Promise<{ path: string; downloaded?: boolean } | null>;
   /**
    * Native open dialog for a binary file (e.g. an ONNX model), same allowed-path rules and size cap
    * as open; null if the user cancelled. Optional only so hosts that predate it still type-check;
@@ -265,6 +273,8 @@ export type AppCommand =
   | { type: 'paste' }
   | { type: 'delete' }
   | { type: 'select-all' }
+  /** "Connect selected to…": connect the selected node's output to another node, chosen from a list (no mouse needed). */
+  | { type: 'connect' }
   | { type: 'fit-view' }
   | { type: 'zoom'; direction: 'in' | 'out' | 'reset' }
   | { type: 'toggle-minimap' }

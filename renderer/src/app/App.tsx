@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type CSSProperties } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { Canvas } from '../canvas/Canvas';
 import { Palette } from '../panels/Palette';
@@ -10,6 +10,8 @@ import { Toolbar } from '../panels/Toolbar';
 import { SummaryView } from '../panels/SummaryView';
 import { Dialogs } from '../panels/Dialogs';
 import { RecoveryBanner } from '../panels/RecoveryBanner';
+import { Splitter } from '../panels/Splitter';
+import { ConnectDialog } from '../panels/ConnectDialog';
 import { useUiStore } from '../store/ui-store';
 import { useAnalysis } from '../store/document-store';
 import { useDocumentProblems } from '../store/document-problems';
@@ -50,6 +52,29 @@ function useResolvedTheme(): 'light' | 'dark' {
   return resolved;
 }
 
+/** Palette, canvas and the right panel; each panel can be resized (its splitter) or hidden. */
+function Workspace({ tabs, colorMode }: { tabs: PanelTab[]; colorMode: 'light' | 'dark' }) {
+  const panels = useUiStore((s) => s.panels);
+  const style = { '--palette-width': `${panels.paletteWidth}px`, '--right-width': `${panels.rightWidth}px` } as CSSProperties;
+  return (
+    <main className="workspace" style={style}>
+      {!panels.paletteHidden && (
+        <>
+          <Palette />
+          <Splitter side="palette" />
+        </>
+      )}
+      <Canvas colorMode={colorMode} />
+      {!panels.rightHidden && (
+        <>
+          <Splitter side="right" />
+          <RightPanel tabs={tabs} />
+        </>
+      )}
+    </main>
+  );
+}
+
 export function App({ tabs = DEFAULT_TABS, slots = {} }: { tabs?: PanelTab[]; slots?: NodeSlots }) {
   const colorMode = useResolvedTheme();
   useHostBindings();
@@ -60,14 +85,11 @@ export function App({ tabs = DEFAULT_TABS, slots = {} }: { tabs?: PanelTab[]; sl
         <div className="app" data-testid="app">
           <Toolbar />
           <RecoveryBanner />
-          <main className="workspace">
-            <Palette />
-            <Canvas colorMode={colorMode} />
-            <RightPanel tabs={tabs} />
-          </main>
+          <Workspace tabs={tabs} colorMode={colorMode} />
           <StatusBar />
           <SummaryView />
           <Dialogs />
+          <ConnectDialog />
         </div>
       </NodeSlotsContext.Provider>
     </ReactFlowProvider>

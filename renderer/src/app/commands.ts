@@ -4,69 +4,63 @@
  */
 import type { AppCommand, Diagnostic, ModelDocument } from '../engine';
 import type { SidecarState } from '../../../engine/src/core/api';
-import { getPreset, parseDocument, PRESETS, serializeDocument } from '../engine';
+import { getPreset, ops, parseDocument, PRESETS, serializeDocument } from '../engine';
 import { host } from './host';
 import { useDocumentStore, currentAnalysis, selectDirty } from '../store/document-store';
-import { askConfirm, showMessage, useUiStore, type LayoutDirection, type ThemeChoice } from '../store/ui-store';
-import { addNode, copyFragment, emptyDocument, hasLayout, pasteFragment, removeElements, setPositions, type XY } from '../model/edits';
+import { askConfirm, showMessage, useUiStore, type LayoutDirection, type ThemeChoice, type Toast } from '../store/ui-store';
+import { addNode, connect, copyFragment, emptyDocument, hasLayout, pasteFragment, removeElements, setPositions, type XY } from '../model/edits';
+import { nodeName } from '../model/node-name';
+import { afterPosition, placeFree } from './placing';
+import { currentViewLayout } from '../canvas/view-layout';
 import { applyQuickFix } from '../model/quick-fix';
 import { paletteItem } from '../model/palette';
 import { layoutDocument } from '../layout/elk-layout';
-import { layoutModule } from '../layout/module-layout';
-import { overlapsOf, type Box } from '../layout/overlap';
 import { LAYER_CARD, layerCardSize } from '../layout/sizes';
 import { flowApi } from '../canvas/flow-api';
+import { fitModel } from '../canvas/fit';
+import { openConnectDialog } from './connect-command';
 import { isComposite, primitivesOf } from '../canvas/flow-model';
 import { runLiveNow } from '../live/live-store';
 import { applyInTextField } from './text-field';
 import { exportJsonText } from './export-json';
+import { t } from '../i18n';
+import { modelErrorText } from '../i18n/error-text';
 
 const ONNX_FILTERS = [{ name: 'ONNX model', extensions: ['onnx'] }];
 
 const docStore = () => useDocumentStore.getState();
 const ui = () => useUiStore.getState();
 
-/** Shown briefly at the bottom of the window. */
-export function toast(text: string): void {
-  ui().set({ toast: { text, at: Date.now() } });
+/** Shown briefly at the bottom of the window; `action` adds a button (Undo), `ms` keeps it longer. */
+export function toast(text: string, options: Pick<Toast, 'action' | 'ms'> = {}): void {
+  ui().set({ toast: { text, at: Date.now(), ...options } });
 }
 
 async function confirmDiscard(action: string): Promise<boolean> {
   if (!selectDirty(docStore())) return true;
-  return askConfirm('Unsaved changes', `“${docStore().doc.name}” has unsaved changes. ${action} anyway and lose them?`, `Discard and ${action.toLowerCase()}`);
+  return askConfirm(t('dialogs.unsavedTitle'), t('dialogs.unsavedText', { name: docStore().doc.name, action }), t('dialogs.discardAnd', { action: action.toLowerCase() }));
 }
 
-/** Size of a node's card on the canvas (measured when shown, estimated otherwise). */
-function sizeOf(id: string, open: ReadonlySet<string>, direction: LayoutDirection): { width: number; height: number } {
+/**
+ * Size of a node's closed card (measured when shown, estimated otherwise). The document is laid out
+ * with every module closed; opened modules make room on screen only (canvas/view-layout.ts).
+ */
+function sizeOf(id: string): { width: number; height: number } {
   const node = docStore().doc.nodes.find((n) => n.id === id);
-  if (node && isComposite(node.type) && open.has(id)) {
-    const prims = primitivesOf(currentAnalysis(), id);
-    if (prims.length) {
-      const inside = layoutModule(prims, direction, LAYER_CARD.width, ui().cardExtraHeight);
-      return { width: inside.width, height: inside.height };
-    }
-  }
   const estimate = estimatedCard();
   const m = flowApi()?.getNode(id)?.measured;
   // A measured card may not show its thumbnail yet (no run so far): keep the room it will need.
-  if (m?.width && m.height && !(node && isComposite(node.type) && m.width > LAYER_CARD.width * 1.5)) return { width: m.width, height: Math.max(m.height, estimate.height) };
+  if (m?.width && m.height && !(node && isComposite(node.type) && ui().openModules.has(id))) return { width: m.width, height: Math.max(m.height, estimate.height) };
   return estimate;
 }
 
-/** Fit the view once the canvas has the new nodes; a long model is shown from its start, readable. */
+/**
+ * Fit the view once the canvas has the new nodes. Long chains are wrapped into lines by the layout,
+ * so most models fit whole; one too big to read whole is shown from its start at a readable zoom
+ * (canvas/fit.ts), which also keeps the number of cards drawn (and re-drawn on every edit) small.
+ */
 function fitSoon(): void {
-  requestAnimationFrame(() =>
-    requestAnimationFrame(() => {
-      const f = flowApi();
-      if (!f) return;
-      // Long chains are wrapped into lines by the layout, so the whole model fits; a graph too big
-      // to read whole (hundreds of cards, e.g. every module opened) is shown from its start instead,
-      // which also keeps the number of cards drawn (and re-drawn on every edit) small.
-      const order = currentAnalysis().order;
-      if (f.getNodes().length > 120) void f.fitView({ padding: 0.1, duration: 0, maxZoom: 1, nodes: order.slice(0, 5).map((id) => ({ id })) });
-      else void f.fitView({ padding: 0.08, duration: 0, maxZoom: 1.2 });
-    }),
-  );
+  requestAnimationFrame(() => requestAnimationFrame(fitModel));
 }
 
 /** Estimated size of a closed layer card (before the canvas measures it), with room for its thumbnail slot. */
@@ -102,30 +96,30 @@ export async function showDocument(doc: ModelDocument, options: { path?: string;
 
 export const commands = {
   async newDocument() {
-    if (!(await confirmDiscard('Start a new model'))) return;
+    if (!(await confirmDiscard(t('dialogs.actions.newModel')))) return;
     await showDocument(emptyDocument());
   },
 
   async open(path?: string) {
-    if (!(await confirmDiscard('Open another model'))) return;
+    if (!(await confirmDiscard(t('dialogs.actions.openModel')))) return;
     let file: { path: string; text: string; weights?: SidecarState } | null;
     try {
       file = await host.files.open(path);
     } catch (e) {
-      showMessage('error', 'Could not open the file', describeError(e));
+      showMessage('error', t('messages.openFailed'), describeError(e));
       return;
     }
     if (!file) return;
     const result = parseDocument(file.text);
     if (!result.ok) {
       releaseWeights(file.weights);
-      showMessage('error', `Could not open ${baseName(file.path)}`, `${result.error.message}\n\nThe current model is unchanged.`);
+      showMessage('error', t('messages.openNamedFailed', { name: baseName(file.path) }), `${modelErrorText(result.error)}\n\n${t('messages.unchanged')}`);
       return;
     }
     await showDocument(result.document, { path: file.path, ...(file.weights ? { weights: file.weights } : {}) });
     if (file.weights?.state === 'missing') {
       ui().set({ rightTab: 'problems' });
-      toast(`Opened ${baseName(file.path)} without its weights file — see Problems`);
+      toast(t('messages.openedWithoutWeights', { name: baseName(file.path) }));
     }
   },
 
@@ -135,17 +129,17 @@ export const commands = {
    * model as it was and says why.
    */
   async importOnnx() {
-    if (!(await confirmDiscard('Import an ONNX model'))) return;
+    if (!(await confirmDiscard(t('dialogs.actions.importOnnx')))) return;
     const openBinary = host.files.openBinary?.bind(host.files);
     if (!openBinary) {
-      showMessage('error', 'Import is not available', 'This version of the host cannot open binary files, so ONNX models cannot be imported here.');
+      showMessage('error', t('messages.importUnavailable'), t('messages.importUnavailableText'));
       return;
     }
     let file: { path: string; bytes: Uint8Array } | null;
     try {
       file = await openBinary(ONNX_FILTERS);
     } catch (e) {
-      showMessage('error', 'Could not open the file', `${describeError(e)}\n\nThe current model is unchanged.`);
+      showMessage('error', t('messages.openFailed'), `${describeError(e)}\n\n${t('messages.unchanged')}`);
       return;
     }
     if (!file) return;
@@ -161,11 +155,11 @@ export const commands = {
         if (imported.weights) weights = { state: 'loaded', ...imported.weights };
       } else doc = await host.engine.importOnnx(file.bytes, stem);
     } catch (e) {
-      showMessage('error', `Could not import ${name}`, `${describeError(e)}\n\nThe current model is unchanged.`);
+      showMessage('error', t('messages.importFailed', { name }), `${describeError(e)}\n\n${t('messages.unchanged')}`);
       return;
     }
     await showDocument(doc, { dirty: true, layout: true, ...(weights ? { weights } : {}) });
-    toast(`Imported ${name}: ${doc.nodes.length} layers${weights ? ` (large weights go to ${weights.file} when you save)` : ''}`);
+    toast(t('messages.imported', { name, n: doc.nodes.length }) + (weights ? t('messages.importedWeights', { file: weights.file }) : ''));
   },
 
   async save(): Promise<boolean> {
@@ -182,9 +176,12 @@ export const commands = {
     try {
       const bytes = new TextEncoder().encode(await exportJsonText(doc, weightsToken(), host.engine, canonicalText));
       const r = await host.files.exportBinary(bytes, `${fileStem(doc.name)}.json`, [{ name: 'CNN Studio model (JSON)', extensions: ['json'] }]);
-      if (r) toast(`Exported ${baseName(r.path)}`);
+      // Save and Export JSON both write JSON: say what this one was, and where it went.
+      const weights = weightsToken() !== undefined || doc.nodes.some((n) => n.weights) ? t('messages.weightsInside') : '';
+      if (r?.downloaded) toast(t('messages.exportedJsonDownloaded', { file: baseName(r.path), weights }), { ms: 8000 });
+      else if (r) toast(t('messages.exportedJson', { file: baseName(r.path), weights }), { ms: 6000 });
     } catch (e) {
-      showMessage('error', 'Export failed', describeError(e));
+      showMessage('error', t('messages.exportFailed'), describeError(e));
     }
   },
 
@@ -194,9 +191,9 @@ export const commands = {
     try {
       const bytes = await host.engine.exportOnnx(doc, undefined, weightsToken());
       const r = await host.files.exportBinary(bytes, `${fileStem(doc.name)}.onnx`, [{ name: 'ONNX model', extensions: ['onnx'] }]);
-      if (r) toast(`Exported ${baseName(r.path)}`);
+      if (r) toast(t('messages.exported', { file: baseName(r.path) }));
     } catch (e) {
-      showMessage('error', 'ONNX export failed', describeError(e));
+      showMessage('error', t('messages.onnxExportFailed'), describeError(e));
     }
   },
 
@@ -209,41 +206,101 @@ export const commands = {
       const r = await host.files.exportBinary(new TextEncoder().encode(out.code), `${stem}.py`, [{ name: 'Python', extensions: ['py'] }]);
       if (!r) return;
       if (out.weights) await host.files.exportBinary(out.weights, `${stem}.pt`, [{ name: 'PyTorch state dict', extensions: ['pt'] }]);
-      toast(`Exported ${baseName(r.path)}${out.weights ? ' and its weights' : ''}`);
+      toast(t(out.weights ? 'messages.exportedWithWeights' : 'messages.exported', { file: baseName(r.path) }));
     } catch (e) {
-      showMessage('error', 'PyTorch export failed', describeError(e));
+      showMessage('error', t('messages.pytorchExportFailed'), describeError(e));
     }
   },
 
   async loadPreset(name: string) {
     const info = PRESETS.find((p) => p.name === name);
     if (!info) {
-      showMessage('error', 'Unknown preset', `There is no preset called “${name}”. Available: ${PRESETS.map((p) => p.name).join(', ')}.`);
+      showMessage('error', t('messages.unknownPreset'), t('messages.unknownPresetText', { name, list: PRESETS.map((p) => p.name).join(', ') }));
       return;
     }
-    if (!(await confirmDiscard(`Load ${info.title}`))) return;
+    if (!(await confirmDiscard(t('dialogs.actions.loadPreset', { title: info.title })))) return;
     await showDocument(getPreset(name));
   },
 
   undo() {
-    if (!docStore().undo()) toast('Nothing to undo');
+    if (!docStore().undo()) toast(t('messages.nothingToUndo'));
   },
   redo() {
-    if (!docStore().redo()) toast('Nothing to redo');
+    if (!docStore().redo()) toast(t('messages.nothingToRedo'));
   },
 
+  /**
+   * Add a palette item where the user aimed (`at`, a point on screen in flow coordinates: a drop, a
+   * double-click) — moved to the nearest free space if a card is there.
+   */
   insert(key: string, at: XY, center = true) {
     const item = paletteItem(key);
     if (!item) return;
-    const pos = center ? { x: at.x - LAYER_CARD.width / 2, y: at.y - LAYER_CARD.height / 2 } : at;
+    const size = estimatedCard();
+    const aim = currentViewLayout().toDoc(undefined, center ? { x: at.x - size.width / 2, y: at.y - size.height / 2 } : at);
     let id = '';
     docStore().edit(`Add ${item.title}`, (doc) => {
-      const r = addNode(doc, item.type, pos, item.params);
+      const r = addNode(doc, item.type, aim, item.params);
       id = r.id;
-      return r.doc;
+      return placeFree(r.doc, [id], size);
     });
     ui().select([id]);
     return id;
+  },
+
+  /**
+   * Enter on a palette item: with one node selected, the new layer is appended after it, connected
+   * (in free space one layer further along); otherwise it goes to free space in the middle of the view.
+   */
+  insertFromPalette(key: string, viewCentre: XY | undefined) {
+    const item = paletteItem(key);
+    if (!item) return;
+    const { doc } = docStore();
+    const [selected] = ui().selectedNodes;
+    const after = ui().selectedNodes.size === 1 ? doc.nodes.find((n) => n.id === selected) : undefined;
+    const takesInput = (ops.get(item.type)?.arity.max ?? 1) > 0;
+    if (!after?.position || !takesInput) {
+      if (viewCentre) commands.insert(key, viewCentre);
+      return;
+    }
+    const size = estimatedCard();
+    let id = '';
+    docStore().edit(`Add ${item.title} after ${nodeName(doc, after.id)}`, (d) => {
+      const added = addNode(d, item.type, afterPosition(after.position!, size, ui().direction), item.params);
+      id = added.id;
+      const linked = connect(added.doc, after.id, id);
+      return placeFree(linked.ok ? linked.doc : added.doc, [id], size);
+    });
+    ui().select([id]);
+    return id;
+  },
+
+  /**
+   * Connect source's output to target's input `port` (a drag between handles). A single-input node
+   * keeps one input: when the new edge takes the place of another, the notice says which, and what
+   * now leads nowhere, with Undo on it. Refused edges (a loop) say why.
+   */
+  connectNodes(source: string, target: string, port = 0): boolean {
+    const before = docStore().doc;
+    let result: ReturnType<typeof connect> | undefined;
+    const done = docStore().edit('Connect', (d) => {
+      result = connect(d, source, target, port);
+      return result.ok ? result.doc : d;
+    });
+    if (!result) return false;
+    if (!result.ok) {
+      toast(result.reason);
+      return false;
+    }
+    if (!done || !result.replaced.length) return done;
+    const old = result.replaced.map((e) => nodeName(before, e.source));
+    const after = docStore().doc;
+    const orphans = result.replaced.map((e) => e.source).filter((id) => !after.edges.some((e) => e.source === id));
+    const orphanNote = orphans.length ? t('messages.orphaned', { count: orphans.length, names: orphans.map((id) => nodeName(after, id)).join(', ') }) : '';
+    // Undo from the notice takes back this edge only: after other edits it says so instead.
+    const undoThis = () => (docStore().doc === after ? commands.undo() : toast(t('messages.laterEdits')));
+    toast(t('messages.replaced', { target: nodeName(after, target), source: nodeName(after, source), old: old.join(', ') }) + orphanNote, { action: { label: t('common.undo'), run: undoThis } });
+    return true;
   },
 
   deleteSelection() {
@@ -269,13 +326,17 @@ export const commands = {
     const clip = ui().clipboard;
     if (!clip || !clip.nodes.length) return;
     let ids: string[] = [];
+    let pasted: ModelDocument | undefined;
     docStore().edit('Paste', (doc) => {
       const r = pasteFragment(doc, clip, offset);
       ids = r.ids;
-      return r.doc;
+      // Next to the copied nodes, in free space: never on top of them or of other cards.
+      pasted = placeFree(r.doc, ids, estimatedCard());
+      return pasted;
     });
-    // Pasting again offsets further.
-    ui().set({ clipboard: { ...clip, nodes: clip.nodes.map((n) => ({ ...n, position: { x: (n.position?.x ?? 0) + offset.x, y: (n.position?.y ?? 0) + offset.y } })) } });
+    // Pasting again goes next to this copy.
+    const at = new Map(pasted?.nodes.map((n) => [n.id, n.position]) ?? []);
+    ui().set({ clipboard: { ...clip, nodes: clip.nodes.map((n, i) => ({ ...n, position: at.get(ids[i]) ?? n.position })) } });
     ui().select(ids);
   },
 
@@ -286,7 +347,7 @@ export const commands = {
     docStore().edit('Duplicate', (doc) => {
       const r = pasteFragment(doc, copyFragment(doc, ids), { x: 40, y: 40 });
       out = r.ids;
-      return r.doc;
+      return placeFree(r.doc, out, estimatedCard());
     });
     ui().select(out);
   },
@@ -300,7 +361,7 @@ export const commands = {
   },
 
   fitView() {
-    void flowApi()?.fitView({ padding: 0.1, duration: 0 });
+    fitModel();
   },
 
   zoom(direction: 'in' | 'out' | 'reset') {
@@ -329,20 +390,23 @@ export const commands = {
   async autoLayout(direction: LayoutDirection = ui().direction) {
     const { doc } = docStore();
     if (!doc.nodes.length) return;
-    const open = ui().openModules;
-    const positions = await layoutDocument(doc, direction, (id) => sizeOf(id, open, direction));
+    const positions = await layoutDocument(doc, direction, sizeOf);
     ui().set({ direction });
     docStore().edit('Auto layout', (d) => setPositions(d, positions));
     fitSoon();
   },
 
-  /** Open (or close) every Inception and Residual unit on the canvas, then lay the model out again. */
-  async setAllModulesOpen(open: boolean) {
+  /**
+   * Open (or close) every Inception and Residual unit on the canvas. Looking inside is not an edit:
+   * the document, its undo history and its saved state stay as they are; the cards around an opened
+   * module make room on screen only.
+   */
+  setAllModulesOpen(open: boolean) {
     const { doc } = docStore();
     const analysis = currentAnalysis();
     const ids = open ? doc.nodes.filter((n) => isComposite(n.type) && primitivesOf(analysis, n.id).length > 0).map((n) => n.id) : [];
     ui().setOpenModules(ids);
-    await commands.autoLayout();
+    fitSoon();
   },
 
   applyFix(d: Diagnostic) {
@@ -351,9 +415,11 @@ export const commands = {
     let result: ReturnType<typeof applyQuickFix> | undefined;
     docStore().edit(fix.label, (doc) => {
       result = applyQuickFix(doc, currentAnalysis(), fix);
-      return result.ok ? result.doc : doc;
+      if (!result.ok) return doc;
+      // A node the fix adds goes to free space beside the edge it was put on, not over its neighbours.
+      return result.nodeId ? placeFree(result.doc, [result.nodeId], estimatedCard()) : result.doc;
     });
-    if (result && !result.ok) showMessage('error', 'The fix cannot be applied', result.reason);
+    if (result && !result.ok) showMessage('error', t('messages.fixFailed'), result.reason);
     else if (result?.ok) ui().select(result.nodeId ? [result.nodeId] : []);
   },
 
@@ -368,17 +434,15 @@ export const commands = {
     f.setCenter(n.position.x + w / 2, n.position.y + h / 2, { zoom: Math.max(f.getZoom(), 0.9), duration: 0 });
   },
 
-  /** Open or close one module on the canvas; an opened module is brought into view whole. */
-  async toggleModule(id: string) {
+  /**
+   * Open or close one module on the canvas; an opened module is brought into view whole. Viewing,
+   * not editing: no undo step, the document stays saved, and the cards it would cover make room on
+   * screen only (canvas/view-layout.ts), so undo and redo never leave it over its neighbours.
+   */
+  toggleModule(id: string) {
     const opening = !ui().openModules.has(id);
     ui().toggleModule(id);
     if (!opening) return;
-    // The opened box is much bigger than the card: when it would cover other cards, lay the model out again.
-    const open = ui().openModules;
-    const direction = ui().direction;
-    const boxes = new Map<string, Box>();
-    for (const n of docStore().doc.nodes) if (n.position) boxes.set(n.id, { ...n.position, ...sizeOf(n.id, open, direction) });
-    if (overlapsOf(id, boxes).length) await commands.autoLayout();
     requestAnimationFrame(() =>
       requestAnimationFrame(() => void flowApi()?.fitView({ nodes: [{ id }], padding: 0.12, duration: 0, maxZoom: 1 })),
     );
@@ -391,13 +455,13 @@ export const commands = {
     const result = parseDocument(rec.text);
     if (!result.ok) {
       ui().set({ recoveryOffer: undefined });
-      showMessage('error', 'Could not restore', `${result.error.message}\n\nThe current model is unchanged.`);
+      showMessage('error', t('messages.restoreFailed'), `${modelErrorText(result.error)}\n\n${t('messages.unchanged')}`);
       return;
     }
-    if (!(await confirmDiscard('Restore the recovered model'))) return;
+    if (!(await confirmDiscard(t('dialogs.actions.restore')))) return;
     ui().set({ recoveryOffer: undefined });
     await showDocument(result.document, { dirty: true });
-    toast('Restored your unsaved work');
+    toast(t('messages.restored'));
   },
 
   /** Decline the offer: the snapshot is removed. */
@@ -409,15 +473,15 @@ export const commands = {
   async restoreRecovery() {
     const rec = await host.files.readRecovery();
     if (!rec) {
-      showMessage('info', 'Nothing to restore', 'There is no unsaved work from an earlier session.');
+      showMessage('info', t('messages.nothingToRestore'), t('messages.nothingToRestoreText'));
       return;
     }
     const result = parseDocument(rec.text);
     if (!result.ok) {
-      showMessage('error', 'Could not restore', result.error.message);
+      showMessage('error', t('messages.restoreFailed'), modelErrorText(result.error));
       return;
     }
-    if (!(await confirmDiscard('Restore the recovered model'))) return;
+    if (!(await confirmDiscard(t('dialogs.actions.restore')))) return;
     await showDocument(result.document, { dirty: true });
   },
 };
@@ -431,11 +495,12 @@ async function saveTo(path: string | undefined): Promise<boolean> {
     if (docStore().doc === doc) docStore().markSaved(r.path);
     else useDocumentStore.setState({ savedDoc: doc, path: r.path });
     void host.files.clearRecovery().catch(() => {});
-    if (r.warning) showMessage('info', 'Saved without the weights file', r.warning);
-    else toast(`Saved ${baseName(r.path)}`);
+    if (r.warning) showMessage('info', t('messages.savedWithoutWeights'), r.warning);
+    else if (r.downloaded) toast(t('messages.savedDownloaded', { file: baseName(r.path) }), { ms: 8000 });
+    else toast(t('messages.saved', { file: baseName(r.path) }));
     return true;
   } catch (e) {
-    showMessage('error', 'Could not save', describeError(e));
+    showMessage('error', t('messages.saveFailed'), describeError(e));
     return false;
   }
 }
@@ -504,6 +569,9 @@ export function runAppCommand(cmd: AppCommand): void {
     case 'select-all':
       if (!applyInTextField('selectAll')) commands.selectAll();
       break;
+    case 'connect':
+      openConnectDialog();
+      break;
     case 'fit-view':
       commands.fitView();
       break;
@@ -526,7 +594,7 @@ export function runAppCommand(cmd: AppCommand): void {
       void commands.restoreRecovery();
       break;
     case 'about':
-      showMessage('info', 'CNN Studio', 'Design convolutional networks visually: shapes, costs and errors as you edit.');
+      showMessage('info', 'CNN Studio', t('messages.about'));
       break;
     case 'run':
       runLiveNow();

@@ -2,6 +2,7 @@
 import { commands } from './commands';
 import { useUiStore } from '../store/ui-store';
 import { runLiveNow } from '../live/live-store';
+import { openConnectDialog } from './connect-command';
 
 function editable(t: EventTarget | null): boolean {
   const el = t as HTMLElement | null;
@@ -36,6 +37,7 @@ export function handleKey(e: KeyboardEvent): void {
   if (key === 'f') return run(() => commands.fitView());
   if (key === 'l') return run(() => commands.autoLayout());
   if (key === 'm') return run(() => commands.toggleMinimap());
+  if (key === 'c') return run(() => openConnectDialog());
   if (key === '+' || key === '=') return run(() => commands.zoom('in'));
   if (key === '-') return run(() => commands.zoom('out'));
   if (key === '/') return run(() => (document.querySelector('[data-testid="palette-search"]') as HTMLInputElement | null)?.focus());

@@ -15,6 +15,8 @@ export interface NodeSlots {
   thumbnailHeight?: number;
   /** In the header, right side: e.g. a run-state badge. */
   Badge?: ComponentType<{ nodeId: string }>;
+  /** An image file dropped anywhere on the canvas (a card, the Input card, the empty pane): the image to run. */
+  dropImage?(file: File): void;
 }
 
 export const NodeSlotsContext = createContext<NodeSlots>({});

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { availablePresets, fmt, getKernelSlice, kernelPreset, setKernelSlice, type KernelTensor } from '../../../engine/src/core/explain';
-import { cssColor } from '../live/colormap';
+import { colorAt, cssColor } from '../live/colormap';
+import { textColorOn } from '../live/contrast';
 import './explain.css';
 
 export interface KernelEditorProps {
@@ -106,7 +107,7 @@ export function KernelEditor({ kernel, bias, inline, onChange, onReset }: Kernel
               inputMode="decimal"
               defaultValue={fmtCell(v)}
               title={String(v)}
-              style={{ background: cssColor('coolwarm', 0.5 + v / (2 * amax)) }}
+              style={{ background: cssColor('coolwarm', 0.5 + v / (2 * amax)), color: textColorOn(colorAt('coolwarm', 0.5 + v / (2 * amax))) }}
               aria-label={`kernel row ${i} column ${j}`}
               onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
               onBlur={(e) => {

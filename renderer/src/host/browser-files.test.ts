@@ -64,6 +64,16 @@ describe('browser-mode files', () => {
     expect(await files.open('lenet.cnn.json')).toEqual({ path: 'lenet.cnn.json', text: edited });
   });
 
+  it('without a save picker, Save and Export download a new file and say so (the editor tells the user where it went)', async () => {
+    const clicked: string[] = [];
+    const anchor = () => ({ href: '', download: '', rel: '', click() { clicked.push(this.download); }, remove() {} });
+    const win = { document: { createElement: anchor, body: { appendChild: () => undefined } } };
+    const files = createBrowserFiles({ window: win as never, storage: memoryStorage(), schedule: manualTimer().schedule });
+    expect(await files.save(MODEL, undefined, 'tiny.cnn.json')).toEqual({ path: 'tiny.cnn.json', downloaded: true });
+    expect(await files.exportBinary(new Uint8Array([1, 2]), 'tiny.json', [])).toEqual({ path: 'tiny.json', downloaded: true });
+    expect(clicked).toEqual(['tiny.cnn.json', 'tiny.json']);
+  });
+
   it('opens a binary file (ONNX import) through the picker with the given filters, or null when cancelled', async () => {
     const asked: unknown[] = [];
     const onnx = { name: 'net.onnx', getFile: async () => new File([Uint8Array.of(8, 7, 0, 255)], 'net.onnx'), createWritable: async () => { throw new Error('read only'); } };

@@ -195,9 +195,9 @@ export function createBrowserFiles(options: BrowserFilesOptions = {}): FileClien
     download(body, suggestedName, type);
     return { path: suggestedName, download: true };
   };
-  const saveBlob = async (data: string | Uint8Array, type: string, suggestedName: string, path?: string): Promise<{ path: string } | null> => {
+  const saveBlob = async (data: string | Uint8Array, type: string, suggestedName: string, path?: string): Promise<{ path: string; downloaded?: boolean } | null> => {
     const r = await saveVia(data, type, suggestedName, path);
-    return r && { path: r.path };
+    return r && (r.download ? { path: r.path, downloaded: true } : { path: r.path });
   };
 
   return {
@@ -257,7 +257,7 @@ export function createBrowserFiles(options: BrowserFilesOptions = {}): FileClien
     async save(text, path, suggestedName, token) {
       const how = await saveVia(text, 'application/json', suggestedName ?? path ?? 'model.cnn.json', path);
       if (!how) return null;
-      const saved = { path: how.path };
+      const saved: { path: string; downloaded?: boolean } = how.download ? { path: how.path, downloaded: true } : { path: how.path };
       const parsed = parseDocument(text);
       const weightsFile = parsed.ok ? parsed.document.weightsFile : undefined;
       if (weightsFile === undefined || sidecarNameProblem(weightsFile)) return saved;

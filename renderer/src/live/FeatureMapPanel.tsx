@@ -82,13 +82,17 @@ export function FeatureMapPanel({ nodeId, title, result, fetchTensor, runId, aft
   }, [enlarged, tensor]);
 
   const channelStats: ChannelStats[] = useMemo(() => (tensor && isMap ? tensorChannelStats(tensor) : preview ? previewChannelStats(preview) : []), [tensor, preview, isMap]);
+  // The histogram spans exactly the min and max shown above it: the node's statistics (a preview is
+  // a downsampled sample of the first channels, whose own range is narrower), or the enlarged channel's.
   const hist = useMemo(() => {
-    if (tensor) return histogram(enlarged !== undefined && isMap ? tensorChannel(tensor, enlarged).values : tensor.data);
+    if (tensor && enlarged !== undefined && isMap) return histogram(tensorChannel(tensor, enlarged).values);
+    const range: [number, number] = [result.stats.min, result.stats.max];
+    if (tensor) return histogram(tensor.data, 32, range);
     if (!preview) return undefined;
     const all = new Float32Array(preview.channels * preview.width * preview.height);
     for (let c = 0; c < preview.channels; c++) all.set(previewChannel(preview, c).values, c * preview.width * preview.height);
-    return histogram(all);
-  }, [tensor, preview, enlarged, isMap]);
+    return histogram(all, 32, range);
+  }, [tensor, preview, enlarged, isMap, result.stats.min, result.stats.max]);
   const channelMaps = useMemo(() => (preview && isMap ? Array.from({ length: preview.channels }, (_, c) => previewChannel(preview, c)) : []), [preview, isMap]);
 
   const s = result.stats;
@@ -113,9 +117,9 @@ export function FeatureMapPanel({ nodeId, title, result, fetchTensor, runId, aft
       </header>
       <dl className="live-stats" data-testid="node-stats">
         <dt>min</dt>
-        <dd>{fmt(s.min)}</dd>
+        <dd data-testid="stat-min">{fmt(s.min)}</dd>
         <dt>max</dt>
-        <dd>{fmt(s.max)}</dd>
+        <dd data-testid="stat-max">{fmt(s.max)}</dd>
         <dt>mean</dt>
         <dd>{fmt(s.mean)}</dd>
         <dt>std</dt>

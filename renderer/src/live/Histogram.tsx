@@ -27,8 +27,8 @@ export function Histogram({ data, width = 240, height = 64, title = 'Histogram o
         })}
       </svg>
       <div className="live-axis">
-        <span>{fmt(data.min)}</span>
-        <span>{fmt(data.max)}</span>
+        <span data-testid="histogram-min">{fmt(data.min)}</span>
+        <span data-testid="histogram-max">{fmt(data.max)}</span>
       </div>
     </figure>
   );

@@ -9,6 +9,8 @@ import './live.css';
 export interface PreprocessPanelProps {
   input: InputParams;
   image?: ImagePayload;
+  /** The image's own size when it was shrunk on reading (the first step shown). */
+  shrunkFrom?: { width: number; height: number };
   /** Edit the Input node's `preprocess` params; omit for a read-only view. */
   onChange?(preprocess: Preprocess): void;
 }
@@ -22,17 +24,17 @@ const parseList = (text: string): number[] | undefined => {
 };
 
 /** The Input node's preprocessing: editable switches, the steps in words, and the tensor the network receives. */
-export function PreprocessPanel({ input, image, onChange }: PreprocessPanelProps) {
+export function PreprocessPanel({ input, image, shrunkFrom, onChange }: PreprocessPanelProps) {
   const pre: Partial<Preprocess> = input.preprocess ?? {};
   const set = (patch: Partial<Preprocess>) => onChange?.({ resize: true, scale: true, ...pre, ...patch } as Preprocess);
   const view = useMemo(() => {
     if (!image) return undefined;
     try {
-      return { steps: preprocessSteps(image, input), out: preprocessedChannels(image, input) };
+      return { steps: preprocessSteps(image, input, shrunkFrom), out: preprocessedChannels(image, input) };
     } catch (e) {
       return { error: (e as Error).message };
     }
-  }, [image, input]);
+  }, [image, input, shrunkFrom]);
   const grayDefault = input.channels === 1;
   return (
     <section className="live-preprocess" data-testid="preprocess-panel">
@@ -69,7 +71,7 @@ export function PreprocessPanel({ input, image, onChange }: PreprocessPanelProps
       {view && 'error' in view && <p className="live-error">{view.error}</p>}
       {view && 'steps' in view && (
         <>
-          <ol className="live-preprocess-steps">
+          <ol className="live-preprocess-steps" data-testid="preprocess-steps">
             {view.steps!.map((s) => (
               <li key={s.title}>
                 <b>{s.title}</b> {s.detail}

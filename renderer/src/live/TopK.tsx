@@ -43,7 +43,7 @@ export function TopK({ probabilities, labels, k = 5, randomWeights, calibratedBa
           <span className="live-topk-value">{(r.probability * 100).toFixed(1)}%</span>
         </div>
       ))}
-      {!labels && <p className="live-hint">No class names: add a <code>labels</code> list to the model document to name the classes.</p>}
+      {!labels && <p className="live-hint">No class names: name the classes in the Inspector (select the output node, or click the empty canvas).</p>}
     </div>
   );
 }

@@ -19,6 +19,22 @@ describe('feature images', () => {
     expect(Array.from(thumbnailMap(preview, 'mean').values)).toEqual([0.5, 4.5]);
   });
 
+  it('the one-pass mean is the float32 sum of the channels, bit for bit', () => {
+    let x = 7;
+    const next = () => (x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const big: FeaturePreview = {
+      channels: 64,
+      height: 7,
+      width: 9,
+      data: Uint8Array.from({ length: 64 * 63 }, () => Math.floor(next() * 256)),
+      ranges: Float32Array.from({ length: 128 }, (_, i) => (i % 2 ? 1 + next() * 50 : -next() * 50)),
+    };
+    const sum = new Float32Array(63);
+    for (let c = 0; c < 64; c++) previewChannel(big, c).values.forEach((v, i) => (sum[i] += v));
+    for (let i = 0; i < 63; i++) sum[i] /= 64;
+    expect(Array.from(previewMean(big).values)).toEqual(Array.from(sum));
+  });
+
   it('colours the low end and the high end of the range with the colormap ends', () => {
     const px = mapToRgba(previewChannel(preview, 0), 'viridis');
     expect(Array.from(px.slice(0, 4))).toEqual([...colorAt('viridis', 0), 255]);
@@ -38,6 +54,13 @@ describe('feature images', () => {
       { channel: 0, min: 0, max: 4, mean: 1, zeros: 0.75, exact: true },
       { channel: 1, min: 1, max: 6, mean: 3, zeros: 0, exact: true },
     ]);
+  });
+
+  it('a histogram over a given range (the statistics shown above it) spans exactly that range; values outside go to the end bins', () => {
+    const h = histogram([1, 2, 3], 4, [-1, 7]);
+    expect([h.min, h.max]).toEqual([-1, 7]);
+    expect(h.counts).toEqual([0, 2, 1, 0]);
+    expect(histogram([-5, 9], 2, [0, 4]).counts).toEqual([1, 1]);
   });
 
   it('histogram bins every value once; zero share counts dead units', () => {

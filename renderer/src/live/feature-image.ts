@@ -24,13 +24,19 @@ export function previewChannel(p: FeaturePreview, c: number): ValueMap {
   return { width: p.width, height: p.height, values };
 }
 
-/** Mean over the preview's channels, in real units. */
+/**
+ * Mean over the preview's channels, in real units: one pass over the bytes, no array per channel (a
+ * ResNet-50 result has 24 previews of up to 64 channels; allocating each channel made ~18 MB of
+ * garbage a result). The same float32 sums, in the same order, as adding up previewChannel's maps.
+ */
 export function previewMean(p: FeaturePreview): ValueMap {
   const n = p.width * p.height;
   const values = new Float32Array(n);
+  const data = p.data;
   for (let c = 0; c < p.channels; c++) {
-    const ch = previewChannel(p, c).values;
-    for (let i = 0; i < n; i++) values[i] += ch[i];
+    const min = p.ranges[2 * c];
+    const scale = (p.ranges[2 * c + 1] - min) / 255;
+    for (let i = 0, at = c * n; i < n; i++, at++) values[i] += Math.fround(min + data[at] * scale);
   }
   if (p.channels > 0) for (let i = 0; i < n; i++) values[i] /= p.channels;
   return { width: p.width, height: p.height, values };
@@ -129,13 +135,16 @@ export interface Histogram {
   total: number;
 }
 
-/** Equal-width histogram over [min, max] of the values. */
-export function histogram(values: ArrayLike<number>, bins = 32): Histogram {
-  const [min, max] = valueRange(values);
+/**
+ * Equal-width histogram over [min, max] of the values, or over `range` — the statistics shown beside
+ * it, when the values are a sample of the data (a preview): values outside fall in the end bins.
+ */
+export function histogram(values: ArrayLike<number>, bins = 32, range?: [number, number]): Histogram {
+  const [min, max] = range ?? valueRange(values);
   const counts = new Array<number>(bins).fill(0);
   const span = max - min;
   for (let i = 0; i < values.length; i++) {
-    const k = span > 0 ? Math.min(bins - 1, Math.floor(((values[i] - min) / span) * bins)) : 0;
+    const k = span > 0 ? Math.max(0, Math.min(bins - 1, Math.floor(((values[i] - min) / span) * bins))) : 0;
     counts[k]++;
   }
   return { min, max, counts, total: values.length };

@@ -16,10 +16,20 @@ export class ImageDecodeError extends Error {
   }
 }
 
-function toPayload(source: CanvasImageSource, width: number, height: number): ImagePayload {
+/** An image as read, and its own size when it was larger than MAX_SIDE and shrunk on reading. */
+export interface DecodedImage {
+  image: ImagePayload;
+  shrunkFrom?: { width: number; height: number };
+}
+
+/** The size an image of width×height is read at (at most MAX_SIDE on its longer side). */
+export function readSize(width: number, height: number): { width: number; height: number } {
   const s = Math.min(1, MAX_SIDE / Math.max(width, height));
-  const w = Math.max(1, Math.round(width * s));
-  const h = Math.max(1, Math.round(height * s));
+  return { width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)) };
+}
+
+function toPayload(source: CanvasImageSource, width: number, height: number): ImagePayload {
+  const { width: w, height: h } = readSize(width, height);
   const canvas = document.createElement('canvas');
   canvas.width = w;
   canvas.height = h;
@@ -32,6 +42,11 @@ function toPayload(source: CanvasImageSource, width: number, height: number): Im
 
 /** A dropped or pasted image file. */
 export async function decodeImageBlob(blob: Blob, name = 'image'): Promise<ImagePayload> {
+  return (await decodeImageFile(blob, name)).image;
+}
+
+/** A dropped, pasted or opened image file, saying when it was shrunk to be read. */
+export async function decodeImageFile(blob: Blob, name = 'image'): Promise<DecodedImage> {
   if (blob.type && !blob.type.startsWith('image/')) throw new ImageDecodeError(`"${name}" is ${blob.type}, not an image — drop a PNG, JPEG, GIF, WebP or BMP file.`);
   let bitmap: ImageBitmap;
   try {
@@ -40,7 +55,9 @@ export async function decodeImageBlob(blob: Blob, name = 'image'): Promise<Image
     throw new ImageDecodeError(`"${name}" could not be decoded as an image — is the file complete, and a PNG, JPEG, GIF, WebP or BMP?`);
   }
   try {
-    return toPayload(bitmap, bitmap.width, bitmap.height);
+    const image = toPayload(bitmap, bitmap.width, bitmap.height);
+    const shrunk = image.width !== bitmap.width || image.height !== bitmap.height;
+    return shrunk ? { image, shrunkFrom: { width: bitmap.width, height: bitmap.height } } : { image };
   } finally {
     bitmap.close();
   }

@@ -3,6 +3,7 @@ import type { InputParams, Preprocess } from '../../../engine/src/core/ops/input
 import { PreprocessSchema } from '../../../engine/src/core/ops/input';
 import { imageToTensor } from '../../../engine/src/core/preprocess';
 import type { ValueMap } from './feature-image';
+import { MAX_SIDE } from './image-decode';
 
 export interface PreprocessStep {
   title: string;
@@ -11,10 +12,14 @@ export interface PreprocessStep {
 
 const list = (v: number[]) => `[${v.map((x) => +x.toFixed(3)).join(', ')}]`;
 
-/** The preprocessing steps applied to a width×height image for this Input node. */
-export function preprocessSteps(image: { width: number; height: number }, input: InputParams): PreprocessStep[] {
+/**
+ * The preprocessing steps applied to a width×height image for this Input node. `shrunkFrom`: the
+ * image's own size when it was too large and was shrunk to width×height on reading (image-decode.ts).
+ */
+export function preprocessSteps(image: { width: number; height: number }, input: InputParams, shrunkFrom?: { width: number; height: number }): PreprocessStep[] {
   const pre: Preprocess = PreprocessSchema.parse(input.preprocess ?? {});
   const steps: PreprocessStep[] = [];
+  if (shrunkFrom) steps.push({ title: 'Shrunk on reading', detail: `${shrunkFrom.width}×${shrunkFrom.height} → ${image.width}×${image.height} (images larger than ${MAX_SIDE} px on a side are scaled down when read)` });
   const gray = pre.grayscale ?? input.channels === 1;
   if (gray) steps.push({ title: 'Grayscale', detail: 'luma 0.299·R + 0.587·G + 0.114·B' + (input.channels === 3 ? ', copied to 3 channels' : '') });
   if (image.width !== input.width || image.height !== input.height) {

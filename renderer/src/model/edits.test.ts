@@ -39,6 +39,8 @@ describe('document edits', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(incomingOrdered(r.doc, 'conv2d').map((e) => e.source)).toEqual(['input_2']);
+    // The edge it replaced is reported, so the editor can say so (and offer undo).
+    expect(r.replaced.map((e) => e.source)).toEqual(['input']);
     expect(connect(doc, 'conv2d', 'conv2d').ok).toBe(false);
     expect(connect(doc, 'conv2d', 'input').ok).toBe(false);
   });
@@ -46,7 +48,10 @@ describe('document edits', () => {
   it('refuses an edge that would close a loop, and says which way data already flows', () => {
     const doc = chain(['Input'], ['Conv2D'], ['Activation'], ['Add']);
     const loop = connect(doc, 'add', 'conv2d');
-    expect(loop).toEqual({ ok: false, reason: '"conv2d" already feeds "add", so this edge would make a loop — data must flow one way.' });
+    expect(loop).toEqual({ ok: false, reason: 'Conv 2D “conv2d” already feeds Add (skip connection) “add”, so this edge would make a loop — data must flow one way.' });
+    // Named as their cards name them: by label when they have one.
+    const labelled = { ...doc, nodes: doc.nodes.map((n) => (n.id === 'conv2d' ? { ...n, label: 'C1 conv' } : n)) };
+    expect(connect(labelled, 'add', 'conv2d')).toMatchObject({ reason: expect.stringMatching(/^“C1 conv” already feeds Add \(skip connection\) “add”/) });
     expect(connect(doc, 'activation', 'conv2d').ok).toBe(false);
     // A skip connection forward is fine.
     expect(connect(doc, 'conv2d', 'add', 1).ok).toBe(true);

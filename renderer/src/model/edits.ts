@@ -7,6 +7,8 @@ import { MODEL_FORMAT, MODEL_VERSION, ops } from '../engine';
 import { edgeId, slugType, uniqueId } from './ids';
 import { incomingOrdered, isMultiInput } from './ports';
 import { reaches } from '../../../engine/src/core/graph/reaches';
+import { nodeName } from './node-name';
+import { t } from '../i18n';
 
 type Edge = ModelDocument['edges'][number];
 export interface XY {
@@ -54,7 +56,8 @@ export function renumberPorts(doc: ModelDocument, targets: string[]): ModelDocum
   return edges === doc.edges ? doc : { ...doc, edges };
 }
 
-export type ConnectResult = { ok: true; doc: ModelDocument; edgeId: string } | { ok: false; reason: string };
+/** `replaced`: the edges the new one took the place of (a single-input node's old input). */
+export type ConnectResult = { ok: true; doc: ModelDocument; edgeId: string; replaced: Edge[] } | { ok: false; reason: string };
 
 /**
  * Connect source's output to target's input number `port`. Single-input nodes: the new edge replaces
@@ -62,26 +65,26 @@ export type ConnectResult = { ok: true; doc: ModelDocument; edgeId: string } | {
  * down one; ports stay 0…n−1.
  */
 export function connect(doc: ModelDocument, source: string, target: string, port = 0): ConnectResult {
-  if (source === target) return { ok: false, reason: 'A node cannot feed itself.' };
+  if (source === target) return { ok: false, reason: t('edits.selfLoop') };
   const src = doc.nodes.find((n) => n.id === source);
   const dst = doc.nodes.find((n) => n.id === target);
-  if (!src || !dst) return { ok: false, reason: 'Both ends must be nodes of this model.' };
-  if ((ops.get(dst.type)?.arity.max ?? 1) === 0) return { ok: false, reason: `${dst.type} "${target}" takes no inputs — data enters the network there.` };
+  if (!src || !dst) return { ok: false, reason: t('edits.missingEnd') };
+  if ((ops.get(dst.type)?.arity.max ?? 1) === 0) return { ok: false, reason: t('edits.noInputs', { target: nodeName(doc, target) }) };
   const existing = incomingOrdered(doc, target);
-  if (existing.some((e) => e.source === source)) return { ok: false, reason: `"${source}" is already connected to "${target}".` };
+  if (existing.some((e) => e.source === source)) return { ok: false, reason: t('edits.already', { source: nodeName(doc, source), target: nodeName(doc, target) }) };
   const outs = new Map<string, string[]>();
   for (const e of doc.edges) {
     const list = outs.get(e.source);
     if (list) list.push(e.target);
     else outs.set(e.source, [e.target]);
   }
-  if (reaches(target, source, (id) => outs.get(id) ?? [])) return { ok: false, reason: `"${target}" already feeds "${source}", so this edge would make a loop — data must flow one way.` };
+  if (reaches(target, source, (id) => outs.get(id) ?? [])) return { ok: false, reason: t('edits.loop', { source: nodeName(doc, source), target: nodeName(doc, target) }) };
   const taken = new Set(doc.edges.map((e) => e.id));
   const id = edgeId(source, target, taken);
   if (!isMultiInput(dst.type)) {
     const replaced = new Set(existing.map((e) => e.id));
     const edges = [...doc.edges.filter((e) => !replaced.has(e.id)), { id, source, target }];
-    return { ok: true, doc: { ...doc, edges }, edgeId: id };
+    return { ok: true, doc: { ...doc, edges }, edgeId: id, replaced: existing };
   }
   const at = Math.max(0, Math.min(port, existing.length));
   const order = [...existing.map((e) => e.id)];
@@ -89,7 +92,7 @@ export function connect(doc: ModelDocument, source: string, target: string, port
   const portOf = new Map(order.map((eid, i) => [eid, i]));
   const edges: Edge[] = doc.edges.map((e) => (portOf.has(e.id) && e.targetPort !== portOf.get(e.id) ? { ...e, targetPort: portOf.get(e.id) } : e));
   edges.push({ id, source, target, targetPort: at });
-  return { ok: true, doc: { ...doc, edges }, edgeId: id };
+  return { ok: true, doc: { ...doc, edges }, edgeId: id, replaced: [] };
 }
 
 function mapNode(doc: ModelDocument, id: string, f: (n: ModelNode) => ModelNode): ModelDocument {

@@ -1,15 +1,17 @@
 import { useEffect } from 'react';
 import { useUiStore } from '../store/ui-store';
+import { useT } from '../i18n';
 
 /** Confirmation (unsaved changes), messages (a file that is not a model) and short notices. */
 export function Dialogs() {
+  const { t: tr } = useT();
   const confirm = useUiStore((s) => s.confirm);
   const message = useUiStore((s) => s.message);
   const toast = useUiStore((s) => s.toast);
   const set = useUiStore((s) => s.set);
   useEffect(() => {
     if (!toast) return;
-    const t = setTimeout(() => set({ toast: undefined }), 3000);
+    const t = setTimeout(() => set({ toast: undefined }), toast.ms ?? (toast.action ? 8000 : 3000));
     return () => clearTimeout(t);
   }, [toast, set]);
   return (
@@ -21,7 +23,7 @@ export function Dialogs() {
             <p>{confirm.text}</p>
             <div className="buttons">
               <button autoFocus data-testid="confirm-cancel" onClick={() => confirm.resolve(false)}>
-                Cancel
+                {tr('common.cancel')}
               </button>
               {confirm.altLabel && (
                 <button data-testid="confirm-alt" onClick={() => confirm.resolve('alt')}>
@@ -42,7 +44,7 @@ export function Dialogs() {
             <p data-testid="message-text">{message.text}</p>
             <div className="buttons">
               <button autoFocus data-testid="message-close" onClick={() => set({ message: undefined })}>
-                OK
+                {tr('common.ok')}
               </button>
             </div>
           </div>
@@ -51,6 +53,19 @@ export function Dialogs() {
       {toast && (
         <div className="toast" role="status" data-testid="toast">
           {toast.text}
+          {toast.action && (
+            <button
+              type="button"
+              className="toast-action"
+              data-testid="toast-action"
+              onClick={() => {
+                set({ toast: undefined });
+                toast.action!.run();
+              }}
+            >
+              {toast.action.label}
+            </button>
+          )}
         </div>
       )}
     </>

@@ -1,35 +1,27 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import { useDocumentStore, useAnalysis } from '../store/document-store';
 import { useUiStore } from '../store/ui-store';
 import { formatBytes, formatCount, formatMetric, formatShape, ops, type Analysis, type ModelNode } from '../engine';
 import { PARAM_FIELDS } from '../model/param-fields';
 import { ParamField } from './ParamField';
+import { useDraftField } from './draft';
 import { renameDocument, setLabel, setParam } from '../model/edits';
 import { isComposite, primitivesOf } from '../canvas/flow-model';
 import { commands } from '../app/commands';
+import { openConnectDialog } from '../app/connect-command';
 import { InputPreprocessSection } from '../live/live-integration';
+import { InlineCode } from './InlineCode';
+import { ClassNames } from './ClassNames';
+import { classOutput } from '../model/class-labels';
+import { opDoc } from '../../../engine/src/core/ops/op-doc';
 
 /**
- * The node's name. The document keeps the trimmed label, but the field shows what is typed while it is
- * being edited, so a space typed between two words is not trimmed away before the next letter arrives.
+ * A name field (the node's, the model's): what is typed is applied on Enter or when the field loses
+ * focus (the document keeps it trimmed), and Escape puts the name back.
  */
-function LabelInput(p: { label: string; placeholder?: string; onChange: (text: string) => void; onBlur: () => void }) {
-  const [draft, setDraft] = useState<string | undefined>(undefined);
-  return (
-    <input
-      data-testid="node-label"
-      value={draft !== undefined && draft.trim() === p.label ? draft : p.label}
-      placeholder={p.placeholder}
-      onChange={(e) => {
-        setDraft(e.target.value);
-        p.onChange(e.target.value);
-      }}
-      onBlur={() => {
-        setDraft(undefined);
-        p.onBlur();
-      }}
-    />
-  );
+function NameInput(p: { id: string; testId: string; value: string; placeholder?: string; onCommit: (text: string) => void }) {
+  const field = useDraftField(p.value, { apply: p.onCommit });
+  return <input id={p.id} data-testid={p.testId} placeholder={p.placeholder} {...field.props} />;
 }
 
 function Cost({ analysis, id }: { analysis: Analysis; id: string }) {
@@ -92,6 +84,7 @@ function Inside({ analysis, id }: { analysis: Analysis; id: string }) {
 
 function NodeInspector({ node, index }: { node: ModelNode; index: number }) {
   const analysis = useAnalysis();
+  const doc = useDocumentStore((s) => s.doc);
   const edit = useDocumentStore((s) => s.edit);
   const breakCoalescing = useDocumentStore((s) => s.breakCoalescing);
   const op = ops.get(node.type);
@@ -111,16 +104,26 @@ function NodeInspector({ node, index }: { node: ModelNode; index: number }) {
         <h3>{op?.title ?? node.type}</h3>
         <span className="muted mono">{node.id}</span>
       </header>
-      {op && <p className="doc">{op.doc}</p>}
+      {op && (
+        <p className="doc" data-testid="op-doc">
+          <InlineCode text={opDoc(op, node.params)} />
+        </p>
+      )}
+      {op && (
+        <button className="inspector-connect" data-testid="inspector-connect" onClick={openConnectDialog} title="Connect this node's output to another node, without the mouse (C)">
+          Connect to…
+        </button>
+      )}
       <div className="field">
-        <label>Name</label>
+        <label htmlFor="node-label">Name</label>
         <div className="control">
-          <LabelInput
+          <NameInput
             key={node.id}
-            label={node.label ?? ''}
+            id="node-label"
+            testId="node-label"
+            value={node.label ?? ''}
             placeholder={analysis.nodes[node.id]?.summary}
-            onChange={(text) => edit('Rename node', (d) => setLabel(d, node.id, text), { coalesce: `label:${node.id}` })}
-            onBlur={breakCoalescing}
+            onCommit={(text) => edit('Rename node', (d) => setLabel(d, node.id, text))}
           />
         </div>
       </div>
@@ -159,6 +162,7 @@ function NodeInspector({ node, index }: { node: ModelNode; index: number }) {
       {node.type === 'Input' && <InputPreprocessSection nodeId={node.id} />}
       <Cost analysis={analysis} id={node.id} />
       {isComposite(node.type) && <Inside analysis={analysis} id={node.id} />}
+      {classOutput(doc, analysis)?.id === node.id && <ClassNames />}
     </div>
   );
 }
@@ -166,22 +170,26 @@ function NodeInspector({ node, index }: { node: ModelNode; index: number }) {
 function DocumentInspector() {
   const doc = useDocumentStore((s) => s.doc);
   const edit = useDocumentStore((s) => s.edit);
-  const breakCoalescing = useDocumentStore((s) => s.breakCoalescing);
   return (
     <div className="inspector" data-testid="inspector-document">
       <header>
         <h3>Model</h3>
       </header>
       <div className="field">
-        <label>Name</label>
+        <label htmlFor="doc-name">Name</label>
         <div className="control">
-          <input data-testid="doc-name" value={doc.name} onChange={(e) => edit('Rename model', (d) => renameDocument(d, e.target.value), { coalesce: 'doc-name' })} onBlur={breakCoalescing} />
+          <NameInput id="doc-name" testId="doc-name" value={doc.name} onCommit={(text) => edit('Rename model', (d) => renameDocument(d, text))} />
         </div>
       </div>
-      {doc.description && <p className="doc">{doc.description}</p>}
+      {doc.description && (
+        <p className="doc" data-testid="doc-description">
+          <InlineCode text={doc.description} />
+        </p>
+      )}
       <p className="muted">
         {doc.nodes.length} nodes, {doc.edges.length} edges. Select a node to edit it.
       </p>
+      <ClassNames />
     </div>
   );
 }

@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState, type ComponentProps } from 'react';
+import { useId, useState, type ComponentProps } from 'react';
+import { useDraftField } from './draft';
 import type { FieldSpec } from '../model/param-fields';
 import { parseNumberText } from '../model/param-fields';
 
@@ -16,55 +17,49 @@ export interface FieldProps {
 
 const toText = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
-/** A text box for a number that keeps what the user typed; applies every parseable value, never clamps. */
-function NumberBox({ value, integer, testId, placeholder, label, onChange, onCommitEnd, onInvalid }: {
+/**
+ * A text box for a number. What is typed stays a draft (a parse error shows at once) and is applied on
+ * Enter or when the box loses focus, never clamped; Escape puts the applied value back.
+ */
+function NumberBox({ id, value, integer, testId, placeholder, label, onChange, onCommitEnd, onInvalid }: {
+  /** The id the field's <label> points at (the field's first box). */
+  id?: string;
   value: unknown;
   integer: boolean;
   testId: string;
   placeholder?: string;
-  /** Which value this box holds, when several share a field (e.g. "top" of four paddings). */
-  label?: string;
+  /** The box's accessible name: the field's label, and which value it holds when several share a field ("Kernel height"). */
+  label: string;
   onChange(v: number | undefined): void;
   onCommitEnd(): void;
   onInvalid(msg: string | undefined): void;
 }) {
-  const [text, setText] = useState(toText(value));
-  const focused = useRef(false);
-  useEffect(() => {
-    // Follow the document (undo, other edits) unless the user is typing something equivalent.
-    const parsed = parseNumberText(text, integer);
-    if (!focused.current || !parsed.ok || parsed.value !== value) setText(toText(value));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [value]);
+  const field = useDraftField(toText(value), {
+    accept: (text) => parseNumberText(text, integer).ok,
+    apply(text) {
+      const p = parseNumberText(text, integer);
+      if (!p.ok) return;
+      onInvalid(undefined);
+      onChange(p.value);
+      onCommitEnd();
+    },
+    onType(text) {
+      const p = parseNumberText(text, integer);
+      onInvalid(p.ok ? undefined : p.message);
+    },
+    onRevert: () => onInvalid(undefined),
+  });
   return (
     <input
+      id={id}
       className="num"
       inputMode={integer ? 'numeric' : 'decimal'}
       data-testid={testId}
-      value={text}
+      data-pending={field.pending ? 'true' : undefined}
       placeholder={placeholder}
       aria-label={label}
-      title={label}
-      onFocus={() => (focused.current = true)}
-      onBlur={() => {
-        focused.current = false;
-        onCommitEnd();
-        onInvalid(undefined);
-        setText(toText(value));
-      }}
-      onChange={(e) => {
-        setText(e.target.value);
-        const p = parseNumberText(e.target.value, integer);
-        if (!p.ok) {
-          onInvalid(p.message);
-          return;
-        }
-        onInvalid(undefined);
-        onChange(p.value);
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
-      }}
+      title={field.pending ? 'Enter applies, Escape puts the old value back' : label}
+      {...field.props}
     />
   );
 }
@@ -89,6 +84,8 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
       control = (
         <span className="pair">
           <NumberBox
+            id={id}
+            label={spec.label}
             value={value}
             integer={f.kind === 'int'}
             testId={tid}
@@ -113,6 +110,8 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
       control = (
         <span className="pair">
           <NumberBox
+            id={id}
+            label={`${spec.label} height`}
             value={h}
             integer
             testId={`${tid}-h`}
@@ -123,6 +122,7 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
           />
           <span className="times">×</span>
           <NumberBox
+            label={`${spec.label} width`}
             value={w}
             integer
             testId={`${tid}-w`}
@@ -140,6 +140,7 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
       control = (
         <span className="pair">
           <select
+            id={id}
             data-testid={`${tid}-mode`}
             value={mode}
             onChange={(e) => {
@@ -153,8 +154,8 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
             <option value="number">all sides</option>
             <option value="explicit">top, left, bottom, right</option>
           </select>
-          {mode === 'number' && <NumberBox value={value} integer testId={`${tid}-value`} onChange={(v) => onChange(v ?? 0)} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
-          {mode === 'explicit' && <PadSides value={value as unknown[]} tid={tid} onChange={onChange} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
+          {mode === 'number' && <NumberBox label={`${spec.label}, all sides`} value={value} integer testId={`${tid}-value`} onChange={(v) => onChange(v ?? 0)} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
+          {mode === 'explicit' && <PadSides label={spec.label} value={value as unknown[]} tid={tid} onChange={onChange} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
         </span>
       );
       break;
@@ -163,12 +164,12 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
       const arr = Array.isArray(value);
       control = (
         <span className="pair">
-          <select data-testid={`${tid}-mode`} value={arr ? 'explicit' : 'number'} onChange={(e) => onChange(e.target.value === 'explicit' ? [1, 1, 1, 1] : 1)}>
+          <select id={id} data-testid={`${tid}-mode`} value={arr ? 'explicit' : 'number'} onChange={(e) => onChange(e.target.value === 'explicit' ? [1, 1, 1, 1] : 1)}>
             <option value="number">all sides</option>
             <option value="explicit">top, left, bottom, right</option>
           </select>
-          {!arr && <NumberBox value={value} integer testId={`${tid}-value`} onChange={(v) => onChange(v ?? 0)} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
-          {arr && <PadSides value={value as unknown[]} tid={tid} onChange={onChange} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
+          {!arr && <NumberBox label={`${spec.label}, all sides`} value={value} integer testId={`${tid}-value`} onChange={(v) => onChange(v ?? 0)} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
+          {arr && <PadSides label={spec.label} value={value as unknown[]} tid={tid} onChange={onChange} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
         </span>
       );
       break;
@@ -223,6 +224,8 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
 
 /** Four padding boxes: top, left, bottom, right. */
 function PadSides(props: {
+  /** The field's label: each box is named "<label> top" and so on. */
+  label: string;
   value: unknown[];
   tid: string;
   onChange: (next: unknown[]) => void;
@@ -237,7 +240,7 @@ function PadSides(props: {
           value={props.value[i]}
           integer
           testId={`${props.tid}-${i}`}
-          label={PAD_SIDES[i]}
+          label={`${props.label} ${PAD_SIDES[i]}`}
           onChange={(v) => {
             const next = [...props.value];
             next[i] = v ?? 0;

@@ -1,19 +1,33 @@
 import { useAnalysis } from '../store/document-store';
 import { useDocumentProblems } from '../store/document-problems';
 import { commands } from '../app/commands';
+import { useDocumentStore } from '../store/document-store';
+import { useT } from '../i18n';
+import { diagnosticText, fixLabel } from '../i18n/diagnostic-text';
+import { documentProblemText } from '../i18n/error-text';
 
 /** Every diagnostic of the model; click one to select and centre its node, or apply its quick fix. */
 export function Problems() {
+  const { t } = useT();
   const analysis = useAnalysis();
+  const doc = useDocumentStore((s) => s.doc);
   const fileProblems = useDocumentProblems();
   const diags = analysis.diagnostics.filter((d) => d.severity !== 'info');
-  if (!diags.length && !fileProblems.length) return <p className="muted problems-empty" data-testid="problems-empty">No problems: every shape checks out.</p>;
+  if (!diags.length && !fileProblems.length) {
+    // An empty model has nothing wrong, only a first step (the engine's hint).
+    const start = analysis.diagnostics.find((d) => d.code === 'no-input-node');
+    return (
+      <p className="muted problems-empty" data-testid="problems-empty">
+        {start ? `${t('problems.noneYet')} ${diagnosticText(start, doc)}` : t('problems.none')}
+      </p>
+    );
+  }
   return (
     <ul className="problems" data-testid="problems">
       {fileProblems.map((p) => (
         <li key={p.code} className={`problem ${p.severity}`} data-testid="problem" data-code={p.code}>
           <span className="sev">✖</span>
-          <span className="msg">{p.message}</span>
+          <span className="msg">{documentProblemText(p, doc)}</span>
         </li>
       ))}
       {diags.map((d, i) => (
@@ -29,8 +43,13 @@ export function Problems() {
         >
           <span className="sev">{d.severity === 'error' ? '✖' : '▲'}</span>
           <span className="msg">
-            {d.message}
-            {d.nodeId && <span className="muted mono"> — {d.nodeId}</span>}
+            {diagnosticText(d, doc)}
+            {d.nodeId && (
+              <span className="muted mono" translate="no">
+                {' '}
+                — {d.nodeId}
+              </span>
+            )}
           </span>
           {d.fix && (
             <button
@@ -41,7 +60,7 @@ export function Problems() {
                 commands.applyFix(d);
               }}
             >
-              {d.fix.label}
+              {fixLabel(d, doc)}
             </button>
           )}
         </li>

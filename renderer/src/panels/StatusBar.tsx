@@ -1,6 +1,7 @@
 import { useAnalysis, useDocumentStore } from '../store/document-store';
 import { useDocumentProblems } from '../store/document-problems';
 import { useUiStore } from '../store/ui-store';
+import { setPanelHidden } from './Splitter';
 import { formatBytes, formatCount, formatMetric } from '../engine';
 
 /** Totals of the whole model; raw numbers are in data-value for tools and tests. */
@@ -8,6 +9,7 @@ export function StatusBar() {
   const analysis = useAnalysis();
   const nodes = useDocumentStore((s) => s.doc.nodes.length);
   const set = useUiStore((s) => s.set);
+  const panels = useUiStore((s) => s.panels);
   const t = analysis.totals;
   const fileProblems = useDocumentProblems();
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length + fileProblems.length;
@@ -32,6 +34,12 @@ export function StatusBar() {
         {warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}
       </button>
       <span className="spacer" />
+      <button data-testid="toggle-palette" aria-pressed={!panels.paletteHidden} onClick={() => setPanelHidden('palette', !panels.paletteHidden)} title="Show or hide the layers panel">
+        Layers
+      </button>
+      <button data-testid="toggle-right-panel" aria-pressed={!panels.rightHidden} onClick={() => setPanelHidden('right', !panels.rightHidden)} title="Show or hide the side panel (Inspector, Problems, Run…)">
+        Side panel
+      </button>
       <button data-testid="open-summary" onClick={() => set({ summaryOpen: true })} title="Summary table (Ctrl+I)">
         Summary
       </button>

@@ -1,10 +1,25 @@
+import { useRef } from 'react';
 import { useDocumentStore, selectDirty } from '../store/document-store';
 import { useUiStore } from '../store/ui-store';
 import { PRESETS } from '../engine';
 import { commands } from '../app/commands';
+import { InlineItems, MenuButton, type ToolItem } from './ToolbarMenu';
+import { useCollapseLevel } from './use-collapse';
 
 const mod = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform) ? '⌘' : 'Ctrl+';
+const THEME_ICON = { dark: '☾', light: '☀', system: '◐' } as const;
+const NEXT_THEME = { system: 'light', light: 'dark', dark: 'system' } as const;
 
+/** A group of commands: inline while the row has room, else behind a menu button. */
+interface Group {
+  name: string;
+  items: ToolItem[];
+}
+
+/**
+ * The command row. It never wraps: when the window is too narrow, groups fold into menus — View
+ * first, then File (the Presets choice and Undo / Redo stay in sight).
+ */
 export function Toolbar() {
   const name = useDocumentStore((s) => s.doc.name);
   const path = useDocumentStore((s) => s.path);
@@ -14,92 +29,105 @@ export function Toolbar() {
   const direction = useUiStore((s) => s.direction);
   const theme = useUiStore((s) => s.theme);
   const anyOpen = useUiStore((s) => s.openModules.size > 0);
+  const bar = useRef<HTMLElement>(null);
+  const FOLD_ORDER = ['View', 'File'];
+  const level = useCollapseLevel(bar, FOLD_ORDER.length, name);
+  const folded = new Set(FOLD_ORDER.slice(0, level));
+
+  const file: Group = {
+    name: 'File',
+    items: [
+      { kind: 'button', testId: 'cmd-new', label: 'New', title: `New model (${mod}Alt+N)`, onClick: () => void commands.newDocument() },
+      { kind: 'button', testId: 'cmd-open', label: 'Open…', title: `Open… (${mod}O)`, onClick: () => void commands.open() },
+      { kind: 'button', testId: 'cmd-save', label: 'Save', title: `Save (${mod}S)`, onClick: () => void commands.save() },
+      { kind: 'button', testId: 'cmd-save-as', label: 'Save as…', title: `Save as… (${mod}Shift+S)`, onClick: () => void commands.saveAs() },
+      { kind: 'button', testId: 'cmd-import-onnx', label: 'Import ONNX…', title: 'Import an ONNX model (opset 9 or later) with its weights', onClick: () => void commands.importOnnx() },
+      { kind: 'button', testId: 'cmd-export-json', label: 'Export JSON', title: 'Export the model document as JSON', onClick: () => void commands.exportJson() },
+      {
+        kind: 'select',
+        testId: 'export-select',
+        label: 'Export',
+        value: '',
+        width: 90,
+        options: [
+          { value: '', label: 'Export…' },
+          { value: 'onnx', label: 'ONNX (.onnx)' },
+          { value: 'pytorch', label: 'PyTorch (.py + .pt)' },
+        ],
+        onSelect: (v) => void (v === 'onnx' ? commands.exportOnnx() : commands.exportPyTorch()),
+      },
+    ],
+  };
+  const presets: ToolItem = {
+    kind: 'select',
+    testId: 'preset-select',
+    label: 'Load a preset',
+    value: '',
+    width: 116,
+    options: [{ value: '', label: 'Presets…' }, ...PRESETS.map((p) => ({ value: p.name, label: p.title, title: p.description }))],
+    onSelect: (v) => void commands.loadPreset(v),
+  };
+  const edit: ToolItem[] = [
+    { kind: 'button', testId: 'cmd-undo', label: 'Undo', title: `Undo (${mod}Z)`, disabled: !canUndo, onClick: () => commands.undo() },
+    { kind: 'button', testId: 'cmd-redo', label: 'Redo', title: `Redo (${mod}Shift+Z)`, disabled: !canRedo, onClick: () => commands.redo() },
+  ];
+  const view: Group = {
+    name: 'View',
+    items: [
+      { kind: 'button', testId: 'cmd-layout', label: 'Layout', title: 'Auto-layout (L)', onClick: () => void commands.autoLayout() },
+      {
+        kind: 'select',
+        testId: 'layout-direction',
+        label: 'Layout direction',
+        value: direction,
+        choice: true,
+        width: 114,
+        options: [
+          { value: 'LR', label: 'left → right' },
+          { value: 'TB', label: 'top → bottom' },
+        ],
+        onSelect: (v) => void commands.autoLayout(v as 'LR' | 'TB'),
+      },
+      { kind: 'button', testId: 'cmd-modules', label: anyOpen ? 'Close modules' : 'Open modules', title: 'Open or close every Inception and Residual unit', onClick: () => void commands.setAllModulesOpen(!anyOpen) },
+      { kind: 'button', testId: 'cmd-fit', label: 'Fit', title: 'Fit view (F)', onClick: () => commands.fitView() },
+      { kind: 'button', testId: 'cmd-minimap', label: 'Map', title: 'Minimap (M)', onClick: () => commands.toggleMinimap() },
+      {
+        kind: 'button',
+        testId: 'cmd-theme',
+        label: THEME_ICON[theme],
+        ariaLabel: `Theme: ${theme}`,
+        title: `Theme: ${theme} (click for ${NEXT_THEME[theme]})`,
+        onClick: () => commands.cycleTheme(),
+      },
+    ],
+  };
+
+  const group = (g: Group) =>
+    folded.has(g.name) ? (
+      <MenuButton key={g.name} label={g.name} testId={`menu-${g.name.toLowerCase()}`} items={g.items} />
+    ) : (
+      <div key={g.name} role="group" aria-label={g.name} className="toolbar-group">
+        <InlineItems items={g.items} />
+      </div>
+    );
+
   return (
-    <header className="toolbar" data-testid="toolbar" role="toolbar" aria-label="Commands">
-      <span className="brand">CNN Studio</span>
+    <header className="toolbar" data-testid="toolbar" data-folded={[...folded].join(' ') || undefined} ref={bar}>
+      <h1 className="brand">CNN Studio</h1>
       <span className="doc-title" data-testid="doc-title" data-dirty={dirty ? 'true' : 'false'} title={path ?? 'Not saved yet'}>
         {dirty ? '● ' : ''}
         {name}
         {path ? <span className="muted"> — {path.split(/[\\/]/).pop()}</span> : null}
       </span>
       <span className="sep" />
-      <button data-testid="cmd-new" onClick={() => commands.newDocument()} title={`New model (${mod}Alt+N)`}>
-        New
-      </button>
-      <button data-testid="cmd-open" onClick={() => commands.open()} title={`Open… (${mod}O)`}>
-        Open…
-      </button>
-      <button data-testid="cmd-save" onClick={() => commands.save()} title={`Save (${mod}S)`}>
-        Save
-      </button>
-      <button data-testid="cmd-save-as" onClick={() => commands.saveAs()} title={`Save as… (${mod}Shift+S)`}>
-        Save as…
-      </button>
-      <button data-testid="cmd-import-onnx" onClick={() => commands.importOnnx()} title="Import an ONNX model (opset 9 or later) with its weights">
-        Import ONNX…
-      </button>
-      <button data-testid="cmd-export-json" onClick={() => commands.exportJson()} title="Export the model document as JSON">
-        Export JSON
-      </button>
-      <select
-        data-testid="export-select"
-        aria-label="Export"
-        value=""
-        onChange={(e) => {
-          const v = e.target.value;
-          e.target.value = '';
-          if (v === 'onnx') void commands.exportOnnx();
-          else if (v === 'pytorch') void commands.exportPyTorch();
-        }}
-      >
-        <option value="">Export…</option>
-        <option value="onnx">ONNX (.onnx)</option>
-        <option value="pytorch">PyTorch (.py + .pt)</option>
-      </select>
-      <select
-        data-testid="preset-select"
-        aria-label="Load a preset"
-        value=""
-        onChange={(e) => {
-          const v = e.target.value;
-          e.target.value = '';
-          if (v) void commands.loadPreset(v);
-        }}
-      >
-        <option value="">Presets…</option>
-        {PRESETS.map((p) => (
-          <option key={p.name} value={p.name} title={p.description}>
-            {p.title}
-          </option>
-        ))}
-      </select>
+      {group(file)}
+      <InlineItems items={[presets]} />
       <span className="sep" />
-      <button data-testid="cmd-undo" disabled={!canUndo} onClick={() => commands.undo()} title={`Undo (${mod}Z)`}>
-        Undo
-      </button>
-      <button data-testid="cmd-redo" disabled={!canRedo} onClick={() => commands.redo()} title={`Redo (${mod}Shift+Z)`}>
-        Redo
-      </button>
+      <div role="group" aria-label="Edit" className="toolbar-group">
+        <InlineItems items={edit} />
+      </div>
       <span className="sep" />
-      <button data-testid="cmd-layout" onClick={() => commands.autoLayout()} title="Auto-layout (L)">
-        Layout
-      </button>
-      <select data-testid="layout-direction" aria-label="Layout direction" value={direction} onChange={(e) => commands.autoLayout(e.target.value as 'LR' | 'TB')}>
-        <option value="LR">left → right</option>
-        <option value="TB">top → bottom</option>
-      </select>
-      <button data-testid="cmd-modules" onClick={() => commands.setAllModulesOpen(!anyOpen)} title="Open or close every Inception and Residual unit">
-        {anyOpen ? 'Close modules' : 'Open modules'}
-      </button>
-      <button data-testid="cmd-fit" onClick={() => commands.fitView()} title="Fit view (F)">
-        Fit
-      </button>
-      <button data-testid="cmd-minimap" onClick={() => commands.toggleMinimap()} title="Minimap (M)">
-        Map
-      </button>
-      <button data-testid="cmd-theme" onClick={() => commands.cycleTheme()} title="Theme: system, light, dark">
-        {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'} {theme}
-      </button>
+      {group(view)}
     </header>
   );
 }

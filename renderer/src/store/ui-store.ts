@@ -11,6 +11,15 @@ export interface Message {
   text: string;
 }
 
+export interface Toast {
+  text: string;
+  at: number;
+  /** A button on the notice: what was just done can be taken back from there. */
+  action?: { label: string; run(): void };
+  /** How long it stays (ms); a notice with an action stays longer. */
+  ms?: number;
+}
+
 export interface ConfirmRequest {
   title: string;
   text: string;
@@ -36,15 +45,57 @@ export interface UiState {
   /** Browser mode: unsaved work from an earlier visit, offered at startup. */
   recoveryOffer?: { text: string; savedAt: number };
   message?: Message;
-  /** A short notice at the bottom of the window. */
-  toast?: { text: string; at: number };
+  /** A short notice at the bottom of the window, with an action when there is one (Undo). */
+  toast?: Toast;
   confirm?: ConfirmRequest;
   /** Double-click insert: where (screen and flow coordinates). */
   quickInsert?: { screen: { x: number; y: number }; flow: { x: number; y: number } };
+  /** The side panels: widths in px (the user drags them) and whether each is hidden. */
+  panels: PanelLayout;
+  /** The welcome over an empty canvas was closed for this document (its docId). */
+  welcomeClosedFor?: number;
+  /** The Explain tab's lecture example shown when no node is selected. */
+  explainExample: LectureExample;
+  /** "Connect selected to…": the dialog is open for this source node. */
+  connectFrom?: string;
   select(nodes: Iterable<string>, edges?: Iterable<string>): void;
   toggleModule(id: string, open?: boolean): void;
   setOpenModules(ids: Iterable<string>): void;
   set(patch: Partial<Omit<UiState, 'select' | 'toggleModule' | 'set' | 'setOpenModules'>>): void;
+}
+
+export type LectureExample = 'convolution' | 'pooling' | 'separable';
+
+export interface PanelLayout {
+  paletteWidth: number;
+  rightWidth: number;
+  paletteHidden: boolean;
+  rightHidden: boolean;
+}
+
+const PANELS_KEY = 'cnn-studio.panels';
+
+/** The panels as the user left them, else sized to the window (a narrow window leaves the canvas more room). */
+function initialPanels(): PanelLayout {
+  const narrow = (globalThis.innerWidth ?? 1440) < 1280;
+  const fallback: PanelLayout = { paletteWidth: narrow ? 168 : 200, rightWidth: narrow ? 320 : 360, paletteHidden: false, rightHidden: false };
+  try {
+    const saved = JSON.parse(globalThis.localStorage?.getItem(PANELS_KEY) ?? 'null') as Partial<PanelLayout> | null;
+    return saved ? { ...fallback, ...saved } : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Change the panels (and remember them for the next launch). */
+export function setPanels(patch: Partial<PanelLayout>): void {
+  const panels = { ...useUiStore.getState().panels, ...patch };
+  useUiStore.getState().set({ panels });
+  try {
+    globalThis.localStorage?.setItem(PANELS_KEY, JSON.stringify(panels));
+  } catch {
+    /* storage full or blocked: the layout lasts this session */
+  }
 }
 
 export const useUiStore = create<UiState>()((set, get) => ({
@@ -57,6 +108,8 @@ export const useUiStore = create<UiState>()((set, get) => ({
   rightTab: 'inspector',
   summaryOpen: false,
   cardExtraHeight: 0,
+  panels: initialPanels(),
+  explainExample: 'convolution',
   select(nodes, edges = []) {
     set({ selectedNodes: new Set(nodes), selectedEdges: new Set(edges) });
   },
@@ -71,6 +124,8 @@ export const useUiStore = create<UiState>()((set, get) => ({
     set({ openModules: new Set(ids) });
   },
   set(patch) {
+    // Asking for a tab of the hidden right panel shows the panel.
+    if (patch.rightTab !== undefined && get().panels.rightHidden) set({ panels: { ...get().panels, rightHidden: false } });
     set(patch);
   },
 }));

@@ -1,5 +1,5 @@
 import type { ModelDocument, ModelNode } from '../document/schema';
-import type { Diagnostic, DiagnosticCode, QuickFix } from '../diagnostics';
+import type { Diagnostic, DiagnosticCode } from '../diagnostics';
 import { ops as defaultOps } from '../ops';
 import type { OpRegistry } from '../ops/registry';
 import type { InferContext, OpDef, WeightSpec } from '../ops/op';
@@ -8,6 +8,8 @@ import { formatShape, numel, type Shape } from '../shape';
 import type { Analysis, NodeAnalysis, PrimitiveNode, ReceptiveField, Totals } from './types';
 import { formatPath } from '../document/load';
 import { reaches } from './reaches';
+import { deadEnds } from './dead-ends';
+import { issueParams } from './issue-params';
 
 interface Incoming {
   edgeId: string;
@@ -49,6 +51,8 @@ interface Current {
   op: OpDef;
   /** Inside a composite: the primitive's role, for the message prefix. */
   inside: string | undefined;
+  /** The type of the op whose shape rule runs (a composite's primitive, inside one): the diagnostic's `op` param. */
+  ruleOp: string;
   hadError: boolean;
 }
 
@@ -77,7 +81,7 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
   const byId = new Map<string, Entry>();
   doc.nodes.forEach((node, index) => {
     if (byId.has(node.id)) {
-      diagnostics.push({ severity: 'error', code: 'duplicate-node-id', nodeId: node.id, path: `nodes[${index}].id`, message: `Two nodes are called "${node.id}" — node ids must be unique; rename one.` });
+      diagnostics.push({ severity: 'error', code: 'duplicate-node-id', nodeId: node.id, path: `nodes[${index}].id`, message: `Two nodes are called "${node.id}" — node ids must be unique; rename one.`, params: { id: node.id } });
       return;
     }
     const info: NodeAnalysis = { id: node.id, type: node.type, status: 'ok', summary: node.type, inputShapes: [], params: 0, macs: 0, activationBytes: 0, internalActivationBytes: 0, primitives: [] };
@@ -86,7 +90,7 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
     nodes[node.id] = info;
     const op = registry.get(node.type);
     if (!op) {
-      diagnostics.push({ severity: 'error', code: 'unknown-node-type', nodeId: node.id, path: `nodes[${index}].type`, message: `Unknown node type "${node.type}" — known types: ${registry.list().map((o) => o.type).join(', ')}.` });
+      diagnostics.push({ severity: 'error', code: 'unknown-node-type', nodeId: node.id, path: `nodes[${index}].type`, message: `Unknown node type "${node.type}" — known types: ${registry.list().map((o) => o.type).join(', ')}.`, params: { type: String(node.type), known: registry.list().map((o) => o.type).join(', ') } });
       info.status = 'error';
       return;
     }
@@ -96,7 +100,7 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
       for (const issue of parsed.error.issues) {
         const param = issue.path.length ? String(issue.path[0]) : undefined;
         const path = formatPath(['nodes', index, 'params', ...issue.path] as PropertyKey[]);
-        diagnostics.push({ severity: 'error', code: 'invalid-param', nodeId: node.id, param, path, message: `${op.title} "${node.id}": ${param ? `parameter "${issue.path.join('.')}"` : 'parameters'} — ${issue.message}.` });
+        diagnostics.push({ severity: 'error', code: 'invalid-param', nodeId: node.id, param, path, message: `${op.title} "${node.id}": ${param ? `parameter "${issue.path.join('.')}"` : 'parameters'} — ${issue.message}.`, params: { op: op.type, ...issueParams(issue) } });
       }
       info.status = 'error';
       return;
@@ -131,7 +135,7 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
     }
   });
   function danglingEdge(edge: ModelDocument['edges'][number], index: number, end: 'source' | 'target') {
-    diagnostics.push({ severity: 'error', code: 'dangling-edge', edgeId: edge.id, path: `edges[${index}].${end}`, message: `Edge ${edge.id} ${end === 'source' ? 'starts at' : 'ends at'} "${edge[end]}", which is not a node in this model — delete the edge.`, fix: { kind: 'delete-edge', edgeId: edge.id, label: 'Delete this edge' } });
+    diagnostics.push({ severity: 'error', code: 'dangling-edge', edgeId: edge.id, path: `edges[${index}].${end}`, message: `Edge ${edge.id} ${end === 'source' ? 'starts at' : 'ends at'} "${edge[end]}", which is not a node in this model — delete the edge.`, params: { variant: end, edge: edge.id, node: String(edge[end]) }, fix: { kind: 'delete-edge', edgeId: edge.id, label: 'Delete this edge' } });
   }
   for (const entry of byId.values()) {
     const target = entry.node.id;
@@ -142,7 +146,7 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
     if (!sorted) list.sort((a, b) => a.port - b.port || a.order - b.order);
     for (let i = 1; i < list.length; i++) {
       if (list[i].port !== NO_PORT && list[i].port === list[i - 1].port) {
-        diagnostics.push({ severity: 'error', code: 'port-conflict', nodeId: target, edgeId: list[i].edgeId, message: `Two edges go into input port ${list[i].port} of "${target}" — give each its own port.` });
+        diagnostics.push({ severity: 'error', code: 'port-conflict', nodeId: target, edgeId: list[i].edgeId, message: `Two edges go into input port ${list[i].port} of "${target}" — give each its own port.`, params: { port: list[i].port } });
       }
     }
   }
@@ -176,7 +180,7 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
       // The latest edge into this node that closes a loop through it (from a node it feeds).
       const back = byId.get(id)!.ins.filter((e) => left.has(e.source) && reaches(id, e.source, onCycle)).sort((a, b) => b.order - a.order)[0];
       const fix = back && { kind: 'delete-edge' as const, edgeId: back.edgeId, label: `Delete the edge ${back.source} → ${id}` };
-      diagnostics.push({ severity: 'error', code: 'cycle', nodeId: id, path: `nodes[${byId.get(id)!.index}]`, message: `"${id}" is part of a cycle (${names}${left.size > 6 ? ' …' : ''}) — data must flow one way; remove one of the edges that loops back.`, ...(fix ? { fix } : {}) });
+      diagnostics.push({ severity: 'error', code: 'cycle', nodeId: id, path: `nodes[${byId.get(id)!.index}]`, message: `"${id}" is part of a cycle (${names}${left.size > 6 ? ' …' : ''}) — data must flow one way; remove one of the edges that loops back.`, params: { nodes: [...left].slice(0, 6).join(' '), more: left.size > 6 ? 1 : 0 }, ...(fix ? { fix } : {}) });
       nodes[id].status = 'error';
     }
     for (const { node: { id }, indeg } of byId.values()) if (indeg > 0 && !left.has(id)) nodes[id].status = nodes[id].status === 'ok' ? 'blocked' : nodes[id].status;
@@ -184,7 +188,7 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
 
   if (doc.nodes.length === 0) {
     // An empty model is a start, not a mistake: the missing Input is a hint of what to do first.
-    diagnostics.push({ severity: 'info', code: 'no-input-node', message: 'The model is empty — start with an Input node (it sets the image size the network reads), then add layers after it.' });
+    diagnostics.push({ severity: 'info', code: 'no-input-node', message: 'The model is empty — start with an Input node (it sets the image size the network reads), then add layers after it.', params: { variant: 'empty' } });
   } else if (!doc.nodes.some((n) => n.type === 'Input')) {
     diagnostics.push({ severity: 'error', code: 'no-input-node', message: 'The model has no Input node — add one (Input sets the image size the network reads).' });
   }
@@ -192,9 +196,10 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
   // ── Shapes and costs, in order ─────────────────────────────────────────────────────────────
   const where = (cur: { id: string; entry: Entry }) => ({ nodeId: cur.id, path: `nodes[${cur.entry.index}]` });
   let cur: Current | undefined;
-  const pin = (c: Current, severity: 'error' | 'warning', code: DiagnosticCode, message: string, extra?: { param?: string; inputIndex?: number; fix?: QuickFix }): Diagnostic => {
+  const pin = (c: Current, severity: 'error' | 'warning', code: DiagnosticCode, message: string, extra?: Parameters<InferContext['error']>[2]): Diagnostic => {
     const prefix = c.inside === undefined ? '' : `Inside ${c.op.title.toLowerCase()} "${c.id}" (${c.inside}): `;
     const d: Diagnostic = { severity, code, message: prefix + message, ...where(c) };
+    d.params = { op: c.ruleOp, ...(c.inside === undefined ? {} : { inside: c.inside }), ...extra?.params };
     if (extra?.param && !c.op.expand) {
       d.param = extra.param;
       d.path = `nodes[${c.entry.index}].params.${extra.param}`;
@@ -224,29 +229,29 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
     const op = entry.op;
     if (op.arity.min > 0 && ins.length === 0 && outs.length === 0) {
       info.status = 'unconnected';
-      diagnostics.push({ severity: 'warning', code: 'unconnected', ...where({ id, entry }), message: `${op.title} "${id}" is not connected — connect it or delete it.` });
+      diagnostics.push({ severity: 'warning', code: 'unconnected', ...where({ id, entry }), message: `${op.title} "${id}" is not connected — connect it or delete it.`, params: { op: op.type } });
       continue;
     }
     if (op.arity.max === 0 && ins.length > 0) {
       info.status = 'error';
-      diagnostics.push({ severity: 'error', code: 'input-has-incoming', ...where({ id, entry }), edgeId: ins[0].edgeId, message: `Input "${id}" cannot have incoming edges — an Input node is where data enters.`, fix: { kind: 'delete-edge', edgeId: ins[0].edgeId, label: 'Delete the edge into this Input' } });
+      diagnostics.push({ severity: 'error', code: 'input-has-incoming', ...where({ id, entry }), edgeId: ins[0].edgeId, message: `Input "${id}" cannot have incoming edges — an Input node is where data enters.`, params: { op: op.type }, fix: { kind: 'delete-edge', edgeId: ins[0].edgeId, label: 'Delete the edge into this Input' } });
       continue;
     }
     if (ins.length < op.arity.min) {
       info.status = 'error';
       const need = op.arity.min === 1 ? 'an input' : `at least ${op.arity.min} inputs`;
-      diagnostics.push({ severity: 'error', code: 'missing-input', ...where({ id, entry }), message: `${op.title} "${id}" needs ${need} but has ${ins.length} — connect ${op.arity.min - ins.length === 1 ? 'one more node' : 'more nodes'} to it.` });
+      diagnostics.push({ severity: 'error', code: 'missing-input', ...where({ id, entry }), message: `${op.title} "${id}" needs ${need} but has ${ins.length} — connect ${op.arity.min - ins.length === 1 ? 'one more node' : 'more nodes'} to it.`, params: { op: op.type, need: op.arity.min, have: ins.length } });
       continue;
     }
     if (ins.length > op.arity.max) {
       info.status = 'error';
       for (const extra of ins.slice(op.arity.max)) {
-        diagnostics.push({ severity: 'error', code: 'extra-input', ...where({ id, entry }), edgeId: extra.edgeId, message: `${op.title} "${id}" takes ${op.arity.max === 1 ? 'one input' : `at most ${op.arity.max} inputs`} but has ${ins.length} — to merge branches, feed them into a Concat or Add first.` });
+        diagnostics.push({ severity: 'error', code: 'extra-input', ...where({ id, entry }), edgeId: extra.edgeId, message: `${op.title} "${id}" takes ${op.arity.max === 1 ? 'one input' : `at most ${op.arity.max} inputs`} but has ${ins.length} — to merge branches, feed them into a Concat or Add first.`, params: { op: op.type, max: op.arity.max, have: ins.length } });
       }
       continue;
     }
     if (op.type === 'Input' && outs.length === 0) {
-      diagnostics.push({ severity: 'warning', code: 'unconnected', ...where({ id, entry }), message: `Input "${id}" is not connected to anything.` });
+      diagnostics.push({ severity: 'warning', code: 'unconnected', ...where({ id, entry }), message: `Input "${id}" is not connected to anything.`, params: { op: op.type, variant: 'input' } });
     }
     const inputShapes: (Shape | undefined)[] = new Array(ins.length);
     const inPrims: string[] = new Array(ins.length);
@@ -264,12 +269,18 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
       continue;
     }
     const shapes = inputShapes as Shape[];
+    try {
+      info.summary = op.summary(entry.params, shapes); // with the input shapes: "depthwise conv 3×3, 32"
+    } catch {
+      /* keep the summary from the params alone */
+    }
     // One mutable Current for the whole loop: no per-node allocation.
-    const c: Current = cur ?? { id, entry, op, inside: undefined, hadError: false };
+    const c: Current = cur ?? { id, entry, op, inside: undefined, ruleOp: op.type, hadError: false };
     c.id = id;
     c.entry = entry;
     c.op = op;
     c.inside = undefined;
+    c.ruleOp = op.type;
     c.hadError = false;
     cur = c;
 
@@ -290,7 +301,7 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
         const primId = `${id}/${sn.id}`;
         const primInputs = sn.inputs.map((r) => (typeof r === 'number' ? inPrims[r] : local.get(r)!));
         if (!parsed.success) {
-          diagnostics.push({ severity: 'error', code: 'invalid-param', ...where({ id, entry }), message: `Inside ${op.title} "${id}" (${sn.role ?? sn.id}): ${parsed.error.issues[0]?.message}.` });
+          diagnostics.push({ severity: 'error', code: 'invalid-param', ...where({ id, entry }), message: `Inside ${op.title} "${id}" (${sn.role ?? sn.id}): ${parsed.error.issues[0]?.message}.`, params: { op: sn.type, inside: sn.role ?? sn.id, ...(parsed.error.issues[0] ? issueParams(parsed.error.issues[0]) : {}) } });
           ok = false;
           break;
         }
@@ -334,14 +345,18 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
       inputShapes[i] = inputStates[i].prim.shape;
     }
     c.hadError = false;
+    c.ruleOp = op.type;
     const shape = op.infer?.(inputShapes, params, ctx);
     if (!shape || c.hadError) return undefined;
     if (shape.some((d) => !Number.isInteger(d) || d <= 0)) {
-      ctx.error('non-positive-output', `${op.title}: the output would be ${formatShape(shape)} — every size must be a positive whole number; the input is too small for this layer.`);
+      ctx.error('non-positive-output', `${op.title}: the output would be ${formatShape(shape)} — every size must be a positive whole number; the input is too small for this layer.`, { params: { shape: formatShape(shape) } });
       return undefined;
     }
     if ((shape.length === 3 && shape[0] > LIMITS.channels) || numel(shape) * 4 > LIMITS.activationBytes) {
-      ctx.error('too-large', `${op.title}: the output ${formatShape(shape)} is absurdly large (over ${shape.length === 3 && shape[0] > LIMITS.channels ? `${LIMITS.channels.toLocaleString('en-US')} channels` : '16 GiB of activations'}) — reduce the channels or the image size.`);
+      const channels = shape.length === 3 && shape[0] > LIMITS.channels;
+      ctx.error('too-large', `${op.title}: the output ${formatShape(shape)} is absurdly large (over ${channels ? `${LIMITS.channels.toLocaleString('en-US')} channels` : '16 GiB of activations'}) — reduce the channels or the image size.`, {
+        params: { variant: channels ? 'channels' : 'bytes', shape: formatShape(shape), limit: LIMITS.channels },
+      });
       return undefined;
     }
     const weights: WeightSpec[] = op.weights?.(inputShapes, params) ?? [];
@@ -407,6 +422,14 @@ export function analyze(doc: ModelDocument, registry: OpRegistry = defaultOps): 
       info.macs += p.macs;
       info.internalActivationBytes += numel(p.shape) * 4;
     }
+  }
+
+  // ── Branches that lead nowhere ────────────────────────────────────────────────────────────
+  for (const { id, output } of deadEnds(doc)) {
+    const entry = byId.get(id);
+    if (!entry) continue;
+    const title = entry.op?.title ?? entry.node.type;
+    diagnostics.push({ severity: 'warning', code: 'dead-end', ...where({ id, entry }), message: `${title} "${id}" leads nowhere: nothing reads its output (the network ends at "${output}") — connect it to the next layer, or delete it.`, params: { op: entry.node.type, output } });
   }
 
   // ── Quick fixes for the common mistakes ───────────────────────────────────────────────────

@@ -19,6 +19,7 @@ export class PresetBuilder {
   private readonly edges: ModelDocument['edges'] = [];
   private readonly used = new Set<string>();
   private current: string | undefined;
+  private classNames: string[] | undefined;
 
   constructor(
     private readonly name: string,
@@ -49,8 +50,14 @@ export class PresetBuilder {
     return this;
   }
 
+  /** Names of the output's classes, in order (the document's `labels`). */
+  labels(names: string[]): this {
+    this.classNames = [...names];
+    return this;
+  }
+
   build(): ModelDocument {
-    return { format: MODEL_FORMAT, version: MODEL_VERSION, name: this.name, description: this.description, nodes: this.nodes, edges: this.edges };
+    return { format: MODEL_FORMAT, version: MODEL_VERSION, name: this.name, description: this.description, ...(this.classNames ? { labels: this.classNames } : {}), nodes: this.nodes, edges: this.edges };
   }
 
   private uniqueId(base: string): string {

@@ -22,5 +22,7 @@ export function lenet5(): ModelDocument {
     .add(tanh('F6 tanh'))
     .add({ type: 'Dense', params: { units: 10 }, label: 'output dense' })
     .add({ type: 'Softmax', label: 'softmax' })
+    // Its ten outputs are the digits it reads.
+    .labels(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
     .build();
 }

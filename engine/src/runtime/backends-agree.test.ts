@@ -43,7 +43,8 @@ const SIZE: Record<string, number | undefined> = { lenet5: undefined, alexnet: 6
  * network on batch statistics amplifies perturbations with depth, PyTorch's as well. Here they run
  * on their running statistics; ResNet-50 is compared calibrated at 128×128 below.
  */
-const RUNNING_STATISTICS = new Set(['resnet50', 'resnet101', 'resnet152']);
+// ResNeXt-50 and Wide ResNet-50-2 are ResNet-50's depth with wider or grouped units: the same.
+const RUNNING_STATISTICS = new Set(['resnet50', 'resnet101', 'resnet152', 'resnext50-32x4d', 'wide-resnet50-2']);
 
 describe('both backends agree on every preset at reduced input size', () => {
   it.each(PRESET_NAMES.map((n) => [n]))('%s', async (name) => {

@@ -8,30 +8,28 @@ import { ConvolutionExplain } from './ConvolutionExplain';
 import { PoolingExplain } from './PoolingExplain';
 import { SeparableCostView } from './SeparableCostView';
 import { LECTURE_SEPARABLE } from '../../../engine/src/core/explain';
+import { useT } from '../i18n';
 
-const CHOICES: { id: LectureExample; title: string }[] = [
-  { id: 'convolution', title: 'Convolution' },
-  { id: 'pooling', title: 'Pooling table' },
-  { id: 'separable', title: 'Depthwise separable' },
-];
+const CHOICES: LectureExample[] = ['convolution', 'pooling', 'separable'];
 
 export function LectureExamples() {
+  const { t } = useT();
   const example = useUiStore((s) => s.explainExample);
   const set = useUiStore((s) => s.set);
   return (
     <div className="live-tab" data-testid="lecture-examples" data-example={example}>
-      <p className="live-hint">The lecture’s examples. Select a Conv2D, Pool2D, Inception, Residual unit, Separable conv or Inverted residual node to see the same ideas on your own network.</p>
-      <div className="live-inline-row" role="group" aria-label="Lecture example">
+      <p className="live-hint">{t('explain.lecture.hint')}</p>
+      <div className="live-inline-row" role="group" aria-label={t('explain.lecture.label')}>
         {CHOICES.map((c) => (
-          <button key={c.id} aria-pressed={example === c.id} className={example === c.id ? 'active' : undefined} data-testid={`lecture-example-${c.id}`} onClick={() => set({ explainExample: c.id })}>
-            {c.title}
+          <button key={c} aria-pressed={example === c} className={example === c ? 'active' : undefined} data-testid={`lecture-example-${c}`} onClick={() => set({ explainExample: c })}>
+            {t(`explain.lecture.${c}`)}
           </button>
         ))}
       </div>
       {example === 'convolution' ? (
         <ConvolutionExplain />
       ) : example === 'separable' ? (
-        <SeparableCostView input={LECTURE_SEPARABLE.input} filters={LECTURE_SEPARABLE.filters} kernel={LECTURE_SEPARABLE.kernel} caption="the lecture’s 3×3 convolution" />
+        <SeparableCostView input={LECTURE_SEPARABLE.input} filters={LECTURE_SEPARABLE.filters} kernel={LECTURE_SEPARABLE.kernel} caption={t('explain.lecture.separableCaption')} />
       ) : (
         <PoolingExplain />
       )}

@@ -1,5 +1,6 @@
 /** How the inspector edits each op's parameters: the right input per param. */
 import { ACTIVATION_FUNCTIONS } from '../engine';
+import { t as tr } from '../i18n';
 import { BLOCK_ACTIVATIONS, GATE_FUNCTIONS } from '../../../engine/src/core/ops/squeeze-excite';
 
 export type FieldKind =
@@ -18,6 +19,8 @@ export interface FieldSpec {
   /** Shown only when this returns true for the current params. */
   when?: (params: Record<string, unknown>) => boolean;
   help?: string;
+  /** Enum choices as shown, by value (the inspector fills them in the UI's language); else the value itself. */
+  optionLabels?: Record<string, string>;
 }
 
 const int = (name: string, label: string, optional = false, help?: string): FieldSpec => ({ name, label, field: { kind: 'int', optional }, help });
@@ -82,6 +85,8 @@ export const PARAM_FIELDS: Record<string, FieldSpec[]> = {
     en('projection', 'Shortcut projection', ['auto', 'always', 'never']),
     { ...int('groups', 'Groups of the 3×3 (ResNeXt)', true, 'Empty: 1. ResNeXt-50 32×4d uses 32.'), when: (p) => p.block === 'bottleneck' },
     { ...int('widthPerGroup', 'Width per group', true, 'Channels per group at 64 filters. Empty: 64 (ResNet); ResNeXt 4, Wide ResNet 128.'), when: (p) => p.block === 'bottleneck' },
+    // Shown on units imported with batch norm folded into their convolutions (absent means on).
+    { ...bool('batchNorm', 'Batch norm (off: folded into the biases)'), when: (p) => p.batchNorm === false },
   ],
   SeparableConv: [
     int('filters', 'Filters'),

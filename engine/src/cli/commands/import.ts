@@ -95,7 +95,12 @@ export const importCommand: CliCommand = {
     await writeAtomically(output, serializeDocument(doc));
     const analysis = analyze(doc);
     const count = (type: string) => doc.nodes.filter((n) => n.type === type).length;
-    const modules = [count('ResidualUnit') && `${count('ResidualUnit')} residual units`, count('Inception') && `${count('Inception')} inception modules`].filter(Boolean);
+    const modules = [
+      count('ResidualUnit') && `${count('ResidualUnit')} residual units`,
+      count('Inception') && `${count('Inception')} inception modules`,
+      count('InvertedResidual') && `${count('InvertedResidual')} inverted residual blocks`,
+      count('SqueezeExcite') && `${count('SqueezeExcite')} squeeze-excite gates`,
+    ].filter(Boolean);
     io.stdout(
       `imported ${input}: ${doc.nodes.length} nodes${modules.length ? ` (${modules.join(', ')})` : ''}, ${analysis.totals.params.toLocaleString('en-US')} parameters; wrote ${output}` +
         (result.sidecar ? ` and ${join(dirname(output), weightsFile)} (${(result.sidecar.length / 1024 ** 2).toFixed(1)} MiB)` : '') +

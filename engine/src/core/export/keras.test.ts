@@ -1,10 +1,12 @@
 /**
  * Keras export: TensorFlow cannot be installed here, so the file is checked to parse as Python
  * (python3's ast) and to mirror the PyTorch export: one named layer per weighted document node, with
- * the same name the PyTorch submodule has, and a module call for every Inception / ResidualUnit.
+ * the same name the PyTorch submodule has, and a module call for every Inception / ResidualUnit /
+ * InvertedResidual / SqueezeExcite.
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { moduleFormsDocument } from '../ops/module-forms.fixture';
 import { analyze } from '../graph/analyze';
 import { getPreset, PRESET_NAMES } from '../presets';
 import { findPython } from '../../runtime/python';
@@ -13,9 +15,11 @@ import { exportPyTorch } from './pytorch';
 import { randomValidDocument } from './random-graphs';
 
 const python = findPython([]);
+/** The Keras helper function called for each PyTorch module class (SeparableConv is Keras' own layer, named like the others). */
+const HELPER_FUNCTIONS: Record<string, string> = { Inception: 'inception', ResidualUnit: 'residual_unit', InvertedResidual: 'inverted_residual', SqueezeExcite: 'squeeze_excite' };
 
 function documents() {
-  return [...PRESET_NAMES.map((n) => getPreset(n)), ...Array.from({ length: 20 }, (_, s) => randomValidDocument(s + 1))];
+  return [...PRESET_NAMES.map((n) => getPreset(n)), moduleFormsDocument(), ...Array.from({ length: 20 }, (_, s) => randomValidDocument(s + 1))];
 }
 
 describe('Keras export', () => {
@@ -28,8 +32,8 @@ describe('Keras export', () => {
       const modules = [...torch.matchAll(/^ {8}self\.(\w+) = ([\w.]+)\(/gm)].map((m) => [m[1], m[2]]);
       expect(modules.length, doc.name).toBeGreaterThan(0);
       for (const [name, cls] of modules) {
-        if (cls === 'Inception') expect(keras, `${doc.name}: ${name}`).toMatch(new RegExp(`inception\\(\\w+, "${name}",`));
-        else if (cls === 'ResidualUnit') expect(keras, `${doc.name}: ${name}`).toMatch(new RegExp(`residual_unit\\(\\w+, "${name}",`));
+        const helper = HELPER_FUNCTIONS[cls];
+        if (helper) expect(keras, `${doc.name}: ${name}`).toMatch(new RegExp(`${helper}\\(\\w+, "${name}",`));
         else expect(keras, `${doc.name}: ${name}`).toContain(`name="${name}")`);
       }
     }

@@ -56,9 +56,9 @@ def inception(x, name, c1x1, c3x3reduce, c3x3, c5x5reduce, c5x5, pool_proj):
     return layers.Concatenate(axis=-1, name=name)([b1, b2, b3, b4])
 
 
-def residual_unit(x, name, filters, stride=1, bottleneck=False, pre_activation=False, projection=False, groups=1, width_per_group=64):
+def residual_unit(x, name, filters, stride=1, bottleneck=False, pre_activation=False, projection=False, groups=1, width_per_group=64, batch_norm=True):
     """ResNet's residual unit (see the PyTorch export for the two forms); layers are named <name>_<local id>.
-    A bottleneck's 3×3 may be grouped (ResNeXt) or widened (Wide ResNet)."""
+    A bottleneck's 3×3 may be grouped (ResNeXt) or widened (Wide ResNet); batch_norm=False: folded into conv biases."""
     out_channels = 4 * filters if bottleneck else filters
     width = filters * width_per_group // 64 * groups
     convs = [(width, 1, 1), (width, 3, stride), (out_channels, 1, 1)] if bottleneck else [(filters, 3, stride), (filters, 3, 1)]
@@ -66,9 +66,9 @@ def residual_unit(x, name, filters, stride=1, bottleneck=False, pre_activation=F
     def conv(t, filters, k, s, local):
         if k == 3:
             t = layers.ZeroPadding2D(1, name=f"{name}_{local}_pad")(t)
-        return layers.Conv2D(filters, k, strides=s, use_bias=False, groups=groups if k == 3 and bottleneck else 1, name=f"{name}_{local}")(t)
+        return layers.Conv2D(filters, k, strides=s, use_bias=not batch_norm, groups=groups if k == 3 and bottleneck else 1, name=f"{name}_{local}")(t)
 
-    bn = lambda local: layers.BatchNormalization(epsilon=1e-5, name=f"{name}_{local}")
+    bn = lambda local: layers.BatchNormalization(epsilon=1e-5, name=f"{name}_{local}") if batch_norm else (lambda t: t)
     out, shortcut = x, x
     if pre_activation:
         for i, (f, k, s) in enumerate(convs, 1):
@@ -256,6 +256,7 @@ export function exportKeras(doc: ModelDocument, analysis: Analysis): { code: str
         if (usesProjection(r, inShape)) args.push('projection=True');
         if (r.block === 'bottleneck' && (r.groups ?? 1) !== 1) args.push(`groups=${r.groups}`);
         if (r.block === 'bottleneck' && (r.widthPerGroup ?? 64) !== 64) args.push(`width_per_group=${r.widthPerGroup}`);
+        if (r.batchNorm === false && !r.preActivation) args.push('batch_norm=False');
         expr = `residual_unit(${args.join(', ')})`;
         break;
       }

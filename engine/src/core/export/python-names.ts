@@ -14,7 +14,7 @@ const MODULE_ATTRIBUTES = new Set(
 );
 
 /** Names the generated file itself uses. */
-const GENERATED_NAMES = new Set(['self', 'torch', 'nn', 'F', 'sys', 'model', 'x', 'y', 'Inception', 'ResidualUnit', 'avg_pool_exclude_pad']);
+const GENERATED_NAMES = new Set(['self', 'torch', 'nn', 'F', 'sys', 'model', 'x', 'y', 'Inception', 'ResidualUnit', 'avg_pool_exclude_pad', 'SeparableConv', 'InvertedResidual', 'SqueezeExcite', 'block_activation']);
 
 function baseIdentifier(s: string): string {
   let id = s.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+(?=.)/, '');

@@ -17,6 +17,7 @@ import { ReferenceBackend } from '../../runtime/reference/backend';
 import { findPython } from '../../runtime/python';
 import { exportPyTorch } from './pytorch';
 import { randomValidDocument } from './random-graphs';
+import { moduleFormsDocument } from '../ops/module-forms.fixture';
 
 const python = findPython(['torch', 'numpy']);
 const HARNESS = resolve(__dirname, '../../../test-python/run_pytorch_models.py');
@@ -121,6 +122,13 @@ describe.skipIf(!python)('PyTorch export, run in PyTorch (skipped: needs python3
     const cases = ['lenet5', 'resnet18'].map((name) => ({ name, doc: withInputSize(getPreset(name), PRESET_INPUT[name] ?? 64) }));
     for (const [k, o] of (await runCases(cases)).entries()) expect(o.maxAbs, cases[k].name).toBeLessThanOrEqual(1e-4);
   }, 300_000);
+
+  it('modules in the forms the presets do not use (padding, depth multiplier, hard gates, folded batch norm) match the engine', async () => {
+    const [o] = await runCases([{ name: 'module forms', doc: moduleFormsDocument() }]);
+    expect(o.torchShape).toEqual(o.shape);
+    expect(o.torchParams).toBe(o.params);
+    expect(o.maxAbs).toBeLessThanOrEqual(1e-4 * Math.max(1, o.scale));
+  }, 120_000);
 
   it('40 seeded random valid graphs match the engine within 1e-4 and have the same parameter counts', async () => {
     const cases = Array.from({ length: 40 }, (_, s) => ({ name: `random ${s}`, doc: randomValidDocument(s + 1) }));

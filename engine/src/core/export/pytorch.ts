@@ -113,9 +113,10 @@ const RESIDUAL_CLASS = `class ResidualUnit(nn.Module):
     """ResNet's residual unit, basic (3×3, 3×3) or bottleneck (1×1, 3×3, 1×1 with 4× the filters out),
     stride on the 3×3 convolution. Original form: conv→BN→ReLU …→conv→BN, + shortcut, ReLU.
     Pre-activation form: BN→ReLU→conv …, + shortcut (a projection reads the pre-activated input).
-    The shortcut is a 1×1 convolution ("proj", with BN "proj_bn" in the original form) or the identity."""
+    The shortcut is a 1×1 convolution ("proj", with BN "proj_bn" in the original form) or the identity.
+    batch_norm=False (original form): batch norm folded into the convolutions, which then have biases."""
 
-    def __init__(self, in_channels, filters, stride=1, bottleneck=False, pre_activation=False, projection=False, groups=1, width_per_group=64):
+    def __init__(self, in_channels, filters, stride=1, bottleneck=False, pre_activation=False, projection=False, groups=1, width_per_group=64, batch_norm=True):
         super().__init__()
         out_channels = 4 * filters if bottleneck else filters
         if bottleneck:  # (in, out, kernel, stride, padding) of conv1, conv2, conv3; ResNeXt groups the 3×3
@@ -126,17 +127,19 @@ const RESIDUAL_CLASS = `class ResidualUnit(nn.Module):
         self.depth = len(convs)
         self.pre_activation = pre_activation
         self.projection = projection
+        self.batch_norm = batch_norm
         for i, (cin, cout, k, s, p) in enumerate(convs, 1):
-            setattr(self, f"conv{i}", nn.Conv2d(cin, cout, k, stride=s, padding=p, bias=False, groups=groups if k == 3 and bottleneck else 1))
-            setattr(self, f"bn{i}", nn.BatchNorm2d(cin if pre_activation else cout))
+            setattr(self, f"conv{i}", nn.Conv2d(cin, cout, k, stride=s, padding=p, bias=not batch_norm, groups=groups if k == 3 and bottleneck else 1))
+            if batch_norm:
+                setattr(self, f"bn{i}", nn.BatchNorm2d(cin if pre_activation else cout))
         if projection:
-            self.proj = nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False)
-            if not pre_activation:
+            self.proj = nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=not batch_norm)
+            if batch_norm and not pre_activation:
                 self.proj_bn = nn.BatchNorm2d(out_channels)
 
     def forward(self, x):
         conv = lambda i: getattr(self, f"conv{i}")
-        bn = lambda i: getattr(self, f"bn{i}")
+        bn = lambda i: getattr(self, f"bn{i}") if self.batch_norm else nn.Identity()
         if self.pre_activation:
             out, shortcut = x, x
             for i in range(1, self.depth + 1):
@@ -150,7 +153,7 @@ const RESIDUAL_CLASS = `class ResidualUnit(nn.Module):
             out = bn(i)(conv(i)(out))
             if i < self.depth:
                 out = F.relu(out)
-        shortcut = self.proj_bn(self.proj(x)) if self.projection else x
+        shortcut = (self.proj_bn(self.proj(x)) if self.batch_norm else self.proj(x)) if self.projection else x
         return F.relu(out + shortcut)
 `;
 
@@ -352,6 +355,7 @@ export function exportPyTorch(doc: ModelDocument, analysis: Analysis, options: P
         if (usesProjection(p, inShape)) args.push('projection=True');
         if (p.block === 'bottleneck' && (p.groups ?? 1) !== 1) args.push(`groups=${p.groups}`);
         if (p.block === 'bottleneck' && (p.widthPerGroup ?? 64) !== 64) args.push(`width_per_group=${p.widthPerGroup}`);
+        if (p.batchNorm === false && !p.preActivation) args.push('batch_norm=False');
         e = { module: `ResidualUnit(${args.join(', ')})`, expr: `${self}(${x})` };
         break;
       }

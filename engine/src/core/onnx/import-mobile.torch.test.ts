@@ -5,7 +5,8 @@
  * shuffle), EfficientNet-B0 (SiLU written as x·Sigmoid(x), squeeze-and-excitation) and
  * RegNetY-400MF (grouped convolutions, squeeze-and-excitation) — exported by torch.onnx.export with every option at its default (Debian's python3-torch:
  * opset 14, batch norm folded into the convolutions), with random seeded weights and randomised
- * batch-norm statistics. Each imports, and gives PyTorch's logits within 1e-4 of the largest in both
+ * batch-norm statistics. Each imports — its inverted residual and squeeze-excite blocks recognised as
+ * such, their convolutions carrying the folded batch norms — and gives PyTorch's logits within 1e-4 of the largest in both
  * backends (reference and onnxruntime) and again through our PyTorch export (model.py + state dict,
  * run in PyTorch). A model that does not import fails naming every operation left.
  */
@@ -21,6 +22,7 @@ import { OrtBackend } from '../../runtime/ort/ort-backend';
 import { findPython } from '../../runtime/python';
 import { ReferenceBackend } from '../../runtime/reference/backend';
 import { importOnnx, OnnxImportError } from './import';
+import { ops } from '../ops';
 
 const python = findPython(['torch', 'torchvision', 'onnx']);
 const SCRIPT = resolve(__dirname, '../../../test-python/export_torchvision_mobile.py');
@@ -65,7 +67,10 @@ function importModel(model: string): ModelDocument {
   }
 }
 
-const count = (doc: ModelDocument, type: string, fn?: string) => doc.nodes.filter((n) => n.type === type && (fn === undefined || n.params.fn === fn)).length;
+/** Primitives of `type` (an activation: of function `fn`), inside recognised blocks too. */
+const count = (doc: ModelDocument, type: string, fn?: string) => analyze(doc).primitives.nodes.filter((p) => p.type === type && (fn === undefined || p.params.fn === fn)).length;
+/** Document nodes (cards) of `type`. */
+const cards = (doc: ModelDocument, type: string) => doc.nodes.filter((n) => n.type === type).length;
 
 describe.skipIf(!python)('ONNX import of torchvision’s mobile classifiers, default export (skipped: needs python3 with torch, torchvision, onnx)', () => {
   const docs: Record<string, ModelDocument> = {};
@@ -99,9 +104,16 @@ describe.skipIf(!python)('ONNX import of torchvision’s mobile classifiers, def
     const { mobilenet_v2: v2, mobilenet_v3_small: v3, mnasnet0_5: mnas, shufflenet_v2_x1_0: shuffle, efficientnet_b0: effnet, regnet_y_400mf: regnet } = docs;
     expect(MODELS.every((m) => docs[m]), 'every model imported').toBe(true);
     expect(count(v2, 'Activation', 'relu6')).toBe(35);
-    // 17 depthwise 3×3 convolutions, labelled so on their cards and in the Summary.
+    // 17 depthwise 3×3 convolutions, labelled so on their cards (inside the opened blocks) and in the Summary.
     const a = analyze(v2);
-    expect(v2.nodes.filter((n) => a.nodes[n.id].summary.startsWith('depthwise conv 3×3'))).toHaveLength(17);
+    expect(a.primitives.nodes.filter((p) => p.type === 'Conv2D' && ops.get('Conv2D')!.summary(p.params, p.inputShapes).startsWith('depthwise conv 3×3'))).toHaveLength(17);
+    // The blocks as blocks: MobileNetV2's 17, MobileNetV3-Small's 11, EfficientNet-B0's 16 MBConv and
+    // MnasNet-0.5's 16 plus its depthwise-separable stem are inverted residuals; RegNetY's 16 gates are squeeze-excite.
+    expect([v2, v3, effnet, mnas].map((d) => cards(d, 'InvertedResidual'))).toEqual([17, 11, 16, 17]);
+    expect(cards(regnet, 'SqueezeExcite')).toBe(16);
+    expect(cards(v2, 'Conv2D') + cards(v2, 'Activation')).toBe(4); // the stem and the last 1×1 conv, each with its ReLU6
+    expect(v2.nodes.find((n) => n.id === 'features.3')?.params).toEqual({ filters: 24, kernel: 3, stride: 1, activation: 'relu6', batchNorm: false, expandRatio: 6 });
+    expect(effnet.nodes.filter((n) => n.type === 'InvertedResidual').every((n) => n.params.activation === 'silu' && n.params.seRatio === 0.25)).toBe(true);
     expect([count(v3, 'Activation', 'hardswish'), count(v3, 'Activation', 'hardsigmoid'), count(v3, 'ChannelScale')]).toEqual([19, 9, 9]);
     expect([count(mnas, 'GlobalPool'), count(mnas, 'Flatten')]).toEqual([1, 0]); // ReduceMean(keepdims 0) read by Gemm
     expect([count(shuffle, 'ChannelShuffle'), count(shuffle, 'ChannelSlice')]).toEqual([16, 26]);

@@ -34,7 +34,7 @@ export interface ImportOnnxOptions {
   maxBytes?: number;
   /** Reads a weights file named by external data, relative to the model's folder (already checked not to leave it). */
   readExternal?: ExternalDataReader;
-  /** Collapse inception blocks and residual units into module nodes (default true). */
+  /** Collapse inception blocks, residual units (batch norm kept or folded), inverted residuals and squeeze-excite gates into module nodes (default true). */
   collapseModules?: boolean;
 }
 

@@ -13,6 +13,8 @@ const Params = z.object({
   groups: z.number().int().positive().max(LIMITS.channels).optional(),
   /** Bottleneck only: channels per group at 64 filters (ResNeXt 4, Wide ResNet 128; torchvision's width_per_group); absent = 64. */
   widthPerGroup: z.number().int().positive().max(LIMITS.channels).optional(),
+  /** Original form only: false when batch norm is folded into the convolutions, which then have biases (files exported for inference); absent = true. */
+  batchNorm: z.boolean().optional(),
 });
 export type ResidualUnitParams = z.infer<typeof Params>;
 
@@ -38,7 +40,7 @@ export function usesProjection(p: Pick<ResidualUnitParams, 'block' | 'filters' |
   return input[0] !== residualOutChannels(p) || p.stride !== 1;
 }
 
-const conv = (filters: number, kernel: number, stride: number, padding: number, groups = 1) => ({ filters, kernel, stride, padding, bias: false, ...(groups > 1 ? { groups } : {}) });
+const conv = (filters: number, kernel: number, stride: number, padding: number, groups = 1, bias = false) => ({ filters, kernel, stride, padding, bias, ...(groups > 1 ? { groups } : {}) });
 const relu = { fn: 'relu' };
 
 /**
@@ -51,10 +53,12 @@ export function expandResidualUnit(p: ResidualUnitParams, input: Shape): Subgrap
   const out = residualOutChannels(p);
   const f = p.filters;
   const project = usesProjection(p, input);
+  // Folded (original form only): each convolution carries its batch norm as a bias.
+  const folded = p.batchNorm === false && !p.preActivation;
   const convs =
     p.block === 'basic'
-      ? [conv(f, 3, p.stride, 1), conv(f, 3, 1, 1)]
-      : [conv(bottleneckWidth(p), 1, 1, 0), conv(bottleneckWidth(p), 3, p.stride, 1, p.groups ?? 1), conv(out, 1, 1, 0)];
+      ? [conv(f, 3, p.stride, 1, 1, folded), conv(f, 3, 1, 1, 1, folded)]
+      : [conv(bottleneckWidth(p), 1, 1, 0, 1, folded), conv(bottleneckWidth(p), 3, p.stride, 1, p.groups ?? 1, folded), conv(out, 1, 1, 0, 1, folded)];
   const nodes: SubgraphNode[] = [];
   let shortcut: string | number = 0;
 
@@ -62,18 +66,24 @@ export function expandResidualUnit(p: ResidualUnitParams, input: Shape): Subgrap
     let prev: string | number = 0;
     convs.forEach((c, i) => {
       const k = i + 1;
-      nodes.push({ id: `conv${k}`, type: 'Conv2D', params: c, inputs: [prev], role: `residual: conv ${c.kernel}×${c.kernel}` });
-      nodes.push({ id: `bn${k}`, type: 'BatchNorm', params: {}, inputs: [`conv${k}`], role: 'residual: batch norm' });
-      prev = `bn${k}`;
+      nodes.push({ id: `conv${k}`, type: 'Conv2D', params: c, inputs: [prev], role: `residual: conv ${c.kernel}×${c.kernel}${folded ? ' (batch norm folded in)' : ''}` });
+      prev = `conv${k}`;
+      if (!folded) {
+        nodes.push({ id: `bn${k}`, type: 'BatchNorm', params: {}, inputs: [`conv${k}`], role: 'residual: batch norm' });
+        prev = `bn${k}`;
+      }
       if (k < convs.length) {
         nodes.push({ id: `relu${k}`, type: 'Activation', params: relu, inputs: [prev], role: 'residual: ReLU' });
         prev = `relu${k}`;
       }
     });
     if (project) {
-      nodes.push({ id: 'proj', type: 'Conv2D', params: conv(out, 1, p.stride, 0), inputs: [0], role: 'shortcut: 1×1 projection' });
-      nodes.push({ id: 'proj_bn', type: 'BatchNorm', params: {}, inputs: ['proj'], role: 'shortcut: batch norm' });
-      shortcut = 'proj_bn';
+      nodes.push({ id: 'proj', type: 'Conv2D', params: conv(out, 1, p.stride, 0, 1, folded), inputs: [0], role: `shortcut: 1×1 projection${folded ? ' (batch norm folded in)' : ''}` });
+      shortcut = 'proj';
+      if (!folded) {
+        nodes.push({ id: 'proj_bn', type: 'BatchNorm', params: {}, inputs: ['proj'], role: 'shortcut: batch norm' });
+        shortcut = 'proj_bn';
+      }
     }
     nodes.push({ id: 'add', type: 'Add', params: {}, inputs: [prev, shortcut], role: 'add: residual + shortcut' });
     nodes.push({ id: 'relu_out', type: 'Activation', params: relu, inputs: ['add'], role: 'ReLU after the addition' });
@@ -106,15 +116,20 @@ export const ResidualUnitOp: OpDef<ResidualUnitParams> = {
   arity: { min: 1, max: 1 },
   summary: (p) =>
     `${p.preActivation ? 'pre-act ' : ''}${p.block} residual ${p.filters}${p.block === 'bottleneck' ? `→${4 * p.filters}` : ''}${p.stride > 1 ? `/${p.stride}` : ''}` +
-    (p.block === 'bottleneck' && isWidened(p) ? ` (${(p.groups ?? 1) > 1 ? `${p.groups}×${p.widthPerGroup}d` : `width ${bottleneckWidth(p)}`})` : ''),
+    (p.block === 'bottleneck' && isWidened(p) ? ` (${(p.groups ?? 1) > 1 ? `${p.groups}×${p.widthPerGroup}d` : `width ${bottleneckWidth(p)}`})` : '') +
+    (p.batchNorm === false ? ' (BN folded)' : ''),
   infer(inputs, p, ctx) {
     if (!requireFeatureMap('Residual unit', inputs[0], ctx)) return undefined;
     if (p.block === 'basic' && isWidened(p)) {
       ctx.error(
         'invalid-param',
         `Residual unit: groups ${p.groups ?? 1} and width per group ${p.widthPerGroup ?? 64} apply to bottleneck units (ResNeXt, Wide ResNet) — set block to "bottleneck", or groups 1 and width per group 64 for a basic unit.`,
-        { param: (p.groups ?? 1) !== 1 ? 'groups' : 'widthPerGroup' },
+        { param: (p.groups ?? 1) !== 1 ? 'groups' : 'widthPerGroup', params: { variant: 'basic-widened', groups: p.groups ?? 1, width: p.widthPerGroup ?? 64 } },
       );
+      return undefined;
+    }
+    if (p.preActivation && p.batchNorm === false) {
+      ctx.error('invalid-param', 'Residual unit: batch norm can be folded into the convolutions only in the original form (it follows each convolution there; pre-activation puts it before) — turn pre-activation off, or batch norm on.', { param: 'batchNorm' });
       return undefined;
     }
     return inputs[0];

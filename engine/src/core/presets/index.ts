@@ -4,6 +4,8 @@ import { alexnet } from './alexnet';
 import { vgg16 } from './vgg';
 import { googlenet } from './googlenet';
 import { preactResnet18, resnet101, resnet152, resnet18, resnet20, resnet34, resnet50, resnext50, wideResnet50 } from './resnet';
+import { efficientnetB0, mobilenetV2 } from './mobilenet';
+import { xception } from './xception';
 
 export interface PresetInfo {
   name: string;
@@ -33,6 +35,9 @@ export const PRESETS: readonly PresetInfo[] = [
   preset('preact-resnet18', preactResnet18),
   preset('resnext50-32x4d', resnext50),
   preset('wide-resnet50-2', wideResnet50),
+  preset('mobilenet-v2', mobilenetV2),
+  preset('xception', xception),
+  preset('efficientnet-b0', efficientnetB0),
 ];
 
 export const PRESET_NAMES: readonly string[] = PRESETS.map((p) => p.name);

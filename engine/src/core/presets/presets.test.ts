@@ -16,6 +16,8 @@ const TORCHVISION_PARAMS: Record<string, number> = {
   resnet152: 60_192_808,
   'resnext50-32x4d': 25_028_904,
   'wide-resnet50-2': 68_883_240,
+  'mobilenet-v2': 3_504_872,
+  'efficientnet-b0': 5_288_548,
 };
 
 /** Published multiply-accumulates at 224×224 (torchvision model docs, "GFLOPS" = GMACs). */
@@ -30,6 +32,7 @@ const PUBLISHED_MACS: Record<string, number> = {
   'resnext50-32x4d': 4.23e9,
   'wide-resnet50-2': 11.4e9,
   googlenet: 1.58e9,
+  'mobilenet-v2': 0.3e9,
 };
 
 const analysed = (name: string) => {
@@ -40,7 +43,24 @@ const analysed = (name: string) => {
 describe('presets', () => {
   it('lists every preset the issue asks for', () => {
     expect([...PRESET_NAMES].sort()).toEqual(
-      ['alexnet', 'googlenet', 'lenet5', 'preact-resnet18', 'resnet101', 'resnet152', 'resnet18', 'resnet20', 'resnet34', 'resnet50', 'resnext50-32x4d', 'vgg16', 'wide-resnet50-2'].sort(),
+      [
+        'alexnet',
+        'googlenet',
+        'lenet5',
+        'preact-resnet18',
+        'resnet101',
+        'resnet152',
+        'resnet18',
+        'resnet20',
+        'resnet34',
+        'resnet50',
+        'resnext50-32x4d',
+        'vgg16',
+        'wide-resnet50-2',
+        'mobilenet-v2',
+        'xception',
+        'efficientnet-b0',
+      ].sort(),
     );
   });
 
@@ -160,6 +180,49 @@ describe('presets', () => {
     expect(a.totals.macs).toBe(analysed('resnet18').a.totals.macs);
     const first = a.primitives.nodes.filter((p) => p.owner === 'conv2_1').map((p) => p.type);
     expect(first.slice(0, 3)).toEqual(['BatchNorm', 'Activation', 'Conv2D']);
+  });
+
+  it('mobilenet-v2 is 17 inverted residual blocks (Table 2), 10 of them with a skip connection', () => {
+    const { doc, a } = analysed('mobilenet-v2');
+    const blocks = doc.nodes.filter((n) => n.type === 'InvertedResidual');
+    expect(blocks).toHaveLength(17);
+    expect(blocks.filter((b) => a.primitives.nodes.some((p) => p.owner === b.id && p.type === 'Add'))).toHaveLength(10);
+    // Table 2's output of each stage (t, c, n, s): 112²×16, 56²×24, 28²×32, 14²×64, 14²×96, 7²×160, 7²×320.
+    const stageOut = [1, 2, 3, 4, 5, 6, 7].map((s) => a.nodes[blocks.filter((b) => b.id.startsWith(`stage_${s}_`)).pop()!.id].outputShape);
+    expect(stageOut).toEqual([[16, 112, 112], [24, 56, 56], [32, 28, 28], [64, 14, 14], [96, 14, 14], [160, 7, 7], [320, 7, 7]]);
+    // The first block has no expansion (t = 1): depthwise on the stem's 32 channels, then project to 16.
+    expect(a.primitives.nodes.filter((p) => p.owner === 'stage_1_block_1' && p.type === 'Conv2D').map((p) => p.id)).toEqual(['stage_1_block_1/dw', 'stage_1_block_1/project']);
+    expect(a.primitives.nodes.filter((p) => a.nodes[p.owner]?.type === 'InvertedResidual' && p.id.endsWith('/dw')).every((p) => p.params.groups === p.inputShapes[0][0])).toBe(true);
+  });
+
+  it('efficientnet-b0 is 16 MBConv blocks with SiLU and squeeze-excite (Table 1)', () => {
+    const { doc, a } = analysed('efficientnet-b0');
+    const blocks = doc.nodes.filter((n) => n.type === 'InvertedResidual');
+    expect(blocks).toHaveLength(16);
+    expect(a.primitives.nodes.filter((p) => p.type === 'ChannelScale')).toHaveLength(16);
+    expect(a.primitives.nodes.filter((p) => p.type === 'Activation' && p.params.fn === 'silu')).toHaveLength(2 + 15 + 16 + 16);
+    // Table 1: the 5×5 depthwise stages (40, 112, 192 channels) and each stage's output.
+    expect(blocks.filter((b) => b.params.kernel === 5).map((b) => b.params.filters)).toEqual([40, 40, 112, 112, 112, 192, 192, 192, 192]);
+    const stageOut = [1, 2, 3, 4, 5, 6, 7].map((s) => a.nodes[blocks.filter((b) => b.id.startsWith(`stage_${s}_`)).pop()!.id].outputShape);
+    expect(stageOut).toEqual([[16, 112, 112], [24, 56, 56], [40, 28, 28], [80, 14, 14], [112, 14, 14], [192, 7, 7], [320, 7, 7]]);
+    // torchvision's squeeze: max(1, block input channels // 4) — 8 in the first block (32 in), 28 in the first 192 block (112 in).
+    expect(a.primitives.nodes.find((p) => p.id === 'stage_1_mbconv_1/se_reduce')!.params.filters).toBe(8);
+    expect(a.primitives.nodes.find((p) => p.id === 'stage_6_mbconv_1/se_reduce')!.params.filters).toBe(28);
+  });
+
+  it('xception has the paper’s 22,855,952 parameters (Table 3) and Keras’ 22,910,480 with batch norm statistics; flows 299 → 147 → 19 → 10', () => {
+    const { doc, a } = analysed('xception');
+    expect(a.totals.params).toBe(22_855_952);
+    const statistics = a.primitives.nodes.flatMap((p) => p.weights.filter((w) => !w.trainable)).reduce((n, w) => n + w.shape.reduce((x, y) => x * y, 1), 0);
+    expect(a.totals.params + statistics).toBe(22_910_480);
+    expect(doc.nodes.filter((n) => n.type === 'SeparableConv')).toHaveLength(3 * 2 + 8 * 3 + 2 + 2);
+    expect(a.nodes.block1_conv2_act.outputShape).toEqual([64, 147, 147]);
+    expect(['block2_add', 'block3_add', 'block4_add'].map((id) => a.nodes[id].outputShape)).toEqual([[128, 74, 74], [256, 37, 37], [728, 19, 19]]);
+    expect(a.nodes.block12_add.outputShape).toEqual([728, 19, 19]);
+    expect(a.nodes.block13_add.outputShape).toEqual([1024, 10, 10]);
+    expect(a.nodes.block14_sep2_act.outputShape).toEqual([2048, 10, 10]);
+    // The middle flow's shortcut is the identity: each block adds its own input.
+    expect(doc.edges.filter((e) => e.target === 'block5_add').map((e) => e.source)).toEqual(['block5_sep3_bn', 'block4_add']);
   });
 
   it('getPreset returns a fresh copy and rejects unknown names', () => {

@@ -1,18 +1,27 @@
 /**
  * The presets against torchvision itself (Debian's python3-torch + python3-torchvision): parameter
- * counts, multiply-accumulates of every Conv2d/Linear (counted by forward hooks at 1×3×224×224) and
- * the output shape of each ResNet stage must equal ours exactly. Skips when they are not installed.
+ * counts, multiply-accumulates of every Conv2d/Linear (counted by forward hooks at 1×3×224×224; a
+ * grouped convolution's per group) and the output shape of each ResNet stage must equal ours exactly;
+ * MobileNetV2 and EfficientNet-B0 also take torchvision's weights into our PyTorch export (entry by
+ * entry in registration order, shapes checked) and give its logits. Skips when they are not installed.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../graph/analyze';
 import { getPreset } from '.';
 import { findPython } from '../../runtime/python';
+import { exportPyTorch } from '../export/pytorch';
 
 const python = findPython(['torch', 'torchvision']);
-const NAMES = ['alexnet', 'vgg16', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'resnext50_32x4d', 'wide_resnet50_2'];
+const NAMES = ['alexnet', 'vgg16', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'resnext50_32x4d', 'wide_resnet50_2', 'mobilenet_v2', 'efficientnet_b0'];
+/** Presets whose torchvision model is checked weight for weight: its state dict in our export gives its logits. */
+const SAME_WEIGHTS = ['mobilenet_v2', 'efficientnet_b0'];
 /** Our preset for a torchvision model name. */
-const ours = (torchName: string) => torchName.replace(/_(?=\d+x|\d+$)/, '-').replace(/^wide_/, 'wide-');
+const ours = (torchName: string) => torchName.replace(/_(?=\d+x|\d+$|v\d+$|b\d+$)/, '-').replace(/^wide_/, 'wide-');
+const WEIGHTS_SCRIPT = resolve(__dirname, '../../../test-python/torchvision_weights_in_export.py');
 
 const SCRIPT = String.raw`
 import json, sys, torch, torchvision
@@ -63,6 +72,30 @@ describe.skipIf(!python)('presets match torchvision (skipped: python3-torch / py
           expect(a.nodes[last].outputShape, `${name} layer${s + 1}`).toEqual(t.stages[`layer${s + 1}`]);
         }
       }
+    }
+  }, 600_000);
+
+  it('mobilenet_v2 and efficientnet_b0: torchvision’s weights in our export give torchvision’s logits', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-tv-weights-'));
+    try {
+      const jobs = SAME_WEIGHTS.map((name) => {
+        const doc = getPreset(ours(name));
+        const exp = exportPyTorch(doc, analyze(doc), { weights: false });
+        const code = join(dir, `${name}.py`);
+        writeFileSync(code, exp.code);
+        return { code, class: exp.className, logits: exp.logits, torchvision: name };
+      });
+      writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
+      const r = spawnSync(python!, [WEIGHTS_SCRIPT, join(dir, 'jobs.json')], { encoding: 'utf8', timeout: 600_000 });
+      expect(r.status, r.stderr).toBe(0);
+      r.stdout.trim().split('\n').forEach((line, k) => {
+        const got = JSON.parse(line) as { error?: string; entries: number; max_abs: number; scale: number };
+        expect(got.error, SAME_WEIGHTS[k]).toBeUndefined();
+        expect(got.entries, SAME_WEIGHTS[k]).toBeGreaterThan(100);
+        expect(got.max_abs / got.scale, `${SAME_WEIGHTS[k]}: max |Δ| ${got.max_abs} at scale ${got.scale}`).toBeLessThanOrEqual(1e-5);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 600_000);
 });

@@ -1,137 +1,18 @@
 /**
- * Recognising modules in an imported graph of primitives: GoogLeNet inception blocks and ResNet
- * (original form) residual units become one Inception / ResidualUnit node, their weights moving to
- * "<local id>.<name>" keys. A block is collapsed only when it matches our expansion exactly —
- * same ops, same parameters (padding compared after resolving), same wiring, nothing inside used
- * from outside; everything else stays as it was.
+ * Recognising modules in an imported graph of primitives: GoogLeNet inception blocks, ResNet
+ * residual units (batch norm kept or folded into the convolutions), and the mobile blocks
+ * (collapse-mobile.ts) become one Inception / ResidualUnit / InvertedResidual / SqueezeExcite node,
+ * their weights moving to "<local id>.<name>" keys. A block is collapsed only when it matches our
+ * expansion exactly (subgraph-match.ts) — same ops, same parameters (padding compared after
+ * resolving), same wiring, nothing inside used from outside; everything else stays as it was.
  */
 import type { ModelDocument, ModelNode } from '../../document/schema';
 import { analyze } from '../../graph/analyze';
-import { ops } from '../../ops';
-import { resolvePads } from '../../ops/common';
 import { expandInception, type InceptionParams } from '../../ops/inception';
 import { bottleneckWidth, expandResidualUnit, usesProjection, type ResidualUnitParams } from '../../ops/residual-unit';
-import type { Subgraph } from '../../ops/op';
-import { pair, type Shape } from '../../shape';
-
-interface GraphIndex {
-  byId: Map<string, ModelNode>;
-  /** Sources in port order. */
-  inputs: Map<string, string[]>;
-  consumers: Map<string, string[]>;
-  shapes: Map<string, Shape | undefined>;
-  inputShapes: Map<string, Shape[]>;
-}
-
-function indexGraph(doc: ModelDocument): GraphIndex {
-  const a = analyze(doc);
-  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
-  const inputs = new Map<string, string[]>();
-  const consumers = new Map<string, string[]>();
-  const sorted = doc.edges.map((e, i) => ({ e, i })).sort((p, q) => (p.e.targetPort ?? 1e9) - (q.e.targetPort ?? 1e9) || p.i - q.i);
-  for (const { e } of sorted) {
-    inputs.set(e.target, [...(inputs.get(e.target) ?? []), e.source]);
-    consumers.set(e.source, [...(consumers.get(e.source) ?? []), e.target]);
-  }
-  const shapes = new Map(doc.nodes.map((n) => [n.id, a.nodes[n.id]?.outputShape]));
-  const inputShapes = new Map(doc.nodes.map((n) => [n.id, (a.nodes[n.id]?.inputShapes ?? []) as Shape[]]));
-  return { byId, inputs, consumers, shapes, inputShapes };
-}
-
-function parsed(node: { type: string; params: Record<string, unknown> }): any {
-  const r = ops.get(node.type)?.params.safeParse(node.params);
-  return r?.success ? r.data : undefined;
-}
-
-/** Same computation: parameters compared after defaults and padding resolution. */
-function sameLayer(type: string, sub: Record<string, unknown>, node: ModelNode, input: Shape | undefined, g: GraphIndex): boolean {
-  if (node.type !== type || !input) return false;
-  const p = parsed({ type, params: sub });
-  const q = parsed(node);
-  if (!p || !q) return false;
-  switch (type) {
-    case 'Conv2D': {
-      const same = (u: any, v: any) => pair(u).join() === pair(v).join();
-      return (
-        p.filters === q.filters &&
-        same(p.kernel, q.kernel) &&
-        same(p.stride, q.stride) &&
-        same(p.dilation, q.dilation) &&
-        p.groups === q.groups &&
-        p.bias === q.bias &&
-        resolvePads(p.padding, input[1], input[2], p.kernel, p.stride, p.dilation).join() === resolvePads(q.padding, input[1], input[2], q.kernel, q.stride, q.dilation).join()
-      );
-    }
-    case 'Pool2D': {
-      const out = g.shapes.get(node.id);
-      if (p.mode !== q.mode || pair(p.kernel).join() !== pair(q.kernel).join() || pair(p.stride).join() !== pair(q.stride).join()) return false;
-      if (resolvePads(p.padding, input[1], input[2], p.kernel, p.stride).join() !== resolvePads(q.padding, input[1], input[2], q.kernel, q.stride).join()) return false;
-      if (p.mode === 'avg' && p.countIncludePad !== q.countIncludePad) return false;
-      // Same windows when the output size agrees, whatever the ceil flag.
-      return !!out && (p.ceil === q.ceil || (out[1] === input[1] && out[2] === input[2] && pair(p.stride).join() === '1,1'));
-    }
-    case 'BatchNorm':
-      return Math.abs(p.epsilon - q.epsilon) <= 1e-6 * p.epsilon;
-    case 'Activation':
-      return p.fn === q.fn && (p.fn !== 'leaky_relu' || p.alpha === q.alpha);
-    default:
-      return true;
-  }
-}
-
-/**
- * Match a composite's expansion against the graph, backwards from `outputId`. Returns local id →
- * document node id and the block input, or undefined.
- */
-function matchSubgraph(sub: Subgraph, outputId: string, g: GraphIndex): { map: Map<string, string>; input: string } | undefined {
-  const local = new Map(sub.nodes.map((n) => [n.id, n]));
-  const map = new Map<string, string>();
-  let input: string | undefined;
-  const visit = (lid: string, docId: string): boolean => {
-    const sn = local.get(lid)!;
-    const node = g.byId.get(docId);
-    if (!node) return false;
-    if (map.has(lid)) return map.get(lid) === docId;
-    if ([...map.values()].includes(docId)) return false;
-    const srcs = g.inputs.get(docId) ?? [];
-    if (srcs.length !== sn.inputs.length) return false;
-    if (!sameLayer(sn.type, sn.params, node, g.inputShapes.get(docId)?.[0], g)) return false;
-    const orders = sn.type === 'Add' && srcs.length === 2 ? [srcs, [srcs[1], srcs[0]]] : [srcs];
-    for (const order of orders) {
-      const savedMap = new Map(map);
-      const savedInput = input;
-      map.set(lid, docId);
-      const ok = sn.inputs.every((ref, k) => {
-        if (typeof ref === 'number') {
-          if (input === undefined) input = order[k];
-          return input === order[k];
-        }
-        return visit(ref, order[k]);
-      });
-      if (ok) return true;
-      map.clear();
-      for (const [k, v] of savedMap) map.set(k, v);
-      input = savedInput;
-    }
-    return false;
-  };
-  if (!visit(sub.output, outputId) || input === undefined || map.size !== sub.nodes.length) return undefined;
-  // Nothing inside may be read from outside the block (the output aside).
-  const inside = new Set(map.values());
-  for (const [lid, docId] of map) {
-    if (lid === sub.output) continue;
-    if ((g.consumers.get(docId) ?? []).some((c) => !inside.has(c))) return undefined;
-    if ((g.consumers.get(docId) ?? []).length === 0) return undefined;
-  }
-  if (inside.has(input)) return undefined;
-  return { map, input };
-}
-
-/** The one source of a single-input node, if it has exactly one. */
-function src(g: GraphIndex, id: string | undefined): ModelNode | undefined {
-  const s = id === undefined ? undefined : g.inputs.get(id);
-  return s && s.length === 1 ? g.byId.get(s[0]) : undefined;
-}
+import { pair } from '../../shape';
+import { indexGraph, matchSubgraph, parsed, src, type GraphIndex } from './subgraph-match';
+import { matchInvertedResidual, matchSqueezeExcite, type BlockMatch } from './collapse-mobile';
 
 function guessInception(concat: ModelNode, g: GraphIndex): InceptionParams | undefined {
   const ins = g.inputs.get(concat.id) ?? [];
@@ -152,11 +33,13 @@ function guessResidual(reluOut: ModelNode, g: GraphIndex): UnitGuess[] {
   if (reluOut.type !== 'Activation' || add?.type !== 'Add') return [];
   const guesses: UnitGuess[] = [];
   for (const main of g.inputs.get(add.id) ?? []) {
-    // Walk back conv → BN (→ ReLU → conv → BN …) along the main path.
+    // Walk back conv → BN (→ ReLU → conv → BN …) along the main path; with batch norm folded into
+    // the convolutions (torch.onnx.export's default) conv (→ ReLU → conv …).
     const convs: any[] = [];
     let cur: ModelNode | undefined = g.byId.get(main);
-    while (cur?.type === 'BatchNorm' && convs.length < 3) {
-      const conv = src(g, cur.id);
+    const folded = cur?.type === 'Conv2D';
+    while (convs.length < 3) {
+      const conv = folded ? cur : cur?.type === 'BatchNorm' ? src(g, cur.id) : undefined;
       if (conv?.type !== 'Conv2D') break;
       convs.unshift(parsed(conv));
       const relu = src(g, conv.id);
@@ -168,7 +51,7 @@ function guessResidual(reluOut: ModelNode, g: GraphIndex): UnitGuess[] {
     const [sh, sw] = pair(strided.stride);
     const widths = unitWidths(convs);
     if (sh !== sw || !widths) continue;
-    guesses.push({ block, ...widths, stride: sh, preActivation: false });
+    guesses.push({ block, ...widths, stride: sh, preActivation: false, ...(folded ? { batchNorm: false } : {}) });
   }
   return guesses;
 }
@@ -225,8 +108,11 @@ function commonName(ids: string[]): string {
   return first.slice(0, k).join('.');
 }
 
+/** The id a collapsed block gets when its members share no name. */
+const FALLBACK_NAME = { Inception: 'inception', ResidualUnit: 'residual', InvertedResidual: 'block', SqueezeExcite: 'se' };
+
 interface Collapse {
-  type: 'Inception' | 'ResidualUnit';
+  type: keyof typeof FALLBACK_NAME;
   params: Record<string, unknown>;
   map: Map<string, string>;
   input: string;
@@ -235,7 +121,7 @@ interface Collapse {
 
 function apply(doc: ModelDocument, c: Collapse, used: Set<string>, counter: { n: number }): { doc: ModelDocument; id: string } {
   const members = new Set(c.map.values());
-  const base = commonName([...members]) || `${c.type === 'Inception' ? 'inception' : 'residual'}_${++counter.n}`;
+  const base = commonName([...members]) || `${FALLBACK_NAME[c.type]}_${++counter.n}`;
   let id = base;
   for (let k = 2; used.has(id) && !members.has(id); k++) id = `${base}_${k}`;
   used.add(id);
@@ -266,7 +152,7 @@ function apply(doc: ModelDocument, c: Collapse, used: Set<string>, counter: { n:
   return { doc: { ...doc, nodes, edges }, id };
 }
 
-/** Collapse every exactly-matching inception block and residual unit. */
+/** Collapse every exactly-matching inception block, residual unit, inverted residual and squeeze-excite gate. */
 export function collapseModules(doc: ModelDocument): ModelDocument {
   // Find every match on the graph as imported (matches cannot overlap: nothing inside a block is
   // read from outside it), then rewrite once and analyse once — linear in the number of blocks.
@@ -279,12 +165,14 @@ export function collapseModules(doc: ModelDocument): ModelDocument {
     found.push(c);
     return true;
   };
+  const takeMatch = (type: Collapse['type'], m: BlockMatch | undefined, output: string) => !!m && take({ type, params: m.params, map: m.map, input: m.input, output });
   for (const candidate of doc.nodes) {
     if (candidate.type === 'Add') {
-      for (const p of guessPreActivation(candidate, g)) {
+      const preActivation = guessPreActivation(candidate, g).some((p) => {
         const m = matchResidual(p, candidate.id, g);
-        if (m && take({ type: 'ResidualUnit', params: { ...m.params }, map: m.map, input: m.input, output: candidate.id })) break;
-      }
+        return !!m && take({ type: 'ResidualUnit', params: { ...m.params }, map: m.map, input: m.input, output: candidate.id });
+      });
+      if (!preActivation) takeMatch('InvertedResidual', matchInvertedResidual(candidate, g), candidate.id);
     } else if (candidate.type === 'Concat') {
       const p = guessInception(candidate, g);
       const m = p && matchSubgraph(expandInception(p), candidate.id, g);
@@ -296,6 +184,13 @@ export function collapseModules(doc: ModelDocument): ModelDocument {
       }
     }
   }
+  // Then inverted residuals without a skip, which end in their projection (after the blocks with one,
+  // so that a skip block is never read as a smaller block without its expansion), and last the
+  // squeeze-and-excitation gates that are not inside a block found before (RegNetY's).
+  for (const candidate of doc.nodes) {
+    if ((candidate.type === 'BatchNorm' || candidate.type === 'Conv2D') && !claimed.has(candidate.id)) takeMatch('InvertedResidual', matchInvertedResidual(candidate, g), candidate.id);
+  }
+  for (const candidate of doc.nodes) if (candidate.type === 'ChannelScale' && !claimed.has(candidate.id)) takeMatch('SqueezeExcite', matchSqueezeExcite(candidate, g), candidate.id);
   if (found.length === 0) return doc;
   const used = new Set(doc.nodes.map((n) => n.id));
   const counter = { n: 0 };

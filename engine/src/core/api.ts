@@ -7,6 +7,7 @@ import type { ModelDocument } from './document/schema';
 import type { Diagnostic } from './diagnostics';
 import type { Shape } from './shape';
 import type { InputParams } from './ops/input';
+import type { InputShape } from './onnx/input-shape';
 import type { TrainConfigInput } from './train/config';
 import type { DatasetSummary } from './train/dataset';
 import type { EpochReport, Metrics, TrainProgress, TrainSummary } from './train/progress';
@@ -126,6 +127,11 @@ export type EngineErrorCode =
   /** The host has as much work waiting as it accepts: try again when some has finished. */
   | 'busy'
   | 'worker-crashed'
+  /**
+   * ONNX import: the file leaves its input's height/width (or channels) symbolic, or the input shape
+   * given contradicts a size it fixes — call again with an input shape (C×H×W); the message says which input and what fits.
+   */
+  | 'needs-input-shape'
   | 'internal';
 
 export interface EngineErrorInfo {
@@ -201,10 +207,13 @@ export interface EngineClient {
   fetchTensor(docId: string, nodeId: string): Promise<TensorResult>;
   exportOnnx(document: ModelDocument, seed?: number, weightsToken?: string): Promise<Uint8Array>;
   exportPyTorch(document: ModelDocument, weightsToken?: string): Promise<{ code: string; weights?: Uint8Array }>;
-  /** Every tensor inline; a tensor too large for that is refused (importOnnxModel puts it in a sidecar). */
-  importOnnx(bytes: Uint8Array, name?: string): Promise<ModelDocument>;
+  /**
+   * Every tensor inline; a tensor too large for that is refused (importOnnxModel puts it in a sidecar).
+   * `inputShape` (C×H×W) sizes an input the file leaves symbolic; without it such a file is refused with 'needs-input-shape'.
+   */
+  importOnnx(bytes: Uint8Array, name?: string, inputShape?: InputShape): Promise<ModelDocument>;
   /** As importOnnx, but tensors too large to inline go to a sidecar held by the host (see ImportedModel). */
-  importOnnxModel?(bytes: Uint8Array, name?: string): Promise<ImportedModel>;
+  importOnnxModel?(bytes: Uint8Array, name?: string, inputShape?: InputShape): Promise<ImportedModel>;
   /** Browser mode: hand the host the bytes of a sidecar the user picked (once); they are checked against nothing but size. */
   attachWeights?(bytes: Uint8Array, file: string): Promise<WeightsHandle>;
   /** Browser mode: the bytes behind a token, to save the sidecar with the browser's file APIs. */

@@ -3,7 +3,7 @@
  * engine/src/runtime/ort/) and the plain-TypeScript reference backend (engine/src/runtime/reference/).
  */
 import type { ModelDocument } from '../core/document/schema';
-import type { Analysis } from '../core/graph/types';
+import type { Analysis, PrimitiveNode } from '../core/graph/types';
 import type { NodeRunResult, TensorResult } from '../core/api';
 
 export interface BackendRunOptions {
@@ -29,6 +29,29 @@ export interface BackendRunOptions {
    * core/weights/calibration.ts). false: every batch norm uses its running statistics, as exported.
    */
   calibrateBatchNorm?: boolean;
+  /**
+   * Document nodes whose outputs are given among `inputs` (a partial run, partial-run.ts: the
+   * analysis has them as Input primitives): no statistics or previews for them — the caller has them.
+   */
+  fed?: readonly string[];
+  /**
+   * Names everything the compiled graph depends on, exactly (node-keys.ts: given weights hashed in
+   * full, fed nodes by shape): when given, a backend that caches compilations keys them by it
+   * rather than by its own, sampled, document key.
+   */
+  graphKey?: string;
+  /**
+   * The identity of each primitive's weights (node-keys.ts, by primitive id and weight name): lets
+   * a backend tell compiled weights apart without reading their bytes.
+   */
+  weightIds?: ReadonlyMap<string, Record<string, string>>;
+  /**
+   * Primitives whose weights change between runs (kernel edits, training): a backend that compiles
+   * may feed them as graph inputs, so the compiled graph survives the change (the cached
+   * compilation's key, `graphKey`, then leaves their values out). Results may differ from compiled-in
+   * weights in the last bits (onnxruntime cannot pre-pack a fed convolution kernel).
+   */
+  weightInputs?: ReadonlySet<string>;
 }
 
 /**
@@ -45,6 +68,12 @@ export interface BackendRunResult {
 
 export interface Backend {
   readonly name: string;
+  /**
+   * Whether this primitive may give other bits when its input is a graph input than when the same
+   * values come from the node before it (a compiler choosing kernels by what surrounds them): a
+   * partial run (partial-run.ts) then never starts at its input. Absent: never.
+   */
+  contextSensitive?(prim: PrimitiveNode): boolean;
   /**
    * Run the valid part of the document (analysis.primitives) on preprocessed inputs, one
    * Float32Array (C×H×W, batch 1) per Input node id.

@@ -12,10 +12,11 @@ import { InputError, preprocessInput } from '../core/preprocess';
 import { WeightShapeError } from '../core/weights/resolve';
 import { sidecarSizeProblem, usesSidecar } from '../core/weights/sidecar';
 import type { Backend, BackendRunOptions, BackendRunResult } from './backend';
-import { featurePreview, tensorStats } from './previews';
 import type { PreparedInputs } from './held-inputs';
 import { EngineError } from './errors';
 import { graphOutputs } from './graph-outputs';
+import { inputsOnly } from './inputs-only';
+import { runReusing, type ReuseOptions } from './partial-run';
 import type { SizeLimits, WorkerRunRequest } from './protocol';
 import { MissingInputError, RunAbortedError } from './reference/backend';
 import { UnsupportedOpError } from './reference/ops';
@@ -112,6 +113,11 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** Tensors already prepared from these same inputs (the worker's, for unchanged inputs). */
   prepared?: PreparedInputs;
+  /**
+   * Outputs kept from earlier runs of the same document (partial-run.ts): a run with previews
+   * computes only what they do not hold. Absent: every run computes everything.
+   */
+  reuse?: ReuseOptions;
 }
 
 /** What preprocessing reads of a graph: its Input nodes and their parameters. */
@@ -148,9 +154,12 @@ export async function executeRun(req: WorkerRunRequest, backend: Backend, option
     // Only Input nodes can run (nothing connected to them yet): show the inputs themselves, computed
     // here — a backend would be handed a graph with no operator to run.
     const hasRunnable = analysis.primitives.nodes.some((p) => p.type !== 'Input');
-    const result: BackendRunResult = hasRunnable
-      ? await backend.run(doc, analysis, inputs, { previews: req.previews, tensors, seed: req.seed, signal: options.signal, ...(req.oneOff ? { oneOff: true } : {}), ...(req.sidecar ? { sidecar: req.sidecar, sidecarKey: req.sidecarKey } : {}) })
-      : inputsOnly(analysis, inputs, req.previews, tensors);
+    const runOptions: BackendRunOptions = { previews: req.previews, tensors, seed: req.seed, signal: options.signal, ...(req.oneOff ? { oneOff: true } : {}), ...(req.sidecar ? { sidecar: req.sidecar, sidecarKey: req.sidecarKey } : {}) };
+    const result: BackendRunResult = !hasRunnable
+      ? inputsOnly(analysis, inputs, req.previews, tensors)
+      : options.reuse && req.previews
+        ? (await runReusing(doc, analysis, inputs, backend, runOptions, options.reuse)).result
+        : await backend.run(doc, analysis, inputs, runOptions);
     return {
       timeMs: performance.now() - t0,
       nodes: result.nodes,
@@ -163,17 +172,4 @@ export async function executeRun(req: WorkerRunRequest, backend: Backend, option
   } catch (e) {
     throw classifyError(e, options.signal);
   }
-}
-
-/** The result of a graph where only Input nodes can run: each input as it enters the network. */
-function inputsOnly(analysis: Analysis, inputs: Record<string, Float32Array>, previews: boolean, tensors: BackendRunOptions['tensors']): BackendRunResult {
-  const nodes: BackendRunResult['nodes'] = {};
-  const out: BackendRunResult['tensors'] = {};
-  for (const p of analysis.primitives.nodes) {
-    const data = inputs[p.id];
-    if (p.type !== 'Input' || !data) continue;
-    nodes[p.owner] = { shape: [...p.shape], stats: tensorStats(data), ...(previews ? { preview: featurePreview(p.shape, data) } : {}) };
-    if (tensors === 'all' || (Array.isArray(tensors) && tensors.includes(p.owner))) out[p.owner] = { shape: [...p.shape], data: data.slice() };
-  }
-  return { nodes, tensors: out };
 }

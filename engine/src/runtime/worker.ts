@@ -7,12 +7,15 @@
 import type { EngineErrorInfo } from '../core/api';
 import { analyze } from '../core/graph/analyze';
 import type { ModelDocument } from '../core/document/schema';
+import type { InputShape } from '../core/onnx/input-shape';
 import type { Backend } from './backend';
 import { loadBackend } from './backends';
 import { EngineError } from './errors';
 import { connectToHost } from './host-link';
 import { classifyError, DEFAULT_LIMITS, executeRun } from './execute';
 import { WorkerInputs, type InputsUse } from './held-inputs';
+import { NodeOutputCache } from './node-output-cache';
+import { newRunMemory, type RunMemory } from './partial-run';
 import { packPreviews } from './preview-packing';
 import type { HostToWorker, WeightsRef, WorkerInit, WorkerRunRequest, WorkerToHost } from './protocol';
 import { RunAbortedError } from './reference/backend';
@@ -35,6 +38,20 @@ const runTensors = new RunTensorStore();
 const sidecars = new Map<string, Uint8Array>();
 /** Inputs the host told us to keep per document, and the tensors prepared from them. */
 const heldInputs = new WorkerInputs();
+/** Node outputs of earlier live runs, by content key (partial-run.ts), shared by every document. */
+const outputs = new NodeOutputCache();
+/** What each document's live runs remember between runs (at most MAX_MEMORIES documents). */
+const memories = new Map<string, RunMemory>();
+const MAX_MEMORIES = 8;
+
+function memoryOf(docId: string): RunMemory {
+  let m = memories.get(docId);
+  if (m) memories.delete(docId);
+  else m = newRunMemory();
+  memories.set(docId, m);
+  if (memories.size > MAX_MEMORIES) memories.delete(memories.keys().next().value!);
+  return m;
+}
 /** Training runs, beside the requests (a run waits at most one training step). */
 const training = new TrainingService(
   (msg) => {
@@ -59,7 +76,7 @@ function post(msg: WorkerToHost, transfer: ArrayBuffer[] = []) {
 /** A result, its typed arrays transferred to a thread (a process transport copies them). */
 function postResult(id: number, value: unknown) {
   if (host.transport !== 'thread') post({ type: 'result', id, value: packPreviews(value) });
-  else post({ type: 'result', id, value }, transferables(value, undefined, (b) => heldInputs.holds(b)));
+  else post({ type: 'result', id, value }, transferables(value, undefined, (b) => heldInputs.holds(b) || outputs.holds(b)));
 }
 
 /** The request with its inputs resolved (held-inputs.ts). */
@@ -102,16 +119,17 @@ async function inlineWeights(document: ModelDocument, sidecar: Uint8Array | unde
 }
 
 /** With `sidecar`, an OnnxImportResult (tensors too large to inline in `sidecar`), else the document. */
-async function importOnnxModel(bytes: Uint8Array, name?: string, sidecar?: { weightsFile: string; minValues?: number }): Promise<unknown> {
+async function importOnnxModel(bytes: Uint8Array, name?: string, sidecar?: { weightsFile: string; minValues?: number }, inputShape?: InputShape): Promise<unknown> {
   const { importOnnx, importOnnxWithSidecar, OnnxImportError } = await import('../core/onnx/import');
   try {
-    const base = name !== undefined ? { name } : {};
+    const base = { ...(name !== undefined ? { name } : {}), ...(inputShape ? { inputShape } : {}) };
     if (sidecar) return importOnnxWithSidecar(bytes, { ...base, weightsFile: sidecar.weightsFile, ...(sidecar.minValues !== undefined ? { sidecarMinValues: sidecar.minValues } : {}) });
     return importOnnx(bytes, base);
   } catch (e) {
     if (!(e instanceof OnnxImportError)) throw e;
-    // A file we cannot read is bad input; sizes and unknown operators keep their own codes.
-    throw new EngineError(e.code === 'too-large' ? 'too-large' : e.code === 'unsupported-op' ? 'unsupported-op' : 'bad-input', e.message);
+    // A file we cannot read is bad input; sizes, unknown operators and an open input size keep their own codes.
+    const kept = e.code === 'too-large' || e.code === 'unsupported-op' || e.code === 'needs-input-shape';
+    throw new EngineError(kept ? e.code : 'bad-input', e.message);
   }
 }
 
@@ -134,7 +152,8 @@ async function handle(msg: HostToWorker): Promise<void> {
         const live = msg.request.trainId !== undefined ? { document: training.withLiveWeights(msg.request.trainId, msg.request.document) } : {};
         const request = withInputs({ ...msg.request, ...live, ...sidecarOf(msg.weights) }, msg.docId, msg.inputs);
         const prepared = msg.inputs === 'keep' || msg.inputs === 'held' ? heldInputs.prepared(msg.docId) : undefined;
-        const result = await executeRun(request, await backend(), { limits: init.limits ?? DEFAULT_LIMITS, signal: controller.signal, ...(prepared ? { prepared } : {}) });
+        const reuse = msg.docId !== undefined ? { reuse: { cache: outputs, memory: memoryOf(msg.docId) } } : {};
+        const result = await executeRun(request, await backend(), { limits: init.limits ?? DEFAULT_LIMITS, signal: controller.signal, ...(prepared ? { prepared } : {}), ...reuse });
         postResult(msg.id, result);
       } catch (e) {
         fail(msg.id, e, controller.signal);
@@ -184,7 +203,7 @@ async function handle(msg: HostToWorker): Promise<void> {
             ? await exportOnnxBytes(msg.document, msg.seed, sidecarOf(msg.weights).sidecar)
             : msg.type === 'export-pytorch'
               ? await exportPyTorchCode(msg.document, sidecarOf(msg.weights).sidecar)
-              : await importOnnxModel(msg.bytes, msg.name, msg.sidecar);
+              : await importOnnxModel(msg.bytes, msg.name, msg.sidecar, msg.inputShape);
         postResult(msg.id, value);
       } catch (e) {
         fail(msg.id, e);

@@ -4,16 +4,19 @@ import type { InputParams, Preprocess } from '../../../engine/src/core/ops/input
 import { DrawCanvas } from './DrawCanvas';
 import { PreprocessPanel } from './PreprocessPanel';
 import { TopK } from './TopK';
-import { clipboardImage, decodeImageBlob, droppedImage, type ImagePayload } from './image-decode';
-import { SAMPLES, loadSample } from './samples';
+import { clipboardImage, decodeImageFile, droppedImage, type ImagePayload } from './image-decode';
+import { SAMPLES, loadSample, sampleText } from './samples';
 import { isProbabilityVector, type RandomWeights } from './topk';
 import { describeStatus, type LiveRunSnapshot } from './use-live-run';
 import './live.css';
+import { t as tr, useT } from '../i18n';
 
 export interface RunInput {
   image: ImagePayload;
   /** Where it came from: a file name, a sample title, "clipboard", "drawing". */
   name: string;
+  /** The image's own size, when it was larger than the editor reads and was shrunk (image-decode.ts). */
+  shrunkFrom?: { width: number; height: number };
 }
 
 export interface RunPanelProps {
@@ -59,6 +62,7 @@ export function probabilityOutput(result: RunResult | undefined): Float32Array |
  * of the run with Cancel, auto-run or the Run button (Ctrl/Cmd+Enter), the seed, and the top-5.
  */
 export function RunPanel(p: RunPanelProps) {
+  const { t } = useT();
   const [error, setError] = useState<string>();
   const [dragOver, setDragOver] = useState(false);
   const [drawOpen, setDrawOpen] = useState(false);
@@ -72,9 +76,9 @@ export function RunPanel(p: RunPanelProps) {
   useEffect(() => setError(undefined), [p.input?.image]);
 
   const take = async (blob: Blob | undefined, name: string) => {
-    if (!blob) return setError('That was not an image file.');
+    if (!blob) return setError(tr('live.notImage'));
     try {
-      onInputRef.current({ image: await decodeImageBlob(blob, name), name });
+      onInputRef.current({ ...(await decodeImageFile(blob, name)), name });
       setError(undefined);
     } catch (e) {
       setError((e as Error).message);
@@ -109,7 +113,7 @@ export function RunPanel(p: RunPanelProps) {
 
   const probs = useMemo(() => probabilityOutput(p.live.result), [p.live.result]);
   const s = p.live.status;
-  const busy = s.kind === 'queued' || s.kind === 'running' || s.kind === 'waiting';
+  const busy = s.kind === 'queued' || s.kind === 'running';
 
   return (
     <section className="live-run-panel" ref={rootRef} data-testid="run-panel">
@@ -125,46 +129,55 @@ export function RunPanel(p: RunPanelProps) {
           e.preventDefault();
           setDragOver(false);
           const f = droppedImage(e);
-          void take(f, f?.name ?? 'dropped image');
+          void take(f, f?.name ?? t('live.droppedImage'));
         }}
       >
         {p.input ? (
           <span>
-            Input: <b data-testid="input-name">{p.input.name}</b> ({p.input.image.width}×{p.input.image.height})
+            {t('live.input')}{' '}
+            <b data-testid="input-name" translate="no">
+              {p.input.name}
+            </b>{' '}
+            (
+            <span data-testid="input-size">
+              {p.input.shrunkFrom
+                ? t('live.readAt', { from: `${p.input.shrunkFrom.width}×${p.input.shrunkFrom.height}`, at: `${p.input.image.width}×${p.input.image.height}` })
+                : `${p.input.image.width}×${p.input.image.height}`}
+            </span>
+            )
           </span>
         ) : (
-          <span>Drop an image here, paste one, pick a sample or draw.</span>
+          <span>{t('live.dropHere')}</span>
         )}
         <label className="live-file">
-          Open image…
+          {t('live.openImage')}
           <input type="file" accept="image/*" onChange={(e) => void take(e.target.files?.[0], e.target.files?.[0]?.name ?? 'image')} data-testid="image-file-input" />
         </label>
       </div>
-      <div className="live-samples" role="list" aria-label="Sample images">
+      <div className="live-samples" role="group" aria-label={t('live.samples')}>
         {SAMPLES.map((sm) => (
           <button
             type="button"
             key={sm.file}
-            role="listitem"
-            title={`${sm.title}: ${sm.description}`}
+            title={`${sampleText(sm).title}: ${sampleText(sm).description}`}
             data-testid={`sample-${sm.file.replace(/\.png$/, '')}`}
             onClick={async () => {
               try {
-                p.onInput({ image: await loadSample(sm), name: sm.title });
+                p.onInput({ image: await loadSample(sm), name: sampleText(sm).title });
                 setError(undefined);
               } catch (e) {
                 setError((e as Error).message);
               }
             }}
           >
-            <img src={sm.url} alt={sm.title} width={28} height={28} />
+            <img src={sm.url} alt={sampleText(sm).title} width={28} height={28} />
           </button>
         ))}
         <button type="button" onClick={() => setDrawOpen((v) => !v)} aria-pressed={drawOpen} data-testid="draw-toggle">
-          ✎ Draw
+          ✎ {t('live.draw')}
         </button>
       </div>
-      {drawOpen && <DrawCanvas onChange={(image) => p.onInput({ image, name: 'drawing' })} />}
+      {drawOpen && <DrawCanvas onChange={(image) => p.onInput({ image, name: t('live.drawing') })} />}
       {error && (
         <p className="live-error" role="alert" data-testid="run-input-error">
           {error}
@@ -172,17 +185,17 @@ export function RunPanel(p: RunPanelProps) {
       )}
 
       <div className="live-run-controls">
-        <label title="Run after every edit (debounced)">
-          <input type="checkbox" checked={p.autoRun} onChange={(e) => p.onAutoRunChange(e.target.checked)} data-testid="auto-run" /> Auto-run
+        <label title={t('live.autoRunTitle')}>
+          <input type="checkbox" checked={p.autoRun} onChange={(e) => p.onAutoRunChange(e.target.checked)} data-testid="auto-run" /> {t('live.autoRun')}
         </label>
-        <button type="button" onClick={p.onRun} className={p.live.stale && !p.autoRun ? 'live-primary' : undefined} title="Run (Ctrl/Cmd+Enter)" data-testid="run-button">
-          ▶ Run
+        <button type="button" onClick={p.onRun} className={p.live.stale && !p.autoRun ? 'live-primary' : undefined} title={t('live.runTitle')} data-testid="run-button">
+          ▶ {t('live.run')}
         </button>
         <button type="button" onClick={p.onCancel} disabled={!busy} data-testid="cancel-button">
-          Cancel
+          {t('common.cancel')}
         </button>
-        <label title="Weights are random unless given; this seed fixes them">
-          seed{' '}
+        <label title={t('live.seedTitle')}>
+          {t('live.seed')}{' '}
           <input
             type="number"
             min={0}
@@ -196,8 +209,8 @@ export function RunPanel(p: RunPanelProps) {
             data-testid="seed-input"
           />
         </label>
-        <button type="button" onClick={() => p.onSeedChange(reseed(p.seed))} data-testid="reseed-button" title="New random weights">
-          Reseed
+        <button type="button" onClick={() => p.onSeedChange(reseed(p.seed))} data-testid="reseed-button" title={t('live.reseedTitle')}>
+          {t('live.reseed')}
         </button>
       </div>
       <p className={`live-status live-status-${s.kind}`} data-testid="run-status" data-state={s.kind} role="status">
@@ -205,7 +218,7 @@ export function RunPanel(p: RunPanelProps) {
       </p>
       {p.live.notice && <p className="live-notice" data-testid="run-notice">{p.live.notice}</p>}
 
-      {p.inputParams && <PreprocessPanel input={p.inputParams} image={p.input?.image} onChange={p.onPreprocessChange} />}
+      {p.inputParams && <PreprocessPanel input={p.inputParams} image={p.input?.image} shrunkFrom={p.input?.shrunkFrom} onChange={p.onPreprocessChange} />}
       {probs && <TopK probabilities={probs} labels={p.labels} randomWeights={p.randomWeights} calibratedBatchNorm={p.live.result?.calibratedBatchNorm} />}
     </section>
   );

@@ -13,7 +13,9 @@ import { ops, pair, type Analysis, type ModelDocument } from '../engine';
 import { setParam } from '../model/edits';
 import { DEFAULT_SEED } from '../../../engine/src/core/weights/seeded';
 import { randomWeightOrigins } from '../../../engine/src/core/weights/origins';
-import { LECTURE_CONV_INPUT, convWeights, cropChannel, getKernelSlice, tileMatrix, withInlineConvWeights, withoutInlineConvWeights, type KernelTensor } from '../../../engine/src/core/explain';
+import { LECTURE_CONV_INPUT, convWeights, cropChannel, getKernelSlice, placeCrop, tileMatrix, withInlineConvWeights, withoutInlineConvWeights, type KernelTensor } from '../../../engine/src/core/explain';
+import { resolvePads } from '../../../engine/src/core/ops/common';
+import type { Padding, Pads } from '../../../engine/src/core/shape';
 import type { TensorResult } from '../../../engine/src/core/api';
 import type { InputParams } from '../../../engine/src/core/ops/input';
 import { FeatureThumbnail } from './FeatureThumbnail';
@@ -21,14 +23,17 @@ import { FeatureMapPanel } from './FeatureMapPanel';
 import { RunPanel } from './RunPanel';
 import type { RandomWeights } from './topk';
 import { PreprocessPanel } from './PreprocessPanel';
-import { decodeImageBlob, droppedImage } from './image-decode';
+import { decodeImageFile, droppedImage } from './image-decode';
 import { cancelLive, firstInputParams, runLiveNow, useLiveStore } from './live-store';
 import { KernelEditor } from '../explain/KernelEditor';
 import { ConvolutionExplain, DEFAULT_EXPLAIN_KERNEL } from '../explain/ConvolutionExplain';
 import { PoolingExplain } from '../explain/PoolingExplain';
 import { InceptionCostView } from '../explain/InceptionCostView';
 import { ResidualInsideView } from '../explain/ResidualInsideView';
+import { MOBILE_EXPLAINED, MobileModuleExplain } from '../explain/MobileModuleExplain';
+import { LectureExamples } from '../explain/LectureExamples';
 import './live.css';
+import { t as tr, useT } from '../i18n';
 
 const edit = (label: string, f: (d: ModelDocument) => ModelDocument) => useDocumentStore.getState().edit(label, f);
 
@@ -38,40 +43,36 @@ function LiveThumbnailSlot({ nodeId }: { nodeId: string }) {
   const node = useLiveStore((s) => s.snapshot.result?.nodes[nodeId]);
   const skipped = useLiveStore((s) => s.snapshot.result?.skipped.includes(nodeId));
   const runId = useLiveStore((s) => s.snapshot.result?.runId);
-  const busy = useLiveStore((s) => ['waiting', 'queued', 'running'].includes(s.snapshot.status.kind));
+  const busy = useLiveStore((s) => ['queued', 'running'].includes(s.snapshot.status.kind));
   const mode = useLiveStore((s) => s.thumbnailMode);
   const colormap = useLiveStore((s) => s.colormap);
   const isInput = useDocumentStore((s) => s.doc.nodes.find((n) => n.id === nodeId)?.type === 'Input');
   const [over, setOver] = useState(false);
+  useT();
   const body = node?.preview ? (
     <FeatureThumbnail preview={node.preview} mode={mode} colormap={isInput ? 'gray' : colormap} size={isInput ? 64 : 56} runId={runId} nodeId={nodeId} />
   ) : skipped ? (
-    <FeatureThumbnail placeholder="skipped" size={40} nodeId={nodeId} />
+    <FeatureThumbnail placeholder={tr('live.thumbSkipped')} size={40} nodeId={nodeId} />
   ) : isInput ? (
-    <FeatureThumbnail placeholder="drop an image" size={56} nodeId={nodeId} />
+    <FeatureThumbnail placeholder={tr('live.thumbDrop')} size={56} nodeId={nodeId} />
   ) : null;
   if (!isInput) return body ? <div className={`live-card-thumb${busy ? ' live-busy' : ''}`}>{body}</div> : null;
   return (
     <div
       className={`live-card-thumb nodrag${over ? ' live-drop-over' : ''}${busy ? ' live-busy' : ''}`}
       data-testid="input-node-drop"
-      title="Drop an image here"
+      title={tr('live.dropOnCard')}
       onDragOver={(e) => {
         e.preventDefault();
         setOver(true);
       }}
       onDragLeave={() => setOver(false)}
-      onDrop={async (e) => {
+      onDrop={(e) => {
         e.preventDefault();
         e.stopPropagation();
         setOver(false);
         const file = droppedImage(e);
-        if (!file) return;
-        try {
-          useLiveStore.getState().set({ input: { image: await decodeImageBlob(file, file.name), name: file.name } });
-        } catch (err) {
-          useLiveStore.getState().set({ snapshot: { ...useLiveStore.getState().snapshot, notice: (err as Error).message } });
-        }
+        if (file) void takeDroppedImage(file);
       }}
     >
       {body}
@@ -79,8 +80,17 @@ function LiveThumbnailSlot({ nodeId }: { nodeId: string }) {
   );
 }
 
+/** An image dropped on a card or the canvas becomes the image the network runs on. */
+async function takeDroppedImage(file: File): Promise<void> {
+  try {
+    useLiveStore.getState().set({ input: { ...(await decodeImageFile(file, file.name)), name: file.name } });
+  } catch (err) {
+    useLiveStore.getState().set({ snapshot: { ...useLiveStore.getState().snapshot, notice: (err as Error).message } });
+  }
+}
+
 /** The tallest thumbnail (the Input node's 64 px) plus the slot's 4 px top margin. */
-export const LIVE_SLOTS: NodeSlots = { Thumbnail: LiveThumbnailSlot, thumbnailHeight: 68 };
+export const LIVE_SLOTS: NodeSlots = { Thumbnail: LiveThumbnailSlot, thumbnailHeight: 68, dropImage: (file) => void takeDroppedImage(file) };
 
 /** How many conv and dense kernels of the current document are random (for the top-k's warning). */
 function useRandomWeights(): RandomWeights {
@@ -102,6 +112,7 @@ function RunTab() {
   const docKey = useDocumentStore((s) => s.docId);
   const inputParams = firstInputParams(doc);
   const randomWeights = useRandomWeights();
+  useT();
   return (
     <div className="live-tab" data-testid="live-run-tab">
       <RunPanel
@@ -121,10 +132,10 @@ function RunTab() {
         bindShortcut={false}
       />
       <label className="live-inline-row">
-        Node thumbnails{' '}
+        {tr('live.thumbnails')}{' '}
         <select value={mode} onChange={(e) => set({ thumbnailMode: e.target.value as typeof mode })} data-testid="thumbnail-mode">
-          <option value="mean">mean over channels</option>
-          <option value="first">first channel</option>
+          <option value="mean">{tr('live.thumbMean')}</option>
+          <option value="first">{tr('live.thumbFirst')}</option>
         </select>
       </label>
     </div>
@@ -137,11 +148,12 @@ function RunTab() {
 export function InputPreprocessSection({ nodeId }: { nodeId: string }) {
   const node = useDocumentStore((s) => s.doc.nodes.find((n) => n.id === nodeId));
   const image = useLiveStore((s) => s.input?.image);
+  const shrunkFrom = useLiveStore((s) => s.input?.shrunkFrom);
   const parsed = useMemo(() => (node ? ops.get('Input')?.params.safeParse(node.params) : undefined), [node]);
   if (!node || !parsed?.success) return null;
   return (
     <div className="live-inspector-section">
-      <PreprocessPanel input={parsed.data as InputParams} image={image} onChange={(p) => edit('Edit preprocessing', (d) => setParam(d, nodeId, 'preprocess', p))} />
+      <PreprocessPanel input={parsed.data as InputParams} image={image} shrunkFrom={shrunkFrom} onChange={(p) => edit('Edit preprocessing', (d) => setParam(d, nodeId, 'preprocess', p))} />
     </div>
   );
 }
@@ -170,9 +182,10 @@ function MapsTab() {
   const set = useLiveStore((s) => s.set);
   const labels = useDocumentStore((s) => s.doc.labels);
   const randomWeights = useRandomWeights();
-  if (!node) return <p className="live-hint live-tab">Select one node to see its feature maps.</p>;
+  useT();
+  if (!node) return <p className="live-hint live-tab">{tr('live.maps.select')}</p>;
   const r = result?.nodes[node.id];
-  if (!r) return <p className="live-hint live-tab">{result?.skipped.includes(node.id) ? 'This node was skipped in the last run (it has an error, or an error upstream).' : 'No output for this node yet — run the network.'}</p>;
+  if (!r) return <p className="live-hint live-tab">{result?.skipped.includes(node.id) ? tr('live.maps.skipped') : tr('live.maps.noOutput')}</p>;
   return (
     <div className="live-tab">
       <FeatureMapPanel
@@ -222,32 +235,54 @@ function KernelSection({ node }: { node: ModelDocument['nodes'][number] }) {
 
 // ── Explain tab ──────────────────────────────────────────────────────────────────────────────
 
+/** How a Conv2D or Pool2D node slides over its input (its parsed params). */
+interface WindowGeometry {
+  kernel: number | [number, number];
+  stride: number | [number, number];
+  padding: Padding;
+  dilation?: number | [number, number];
+}
+
+interface RealCrop {
+  crop?: number[][];
+  /** The zero padding to show around the crop: only on sides at the map's border (explain/crop.ts). */
+  pads?: Pads;
+  label?: string;
+  error?: string;
+}
+
 /** A crop of channel 0 of the node's input from the last run (fetched in full on demand). */
-function useRealInputCrop(nodeId: string | undefined, enabled: boolean, size: number): { crop?: number[][]; label?: string; error?: string } {
+function useRealInputCrop(nodeId: string | undefined, enabled: boolean, size: number, geometry: WindowGeometry | undefined): RealCrop {
   const doc = useDocumentStore((s) => s.doc);
   const docId = useLiveStore((s) => s.docId);
   const runId = useLiveStore((s) => s.snapshot.result?.runId);
   const source = nodeId ? doc.edges.find((e) => e.target === nodeId)?.source : undefined;
-  const [state, setState] = useState<{ crop?: number[][]; label?: string; error?: string }>({});
+  const [state, setState] = useState<RealCrop>({});
+  const geometryKey = JSON.stringify(geometry ?? null);
   useEffect(() => {
-    if (!enabled || !source || !docId || runId === undefined) return setState(enabled ? { error: 'Run the network first: the crop comes from the last run.' } : {});
+    if (!enabled || !source || !docId || runId === undefined || !geometry) return setState(enabled ? { error: tr('live.crop.runFirst') } : {});
     let live = true;
     host.engine.fetchTensor(docId, source).then(
       (t: TensorResult) => {
         if (!live) return;
         const s = t.shape.length === 4 ? t.shape.slice(1) : t.shape;
-        if (s.length !== 3) return setState({ error: 'The node’s input is not a feature map.' });
-        const top = Math.floor((s[1] - size) / 2);
-        const left = Math.floor((s[2] - size) / 2);
-        const crop = cropChannel(t.data, s, 0, top, left, size).map((row) => row.map((v) => Math.round(v * 100) / 100));
-        setState({ crop, label: `a ${crop.length}×${crop[0]?.length ?? 0} crop of channel 0 of the node’s real input (rounded)` });
+        if (s.length !== 3) return setState({ error: tr('live.crop.notMap') });
+        const mapPads = resolvePads(geometry.padding, s[1], s[2], geometry.kernel, geometry.stride, geometry.dilation ?? 1);
+        const place = placeCrop(s[1], s[2], size, mapPads, pair(geometry.stride));
+        const crop = cropChannel(t.data, s, 0, place.top, place.left, size).map((row) => row.map((v) => Math.round(v * 100) / 100));
+        const padded = place.pads.some((p) => p > 0);
+        const where = place.rows === s[1] && place.cols === s[2] ? tr('live.crop.all') : tr('live.crop.where', { rows: `${place.top}–${place.top + place.rows - 1}`, cols: `${place.left}–${place.left + place.cols - 1}` });
+        const note = padded ? tr('live.crop.padded') : tr('live.crop.inside');
+        setState({ crop, pads: place.pads, label: tr('live.crop.label', { size: `${crop.length}×${crop[0]?.length ?? 0}`, where, note }) });
       },
       (e: Error) => live && setState({ error: e.message }),
     );
     return () => {
       live = false;
     };
-  }, [enabled, source, docId, runId, size]);
+    // geometryKey stands for geometry.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [enabled, source, docId, runId, size, geometryKey]);
   return state;
 }
 
@@ -258,12 +293,14 @@ function ExplainTab() {
   const [useReal, setUseReal] = useState(false);
   const prim = node ? analysis.primitives.nodes.find((p) => p.id === node.id) : undefined;
   const kernelSide = prim?.type === 'Conv2D' || prim?.type === 'Pool2D' ? Math.max(...([] as number[]).concat(prim.params.kernel)) : 2;
-  const real = useRealInputCrop(node?.id, useReal && !!prim, Math.max(6, kernelSide + 3));
-  if (!node) return <p className="live-hint live-tab">Select a Conv2D, Pool2D, Inception or Residual unit node to see its idea explained.</p>;
+  const geometry = prim?.type === 'Conv2D' || prim?.type === 'Pool2D' ? (prim.params as WindowGeometry) : undefined;
+  const real = useRealInputCrop(node?.id, useReal && !!prim, Math.max(6, kernelSide + 3), geometry);
+  useT();
+  if (!node) return <LectureExamples />;
   const inputShape = analysis.nodes[node.id]?.inputShapes[0];
   const sourceToggle = (
     <label className="live-inline-row">
-      <input type="checkbox" checked={useReal} onChange={(e) => setUseReal(e.target.checked)} data-testid="explain-real-input" /> Use a crop of the node’s real input
+      <input type="checkbox" checked={useReal} onChange={(e) => setUseReal(e.target.checked)} data-testid="explain-real-input" /> {tr('live.crop.use')}
       {useReal && real.error && <span className="live-error"> — {real.error}</span>}
     </label>
   );
@@ -288,9 +325,9 @@ function ExplainTab() {
         {sourceToggle}
         <ConvolutionExplain
           input={realInput ?? tiled}
-          inputLabel={realInput ? real.label : tiled ? `the lecture’s 4×4 input repeated to ${tiled.length}×${tiled.length} (this kernel is bigger than 4×4)` : undefined}
-          kernel={kernel} stride={p.stride} padding={p.padding} dilation={p.dilation} />
-        <p className="live-hint">Kernel: this node’s filter 0, input channel 0{node.weights?.kernel ? ' (as set above)' : ' (seeded random; pick a preset above)'}.</p>
+          inputLabel={realInput ? real.label : tiled ? tr('live.crop.tiled', { size: `${tiled.length}×${tiled.length}` }) : undefined}
+          kernel={kernel} stride={p.stride} padding={realInput && real.pads ? real.pads : p.padding} dilation={p.dilation} />
+        <p className="live-hint">{tr(node.weights?.kernel ? 'live.explain.kernelSet' : 'live.explain.kernelSeeded')}</p>
       </div>
     );
   }
@@ -299,17 +336,24 @@ function ExplainTab() {
     return (
       <div className="live-tab">
         {sourceToggle}
-        <PoolingExplain input={realInput} inputLabel={realInput ? real.label : undefined} kernel={p.kernel} stride={p.stride} padding={p.padding} mode={p.mode} countIncludePad={p.countIncludePad} />
+        <PoolingExplain input={realInput} inputLabel={realInput ? real.label : undefined} kernel={p.kernel} stride={p.stride} padding={realInput && real.pads ? real.pads : p.padding} mode={p.mode} countIncludePad={p.countIncludePad} />
       </div>
     );
   }
   if ((node.type === 'Inception' || node.type === 'ResidualUnit') && inputShape?.length === 3) {
     const parsed = ops.get(node.type)?.params.safeParse(node.params);
-    if (!parsed?.success) return <p className="live-hint live-tab">Fix this module’s settings to see it explained.</p>;
+    if (!parsed?.success) return <p className="live-hint live-tab">{tr('live.explain.fixModule')}</p>;
     return <div className="live-tab">{node.type === 'Inception' ? <InceptionCostView input={inputShape} params={parsed.data as never} /> : <ResidualInsideView input={inputShape} params={parsed.data as never} />}</div>;
   }
-  if (node.type === 'Inception' || node.type === 'ResidualUnit') return <p className="live-hint live-tab">Connect this module to an input with a known C×H×W shape to see it explained.</p>;
-  return <p className="live-hint live-tab">Explanations exist for Conv2D, Pool2D, Inception and Residual unit nodes.</p>;
+  if (node.type === 'Inception' || node.type === 'ResidualUnit') return <p className="live-hint live-tab">{tr('live.explain.connectModule')}</p>;
+  if (MOBILE_EXPLAINED.includes(node.type)) {
+    return (
+      <div className="live-tab">
+        <MobileModuleExplain type={node.type} params={node.params} input={inputShape} output={analysis.nodes[node.id]?.outputShape} />
+      </div>
+    );
+  }
+  return <p className="live-hint live-tab">{tr('live.explain.none')}</p>;
 }
 
 export const LIVE_TABS: PanelTab[] = [

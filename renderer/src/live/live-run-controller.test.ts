@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EngineClient, EngineEvent, InputPayload, RunRequest, RunResult } from '../../../engine/src/core/api';
 import { lenet5 } from '../../../engine/src/core/presets/lenet';
 import { LiveRunController, changesComputation, type LiveRunInputs } from './live-run-controller';
@@ -31,39 +31,68 @@ const image: InputPayload = { kind: 'image', width: 1, height: 1, rgba: new Uint
 const flush = () => new Promise<void>((r) => queueMicrotask(r)).then(() => undefined);
 
 describe('LiveRunController', () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
-
-  it('debounces a burst of edits into one run and reports done', async () => {
+  it('runs an edit at once when idle; while a run is in flight only the newest edit waits, and runs when it ends', async () => {
     const f = fakeEngine();
-    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 100, now: () => 0 });
+    const c = new LiveRunController(f.engine, 'doc', { now: () => 0 });
     let doc = lenet5();
+    const withFilters = (n: number) => (doc = { ...doc, nodes: doc.nodes.map((node, j) => (j === 1 ? { ...node, params: { ...node.params, filters: n } } : node)) });
     c.setInputs({ document: doc, input: image, autoRun: true });
-    for (let i = 0; i < 5; i++) {
-      doc = { ...doc, nodes: doc.nodes.map((n, j) => (j === 1 ? { ...n, params: { ...n.params, filters: 6 + i } } : n)) };
-      c.setInputs({ document: doc, input: image, autoRun: true });
-      vi.advanceTimersByTime(50);
-    }
-    expect(c.getSnapshot().status.kind).toBe('waiting');
-    vi.advanceTimersByTime(100);
+    await flush();
+    // No timer: the engine is idle, so the first edit runs at once.
     expect(f.calls).toHaveLength(1);
-    expect(f.calls[0].req.document).toBe(doc);
-    expect(f.calls[0].req.docId).toBe('doc');
     expect(c.getSnapshot().status.kind).toBe('queued');
     f.emit({ type: 'run-state', docId: 'doc', runId: 1, state: 'running' });
     expect(c.getSnapshot().status.kind).toBe('running');
+    // Typing "6", "64", "640" while the first run is busy: nothing is sent until it ends…
+    for (const n of [6, 64, 640]) c.setInputs({ document: withFilters(n), input: image, autoRun: true });
+    await flush();
+    expect(f.calls).toHaveLength(1);
+    expect(c.getSnapshot().stale).toBe(true);
     f.calls[0].resolve(result(1));
     await flush();
-    expect(c.getSnapshot().status).toMatchObject({ kind: 'done', workerMs: 5 });
+    // …then only the newest runs.
+    expect(f.calls).toHaveLength(2);
+    expect(f.calls[1].req.document).toBe(doc);
     expect(c.getSnapshot().result?.runId).toBe(1);
+    f.calls[1].resolve(result(2));
+    await flush();
+    expect(f.calls).toHaveLength(2);
+    expect(c.getSnapshot().status).toMatchObject({ kind: 'done', workerMs: 5 });
+    expect(c.getSnapshot().result?.runId).toBe(2);
+  });
+
+  it('edits made in one task (one event handler) make one run', async () => {
+    const f = fakeEngine();
+    const c = new LiveRunController(f.engine, 'doc');
+    const doc = lenet5();
+    c.setInputs({ document: doc, input: image, autoRun: true });
+    c.setInputs({ document: { ...doc, seed: 5 }, input: image, autoRun: true });
+    c.setInputs({ document: { ...doc, seed: 6 }, input: image, autoRun: true });
+    expect(f.calls).toHaveLength(0);
+    await flush();
+    expect(f.calls).toHaveLength(1);
+    expect(f.calls[0].req.document.seed).toBe(6);
+  });
+
+  it('a failed run still starts the edit that waited for it', async () => {
+    const f = fakeEngine();
+    const c = new LiveRunController(f.engine, 'doc');
+    const doc = lenet5();
+    c.setInputs({ document: doc, input: image, autoRun: true });
+    await flush();
+    c.setInputs({ document: { ...doc, seed: 8 }, input: image, autoRun: true });
+    f.calls[0].reject({ code: 'bad-input', message: 'no' });
+    await flush();
+    expect(f.calls).toHaveLength(2);
+    expect(f.calls[1].req.document.seed).toBe(8);
   });
 
   it('training: runs on the live weights (trainId); refresh() reruns when idle, and only once after the run in flight', async () => {
     const f = fakeEngine();
-    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });
+    const c = new LiveRunController(f.engine, 'doc');
     const doc = lenet5();
     c.setInputs({ document: doc, input: image, autoRun: true, trainId: 'run-1' });
-    vi.advanceTimersByTime(10);
+    await flush();
     expect(f.calls).toHaveLength(1);
     expect(f.calls[0].req.trainId).toBe('run-1');
     // Three training updates while the run is in flight: one more run, after it.
@@ -77,8 +106,9 @@ describe('LiveRunController', () => {
     f.calls[1].resolve(result(2));
     await flush();
     expect(f.calls).toHaveLength(2);
-    // Idle: at once.
+    // Idle: at once (at the end of this task).
     c.refresh();
+    await flush();
     expect(f.calls).toHaveLength(3);
     // Without auto-run, training updates run nothing.
     c.setInputs({ document: doc, input: image, autoRun: false, trainId: 'run-1' });
@@ -88,43 +118,45 @@ describe('LiveRunController', () => {
     expect(f.calls).toHaveLength(3);
   });
 
-  it('sends the document’s sidecar weights token with every run; another token is another computation', () => {
+  it('sends the document’s sidecar weights token with every run; another token is another computation', async () => {
     const f = fakeEngine();
-    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });
+    const c = new LiveRunController(f.engine, 'doc');
     const doc = lenet5();
     c.setInputs({ document: doc, input: image, autoRun: true, weightsToken: 'tok-a' });
-    vi.advanceTimersByTime(10);
+    await flush();
     expect(f.calls[0].req.weightsToken).toBe('tok-a');
     expect(changesComputation({ document: doc, input: image, autoRun: true, weightsToken: 'tok-a' }, { document: doc, input: image, autoRun: true, weightsToken: 'tok-b' })).toBe(true);
     expect(changesComputation({ document: doc, input: image, autoRun: true, weightsToken: 'tok-a' }, { document: doc, input: image, autoRun: true, weightsToken: 'tok-a' })).toBe(false);
   });
 
-  it('does not re-run when nodes only move, and runs nothing without an input', () => {
+  it('does not re-run when nodes only move, and runs nothing without an input', async () => {
     const f = fakeEngine();
-    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });
+    const c = new LiveRunController(f.engine, 'doc');
     const doc = lenet5();
     c.setInputs({ document: doc, autoRun: true, idleReason: 'This Input takes 192 channels' });
-    vi.advanceTimersByTime(50);
+    await flush();
     expect(f.calls).toHaveLength(0);
     expect(c.getSnapshot().status).toEqual({ kind: 'idle', reason: 'This Input takes 192 channels' });
     c.setInputs({ document: doc, input: image, autoRun: true });
-    vi.advanceTimersByTime(50);
+    await flush();
     expect(f.calls).toHaveLength(1);
     const moved = { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: { x: 1, y: 2 } })) };
     c.setInputs({ document: moved, input: image, autoRun: true });
-    vi.advanceTimersByTime(50);
+    await flush();
     expect(f.calls).toHaveLength(1);
   });
 
   it('ignores superseded rejections and stale results; the newest run wins', async () => {
     const f = fakeEngine();
-    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });
+    const c = new LiveRunController(f.engine, 'doc');
     const a = lenet5();
     c.setInputs({ document: a, input: image, autoRun: true });
-    vi.advanceTimersByTime(10);
+    await flush();
     const b = { ...a, seed: 7 };
     c.setInputs({ document: b, input: image, autoRun: true });
-    vi.advanceTimersByTime(10);
+    // Run (Ctrl/Cmd+Enter) does not wait for the run in flight: the host supersedes it.
+    c.runNow();
+    await flush();
     expect(f.calls).toHaveLength(2);
     f.calls[0].reject({ code: 'superseded', message: 'newer run' });
     await flush();
@@ -140,15 +172,15 @@ describe('LiveRunController', () => {
 
   it('after a worker crash keeps the last result, says why, and the next edit runs and succeeds', async () => {
     const f = fakeEngine();
-    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });
+    const c = new LiveRunController(f.engine, 'doc');
     const doc = lenet5();
     c.setInputs({ document: doc, input: image, autoRun: true });
-    vi.advanceTimersByTime(10);
+    await flush();
     f.calls[0].resolve(result(1));
     await flush();
     const edited = { ...doc, seed: 3 };
     c.setInputs({ document: edited, input: image, autoRun: true });
-    vi.advanceTimersByTime(10);
+    await flush();
     f.emit({ type: 'worker-restarted', reason: 'exit code 1' });
     f.calls[1].reject({ code: 'worker-crashed', message: 'The engine worker stopped.' });
     await flush();
@@ -168,10 +200,10 @@ describe('LiveRunController', () => {
 
   it('with auto-run off only runNow runs; cancel tells the engine and shows cancelled', async () => {
     const f = fakeEngine();
-    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });
+    const c = new LiveRunController(f.engine, 'doc');
     const inputs: LiveRunInputs = { document: lenet5(), input: image, autoRun: false, seed: 9 };
     c.setInputs(inputs);
-    vi.advanceTimersByTime(100);
+    await flush();
     expect(f.calls).toHaveLength(0);
     expect(c.getSnapshot().stale).toBe(true);
     c.runNow();
@@ -184,13 +216,13 @@ describe('LiveRunController', () => {
     expect(c.getSnapshot().status.kind).toBe('cancelled');
   });
 
-  it('turning auto-run on runs pending changes', () => {
+  it('turning auto-run on runs pending changes', async () => {
     const f = fakeEngine();
-    const c = new LiveRunController(f.engine, 'doc', { debounceMs: 10 });
+    const c = new LiveRunController(f.engine, 'doc');
     const doc = lenet5();
     c.setInputs({ document: doc, input: image, autoRun: false });
     c.setInputs({ document: doc, input: image, autoRun: true });
-    vi.advanceTimersByTime(10);
+    await flush();
     expect(f.calls).toHaveLength(1);
   });
 

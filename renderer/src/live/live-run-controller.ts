@@ -1,16 +1,19 @@
 /**
- * Live inference for one open document: debounces edits that change what the network computes,
- * sends them to the engine (a newer run of the same docId supersedes an older one), ignores stale
+ * Live inference for one open document: an edit that changes what the network computes runs at once
+ * when no run of the document is in flight; while one is, only the newest inputs wait and run as soon
+ * as it ends (no fixed debounce: a fast model answers every edit, a slow one skips the edits made
+ * while it ran). Sends them to the engine (a newer run of the same docId supersedes an older one), ignores stale
  * and superseded replies, and tracks the state the Run panel shows. A crashed engine worker only
  * fails the run in flight — the host restarts the worker and the next run goes through.
  * Plain TypeScript (no React, no DOM), so it is tested directly; use-live-run.ts wraps it in a hook.
  */
 import type { EngineClient, EngineEvent, InputPayload, RunResult } from '../../../engine/src/core/api';
 import type { ModelDocument } from '../../../engine/src/core/document/schema';
+import { keepUnchanged } from './keep-unchanged';
+import { t } from '../i18n';
 
 export type LiveRunStatus =
   | { kind: 'idle'; reason: string }
-  | { kind: 'waiting' }
   | { kind: 'queued' }
   | { kind: 'running'; startedAt: number }
   | { kind: 'done'; workerMs: number; totalMs: number; skipped: number }
@@ -25,7 +28,7 @@ export interface LiveRunInputs {
   seed?: number;
   /** The document's sidecar weights, held by the host (RunRequest.weightsToken). */
   weightsToken?: string;
-  /** Run on every edit (debounced); otherwise only on runNow(). */
+  /** Run on every edit (at once, or after the run in flight); otherwise only on runNow(). */
   autoRun: boolean;
   /** Why there is no input, shown while idle (default: asks for an image). */
   idleReason?: string;
@@ -48,7 +51,6 @@ export interface LiveRunSnapshot {
 }
 
 export interface LiveRunOptions {
-  debounceMs?: number;
   now?: () => number;
   /** Extra fields for every request (timeouts, tensors to return). */
   request?: { timeoutMs?: number; tensors?: 'outputs' | 'all' | 'none' | string[] };
@@ -83,27 +85,26 @@ export function changesComputation(a: LiveRunInputs | undefined, b: LiveRunInput
 }
 
 export class LiveRunController {
-  private snapshot: LiveRunSnapshot = { status: { kind: 'idle', reason: 'Give the network an image to run it.' }, stale: false };
+  private snapshot: LiveRunSnapshot = { status: { kind: 'idle', reason: t('live.giveImage') }, stale: false };
   private readonly listeners = new Set<() => void>();
   private inputs?: LiveRunInputs;
   /** Inputs of the last run sent. */
   private sent?: LiveRunInputs;
-  private timer?: ReturnType<typeof setTimeout>;
+  /** A start is queued for the end of this task (edits in one burst — one event handler — make one run). */
+  private startQueued = false;
   private seq = 0;
   private inFlight = false;
   private readonly unsubscribe: () => void;
-  private readonly debounceMs: number;
   private readonly now: () => number;
   private disposed = false;
-  /** refresh() came while a run was in flight: run again when it ends. */
-  private refreshPending = false;
+  /** Inputs changed (or refresh() came) while a run was in flight: run the newest when it ends. */
+  private pending = false;
 
   constructor(
     private readonly engine: EngineClient,
     readonly docId: string,
     private readonly options: LiveRunOptions = {},
   ) {
-    this.debounceMs = options.debounceMs ?? 150;
     this.now = options.now ?? (() => performance.now());
     this.unsubscribe = engine.onEvent((e) => this.onEngineEvent(e));
   }
@@ -117,24 +118,25 @@ export class LiveRunController {
     };
   };
 
-  /** New document/input/seed/auto-run state. Schedules a debounced run when auto-run is on and the change matters. */
+  /** New document/input/seed/auto-run state. Runs (now, or after the run in flight) when auto-run is on and the change matters. */
   setInputs(next: LiveRunInputs): void {
     const prev = this.inputs;
     this.inputs = next;
     const changed = changesComputation(this.sent, next);
     if (changed !== this.snapshot.stale) this.patch({ stale: changed });
     if (!next.input) {
-      this.clearTimer();
-      if (!this.inFlight) this.patch({ status: { kind: 'idle', reason: next.idleReason ?? 'Give the network an image to run it: drop one, pick a sample, paste, or draw.' } });
+      this.pending = false;
+      if (!this.inFlight) this.patch({ status: { kind: 'idle', reason: next.idleReason ?? t('live.giveImageHow') } });
       return;
     }
     const relevant = changesComputation(prev, next) || (prev !== undefined && !prev.autoRun && next.autoRun && changed);
     if (next.autoRun && relevant && changed) this.schedule();
   }
 
-  /** Run now (the Run button, Ctrl/Cmd+Enter), skipping the debounce. */
+  /** Run now (the Run button, Ctrl/Cmd+Enter), superseding a run in flight. */
   runNow(): void {
-    this.clearTimer();
+    this.pending = false;
+    this.startQueued = false;
     void this.start();
   }
 
@@ -144,17 +146,14 @@ export class LiveRunController {
    */
   refresh(): void {
     if (!this.inputs?.input || !this.inputs.autoRun || this.disposed) return;
-    if (this.inFlight || this.timer !== undefined) {
-      this.refreshPending = true;
-      return;
-    }
-    void this.start();
+    this.schedule();
   }
 
   /** Stop the run in flight (and any pending one). */
   async cancel(): Promise<void> {
-    this.clearTimer();
-    const wasActive = this.inFlight || this.snapshot.status.kind === 'waiting';
+    const wasActive = this.inFlight || this.pending || this.startQueued;
+    this.pending = false;
+    this.startQueued = false;
     this.seq++; // whatever comes back now is stale
     this.inFlight = false;
     if (wasActive) this.patch({ status: { kind: 'cancelled' } });
@@ -167,23 +166,35 @@ export class LiveRunController {
 
   dispose(): void {
     this.disposed = true;
-    this.clearTimer();
+    this.pending = false;
     this.unsubscribe();
     this.listeners.clear();
   }
 
+  /**
+   * Idle: start at the end of this task (a microtask), so the edits of one burst make one run.
+   * Busy: remember that the newest inputs must run once the run in flight ends (only the newest:
+   * `this.inputs` is always the latest).
+   */
   private schedule(): void {
-    this.clearTimer();
-    if (!this.inFlight) this.patch({ status: { kind: 'waiting' } });
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    if (this.inFlight) {
+      this.pending = true;
+      return;
+    }
+    if (this.startQueued) return;
+    this.startQueued = true;
+    queueMicrotask(() => {
+      if (!this.startQueued) return;
+      this.startQueued = false;
       void this.start();
-    }, this.debounceMs);
+    });
   }
 
-  private clearTimer(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+  /** The run in flight ended (any way): run what waits for it. */
+  private next(): void {
+    if (!this.pending || this.disposed) return;
+    this.pending = false;
+    if (this.inputs?.input && this.inputs.autoRun) void this.start();
   }
 
   private async start(): Promise<void> {
@@ -209,15 +220,12 @@ export class LiveRunController {
       const totalMs = this.now() - t0;
       this.patch({
         status: { kind: 'done', workerMs: result.timeMs, totalMs, skipped: result.skipped.length },
-        result,
+        result: keepUnchanged(this.snapshot.result, result),
         resultDocument: inputs.document,
         lastTotalMs: totalMs,
         notice: undefined,
       });
-      if (this.refreshPending && this.timer === undefined) {
-        this.refreshPending = false;
-        void this.start();
-      }
+      this.next();
     } catch (e) {
       const { code, message } = errorInfo(e);
       if (code === 'superseded' || seq !== this.seq || this.disposed) return;
@@ -226,17 +234,18 @@ export class LiveRunController {
         this.patch({ status: { kind: 'cancelled' } });
         return;
       }
-      const why = code === 'worker-crashed' ? `${message} The engine restarted — edit the model or press Run to try again.` : message;
+      const why = code === 'worker-crashed' ? `${message}${t('live.restarted')}` : message;
       // The run did not happen: the same inputs may be tried again.
       this.sent = undefined;
       this.patch({ status: { kind: 'failed', code, message: why }, stale: true });
+      this.next();
     }
   }
 
   private onEngineEvent(e: EngineEvent): void {
     if (this.disposed) return;
     if (e.type === 'worker-restarted') {
-      this.patch({ notice: `The engine worker restarted (${e.reason}).` });
+      this.patch({ notice: t('live.workerRestarted', { reason: e.reason }) });
       return;
     }
     if (e.type !== 'run-state' || e.docId !== this.docId || !this.inFlight) return;

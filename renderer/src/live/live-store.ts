@@ -12,7 +12,8 @@ import type { ColormapName } from './colormap';
 import type { ThumbnailMode } from './feature-image';
 import { LiveRunController, type LiveRunSnapshot } from './live-run-controller';
 import type { RunInput } from './RunPanel';
-import { defaultSampleFor, loadSample } from './samples';
+import { defaultSampleFor, loadSample, sampleText } from './samples';
+import { i18n, t } from '../i18n';
 
 export interface LiveInput extends RunInput {
   /** Chosen automatically (a sample that suits the Input node) rather than by the user. */
@@ -57,7 +58,7 @@ export function firstInputParams(doc: ModelDocument): InputParams | undefined {
 /** Why an image cannot feed this Input node, or undefined when it can. */
 export function imageUnfit(p: InputParams): string | undefined {
   if (p.channels === 1 || p.channels === 3 || p.channels === 4) return undefined;
-  return `This Input takes ${p.channels} channels; an image gives 1 (grey), 3 (RGB) or 4 (RGBA) — set the Input to 1 or 3 channels to run it on an image.`;
+  return t('live.unfit', { channels: p.channels });
 }
 
 let controller: LiveRunController | undefined;
@@ -80,7 +81,7 @@ export function liveController(): LiveRunController | undefined {
  * Start live inference against `engine`; returns a stop function. Safe to call once per page.
  * A sample that suits the model is used until the user gives an image of their own.
  */
-export function startLiveInference(engine: EngineClient, options: { debounceMs?: number; trainingRefreshMs?: number } = {}): () => void {
+export function startLiveInference(engine: EngineClient, options: { trainingRefreshMs?: number } = {}): () => void {
   let defaultFor: string | undefined;
   /** A training run of the open document: thumbnails follow its weights (refreshed at most every trainingRefreshMs). */
   let trainId: string | undefined;
@@ -90,7 +91,7 @@ export function startLiveInference(engine: EngineClient, options: { debounceMs?:
     const { doc, weights } = useDocumentStore.getState();
     const { input, autoRun } = useLiveStore.getState();
     const params = firstInputParams(doc);
-    const why = params ? imageUnfit(params) : 'Add an Input node to run the network.';
+    const why = params ? imageUnfit(params) : t('live.addInput');
     const weightsToken = weights?.state === 'loaded' ? weights.token : undefined;
     controller?.setInputs({ document: doc, input: why ? undefined : input?.image, autoRun, idleReason: why, ...(weightsToken ? { weightsToken } : {}), ...(trainId ? { trainId } : {}) });
   };
@@ -107,7 +108,7 @@ export function startLiveInference(engine: EngineClient, options: { debounceMs?:
       (image) => {
         const now = useLiveStore.getState().input;
         if (now && !now.isDefault) return; // the user chose meanwhile
-        useLiveStore.getState().set({ input: { image, name: `${sample.title} (sample)`, isDefault: true } });
+        useLiveStore.getState().set({ input: { image, name: t('live.sampleName', { title: sampleText(sample).title }), isDefault: true } });
       },
       () => {
         defaultFor = undefined;
@@ -119,7 +120,7 @@ export function startLiveInference(engine: EngineClient, options: { debounceMs?:
     stopController?.();
     trainId = undefined;
     const docId = `doc-${docKey}`;
-    const c = new LiveRunController(engine, docId, { debounceMs: options.debounceMs ?? 150 });
+    const c = new LiveRunController(engine, docId);
     controller = c;
     const unsub = c.subscribe(() => useLiveStore.getState().set({ snapshot: c.getSnapshot() }));
     useLiveStore.getState().set({ snapshot: c.getSnapshot(), docId });
@@ -162,7 +163,10 @@ export function startLiveInference(engine: EngineClient, options: { debounceMs?:
   const unsubLive = useLiveStore.subscribe((s, prev) => {
     if (s.input !== prev.input || s.autoRun !== prev.autoRun) push();
   });
+  // The idle sentence ("Add an Input node…") is in the UI's language.
+  i18n.on('languageChanged', push);
   return () => {
+    i18n.off('languageChanged', push);
     unsubDoc();
     unsubLive();
     unsubTraining();

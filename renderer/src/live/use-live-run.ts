@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { EngineClient } from '../../../engine/src/core/api';
 import { LiveRunController, type LiveRunInputs, type LiveRunOptions, type LiveRunSnapshot } from './live-run-controller';
+import { t } from '../i18n';
 
 export { LiveRunController, changesComputation } from './live-run-controller';
 export type { LiveRunInputs, LiveRunSnapshot, LiveRunStatus, LiveRunOptions } from './live-run-controller';
@@ -34,17 +35,15 @@ export function describeStatus(s: LiveRunSnapshot['status']): string {
   switch (s.kind) {
     case 'idle':
       return s.reason;
-    case 'waiting':
-      return 'Waiting for edits to settle…';
     case 'queued':
-      return 'Queued';
+      return t('live.status.queued');
     case 'running':
-      return 'Running…';
+      return t('live.status.running');
     case 'done':
-      return `Done in ${Math.round(s.totalMs)} ms (engine ${Math.round(s.workerMs)} ms)` + (s.skipped ? ` — ${s.skipped} node${s.skipped === 1 ? '' : 's'} skipped` : '');
+      return t('live.status.done', { total: Math.round(s.totalMs), engine: Math.round(s.workerMs) }) + (s.skipped ? t('live.status.skipped', { count: s.skipped }) : '');
     case 'failed':
-      return `Failed: ${s.message}`;
+      return t('live.status.failed', { message: s.message });
     case 'cancelled':
-      return 'Cancelled';
+      return t('live.status.cancelled');
   }
 }

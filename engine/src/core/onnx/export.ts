@@ -29,7 +29,7 @@ export class OnnxExportError extends Error {
  * Seeded weights, kept across compilations and generated once per (seed, primitive, weight): editing
  * one layer, or a partial run compiling only part of the graph, leaves the other arrays reusable.
  * What the last compilation used is always kept; older weights stay while all of them fit
- * `budgetBytes` (default 384 MiB), least recently used going first — switching the seed back and
+ * `budgetBytes` (default 256 MiB), least recently used going first — switching the seed back and
  * forth, or between a graph and its tail, does not generate them again.
  */
 export class WeightCache {
@@ -37,7 +37,7 @@ export class WeightCache {
   private used = new Set<string>();
   private bytes = 0;
 
-  constructor(readonly budgetBytes = 384 * 2 ** 20) {}
+  constructor(readonly budgetBytes = 256 * 2 ** 20) {}
 
   get(key: string, make: () => Float32Array): Float32Array {
     let w = this.map.get(key);
@@ -49,6 +49,10 @@ export class WeightCache {
     this.map.set(key, w); // most recently used last
     this.used.add(key);
     return w;
+  }
+
+  has(key: string): boolean {
+    return this.map.has(key);
   }
 
   /** Drops weights the last compilation did not use, least recently used first, until the rest fit the budget (call after each compilation). */
@@ -234,6 +238,29 @@ export function exportOnnx(doc: ModelDocument, analysis: Analysis, options: Onnx
   return compiled.builder.encode({ docString: doc.description, metadata: { 'cnn-studio.seed': String(options.seed ?? doc.seed ?? DEFAULT_SEED) } }, options.provide);
 }
 
+/** Seeded weights are a function of this key: it identifies them without reading their bytes (WeightCache's key). */
+export function seededWeightKey(prim: PrimitiveNode, spec: WeightSpec, seed: number): string {
+  return `seeded\u0000${seed}\u0000${prim.id}\u0000${spec.name}\u0000${spec.init}\u0000${spec.fanIn}\u0000${spec.shape.join('x')}`;
+}
+
+/**
+ * The He-normal seeded weights a compilation of these primitives would generate (given weights,
+ * constant ones and those the cache holds left out): for generating them ahead, elsewhere
+ * (runtime/seeded-threads.ts).
+ */
+export function missingSeededWeights(doc: ModelDocument, prims: readonly PrimitiveNode[], cache: WeightCache, seed = doc.seed ?? DEFAULT_SEED): { key: string; prim: PrimitiveNode; spec: WeightSpec }[] {
+  const owners = new Map(doc.nodes.map((n) => [n.id, n]));
+  const out: { key: string; prim: PrimitiveNode; spec: WeightSpec }[] = [];
+  for (const prim of prims) {
+    for (const spec of prim.weights) {
+      if (spec.init !== 'he' || owners.get(prim.owner)?.weights?.[inlineWeightKey(prim, spec.name)]) continue;
+      const key = seededWeightKey(prim, spec, seed);
+      if (!cache.has(key)) out.push({ key, prim, spec });
+    }
+  }
+  return out;
+}
+
 function weightData(prim: PrimitiveNode, spec: WeightSpec, owner: ModelNode | undefined, seed: number, options: OnnxCompileOptions): { data: Float32Array; fingerprint?: string } {
   const key = inlineWeightKey(prim, spec.name);
   const given = owner?.weights?.[key];
@@ -246,8 +273,7 @@ function weightData(prim: PrimitiveNode, spec: WeightSpec, owner: ModelNode | un
     const id = options.weightIds?.get(prim.id)?.[spec.name];
     return id === undefined ? { data } : { data, fingerprint: `given\u0000${id}` };
   }
-  // Seeded weights are a function of this key: it identifies them without reading their bytes.
-  const fingerprint = `seeded\u0000${seed}\u0000${prim.id}\u0000${spec.name}\u0000${spec.init}\u0000${spec.fanIn}\u0000${spec.shape.join('x')}`;
+  const fingerprint = seededWeightKey(prim, spec, seed);
   const make = () => initialWeight(spec, prim.id, seed);
   return { data: options.weightCache ? options.weightCache.get(fingerprint, make) : make(), fingerprint };
 }

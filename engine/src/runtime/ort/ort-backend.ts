@@ -17,9 +17,11 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ModelDocument } from '../../core/document/schema';
-import type { Analysis } from '../../core/graph/types';
+import type { Analysis, PrimitiveNode } from '../../core/graph/types';
 import type { NodeRunResult, TensorResult } from '../../core/api';
-import { compileOnnx, graphOutputs, WeightCache } from '../../core/onnx/export';
+import { compileOnnx, graphOutputs, missingSeededWeights, primitiveWeight, WeightCache, type WeightInput } from '../../core/onnx/export';
+import { DEFAULT_SEED } from '../../core/weights/seeded';
+import { SeededThreads } from '../seeded-threads';
 import type { OnnxGraphBuilder } from '../../core/onnx/builder';
 import { calibratedBatchNorms, calibratedNodes } from '../../core/weights/calibration';
 import type { Backend, BackendRunOptions, BackendRunResult } from '../backend';
@@ -74,6 +76,8 @@ interface CachedSession {
   layout: TapLayout;
   outputs: Record<string, string>;
   inputs: { id: string; name: string; dims: number[] }[];
+  /** Weights compiled as graph inputs (BackendRunOptions.weightInputs): fed on every run. */
+  weightInputs: WeightInput[];
   /** Kept until the upgrade, to re-encode the model (weights are shared, not copied). */
   builder?: OnnxGraphBuilder;
   upgrading?: Promise<void>;
@@ -94,6 +98,8 @@ export class OrtBackend implements Backend {
   readonly name = 'onnxruntime-node';
   private readonly sessions = new Map<string, CachedSession>();
   private readonly weights = new WeightCache();
+  /** Generates a compilation's new seeded weights on every core (a seed edit of ResNet-50: 25.5 M values). */
+  private readonly seededThreads = new SeededThreads();
   /** Document key (see documentKey) → structural key of its compiled graph. */
   private readonly docKeys = new Map<string, string>();
   /** The live editor re-runs one image on every edit: its Input nodes' summaries are kept. */
@@ -113,6 +119,16 @@ export class OrtBackend implements Backend {
     this.threads = options.threads ?? availableParallelism();
   }
 
+  /**
+   * At level "all" onnxruntime rewrites a batch norm or an average pool whose input comes from a
+   * convolution in its blocked NCHWc layout (the batch norm into a convolution): other arithmetic,
+   * other last bits than the same operator on a graph input. A partial run never starts there.
+   */
+  contextSensitive(prim: PrimitiveNode): boolean {
+    if (prim.type === 'BatchNorm') return true;
+    return (prim.type === 'Pool2D' || prim.type === 'GlobalPool') && (prim.params as { mode?: string }).mode === 'avg';
+  }
+
   async run(doc: ModelDocument, analysis: Analysis, inputs: Record<string, Float32Array>, options: BackendRunOptions): Promise<BackendRunResult> {
     this.active++;
     try {
@@ -128,19 +144,29 @@ export class OrtBackend implements Backend {
     const wanted = [...requestedTensors(doc, analysis, options.tensors)];
     const calibrate = options.calibrateBatchNorm === false ? new Set<string>() : calibratedBatchNorms(doc, analysis.primitives);
     // The sidecar's key names its contents: the same ranges of another sidecar file never reuse a session.
-    const docKey = documentKey(doc, { seed: options.seed, previews: options.previews, wanted, ...(options.sidecarKey !== undefined ? { sidecar: options.sidecarKey } : {}), ...(options.calibrateBatchNorm === false ? { running: true } : {}) });
+    const docKey =
+      options.graphKey !== undefined
+        ? `graph:${options.graphKey}`
+        : documentKey(doc, { seed: options.seed, previews: options.previews, wanted, ...(options.sidecarKey !== undefined ? { sidecar: options.sidecarKey } : {}), ...(options.calibrateBatchNorm === false ? { running: true } : {}), ...(options.weightInputs?.size ? { fedWeights: [...options.weightInputs].sort() } : {}) });
     let entry = this.sessionFor(docKey);
     let created = false;
     let t1 = t0;
     if (!entry) {
+      await this.generateSeeded(doc, analysis, options.seed);
       const outputs = [...new Set([...graphOutputs(doc, analysis), ...wanted])];
-      const compiled = compileOnnx(doc, analysis, { seed: options.seed, batch: 1, outputs, weightCache: this.weights, name: 'cnn-studio', sidecar: options.sidecar, calibrateBatchNorm: calibrate });
-      const tapped = options.previews ? doc.nodes.map((n) => n.id).filter((id) => compiled.values[id]) : [];
+      const compiled = compileOnnx(doc, analysis, { seed: options.seed, batch: 1, outputs, weightCache: this.weights, name: 'cnn-studio', sidecar: options.sidecar, calibrateBatchNorm: calibrate, ...(options.weightIds ? { weightIds: options.weightIds } : {}), ...(options.weightInputs?.size ? { weightInputs: options.weightInputs } : {}) });
+      // Fed nodes (a partial run) are summarised by the caller.
+      const fed = new Set(options.fed);
+      const tapped = options.previews ? doc.nodes.map((n) => n.id).filter((id) => compiled.values[id] && !fed.has(id)) : [];
       const tappedValues = tapped.reduce((n, id) => n + compiled.values[id].shape.reduce((m, d) => m * d, 1), 0);
       const onHost = tappedValues <= (this.options.hostTapValues ?? HOST_TAP_VALUES);
       const layout = onHost ? addHostTaps(compiled.builder, compiled.values, tapped) : addTaps(compiled.builder, compiled.values, tapped, { hostMaxValues: this.options.hostNodeValues });
       if (compiled.outputs.length === 0 && layout.nodes.length === 0 && !layout.host?.length) return { nodes: {}, tensors: {} };
-      const key = structuralKey(compiled.builder, options.seed ?? doc.seed);
+      // What the entry answers beyond the graph's structure: inputs summarised on the JS side leave no
+      // trace in it (a fed node is not summarised), and a tensor asked for can be the same graph
+      // output as a small node's host tap.
+      const summarisedInputs = (layout.host ?? []).filter((h) => !h.output).map((h) => h.id);
+      const key = `${structuralKey(compiled.builder, options.seed ?? doc.seed)}:${summarisedInputs.join(',')}:${compiled.outputs.join(',')}`;
       t1 = performance.now();
       entry = this.sessions.get(key);
       if (!entry) {
@@ -157,6 +183,7 @@ export class OrtBackend implements Backend {
           layout,
           outputs: Object.fromEntries(compiled.outputs.map((id) => [id, compiled.values[id].name])),
           inputs: compiled.inputs.map((id) => ({ id, name: compiled.values[id].name, dims: [1, ...compiled.values[id].shape] })),
+          weightInputs: compiled.weightInputs,
         };
         if (level !== this.upgradeLevel && !options.oneOff) entry.builder = compiled.builder;
         this.remember(entry);
@@ -180,6 +207,15 @@ export class OrtBackend implements Backend {
       if (data.length !== expected) throw new OrtBackendError('bad-input', `Input node "${input.id}" expects ${input.dims.slice(1).join('×')} = ${expected} values, got ${data.length}.`);
       feeds[input.name] = new ort.Tensor('float32', data, input.dims);
     }
+    if (entry.weightInputs.length) {
+      const prims = new Map(analysis.primitives.nodes.map((p) => [p.id, p]));
+      for (const w of entry.weightInputs) {
+        const prim = prims.get(w.primId);
+        if (!prim) throw new OrtBackendError('internal', `The compiled graph feeds weights of "${w.primId}", which this run does not have.`);
+        const data = primitiveWeight(doc, prim, w.weight, { seed: options.seed, sidecar: options.sidecar, weightCache: this.weights });
+        feeds[w.name] = new ort.Tensor('float32', data, w.shape);
+      }
+    }
     const fetch = new Set(Object.values(entry.outputs));
     for (const id of wanted) if (!entry.outputs[id]) throw new OrtBackendError('internal', `Node "${id}" is not an output of the compiled graph.`);
     if (entry.layout.nodes.length) for (const name of Object.values(TAP_OUTPUTS)) fetch.add(name);
@@ -201,6 +237,16 @@ export class OrtBackend implements Backend {
     return { nodes, tensors, ...(calibrated.length ? { calibrated } : {}) };
   }
 
+  /** The seeded weights compileOnnx will ask the cache for, made ahead on every core (a failure leaves them to compileOnnx). */
+  private async generateSeeded(doc: ModelDocument, analysis: Analysis, seed: number | undefined): Promise<void> {
+    const prims = analysis.primitives.nodes.filter((p) => analysis.primitives.outputOf[p.owner] !== undefined);
+    const docSeed = seed ?? doc.seed ?? DEFAULT_SEED;
+    const missing = missingSeededWeights(doc, prims, this.weights, docSeed);
+    if (!missing.length) return;
+    const arrays = await this.seededThreads.generate(missing.map((m) => ({ spec: m.spec, primId: m.prim.id, seed: docSeed }))).catch(() => undefined);
+    arrays?.forEach((a, i) => this.weights.get(missing[i].key, () => a));
+  }
+
   /** Upgrades every session now and waits (benchmarks and tests use this for a steady state). */
   async settle(): Promise<void> {
     clearTimeout(this.upgradeTimer);
@@ -210,6 +256,7 @@ export class OrtBackend implements Backend {
 
   async dispose(): Promise<void> {
     clearTimeout(this.upgradeTimer);
+    await this.seededThreads.dispose();
     await Promise.all([...this.sessions.values()].map((e) => e.upgrading));
     for (const entry of this.sessions.values()) await this.release(entry);
     this.sessions.clear();

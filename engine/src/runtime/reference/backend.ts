@@ -43,6 +43,8 @@ export class ReferenceBackend implements Backend {
     const wanted = requestedTensors(doc, analysis, options.tensors);
     const seeded = options.seed === undefined ? doc : { ...doc, seed: options.seed };
     const calibrate = options.calibrateBatchNorm === false ? new Set<string>() : calibratedBatchNorms(doc, analysis.primitives);
+    // Fed nodes (a partial run) are summarised by the caller.
+    const fed = new Set(options.fed);
 
     // How many primitives still need each value, so intermediates are dropped as soon as possible.
     const pending = new Map<string, number>();
@@ -58,8 +60,9 @@ export class ReferenceBackend implements Backend {
       }
       let out: Tensor;
       if (prim.type === 'Input') {
-        const data = inputs[prim.id];
-        if (!data) throw new MissingInputError(prim.id);
+        // By document node: an Input node, or a node whose output a partial run feeds (partial-run.ts).
+        const data = inputs[prim.owner];
+        if (!data) throw new MissingInputError(prim.owner);
         out = { shape: [...prim.shape], data };
       } else {
         const xs = prim.inputs.map((id) => values.get(id)!);
@@ -70,7 +73,7 @@ export class ReferenceBackend implements Backend {
       values.set(prim.id, out);
 
       const nodeId = docNodeOf.get(prim.id);
-      if (nodeId !== undefined) {
+      if (nodeId !== undefined && !fed.has(nodeId)) {
         nodes[nodeId] = { shape: out.shape, stats: tensorStats(out.data), ...(options.previews ? { preview: featurePreview(out.shape, out.data) } : {}) };
         if (wanted.has(nodeId)) tensors[nodeId] = { shape: out.shape, data: out.data };
       }

@@ -1,0 +1,150 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ModelDocument } from '../core/document/schema';
+import { analyze } from '../core/graph/analyze';
+import { getPreset } from '../core/presets';
+import { float32ToBase64 } from '../core/util/base64';
+import { inlineWeightKey } from '../core/weights/resolve';
+import { prepareInputs } from './execute';
+import { NodeOutputCache, type CachedOutput } from './node-output-cache';
+import { OrtBackend } from './ort/ort-backend';
+import { editBoundary, newRunMemory, planPartialRun, runReusing } from './partial-run';
+
+/** A chain input → a → b → c → d, keyed "<id>@<version>". */
+function chain(versions: Record<string, number> = {}) {
+  const order = ['input', 'a', 'b', 'c', 'd'];
+  const output = new Map(order.map((id) => [id, `${id}@${versions[id] ?? 0}`]));
+  const preds = new Map(order.map((id, i) => [id, i ? [order[i - 1]] : []]));
+  return { order, output, preds };
+}
+
+/** A cache that holds summaries of `summaries` and tensors of `tensors` (by key). */
+function fakeCache(summaries: string[], tensors: string[]) {
+  return { has: (key: string, part: keyof CachedOutput) => (part === 'summary' ? summaries : tensors).includes(key) };
+}
+
+const inputs = new Set(['input']);
+
+describe('planPartialRun', () => {
+  it('runs everything the first time, nothing when every output is kept (the same document again, an undo)', () => {
+    const keys = chain();
+    expect(planPartialRun({ keys, cache: fakeCache([], []), wanted: new Set(['d']), inputs, keep: [] })).toEqual({ run: ['input', 'a', 'b', 'c', 'd'], fed: [], keep: ['d'] });
+    const all = [...keys.output.values()];
+    expect(planPartialRun({ keys, cache: fakeCache(all, ['d@0']), wanted: new Set(['d']), inputs, keep: ['b'] })).toEqual({ run: [], fed: [], keep: [] });
+  });
+
+  it('an edit of c runs c and what follows, from the kept output of b', () => {
+    const keys = chain({ c: 1, d: 1 });
+    const plan = planPartialRun({ keys, cache: fakeCache(['input@0', 'a@0', 'b@0', 'c@0', 'd@0'], ['b@0']), wanted: new Set(['d']), inputs, keep: ['b'] });
+    expect(plan).toEqual({ run: ['c', 'd'], fed: ['b'], keep: ['d'] });
+  });
+
+  it('without b’s full output, runs from the input (and keeps b’s output for the next edit)', () => {
+    const keys = chain({ c: 1, d: 1 });
+    const plan = planPartialRun({ keys, cache: fakeCache(['input@0', 'a@0', 'b@0'], []), wanted: new Set(), inputs, keep: ['b'] });
+    expect(plan).toEqual({ run: ['a', 'b', 'c', 'd'], fed: ['input'], keep: ['b'] });
+  });
+
+  it('never starts where the backend may not (canFeed): then from the node before', () => {
+    const keys = chain({ c: 1, d: 1 });
+    const cache = fakeCache(['input@0', 'a@0', 'b@0'], ['a@0', 'b@0']);
+    const plan = planPartialRun({ keys, cache, wanted: new Set(), inputs, keep: [], canFeed: (from) => from !== 'b' });
+    expect(plan).toEqual({ run: ['b', 'c', 'd'], fed: ['a'], keep: [] });
+  });
+});
+
+describe('editBoundary', () => {
+  it('is the nodes feeding the first changed node; nothing on a first run or when the input changed', () => {
+    const before = new Set(chain().output.values());
+    expect(editBoundary(chain({ c: 1, d: 1 }), before, inputs)).toEqual(['b']);
+    expect(editBoundary(chain({ c: 1, d: 1 }), new Set(), inputs)).toEqual([]);
+    expect(editBoundary(chain({ input: 1, a: 1, b: 1, c: 1, d: 1 }), before, inputs)).toEqual([]);
+    // Right after the input: the input is always at hand.
+    expect(editBoundary(chain({ a: 1, b: 1, c: 1, d: 1 }), before, inputs)).toEqual([]);
+  });
+
+  it('walks further up where a run may not start', () => {
+    const before = new Set(chain().output.values());
+    expect(editBoundary(chain({ c: 1, d: 1 }), before, inputs, (from) => from !== 'b')).toEqual(['a']);
+  });
+});
+
+describe('weights that change without a new session (onnxruntime)', () => {
+  const ort = new OrtBackend({ upgradeDelayMs: 600_000 });
+  afterAll(() => ort.dispose());
+
+  it('LeNet-5: trained weights that change on every run (a training run followed live), then seed edits, reuse one compiled graph each', async () => {
+    let doc: ModelDocument = getPreset('lenet5');
+    const analysis = analyze(doc);
+    const data = prepareInputs(doc, analysis, { kind: 'image', width: 28, height: 28, rgba: Uint8Array.from({ length: 28 * 28 * 4 }, (_, i) => (i * 13) % 256) });
+    const reuse = { cache: new NodeOutputCache(), memory: newRunMemory() };
+    const run = () => runReusing(doc, analysis, data, ort, { previews: true, tensors: 'outputs' }, reuse);
+    const trainedStep = (step: number) => {
+      const weights = new Map<string, Record<string, { shape: number[]; base64: string }>>();
+      for (const p of analysis.primitives.nodes) {
+        for (const w of p.weights) {
+          const values = Float32Array.from({ length: w.shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i + step) * 0.1);
+          weights.set(p.owner, { ...weights.get(p.owner), [inlineWeightKey(p, w.name)]: { shape: [...w.shape], base64: float32ToBase64(values) } });
+        }
+      }
+      doc = { ...doc, nodes: doc.nodes.map((n) => (weights.has(n.id) ? { ...n, weights: weights.get(n.id) } : n)) };
+    };
+    await run();
+    trainedStep(1);
+    await run();
+    trainedStep(2);
+    await run(); // the weights changed twice: from now on they are fed to the graph
+    let sessions = ort.sessionsCreated;
+    for (const step of [3, 4, 5]) {
+      trainedStep(step);
+      expect((await run()).plan!.run.length).toBe(doc.nodes.length - 1); // everything but the unchanged input
+    }
+    expect(ort.sessionsCreated).toBe(sessions);
+    // Back to seeded weights, then seed edits: fed as well in a network this small.
+    doc = { ...doc, nodes: doc.nodes.map((n) => ({ ...n, weights: undefined })) };
+    await run();
+    doc = { ...doc, seed: 1 };
+    await run();
+    sessions = ort.sessionsCreated;
+    for (const seed of [2, 3, 4]) {
+      doc = { ...doc, seed };
+      await run();
+    }
+    expect(ort.sessionsCreated).toBe(sessions);
+  }, 60_000);
+});
+
+describe('ResNet-50 on onnxruntime: an edit in the last stage', () => {
+  const ort = new OrtBackend({ upgradeDelayMs: 600_000 });
+  afterAll(() => ort.dispose());
+
+  it('recomputes the last unit and the head only, not the stem; repeated kernel edits reuse one compiled graph', async () => {
+    let doc: ModelDocument = getPreset('resnet50');
+    const input = doc.nodes.find((n) => n.type === 'Input')!;
+    input.params = { ...input.params, height: 96, width: 96 };
+    const analysis = analyze(doc);
+    const image = { kind: 'image' as const, width: 96, height: 96, rgba: Uint8Array.from({ length: 96 * 96 * 4 }, (_, i) => (i * 37) % 251) };
+    const data = prepareInputs(doc, analysis, image);
+    const prim = analysis.primitives.nodes.find((p) => p.owner === 'conv5_3' && p.type === 'Conv2D')!;
+    const spec = prim.weights.find((w) => w.name === 'kernel')!;
+    const kernelEdit = (salt: number) => {
+      const values = Float32Array.from({ length: spec.shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.1 + salt) * 0.05);
+      doc = { ...doc, nodes: doc.nodes.map((n) => (n.id === 'conv5_3' ? { ...n, weights: { ...n.weights, [inlineWeightKey(prim, 'kernel')]: { shape: [...spec.shape], base64: float32ToBase64(values) } } } : n)) };
+    };
+    const reuse = { cache: new NodeOutputCache(), memory: newRunMemory() };
+    const run = async () => (await runReusing(doc, analyze(doc), data, ort, { previews: true, tensors: 'outputs' }, reuse)).plan!;
+
+    expect((await run()).run).toHaveLength(doc.nodes.length);
+    kernelEdit(1);
+    // The first edit there: everything once more, keeping conv5_2's output.
+    expect((await run()).keep).toContain('conv5_2');
+    const sessions = ort.sessionsCreated;
+    for (const salt of [2, 3, 4]) {
+      kernelEdit(salt);
+      const plan = await run();
+      expect(plan.run).toEqual(['conv5_3', 'avgpool', 'fc', 'softmax']);
+      expect(plan.fed).toEqual(['conv5_2']);
+    }
+    // The kernel is fed to the tail's graph as an input: one session for the three edits.
+    expect(ort.sessionsCreated - sessions).toBe(1);
+  }, 120_000);
+});

@@ -1,0 +1,246 @@
+/**
+ * Partial re-execution (ComfyUI's output cache, for CNN documents): a live run computes only the
+ * document nodes whose outputs are not kept from earlier runs under their current keys
+ * (node-keys.ts: a key hashes everything upstream of a node, input data included), starting from
+ * kept full outputs of the nodes that feed them. An edit re-runs the edited node and what lies
+ * downstream of it; an undo, or the same image again, runs nothing at all.
+ *
+ * What is kept (node-output-cache.ts): every node's statistics and preview, and the full outputs
+ * of a few nodes — fetching every node's full output would cost a run ~0.3–0.6× more on this
+ * machine (docs/engine-runtime.md), so a run keeps those of the nodes just before where the last
+ * edits were made (`keep`, at most KEEP_NODES, remembered per document): the first edit of a node
+ * runs everything before it once more, the next edits of it start there.
+ *
+ * The computed part is an ordinary run of a smaller graph: the nodes whose outputs are fed become
+ * Input primitives of a derived analysis (`subAnalysis`), so every backend runs it unchanged, and
+ * the result equals a full run's bit for bit (partial-run.property.test.ts).
+ */
+import { createHash } from 'node:crypto';
+import type { NodeRunResult, TensorResult } from '../core/api';
+import type { ModelDocument } from '../core/document/schema';
+import type { Analysis, PrimitiveNode } from '../core/graph/types';
+import { calibratedBatchNorms, calibratedNodes } from '../core/weights/calibration';
+import type { Backend, BackendRunOptions, BackendRunResult } from './backend';
+import { requestedTensors } from './graph-outputs';
+import { inputsOnly } from './inputs-only';
+import { graphKeys, nodeKeys, runningPrimitives, weightIdentities, type NodeKeys } from './node-keys';
+import type { NodeOutputCache } from './node-output-cache';
+
+/** Nodes whose full outputs a document keeps for its next edits. */
+export const KEEP_NODES = 4;
+
+/** What a document's live stream remembers between runs. */
+export interface RunMemory {
+  /** Output keys of the last run. */
+  keys: Set<string>;
+  /** Document nodes whose full outputs runs keep (the nodes before the last edits), newest first. */
+  keep: string[];
+  /** Weight identities of the last run, by primitive (node-keys.ts). */
+  weights: ReadonlyMap<string, Record<string, string>>;
+  /**
+   * Primitives whose given weights changed between two runs (a kernel edit, a training step): from
+   * then on they are fed to the compiled graph as inputs (BackendRunOptions.weightInputs), so the
+   * next change of them reuses it. Seeded weights (a seed edit) are fed only in small networks
+   * (FEED_SEEDED_MAX_MACS): in a large one every convolution would run with unpacked kernels, and
+   * the seed's new weights take longer to generate than a session to create.
+   */
+  volatile: Set<string>;
+}
+
+/**
+ * Networks of at most this many multiply-accumulates feed re-seeded weights as graph inputs: a new
+ * session costs them more than the run (LeNet-5: 0.4 M MACs, a run ~1 ms, a session 7–25 ms).
+ */
+export const FEED_SEEDED_MAX_MACS = 1e8;
+
+export const newRunMemory = (): RunMemory => ({ keys: new Set(), keep: [], weights: new Map(), volatile: new Set() });
+
+const isGiven = (ids: Record<string, string>) => Object.values(ids).some((id) => !id.startsWith('seeded:'));
+
+/** Updates `memory.volatile` from this run's weight identities (see RunMemory.volatile); `small`: the network is small enough to feed seeded weights too. */
+export function trackVolatileWeights(memory: RunMemory, weights: ReadonlyMap<string, Record<string, string>>, small = false): void {
+  const feeds = (ids: Record<string, string>) => small || isGiven(ids);
+  for (const id of [...memory.volatile]) if (!weights.has(id) || !feeds(weights.get(id)!)) memory.volatile.delete(id);
+  for (const [id, ids] of weights) {
+    const before = memory.weights.get(id);
+    if (before && feeds(ids) && JSON.stringify(before) !== JSON.stringify(ids)) memory.volatile.add(id);
+  }
+  memory.weights = weights;
+}
+
+export interface PartialPlan {
+  /** Document nodes computed in this run, in topological order. */
+  run: string[];
+  /** Document nodes outside the run whose outputs feed it (kept outputs, or Input nodes). */
+  fed: string[];
+  /** Computed nodes whose full outputs are kept for later runs. */
+  keep: string[];
+}
+
+export interface PlanArgs {
+  keys: Pick<NodeKeys, 'output' | 'preds' | 'order'>;
+  cache: Pick<NodeOutputCache, 'has'>;
+  /** Document nodes whose full tensors the caller asked for. */
+  wanted: ReadonlySet<string>;
+  /** Input nodes (their data is always at hand). */
+  inputs: ReadonlySet<string>;
+  /** Nodes whose full outputs to keep. */
+  keep: readonly string[];
+  /** Whether a run may start at the output of `from` feeding `to` (default: always; see Backend.contextSensitive). */
+  canFeed?(from: string, to: string): boolean;
+}
+
+/**
+ * The least to compute: nodes without a kept summary (or, for `wanted` nodes, a kept tensor), then
+ * — walking upstream — every node that must run because one it feeds runs and its own output is not
+ * kept in full.
+ */
+export function planPartialRun({ keys, cache, wanted, inputs, keep, canFeed = () => true }: PlanArgs): PartialPlan {
+  const out = (id: string) => keys.output.get(id)!;
+  const run = new Set(keys.order.filter((id) => !cache.has(out(id), 'summary') || (wanted.has(id) && !cache.has(out(id), 'tensor'))));
+  for (let i = keys.order.length - 1; i >= 0; i--) {
+    const id = keys.order[i];
+    if (!run.has(id)) continue;
+    for (const p of keys.preds.get(id) ?? []) if (!run.has(p) && !inputs.has(p) && (!cache.has(out(p), 'tensor') || !canFeed(p, id))) run.add(p);
+  }
+  const fed = new Set<string>();
+  for (const id of run) for (const p of keys.preds.get(id) ?? []) if (!run.has(p)) fed.add(p);
+  const order = keys.order.filter((id) => run.has(id));
+  return {
+    run: order,
+    fed: keys.order.filter((id) => fed.has(id)),
+    keep: order.filter((id) => (keep.includes(id) || wanted.has(id)) && !inputs.has(id) && !cache.has(out(id), 'tensor')),
+  };
+}
+
+/**
+ * Where the last edit was: nodes whose key is new while every node feeding them kept its key. The
+ * nodes feeding those (Input nodes aside) are where the next edit of the same place can start —
+ * or, where a run may not start at a node's output (`canFeed`), the nodes feeding that one.
+ */
+export function editBoundary(keys: Pick<NodeKeys, 'output' | 'preds' | 'order'>, previous: ReadonlySet<string>, inputs: ReadonlySet<string>, canFeed: NonNullable<PlanArgs['canFeed']> = () => true): string[] {
+  if (previous.size === 0) return [];
+  const changed = (id: string) => !previous.has(keys.output.get(id)!);
+  const boundary: string[] = [];
+  const startAt = (id: string, seen = new Set<string>()) => {
+    for (const p of keys.preds.get(id) ?? []) {
+      if (inputs.has(p) || seen.has(p)) continue;
+      seen.add(p);
+      if (canFeed(p, id)) {
+        if (!boundary.includes(p)) boundary.push(p);
+      } else startAt(p, seen);
+    }
+  };
+  for (const id of keys.order) {
+    const preds = keys.preds.get(id) ?? [];
+    if (changed(id) && preds.length > 0 && !preds.some(changed)) startAt(id);
+  }
+  return boundary;
+}
+
+/**
+ * The analysis of the computed part: fed nodes become Input primitives carrying their output (same
+ * primitive id, so the run's primitives still name it), followed by the run's own primitives.
+ */
+export function subAnalysis(analysis: Analysis, plan: Pick<PartialPlan, 'run' | 'fed'>): Analysis {
+  const { outputOf } = analysis.primitives;
+  const byId = new Map(analysis.primitives.nodes.map((p) => [p.id, p]));
+  const run = new Set(plan.run);
+  const fedPrims: PrimitiveNode[] = plan.fed.map((id) => {
+    const p = byId.get(outputOf[id])!;
+    return p.type === 'Input' ? p : { id: p.id, type: 'Input', params: {}, inputs: [], owner: id, inputShapes: [], shape: p.shape, weights: [], paramCount: 0, macs: 0 };
+  });
+  const runPrims = runningPrimitives(analysis).filter((p) => run.has(p.owner));
+  const nodes = [...fedPrims, ...runPrims];
+  const sub: Record<string, string> = {};
+  for (const id of [...plan.fed, ...plan.run]) sub[id] = outputOf[id];
+  return {
+    ...analysis,
+    primitives: { nodes, outputOf: sub },
+    totals: { ...analysis.totals, macs: runPrims.reduce((n, p) => n + p.macs, 0), params: runPrims.reduce((n, p) => n + p.paramCount, 0) },
+    order: analysis.order.filter((id) => run.has(id) || plan.fed.includes(id)),
+  };
+}
+
+export interface ReuseOptions {
+  cache: NodeOutputCache;
+  memory: RunMemory;
+}
+
+export interface ReusingRun {
+  result: BackendRunResult;
+  /** What was computed (undefined: the document could not be keyed, and ran in full). */
+  plan?: PartialPlan;
+}
+
+const sha = (text: string) => createHash('sha256').update(text).digest('base64');
+
+/** Whether a run may start at `from`'s output feeding `to`: not when a primitive of `to` reading it is context-sensitive on this backend. */
+function feedCheck(analysis: Analysis, backend: Backend): PlanArgs['canFeed'] {
+  const sensitive = backend.contextSensitive?.bind(backend);
+  if (!sensitive) return undefined;
+  const { outputOf } = analysis.primitives;
+  const prims = runningPrimitives(analysis);
+  return (from, to) => !prims.some((p) => p.owner === to && p.inputs.includes(outputOf[from]) && sensitive(p));
+}
+
+/**
+ * Runs a live request (previews on) computing only what the output cache does not hold; the result
+ * is the same as `backend.run` of the whole analysis. Falls back to a full run when the document
+ * cannot be keyed (too much inline weight text to hash).
+ */
+export async function runReusing(doc: ModelDocument, analysis: Analysis, inputs: Record<string, Float32Array>, backend: Backend, options: BackendRunOptions, reuse: ReuseOptions): Promise<ReusingRun> {
+  const calibrate = options.calibrateBatchNorm === false ? new Set<string>() : calibratedBatchNorms(doc, analysis.primitives);
+  const weights = weightIdentities(doc, analysis, { seed: options.seed, sidecarKey: options.sidecarKey });
+  if (!weights) return { result: await backend.run(doc, analysis, inputs, options) };
+  const { cache, memory } = reuse;
+  // Which weights are fed to compiled graphs is part of every key downstream of them (see NodeKeyOptions.fedWeights).
+  trackVolatileWeights(memory, weights, analysis.totals.macs <= FEED_SEEDED_MAX_MACS);
+  const keys = nodeKeys(analysis, inputs, { weights, calibrate, fedWeights: memory.volatile });
+  const inputIds = new Set(runningPrimitives(analysis).flatMap((p) => (p.type === 'Input' ? [p.owner] : [])));
+  const wanted = requestedTensors(doc, analysis, options.tensors);
+  const canFeed = feedCheck(analysis, backend);
+  const boundary = editBoundary(keys, memory.keys, inputIds, canFeed);
+  if (boundary.length) memory.keep = [...boundary, ...memory.keep.filter((id) => !boundary.includes(id))].slice(0, KEEP_NODES);
+  memory.keep = memory.keep.filter((id) => keys.output.has(id));
+  memory.keys = new Set(keys.output.values());
+  const plan = planPartialRun({ keys, cache, wanted, inputs: inputIds, keep: memory.keep, canFeed });
+
+  let fresh: BackendRunResult = { nodes: {}, tensors: {} };
+  if (plan.run.length) {
+    const whole = plan.fed.length === 0 && plan.run.length === keys.order.length;
+    const sub = whole ? analysis : subAnalysis(analysis, plan);
+    const feeds: Record<string, Float32Array> = Object.create(null);
+    for (const id of [...plan.fed, ...plan.run]) if (inputIds.has(id)) feeds[id] = inputs[id];
+    for (const id of plan.fed) if (!inputIds.has(id)) feeds[id] = cache.get(keys.output.get(id)!)!.tensor!;
+    const tensors = [...new Set([...plan.keep, ...plan.run.filter((id) => wanted.has(id))])];
+    const subPrims = runningPrimitives(sub);
+    const weightInputs = new Set(subPrims.filter((p) => memory.volatile.has(p.id)).map((p) => p.id));
+    // The compiled graph's identity: the part's own graph keys (fed nodes as inputs of their shape,
+    // fed weights by shape), and what it returns.
+    const partKeys = whole && weightInputs.size === 0 ? keys.graph : graphKeys(subPrims, keys.weights, calibrate, { fed: weightInputs, values: false }).graph;
+    const graphKey = sha(JSON.stringify([[...partKeys], plan.fed, tensors, options.previews]));
+    const onlyInputs = sub.primitives.nodes.every((p) => p.type === 'Input');
+    fresh = onlyInputs ? inputsOnly(sub, feeds, options.previews, tensors) : await backend.run(doc, sub, feeds, { ...options, tensors, fed: plan.fed, graphKey, weightIds: keys.weights, ...(weightInputs.size ? { weightInputs } : {}) });
+  }
+
+  // What the result takes from the cache is read before anything is added (adding may evict).
+  const kept = new Map(keys.order.map((id) => [id, fresh.nodes[id] ? undefined : cache.get(keys.output.get(id)!)]));
+  const nodes: Record<string, NodeRunResult> = {};
+  const tensors: Record<string, TensorResult> = {};
+  for (const id of keys.order) {
+    const key = keys.output.get(id)!;
+    const computed = fresh.nodes[id];
+    if (computed) cache.putSummary(key, computed);
+    const t = fresh.tensors[id];
+    if (t) cache.putTensor(key, t.data);
+    const summary = computed ?? kept.get(id)?.summary;
+    if (summary) nodes[id] = { ...summary, key };
+    if (wanted.has(id)) {
+      const data = t?.data ?? kept.get(id)?.tensor;
+      if (data) tensors[id] = { shape: [...(t?.shape ?? summary!.shape)], data };
+    }
+  }
+  const calibrated = calibratedNodes(analysis.primitives, calibrate);
+  return { result: { nodes, tensors, ...(calibrated.length ? { calibrated } : {}) }, plan };
+}

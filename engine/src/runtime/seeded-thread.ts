@@ -1,0 +1,19 @@
+/**
+ * A thread that generates seeded weights (seeded-threads.ts): each message is a list of weights to
+ * make; the answer carries their arrays, transferred.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { WeightSpec } from '../core/ops/op';
+import { initialWeight } from '../core/weights/resolve';
+
+export interface SeededJob {
+  spec: WeightSpec;
+  primId: string;
+  /** The document's (or the run's) seed. */
+  seed: number;
+}
+
+parentPort?.on('message', (msg: { id: number; jobs: SeededJob[] }) => {
+  const out = msg.jobs.map((j) => initialWeight(j.spec, j.primId, j.seed));
+  parentPort!.postMessage({ id: msg.id, out }, out.map((a) => a.buffer as ArrayBuffer));
+});

@@ -1,0 +1,115 @@
+/**
+ * Seeded weights generated on every core at once. A seed edit of ResNet-50 makes 25.5 M He-normal
+ * values (core/weights/seeded.ts, ≈ 7 ns each on one core here: ~180 ms); the onnxruntime backend
+ * hands the weights a compilation will need to this pool first (`generate`), which splits them
+ * among its threads and this one, largest first. The values are the same as generating them here
+ * (each weight is one stream, made whole by one thread).
+ *
+ * The threads start on first use and stay (unreferenced: they never keep a process alive). Where
+ * the thread entry cannot be found (a bundle without it: the CLI's), or the work is small, weights
+ * are made on this thread as before.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { initialWeight } from '../core/weights/resolve';
+import type { SeededJob } from './seeded-thread';
+
+/** Below this many values in all, threads are not worth a message (≈ 7 ms of work). */
+export const SEEDED_THREADS_MIN_VALUES = 1 << 20;
+
+const count = (j: SeededJob) => j.spec.shape.reduce((a, b) => a * b, 1);
+
+interface Pending {
+  resolve(out: Float32Array[]): void;
+  reject(e: Error): void;
+}
+
+export class SeededThreads {
+  private workers: Worker[] | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  /** `threads`: helper threads beside this one (default: one per core but this one's). */
+  constructor(private readonly threads = Math.max(1, availableParallelism() - 1)) {}
+
+  /** The weights of `jobs`, in order. */
+  async generate(jobs: readonly SeededJob[]): Promise<Float32Array[]> {
+    const total = jobs.reduce((n, j) => n + count(j), 0);
+    const workers = total >= SEEDED_THREADS_MIN_VALUES ? this.start() : undefined;
+    if (!workers?.length) return jobs.map((j) => initialWeight(j.spec, j.primId, j.seed));
+    // Largest first, each to the least loaded of the helpers and this thread (index workers.length).
+    const loads = new Array<number>(workers.length + 1).fill(0);
+    const shares: number[][] = loads.map(() => []);
+    const order = jobs.map((j, i) => i).sort((a, b) => count(jobs[b]) - count(jobs[a]));
+    for (const i of order) {
+      const k = loads.indexOf(Math.min(...loads));
+      shares[k].push(i);
+      loads[k] += count(jobs[i]);
+    }
+    const out = new Array<Float32Array>(jobs.length);
+    const asked = workers.map((w, k) => (shares[k].length ? this.ask(w, shares[k].map((i) => jobs[i])) : Promise.resolve([])));
+    for (const i of shares[workers.length]) out[i] = initialWeight(jobs[i].spec, jobs[i].primId, jobs[i].seed);
+    const answers = await Promise.all(asked);
+    answers.forEach((arrays, k) => arrays.forEach((a, m) => (out[shares[k][m]] = a)));
+    return out;
+  }
+
+  /** Helper threads running (tests). */
+  get started(): number {
+    return this.workers?.length ?? 0;
+  }
+
+  async dispose(): Promise<void> {
+    const workers = this.workers ?? [];
+    this.workers = undefined;
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  private ask(worker: Worker, jobs: SeededJob[]): Promise<Float32Array[]> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, jobs });
+    });
+  }
+
+  /** The helper threads, started on first use; none where the thread entry is missing. */
+  private start(): Worker[] {
+    if (this.workers) return this.workers;
+    this.workers = [];
+    const entry = threadEntry();
+    if (!entry) return this.workers;
+    for (let k = 0; k < this.threads; k++) {
+      const worker = entry.dev ? new Worker(entry.bootstrap, { workerData: { entry: entry.url } }) : new Worker(entry.file);
+      worker.unref();
+      worker.on('message', (msg: { id: number; out: Float32Array[] }) => {
+        const p = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        p?.resolve(msg.out);
+      });
+      worker.on('error', (e) => this.fail(worker, e));
+      worker.on('exit', () => this.fail(worker, new Error('a seeded-weights thread exited')));
+      this.workers.push(worker);
+    }
+    return this.workers;
+  }
+
+  /** A thread died: what waits fails (the caller then compiles on its own thread) and no thread is used again. */
+  private fail(worker: Worker, e: Error): void {
+    if (!this.workers?.includes(worker)) return;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+    void this.dispose();
+    this.workers = [];
+  }
+}
+
+/** The thread entry: the TypeScript file through tsx's bootstrap in dev and tests, else seeded-thread.cjs beside this bundle. */
+function threadEntry(): { dev: true; bootstrap: URL; url: string } | { dev: false; file: string } | undefined {
+  if (import.meta.url.endsWith('.ts')) return { dev: true, bootstrap: new URL('./worker-dev.mjs', import.meta.url), url: new URL('./seeded-thread.ts', import.meta.url).href };
+  const file = fileURLToPath(new URL('./seeded-thread.cjs', import.meta.url));
+  return existsSync(file) ? { dev: false, file } : undefined;
+}
+

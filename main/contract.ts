@@ -13,6 +13,7 @@ import type { ModelDocument } from '../engine/src/core/document/schema';
 import type { DataPreview, DataSample, EngineErrorCode, EngineEvent, FileClient, ImportedModel, RunRequest, RunResult, TensorResult, TrainData, TrainRequest, TrainStarted, WeightsHandle } from '../engine/src/core/api';
 import { InputOp, type InputParams } from '../engine/src/core/ops/input';
 import { TrainConfigSchema } from '../engine/src/core/train/config';
+import { InputShapeSchema, type InputShape } from '../engine/src/core/onnx/input-shape';
 
 /** Error codes a host call can reject with, beyond the engine's own. */
 export type FileErrorCode =
@@ -124,8 +125,8 @@ type Calls = {
   'engine.fetchTensor': { args: [docId: string, nodeId: string]; result: TensorResult };
   'engine.exportOnnx': { args: [document: ModelDocument, seed?: number, weightsToken?: string]; result: Uint8Array };
   'engine.exportPyTorch': { args: [document: ModelDocument, weightsToken?: string]; result: { code: string; weights?: Uint8Array } };
-  'engine.importOnnx': { args: [bytes: Uint8Array, name?: string]; result: ModelDocument };
-  'engine.importOnnxModel': { args: [bytes: Uint8Array, name?: string]; result: ImportedModel };
+  'engine.importOnnx': { args: [bytes: Uint8Array, name?: string, inputShape?: InputShape]; result: ModelDocument };
+  'engine.importOnnxModel': { args: [bytes: Uint8Array, name?: string, inputShape?: InputShape]; result: ImportedModel };
   'engine.attachWeights': { args: [bytes: Uint8Array, file: string]; result: WeightsHandle };
   'engine.readWeights': { args: [token: string]; result: Uint8Array };
   'engine.inlineWeights': { args: [document: ModelDocument, weightsToken: string]; result: ModelDocument };
@@ -163,8 +164,8 @@ export const CALL_SCHEMAS: { [K in CallName]: z.ZodType<CallArgs<K>> } = {
   'engine.fetchTensor': z.tuple([id, id]),
   'engine.exportOnnx': z.tuple([DocumentPayload, seed.optional(), weightsToken.optional()]),
   'engine.exportPyTorch': z.tuple([DocumentPayload, weightsToken.optional()]),
-  'engine.importOnnx': z.tuple([bytes, z.string().max(500).optional()]),
-  'engine.importOnnxModel': z.tuple([bytes, z.string().max(500).optional()]),
+  'engine.importOnnx': z.tuple([bytes, z.string().max(500).optional(), InputShapeSchema.optional()]),
+  'engine.importOnnxModel': z.tuple([bytes, z.string().max(500).optional(), InputShapeSchema.optional()]),
   'engine.attachWeights': z.tuple([bytes, fileName]),
   'engine.readWeights': z.tuple([weightsToken]),
   'engine.inlineWeights': z.tuple([DocumentPayload, weightsToken]),

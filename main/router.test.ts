@@ -25,8 +25,8 @@ const VALID: { [K in CallName]: { args: unknown[]; reaches: [target: 'engine' | 
   'engine.fetchTensor': { args: ['d1', 'flat'], reaches: ['engine', 'fetchTensor'] },
   'engine.exportOnnx': { args: [doc, 42], reaches: ['engine', 'exportOnnx'] },
   'engine.exportPyTorch': { args: [doc], reaches: ['engine', 'exportPyTorch'] },
-  'engine.importOnnx': { args: [Uint8Array.of(1, 2, 3), 'net'], reaches: ['engine', 'importOnnx'] },
-  'engine.importOnnxModel': { args: [Uint8Array.of(1, 2, 3), 'net'], reaches: ['engine', 'importOnnxModel'] },
+  'engine.importOnnx': { args: [Uint8Array.of(1, 2, 3), 'net', [3, 224, 224]], reaches: ['engine', 'importOnnx'] },
+  'engine.importOnnxModel': { args: [Uint8Array.of(1, 2, 3), 'net', [1, 28, 28]], reaches: ['engine', 'importOnnxModel'] },
   'engine.attachWeights': { args: [Uint8Array.of(0, 0, 128, 63), 'net.weights.bin'], reaches: ['engine', 'attachWeights'] },
   'engine.readWeights': { args: [TOKEN], reaches: ['engine', 'readWeights'] },
   'engine.inlineWeights': { args: [doc, TOKEN], reaches: ['engine', 'inlineWeights'] },
@@ -173,6 +173,32 @@ describe('host router', () => {
     expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     if (!reply.ok) expect(reply.error.message).toContain(name);
     expect([...engine.calls, ...files.calls, ...states]).toEqual([]);
+  });
+
+  it('ONNX import: the input shape is optional, and must be three whole numbers in the Input node’s range', async () => {
+    const { engine, router } = setup();
+    const bytes = Uint8Array.of(1, 2, 3);
+    expect(await router.handle('engine.importOnnx', [bytes, 'net'], MAIN)).toMatchObject({ ok: true });
+    expect(await router.handle('engine.importOnnx', [bytes, undefined, [3, 32, 32]], MAIN)).toMatchObject({ ok: true });
+    expect(engine.calls.map((c) => c.args.slice(1))).toEqual([['net', undefined], [undefined, [3, 32, 32]]]);
+    engine.calls.length = 0;
+    for (const bad of [[3, 32], [3, 32, 32, 1], [0, 32, 32], [3, -1, 32], [3, 32.5, 32], ['3', 32, 32], [3, 65_537, 32], [70_000, 32, 32], '3x32x32', null]) {
+      for (const name of ['engine.importOnnx', 'engine.importOnnxModel'] as const) {
+        const reply = await router.handle(name, [bytes, 'net', bad], MAIN);
+        expect(reply, JSON.stringify(bad)).toMatchObject({ ok: false, error: { code: 'invalid-payload', message: expect.stringMatching(new RegExp(`^Invalid arguments for ${name}: 2`)) } });
+      }
+    }
+    expect(engine.calls).toEqual([]);
+  });
+
+  it('passes the engine’s request for an input shape through with its code', async () => {
+    const engine = Object.assign(new FakeEngine(), {
+      importOnnx: async () => {
+        throw { code: 'needs-input-shape', message: 'Graph input "x" leaves its height and width open (N×3×H×W) …' };
+      },
+    });
+    const router = createRouter({ engine, files: new FakeFiles(), senderIsTrusted: () => true });
+    expect(await router.handle('engine.importOnnx', [Uint8Array.of(1)], null)).toEqual({ ok: false, error: { code: 'needs-input-shape', message: 'Graph input "x" leaves its height and width open (N×3×H×W) …' } });
   });
 
   it('passes typed engine errors through and wraps stray ones as internal', async () => {

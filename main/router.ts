@@ -39,7 +39,7 @@ export interface Router<Sender> {
 }
 
 const KNOWN_CODES = new Set<string>([
-  'invalid-graph', 'unsupported-op', 'bad-input', 'out-of-memory', 'too-large', 'timeout', 'cancelled', 'superseded', 'busy', 'worker-crashed', 'internal',
+  'invalid-graph', 'unsupported-op', 'bad-input', 'out-of-memory', 'too-large', 'timeout', 'cancelled', 'superseded', 'busy', 'worker-crashed', 'needs-input-shape', 'internal',
   'not-found', 'unreadable', 'not-a-model', 'write-failed', 'path-not-allowed',
   'invalid-payload', 'forbidden-sender', 'unknown-call', 'connection-lost', 'unsupported',
 ] satisfies HostErrorCode[]);
@@ -82,8 +82,8 @@ export function createRouter<Sender>(options: RouterOptions<Sender>): Router<Sen
     'engine.fetchTensor': (docId, nodeId) => engine.fetchTensor(docId, nodeId),
     'engine.exportOnnx': (doc, seed, token) => engine.exportOnnx(doc, seed, token),
     'engine.exportPyTorch': (doc, token) => engine.exportPyTorch(doc, token),
-    'engine.importOnnx': (bytes, name) => engine.importOnnx(bytes, name),
-    'engine.importOnnxModel': (bytes, name) => need(engine.importOnnxModel, 'import large ONNX models').call(engine, bytes, name),
+    'engine.importOnnx': (bytes, name, inputShape) => engine.importOnnx(bytes, name, inputShape),
+    'engine.importOnnxModel': (bytes, name, inputShape) => need(engine.importOnnxModel, 'import large ONNX models').call(engine, bytes, name, inputShape),
     'engine.attachWeights': (bytes, file) => need(engine.attachWeights, 'hold weights files').call(engine, bytes, file),
     'engine.readWeights': (token) => need(engine.readWeights, 'hand out weights files').call(engine, token),
     'engine.inlineWeights': (doc, token) => need(engine.inlineWeights, 'put weights inside a document').call(engine, doc, token),

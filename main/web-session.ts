@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataPreview, EngineClient, EngineEvent, ImportedModel, RunRequest, RunResult, TensorResult, TrainData, TrainRequest, TrainStarted, WeightsHandle } from '../engine/src/core/api';
 import type { ModelDocument } from '../engine/src/core/document/schema';
 import type { InputParams } from '../engine/src/core/ops/input';
+import type { InputShape } from '../engine/src/core/onnx/input-shape';
 import { HostError } from './contract';
 
 /** The shared engine; `forget` (EngineHost) drops what it keeps for a document whose page went away. */
@@ -92,12 +93,12 @@ export class ScopedEngine implements EngineClient {
     return this.shared.exportPyTorch(document, weightsToken);
   }
 
-  importOnnx(bytes: Uint8Array, name?: string): Promise<ModelDocument> {
-    return this.shared.importOnnx(bytes, name);
+  importOnnx(bytes: Uint8Array, name?: string, inputShape?: InputShape): Promise<ModelDocument> {
+    return this.shared.importOnnx(bytes, name, inputShape);
   }
 
-  async importOnnxModel(bytes: Uint8Array, name?: string): Promise<ImportedModel> {
-    const imported = await need(this.shared.importOnnxModel, 'import large ONNX models').call(this.shared, bytes, name);
+  async importOnnxModel(bytes: Uint8Array, name?: string, inputShape?: InputShape): Promise<ImportedModel> {
+    const imported = await need(this.shared.importOnnxModel, 'import large ONNX models').call(this.shared, bytes, name, inputShape);
     if (imported.weights) await this.adopt(imported.weights.token);
     return imported;
   }

@@ -65,6 +65,26 @@ const files: Record<string, Uint8Array> = {
   }),
   'opset-7.onnx': encode({ ...tiny, opset: 7 }),
   'not-topological.onnx': encode({ ...tiny, nodes: [tiny.nodes[1], tiny.nodes[0], ...tiny.nodes.slice(2)] }),
+  // Padding amounts computed from the feature map's values (not folded constants, as F.pad's are).
+  'pads-from-image.onnx': encode({
+    ...tiny,
+    nodes: [
+      tiny.nodes[0],
+      node('GlobalMaxPool', ['c'], ['g']),
+      node('Flatten', ['g'], ['flat']),
+      node('Gemm', ['flat', 'amounts_w'], ['amounts'], { transB: 1 }),
+      node('Pad', ['c', 'amounts'], ['padded'], {}, 'features/pad'),
+      node('Relu', ['padded'], ['r']),
+      ...tiny.nodes.slice(2),
+    ],
+    initializers: [...tiny.initializers, floatTensor('amounts_w', [8, 3], new Float32Array(24))],
+  }),
+  // Exported with dynamic_axes on height and width, imported without an input shape.
+  'symbolic-height-width.onnx': (() => {
+    const m = model(tiny);
+    m.graph!.input![0].type!.tensorType!.shape!.dim = [{ dimParam: 'batch' }, { dimValue: 2 }, { dimParam: 'height' }, { dimParam: 'width' }];
+    return encodeModel(m);
+  })(),
 };
 
 for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);

@@ -1,6 +1,7 @@
 /** Test doubles for the host's collaborators: an EngineClient and a FileClient that record calls. */
 import type { DataPreview, EngineClient, EngineEvent, FileClient, ImportedModel, InputPayload, RunRequest, RunResult, TrainData, TrainRequest, TrainStarted, WeightsHandle } from '../../engine/src/core/api';
 import type { InputParams } from '../../engine/src/core/ops/input';
+import type { InputShape } from '../../engine/src/core/onnx/input-shape';
 import type { ModelDocument } from '../../engine/src/core/document/schema';
 
 export interface RecordedCall {
@@ -60,8 +61,8 @@ export class FakeEngine implements EngineClient {
     this.calls.push({ method: 'exportPyTorch', args: [document, weightsToken] });
     return { code: 'import torch\n' };
   }
-  async importOnnxModel(bytes: Uint8Array, name?: string): Promise<ImportedModel> {
-    this.calls.push({ method: 'importOnnxModel', args: [bytes, name] });
+  async importOnnxModel(bytes: Uint8Array, name?: string, inputShape?: InputShape): Promise<ImportedModel> {
+    this.calls.push({ method: 'importOnnxModel', args: [bytes, name, inputShape] });
     return { document: tinyDocument() };
   }
   async attachWeights(bytes: Uint8Array, file: string): Promise<WeightsHandle> {
@@ -95,8 +96,8 @@ export class FakeEngine implements EngineClient {
   async controlTraining(trainId: string, action: 'pause' | 'resume' | 'stop') {
     this.calls.push({ method: 'controlTraining', args: [trainId, action] });
   }
-  async importOnnx(bytes: Uint8Array, name?: string) {
-    this.calls.push({ method: 'importOnnx', args: [bytes, name] });
+  async importOnnx(bytes: Uint8Array, name?: string, inputShape?: InputShape) {
+    this.calls.push({ method: 'importOnnx', args: [bytes, name, inputShape] });
     if (bytes.length === 0) throw { code: 'bad-input', message: 'Empty ONNX file.' };
     return tinyDocument();
   }

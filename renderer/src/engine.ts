@@ -24,3 +24,5 @@ export {
 } from '../../engine/src/core/summary';
 export type { Summary, SummaryRow } from '../../engine/src/core/summary';
 export type { Host, FileClient, ShellClient, EngineClient, AppCommand } from '../../engine/src/core/api';
+export { DEFAULT_INPUT_SHAPE, formatInputShape, INPUT_SHAPE_LIMITS } from '../../engine/src/core/onnx/input-shape';
+export type { InputShape } from '../../engine/src/core/onnx/input-shape';

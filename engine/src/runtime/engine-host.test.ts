@@ -6,6 +6,8 @@ import { chainDoc, LECTURE_4X4 } from './testing/docs';
 import { compareRuns } from './testing/compare';
 import { getPreset } from '../core/presets';
 import { errorOf, nextEvent } from './testing/host';
+import { encodeModel } from '../core/onnx/proto';
+import { model, tinyValidModel } from '../core/onnx/importer/testing';
 
 /** Every behaviour holds with the engine in a worker thread and in a child process. */
 const ISOLATIONS = ['thread', 'process'] as const;
@@ -210,6 +212,17 @@ describe.each(ISOLATIONS)('EngineHost exports (%s isolation)', (isolation) => {
     const err = await errorOf(host.importOnnx(new TextEncoder().encode('not a model at all')));
     expect(err.code).toBe('bad-input');
     expect(err.message).toMatch(/Not an ONNX model/);
+  });
+
+  it('importOnnx of a file with a symbolic height and width: needs-input-shape, then imported at the shape given (both import calls)', async () => {
+    const m = model(tinyValidModel());
+    m.graph!.input![0].type!.tensorType!.shape!.dim = [{ dimParam: 'batch' }, { dimValue: 2 }, { dimParam: 'height' }, { dimParam: 'width' }];
+    const bytes = encodeModel(m);
+    const err = await errorOf(host.importOnnx(bytes));
+    expect(err.code).toBe('needs-input-shape');
+    expect(err.message).toMatch(/^Graph input "x" leaves its height and width open \(batch×2×height×width\)/);
+    expect((await host.importOnnx(bytes, 'dynamic', [2, 12, 10])).nodes[0].params).toMatchObject({ channels: 2, height: 12, width: 10 });
+    expect((await host.importOnnxModel(bytes, 'dynamic', [2, 9, 7])).document.nodes[0].params).toMatchObject({ height: 9, width: 7 });
   });
 
   it('exportPyTorch returns the generated module source', async () => {

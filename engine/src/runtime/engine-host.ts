@@ -31,7 +31,7 @@ import { unpackPreviews } from './preview-packing';
 import { EngineError } from './errors';
 import { DEFAULT_LIMITS, type ExecuteResult } from './execute';
 import type { BackendName, HostToWorker, SizeLimits, WeightsRef, WorkerInit, WorkerRunRequest, WorkerToHost } from './protocol';
-import type { OnnxImportResult } from '../core/onnx/import';
+import type { InputShape, OnnxImportResult } from '../core/onnx/import';
 import { DEFAULT_SIDECAR_MIN_VALUES, isPlainFileName, sidecarNameProblem } from '../core/weights/sidecar';
 import { WeightsStore } from './weights-store';
 import { DEFAULT_BACKEND } from './backends';
@@ -244,18 +244,19 @@ export class EngineHost implements EngineClient {
     return (await this.enqueue<ModelDocument>('inline-weights', message, undefined, undefined, weightsToken)).value;
   }
 
-  async importOnnx(bytes: Uint8Array, name?: string): Promise<ModelDocument> {
-    return (await this.enqueue<ModelDocument>('import-onnx', { type: 'import-onnx', id: 0, bytes, ...(name !== undefined ? { name } : {}) })).value;
+  async importOnnx(bytes: Uint8Array, name?: string, inputShape?: InputShape): Promise<ModelDocument> {
+    const message: HostToWorker = { type: 'import-onnx', id: 0, bytes, ...(name !== undefined ? { name } : {}), ...(inputShape ? { inputShape } : {}) };
+    return (await this.enqueue<ModelDocument>('import-onnx', message)).value;
   }
 
   /**
    * Import; tensors of 256 KiB and more (`importSidecarMinValues`) go to a
    * sidecar named "<name>.weights.bin" that stays here, held by token, until the document is saved.
    */
-  async importOnnxModel(bytes: Uint8Array, name?: string): Promise<ImportedModel> {
+  async importOnnxModel(bytes: Uint8Array, name?: string, inputShape?: InputShape): Promise<ImportedModel> {
     const weightsFile = sidecarFileFor(name);
     const minValues = this.options.importSidecarMinValues ?? DEFAULT_SIDECAR_MIN_VALUES;
-    const message: HostToWorker = { type: 'import-onnx', id: 0, bytes, ...(name !== undefined ? { name } : {}), sidecar: { weightsFile, minValues } };
+    const message: HostToWorker = { type: 'import-onnx', id: 0, bytes, ...(name !== undefined ? { name } : {}), sidecar: { weightsFile, minValues }, ...(inputShape ? { inputShape } : {}) };
     const { document, sidecar } = (await this.enqueue<OnnxImportResult>('import-onnx', message)).value;
     if (!sidecar) return { document };
     return { document, weights: this.weights.add(sidecar, weightsFile) };

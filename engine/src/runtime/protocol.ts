@@ -1,6 +1,7 @@
 /** Messages between EngineHost (main thread) and the engine worker. */
 import type { EngineErrorInfo, InputPayload, TrainData } from '../core/api';
 import type { InputParams } from '../core/ops/input';
+import type { InputShape } from '../core/onnx/input-shape';
 import type { TrainConfigInput } from '../core/train/config';
 import type { TrainingMessage } from './train/training-service';
 import type { ModelDocument } from '../core/document/schema';
@@ -63,8 +64,11 @@ export type HostToWorker =
   | { type: 'export-pytorch'; id: number; document: ModelDocument; weights?: WeightsRef }
   /** The document with every sidecar tensor inline (base64) and no weightsFile; tensors over maxValues values are refused. */
   | { type: 'inline-weights'; id: number; document: ModelDocument; weights?: WeightsRef; maxValues?: number }
-  /** sidecar: tensors too large to inline go to a sidecar named weightsFile (result: OnnxImportResult) instead of failing. */
-  | { type: 'import-onnx'; id: number; bytes: Uint8Array; name?: string; sidecar?: { weightsFile: string; minValues?: number } }
+  /**
+   * sidecar: tensors too large to inline go to a sidecar named weightsFile (result: OnnxImportResult) instead of failing.
+   * inputShape: C×H×W for an input the file leaves symbolic.
+   */
+  | { type: 'import-onnx'; id: number; bytes: Uint8Array; name?: string; sidecar?: { weightsFile: string; minValues?: number }; inputShape?: InputShape }
   /** Forget the sidecar bytes of a token (no reply). */
   | { type: 'drop-weights'; token: string }
   /** Forget the inputs kept for a document (no reply). */

@@ -23,6 +23,7 @@ import { isComposite, primitivesOf } from '../canvas/flow-model';
 import { runLiveNow } from '../live/live-store';
 import { applyInTextField } from './text-field';
 import { exportJsonText } from './export-json';
+import { importOnnxFile, type ImportedDocument } from './import-onnx';
 import { t } from '../i18n';
 import { modelErrorText } from '../i18n/error-text';
 
@@ -125,8 +126,8 @@ export const commands = {
 
   /**
    * File ▸ Import ONNX: the user picks an .onnx file, the engine host turns it into a document
-   * (weights travel with it), and it opens laid out and unsaved. Any failure leaves the current
-   * model as it was and says why.
+   * (weights travel with it; a file that leaves its image size open asks for one), and it opens laid
+   * out and unsaved. Any failure or a cancel leaves the current model as it was (failures say why).
    */
   async importOnnx() {
     if (!(await confirmDiscard(t('dialogs.actions.importOnnx')))) return;
@@ -144,20 +145,15 @@ export const commands = {
     }
     if (!file) return;
     const name = baseName(file.path);
-    let doc: ModelDocument;
-    let weights: SidecarState | undefined;
+    let imported: ImportedDocument | null;
     try {
-      const stem = name.replace(/\.onnx$/i, '');
-      // Tensors too large to keep inside the document go to a weights file the host holds until the model is saved.
-      if (host.engine.importOnnxModel) {
-        const imported = await host.engine.importOnnxModel(file.bytes, stem);
-        doc = imported.document;
-        if (imported.weights) weights = { state: 'loaded', ...imported.weights };
-      } else doc = await host.engine.importOnnx(file.bytes, stem);
+      imported = await importOnnxFile(host.engine, file.bytes, name);
     } catch (e) {
       showMessage('error', t('messages.importFailed', { name }), `${describeError(e)}\n\n${t('messages.unchanged')}`);
       return;
     }
+    if (!imported) return;
+    const { document: doc, weights } = imported;
     await showDocument(doc, { dirty: true, layout: true, ...(weights ? { weights } : {}) });
     toast(t('messages.imported', { name, n: doc.nodes.length }) + (weights ? t('messages.importedWeights', { file: weights.file }) : ''));
   },

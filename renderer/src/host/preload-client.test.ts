@@ -35,6 +35,8 @@ describe('desktop host over the preload bridge', () => {
     const { bridge, calls } = fakeBridge(() => ({ ok: true, value: null }));
     const { engine } = createDesktopHost(bridge);
     await engine.importOnnxModel!(Uint8Array.of(1), 'vgg');
+    await engine.importOnnx(Uint8Array.of(1), 'vgg', [3, 32, 32]);
+    await engine.importOnnxModel!(Uint8Array.of(1), 'vgg', [1, 28, 28]);
     await engine.attachWeights!(Uint8Array.of(0, 0, 0, 0), 'vgg.weights.bin');
     await engine.readWeights!('tok');
     await engine.releaseWeights!('tok');
@@ -42,7 +44,9 @@ describe('desktop host over the preload bridge', () => {
     await engine.exportPyTorch({} as never, 'tok');
     await engine.inlineWeights!({} as never, 'tok');
     expect(calls.map(([n, a]) => [n, a.at(-1)])).toEqual([
-      ['engine.importOnnxModel', 'vgg'],
+      ['engine.importOnnxModel', undefined],
+      ['engine.importOnnx', [3, 32, 32]],
+      ['engine.importOnnxModel', [1, 28, 28]],
       ['engine.attachWeights', 'vgg.weights.bin'],
       ['engine.readWeights', 'tok'],
       ['engine.releaseWeights', 'tok'],

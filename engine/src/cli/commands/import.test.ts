@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from '../../core/document/load';
 import { analyze } from '../../core/graph/analyze';
-import { encode, tinyValidModel } from '../../core/onnx/importer/testing';
+import { encodeModel } from '../../core/onnx/proto';
+import { encode, model, tinyValidModel } from '../../core/onnx/importer/testing';
 import { runCliCaptured } from '../testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-import-'));
@@ -60,6 +61,45 @@ describe('cnn-studio import', () => {
     const r = await cli('import', join(sub, 'm.onnx'), '-o', join(sub, 'm.json'));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/resolves \(through a link\) to .*secret\.bin", outside the model's folder — refused\./);
+  });
+
+  describe('--input-shape, for a file whose input height and width are symbolic (dynamic axes)', () => {
+    const dynamic = join(dir, 'dynamic.onnx');
+    const m = model(tinyValidModel());
+    m.graph!.input![0].type!.tensorType!.shape!.dim = [{ dimParam: 'batch' }, { dimValue: 2 }, { dimParam: 'height' }, { dimParam: 'width' }];
+    writeFileSync(dynamic, encodeModel(m));
+
+    it('without it: refused with what to pass, exit code 2, nothing written', async () => {
+      const out = join(dir, 'dynamic-refused.json');
+      const r = await cli('import', dynamic, '-o', out);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^cnn-studio import: ".*dynamic\.onnx": Graph input "x" leaves its height and width open \(batch×2×height×width\), .* import it with an input shape, e\.g\. 2×224×224\. Pass --input-shape 2x224x224\.\n$/);
+      expect(existsSync(out)).toBe(false);
+    });
+
+    it('with it: imported at that size', async () => {
+      const out = join(dir, 'dynamic.json');
+      const r = await cli('import', dynamic, '-o', out, '--input-shape', '2x32x40');
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^imported .*dynamic\.onnx at 2×32×40: 5 nodes, 73 parameters; wrote .*dynamic\.json\n$/);
+      const loaded = parseDocument(readFileSync(out, 'utf8'));
+      expect(loaded.ok).toBe(true);
+      if (!loaded.ok) return;
+      expect(loaded.document.nodes[0].params).toMatchObject({ channels: 2, height: 32, width: 40 });
+      const a = analyze(loaded.document);
+      expect(a.valid).toBe(true);
+      expect(a.nodes[loaded.document.nodes[1].id].outputShape).toEqual([3, 32, 40]);
+    });
+
+    it('a malformed shape is a usage error; one the file contradicts says what fits', async () => {
+      const bad = await cli('import', dynamic, '-o', join(dir, 'x.json'), '--input-shape=224x224');
+      expect(bad.code).toBe(2);
+      expect(bad.err).toBe('cnn-studio import: --input-shape: "224x224" is not an input shape: give channels×height×width as three whole numbers, e.g. 3x224x224.\n');
+      const clash = await cli('import', dynamic, '-o', join(dir, 'x.json'), '--input-shape', '3x32x32');
+      expect(clash.code).toBe(2);
+      expect(clash.err).toMatch(/so its channels must be 2, not 3 as in the input shape 3×32×32 — give 2×32×32\. Pass --input-shape 2x32x32\.\n$/);
+    });
   });
 
   it('usage errors', async () => {

@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
 import { serializeDocument } from '../../core/document/load';
 import { analyze } from '../../core/graph/analyze';
-import { importOnnxWithSidecar, MAX_ONNX_BYTES, OnnxImportError, type ExternalDataReader } from '../../core/onnx/import';
+import { importOnnxWithSidecar, MAX_ONNX_BYTES, OnnxImportError, formatInputShape, parseInputShape, type ExternalDataReader, type InputShape } from '../../core/onnx/import';
 import { FileReadError, formatSize, readRegularFile, readRegularFileSync } from '../../runtime/file-read';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { writeAtomically } from '../pytorch-export';
@@ -51,24 +51,33 @@ export function sidecarNameFor(jsonPath: string): string {
 }
 
 /**
- * `cnn-studio import <model.onnx> -o <model.json> [--sidecar] [--name NAME]` — an ONNX model with its
- * weights as an editable document. Weights are inline (base64) unless --sidecar, or a tensor too big
- * to inline, puts them in <model>.weights.bin next to the JSON (docs/weights.md).
+ * `cnn-studio import <model.onnx> -o <model.json> [--sidecar] [--name NAME] [--input-shape CxHxW]` —
+ * an ONNX model with its weights as an editable document. Weights are inline (base64) unless
+ * --sidecar, or a tensor too big to inline, puts them in <model>.weights.bin next to the JSON
+ * (docs/weights.md). --input-shape sizes an input the file leaves symbolic (dynamic_axes); without
+ * it such a file is refused with code needs-input-shape.
  */
 export const importCommand: CliCommand = {
   name: 'import',
-  usage: 'import <model.onnx> -o <model.json> [--sidecar] [--name NAME]',
+  usage: 'import <model.onnx> -o <model.json> [--sidecar] [--name NAME] [--input-shape CxHxW]',
   description: 'Turn an ONNX model (opset 9+) with its weights into a CNN Studio document.',
   flags: {
     output: { type: 'string', valueName: 'file', description: 'Output JSON file (same as -o).', short: 'o' },
     sidecar: { type: 'boolean', description: `Put tensors of ${SIDECAR_MIN_VALUES}+ values in <model>.weights.bin next to the JSON (smaller JSON).` },
     name: { type: 'string', valueName: 'NAME', description: 'Document name (default: the ONNX graph name).' },
+    'input-shape': { type: 'string', valueName: 'CxHxW', description: 'Image size for a model whose input height/width are symbolic (exported with dynamic axes), e.g. 3x224x224.' },
   },
   positionals: { min: 1, max: 1 },
   async run(args, io) {
     const [input] = args.positionals;
     const output = args.flags.output as string | undefined;
     if (!output) throw new CliError(EXIT.usage, `missing -o <model.json>. usage: cnn-studio ${importCommand.usage}`, 'usage');
+    let inputShape: InputShape | undefined;
+    if (args.flags['input-shape'] !== undefined) {
+      const parsed = parseInputShape(String(args.flags['input-shape']));
+      if (!parsed.ok) throw new CliError(EXIT.usage, `--input-shape: ${parsed.message}`, 'usage');
+      inputShape = parsed.shape;
+    }
     let bytes: Uint8Array;
     try {
       bytes = await readRegularFile(input, { maxBytes: MAX_ONNX_BYTES });
@@ -85,9 +94,13 @@ export const importCommand: CliCommand = {
         weightsFile,
         sidecarMinValues: args.flags.sidecar ? SIDECAR_MIN_VALUES : undefined,
         readExternal: externalDataReader(input),
+        ...(inputShape ? { inputShape } : {}),
       });
     } catch (e) {
-      if (e instanceof OnnxImportError) throw new CliError(EXIT.unreadable, `"${input}": ${e.message}`, e.code);
+      if (e instanceof OnnxImportError) {
+        const flag = e.inputShape ? ` Pass --input-shape ${e.inputShape.suggested.join('x')}.` : '';
+        throw new CliError(EXIT.unreadable, `"${input}": ${e.message}${flag}`, e.code);
+      }
       throw e;
     }
     const doc = result.document;
@@ -102,7 +115,7 @@ export const importCommand: CliCommand = {
       count('SqueezeExcite') && `${count('SqueezeExcite')} squeeze-excite gates`,
     ].filter(Boolean);
     io.stdout(
-      `imported ${input}: ${doc.nodes.length} nodes${modules.length ? ` (${modules.join(', ')})` : ''}, ${analysis.totals.params.toLocaleString('en-US')} parameters; wrote ${output}` +
+      `imported ${input}${inputShape ? ` at ${formatInputShape(inputShape)}` : ''}: ${doc.nodes.length} nodes${modules.length ? ` (${modules.join(', ')})` : ''}, ${analysis.totals.params.toLocaleString('en-US')} parameters; wrote ${output}` +
         (result.sidecar ? ` and ${join(dirname(output), weightsFile)} (${(result.sidecar.length / 1024 ** 2).toFixed(1)} MiB)` : '') +
         '\n',
     );

@@ -2,7 +2,9 @@
  * ONNX import: an ONNX model (opset 9 or later) with its weights → an editable CNN Studio document.
  *
  *  1. size cap, then protobuf decode — anything malformed or truncated is an OnnxImportError;
- *  2. op-by-op conversion to primitive nodes (importer/convert.ts), constant shape arithmetic folded,
+ *  2. op-by-op conversion to primitive nodes (importer/convert.ts) at the file's input size (or the
+ *     inputShape given where the file leaves it symbolic), nodes of constants computed
+ *     (importer/constant-fold.ts: shape arithmetic, F.pad's pads),
  *     weights read (and checked against their shapes) into inline base64 tensors (docs/weights.md);
  *  3. nodes nothing reads are dropped; the result must analyse without errors;
  *  4. exact GoogLeNet inception blocks and ResNet residual units collapse into module nodes
@@ -19,8 +21,10 @@ import { draftDocument, GraphConverter, type WeightStore } from './importer/conv
 import { float32ToBase64Fast } from './importer/base64';
 import { OnnxImportError } from './importer/errors';
 import type { ExternalDataReader } from './importer/tensors';
+import type { InputShape } from './input-shape';
 
-export { OnnxImportError, type OnnxImportErrorCode } from './importer/errors';
+export { OnnxImportError, type OnnxImportErrorCode, type InputShapeRequest } from './importer/errors';
+export { DEFAULT_INPUT_SHAPE, formatInputShape, InputShapeSchema, parseInputShape, type InputShape } from './input-shape';
 export { safeExternalPath, type ExternalDataReader } from './importer/tensors';
 
 /** Files above this are refused before decoding (1 GiB; VGG-16 is 528 MiB). */
@@ -36,6 +40,11 @@ export interface ImportOnnxOptions {
   readExternal?: ExternalDataReader;
   /** Collapse inception blocks, residual units (batch norm kept or folded), inverted residuals and squeeze-excite gates into module nodes (default true). */
   collapseModules?: boolean;
+  /**
+   * C×H×W for an input whose height/width (or channels) the file leaves symbolic. Without it such a
+   * file is refused with code 'needs-input-shape' (its error's `inputShape` says which input and what fits).
+   */
+  inputShape?: InputShape;
 }
 
 export interface ImportOnnxSidecarOptions extends ImportOnnxOptions {
@@ -160,7 +169,7 @@ function assumeImageNetPreprocessing(doc: ModelDocument, analysis: ReturnType<ty
 function convertModel(bytes: Uint8Array, options: ImportOnnxOptions): { document: ModelDocument; store: WeightStore } {
   const model = decode(bytes, options.maxBytes ?? MAX_ONNX_BYTES);
   const opset = opsetOf(model);
-  const converter = new GraphConverter(model.graph!, { opset, readExternal: options.readExternal, producer: model.producerName });
+  const converter = new GraphConverter(model.graph!, { opset, readExternal: options.readExternal, producer: model.producerName, ...(options.inputShape ? { inputShape: options.inputShape } : {}) });
   const converted = converter.convert();
   const { nodes, edges } = pruneDead(converted.nodes, converted.edges, converted.outputs);
   const name = options.name ?? (model.graph!.name || 'imported model');

@@ -29,7 +29,7 @@ function importError(bytes: Uint8Array, options: Parameters<typeof importOnnx>[1
 
 describe('the corpus of broken ONNX files', () => {
   it('has a case for each kind of refusal', () => {
-    expect(new Set(Object.values(expected).map((e) => e.code))).toEqual(new Set(['malformed', 'unsupported-op', 'bad-dims', 'external-data', 'unsupported-model', 'bad-graph']));
+    expect(new Set(Object.values(expected).map((e) => e.code))).toEqual(new Set(['malformed', 'unsupported-op', 'bad-dims', 'external-data', 'unsupported-model', 'bad-graph', 'needs-input-shape']));
   });
 
   it.each(Object.entries(expected))('%s is refused with its exact message', (file, want) => {

@@ -1,18 +1,21 @@
 /**
  * ONNX graph → a document of primitive CNN Studio nodes, op by op, with shapes inferred as we go
- * (by our own op registry) and constant shape computations folded away. Every refusal is an
- * OnnxImportError naming the op and the node.
+ * (by our own op registry) from the input's size (the file's, or the inputShape given where the
+ * file leaves it symbolic); nodes that read only constants are computed (constant-fold.ts: shape
+ * arithmetic, F.pad's pads). Every refusal is an OnnxImportError naming the op and the node.
  */
 import { WeightStore } from './weight-store';
 import { MODEL_FORMAT, MODEL_VERSION, RESERVED_NODE_IDS, type ModelDocument, type ModelNode, type TensorData } from '../../document/schema';
 import { ops } from '../../ops';
 import { LIMITS } from '../../ops/common';
 import { formatShape, numel, type Shape } from '../../shape';
-import type { GraphProto, NodeProto } from '../proto';
+import type { GraphProto, NodeProto, TensorShapeDimension } from '../proto';
 import { Attributes } from './attributes';
 import { OnnxImportError, type ImportProblem } from './errors';
+import { DEFAULT_INPUT_SHAPE, formatInputShape, type InputShape } from '../input-shape';
 import { matchChannelShuffle, matchGatedSelf, matchGelu, matchMish, type Match, type PatternView } from './patterns';
 import { asFloat, asInts, checkDims, readTensor, type ConstTensor, type ExternalDataReader } from './tensors';
+import { FOLDABLE_OPS, FoldRefusal, foldConstant, shapeOf } from './constant-fold';
 
 /** A value of the ONNX graph: computed from the image (a node's output), constant, or unavailable (made by a node that could not be imported). */
 type Value = { kind: 'tensor'; node: string; shape: Shape } | { kind: 'const'; t: ConstTensor } | { kind: 'unavailable' };
@@ -24,7 +27,7 @@ export const SUPPORTED_OPS = [
   'Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'BatchNormalization', 'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh',
   'Clip', 'HardSigmoid', 'HardSwish', 'Softplus', 'Erf', 'Gelu', 'LRN', 'Gemm', 'MatMul', 'Add', 'Sum', 'Mul', 'Flatten', 'Reshape',
   'Transpose', 'Slice', 'Concat', 'Dropout', 'Softmax', 'Pad', 'ReduceMean', 'ReduceMax', 'Identity', 'Neg', 'Constant', 'Shape', 'Gather',
-  'Unsqueeze', 'Squeeze', 'Cast', 'Div', 'Sub',
+  'Unsqueeze', 'Squeeze', 'Cast', 'Div', 'Sub', 'Mod', 'ConstantOfShape',
 ] as const;
 const KNOWN_OPS: ReadonlySet<string> = new Set(SUPPORTED_OPS);
 
@@ -48,6 +51,8 @@ export interface ConvertOptions {
   /** ModelProto.producerName: CNN Studio's own files mark a Dense's internal flatten by its value name. */
   producer?: string;
   readExternal?: ExternalDataReader;
+  /** C×H×W for graph inputs whose size the file leaves open (symbolic dimensions). */
+  inputShape?: InputShape;
 }
 
 export { WeightStore } from './weight-store';
@@ -73,10 +78,14 @@ export class GraphConverter {
   private readonly view: PatternView = {
     onlyConsumer: (v) => this.onlyConsumer(v),
     constant: (v) => {
-      const c = v ? this.values.get(v) : undefined;
-      return c?.kind === 'const' ? (c.t.kind === 'int' ? c.t.int! : asFloat(c.t)) : undefined;
+      const t = v ? this.constantAhead(v) : undefined;
+      return t && (t.kind === 'int' ? t.int! : asFloat(t));
     },
   };
+  /** The node making each value. */
+  private readonly producers = new Map<string, NodeProto>();
+  /** Nodes being folded ahead of their turn (constantAhead), against cycles. */
+  private readonly foldingAhead = new Set<NodeProto>();
 
   constructor(
     private readonly graph: GraphProto,
@@ -88,6 +97,7 @@ export class GraphConverter {
     if ((g.node?.length ?? 0) > MAX_ONNX_NODES) throw new OnnxImportError('bad-dims', `The graph has ${g.node!.length.toLocaleString('en-US')} nodes, over the import limit of ${MAX_ONNX_NODES.toLocaleString('en-US')}.`);
     for (const t of g.initializer ?? []) this.values.set(t.name ?? '', { kind: 'const', t: readTensor(t, this.options.readExternal) });
     for (const n of g.node ?? []) for (const i of n.input ?? []) if (i) this.consumers.set(i, [...(this.consumers.get(i) ?? []), n]);
+    for (const n of g.node ?? []) for (const o of n.output ?? []) if (o) this.producers.set(o, n);
     for (const o of g.output ?? []) this.graphOutputs.add(o.name ?? '');
     this.addInputs();
     // Constants first (they read nothing): a pattern may look ahead at a constant defined after its first node.
@@ -139,11 +149,7 @@ export class GraphConverter {
       if (dims.length !== 4) {
         throw new OnnxImportError('unsupported-model', `Graph input "${name}" has ${dims.length} dimensions; CNN Studio imports image models with an N×C×H×W input.`);
       }
-      const chw = dims.slice(1).map((d) => d.dimValue);
-      if (chw.some((d) => d === undefined)) {
-        throw new OnnxImportError('unsupported-model', `Graph input "${name}" has a symbolic channel/height/width (${dims.map((d) => d.dimParam ?? d.dimValue).join('×')}); CNN Studio needs a fixed C×H×W.`);
-      }
-      const [c, h, w] = chw.map(Number);
+      const [c, h, w] = this.inputSize(name, dims);
       for (const [d, max, what] of [[c, LIMITS.channels, 'channels'], [h, LIMITS.spatial, 'height'], [w, LIMITS.spatial, 'width']] as const) {
         if (!Number.isSafeInteger(d) || d < 1 || d > max) throw new OnnxImportError('bad-dims', `Graph input "${name}" has an absurd ${what} of ${d} (allowed 1…${max}).`);
       }
@@ -153,6 +159,44 @@ export class GraphConverter {
       count++;
     }
     if (count === 0) throw new OnnxImportError('unsupported-model', 'The graph has no input (every input is a constant).');
+  }
+
+  /**
+   * C×H×W of a graph input: the file's, where it fixes them; the `inputShape` option's where it
+   * leaves them open (symbolic). Open sizes and no option, or an option that contradicts a size the
+   * file fixes, are a 'needs-input-shape' error saying which input and what to give.
+   */
+  private inputSize(name: string, dims: TensorShapeDimension[]): number[] {
+    const fixed = dims.slice(1).map((d) => (d.dimValue === undefined || d.dimValue === null ? undefined : Number(d.dimValue)));
+    const given = this.options.inputShape;
+    if (!given && fixed.every((d) => d !== undefined)) return fixed as number[];
+    const shown = dims.map((d, i) => (d.dimValue !== undefined && d.dimValue !== null ? Number(d.dimValue) : d.dimParam || (i === 0 ? 'N' : '?')));
+    const suggested = fixed.map((d, i) => d ?? (given ?? DEFAULT_INPUT_SHAPE)[i]) as [number, number, number];
+    const request = { input: name, dims: shown, suggested };
+    const asFile = shown.join('×');
+    if (!given) {
+      const open = (['channels', 'height', 'width'] as const).filter((_, i) => fixed[i] === undefined);
+      const list = open.length === 1 ? open[0] : `${open.slice(0, -1).join(', ')} and ${open[open.length - 1]}`;
+      throw new OnnxImportError(
+        'needs-input-shape',
+        `Graph input "${name}" leaves its ${list} open (${asFile}), and CNN Studio works out every layer's shape from a fixed C×H×W — import it with an input shape, e.g. ${formatInputShape(suggested)}.`,
+        undefined,
+        undefined,
+        request,
+      );
+    }
+    const clash = fixed.findIndex((d, i) => d !== undefined && d !== given[i]);
+    if (clash >= 0) {
+      const what = ['channels', 'height', 'width'][clash];
+      throw new OnnxImportError(
+        'needs-input-shape',
+        `Graph input "${name}" is ${asFile} in the file, so its ${what} must be ${fixed[clash]}, not ${given[clash]} as in the input shape ${formatInputShape(given)} — give ${formatInputShape(suggested)}.`,
+        undefined,
+        undefined,
+        request,
+      );
+    }
+    return [...given];
   }
 
   // ── Helpers ─────────────────────────────────────────────────────────────────────────────────
@@ -270,23 +314,27 @@ export class GraphConverter {
     if (n.domain && n.domain !== 'ai.onnx') throw this.unsupported(n, `operator domain "${n.domain}" is not the standard ONNX one; CNN Studio supports only standard ONNX operators.`);
     const a = new Attributes(n);
     const opset = this.options.opset;
+    if (FOLDABLE_OPS.has(op) && this.readsOnlyConstants(n)) return this.fold(n, a);
     switch (op) {
       case 'Identity':
         return this.alias(n, this.value(n, 0)!);
       case 'Constant':
         return this.constant(n, a);
       case 'Unsqueeze':
-        if (this.value(n, 0)?.kind === 'tensor') return this.unsqueeze(n, a);
-        return this.foldConstant(n, a);
+        return this.unsqueeze(n, a);
       case 'Shape':
+        return this.setConst(n, shapeOf([1, ...this.tensorIn(n).shape], a));
       case 'Gather':
       case 'Squeeze':
       case 'Cast':
+      case 'ConstantOfShape':
+        throw this.unsupported(n, `it works on a computed tensor; CNN Studio folds ${op} only where it computes constant shapes.`);
       case 'Sub':
-        return this.foldConstant(n, a);
+      case 'Mod':
+        throw this.unsupported(n, 'arithmetic on feature maps has no CNN Studio layer (only on constant shapes).');
       case 'Mul':
       case 'Div':
-        return this.product(n, a);
+        return this.product(n);
       case 'Conv':
         return this.conv(n, a);
       case 'MaxPool':
@@ -367,7 +415,7 @@ export class GraphConverter {
         return this.matmul(n);
       case 'Add':
       case 'Sum':
-        return this.add(n, a);
+        return this.add(n);
       case 'Flatten': {
         const x = this.tensorIn(n);
         const axis = a.int('axis', 1);
@@ -439,66 +487,50 @@ export class GraphConverter {
     throw this.unsupported(n, 'only tensor, float(s) and int(s) constants are supported.');
   }
 
-  /** Shape arithmetic on constants (what torch.onnx.export emits before a Reshape). */
-  private foldConstant(n: NodeProto, a: Attributes): void {
-    const op = n.opType;
-    if (op === 'Shape') {
-      const x = this.tensorIn(n);
-      let dims = [1, ...x.shape];
-      const start = a.int('start', 0);
-      const end = a.int('end');
-      dims = dims.slice(start, end);
-      return this.setConst(n, { dims: [dims.length], kind: 'int', int: dims });
+  /**
+   * A constant's value, for a pattern looking ahead: when the nodes computing it come later in the
+   * file (a dynamic-axes export computes a channel shuffle's second Reshape target from Shape after
+   * the first Reshape), they are folded now — they read only constants and the shapes of tensors
+   * already converted. Undefined when the value is not such a constant (the node is then converted,
+   * or refused, in its turn).
+   */
+  private constantAhead(name: string): ConstTensor | undefined {
+    const known = this.values.get(name);
+    if (known) return known.kind === 'const' ? known.t : undefined;
+    const n = this.producers.get(name);
+    const op = n?.opType ?? '';
+    if (!n || this.foldingAhead.has(n) || (op !== 'Constant' && !FOLDABLE_OPS.has(op))) return undefined;
+    this.foldingAhead.add(n);
+    try {
+      const ready = (n.input ?? []).every((i) => !i || (op === 'Shape' ? this.values.get(i)?.kind === 'tensor' || this.constantAhead(i) : this.constantAhead(i)));
+      if (!ready) return undefined;
+      this.convertNode(n);
+    } catch (e) {
+      if (!(e instanceof OnnxImportError)) throw e;
+      return undefined;
+    } finally {
+      this.foldingAhead.delete(n);
     }
-    const v = this.value(n, 0);
-    if (!v || v.kind !== 'const') {
-      throw this.unsupported(n, op === 'Mul' || op === 'Div' || op === 'Sub' ? 'arithmetic on feature maps has no CNN Studio layer (only on constant shapes).' : `it works on a computed tensor; CNN Studio folds ${op} only where it computes constant shapes.`);
-    }
-    const t = v.t;
-    switch (op) {
-      case 'Gather': {
-        const idx = asInts(this.constIn(n, 1, 'indices'));
-        const axis = a.int('axis', 0);
-        if (t.dims.length > 1 || axis !== 0) throw this.unsupported(n, 'only gathering from a 1-D constant is supported.');
-        const len = t.dims[0] ?? 1;
-        const pickAll = <T>(xs: ArrayLike<T>) =>
-          idx.map((i) => {
-            const k = i < 0 ? i + len : i;
-            if (k < 0 || k >= len) throw this.unsupported(n, `index ${i} is out of range for ${len} values.`);
-            return xs[k];
-          });
-        const dims = this.constIn(n, 1, 'indices').dims;
-        return this.setConst(n, t.kind === 'int' ? { dims, kind: 'int', int: pickAll(t.int!) } : { dims, kind: 'float', float: Float32Array.from(pickAll(t.float!)) });
-      }
-      case 'Unsqueeze':
-      case 'Squeeze': {
-        const axes = this.options.opset >= 13 && n.input?.[1] ? asInts(this.constIn(n, 1, 'axes')) : (a.ints('axes') ?? []);
-        let dims = [...t.dims];
-        if (op === 'Unsqueeze') {
-          const rank = dims.length + axes.length;
-          for (const ax of axes.map((x) => (x < 0 ? x + rank : x)).sort((p, q) => p - q)) dims.splice(ax, 0, 1);
-        } else {
-          const rank = dims.length;
-          const drop = new Set(axes.length ? axes.map((x) => (x < 0 ? x + rank : x)) : dims.map((d, i) => (d === 1 ? i : -1)));
-          dims = dims.filter((_, i) => !drop.has(i));
-        }
-        return this.setConst(n, { ...t, dims });
-      }
-      case 'Cast': {
-        const to = a.int('to', 1);
-        return this.setConst(n, to === 1 || to === 11 ? { dims: t.dims, kind: 'float', float: asFloat(t) } : { dims: t.dims, kind: 'int', int: asInts(t) });
-      }
-      default: {
-        const other = this.constIn(n, 1, 'second operand');
-        const x = asFloat(t);
-        const y = asFloat(other);
-        if (x.length !== y.length && x.length !== 1 && y.length !== 1) throw this.unsupported(n, 'only same-size or scalar constant arithmetic is folded.');
-        const len = Math.max(x.length, y.length);
-        const f = op === 'Mul' ? (p: number, q: number) => p * q : op === 'Div' ? (p: number, q: number) => p / q : op === 'Sub' ? (p: number, q: number) => p - q : (p: number, q: number) => p + q;
-        const out = Array.from({ length: len }, (_, i) => f(x[x.length === 1 ? 0 : i], y[y.length === 1 ? 0 : i]));
-        const dims = x.length >= y.length ? t.dims : other.dims;
-        return this.setConst(n, t.kind === 'int' && other.kind === 'int' ? { dims, kind: 'int', int: out.map(Math.trunc) } : { dims, kind: 'float', float: Float32Array.from(out) });
-      }
+    const v = this.values.get(name);
+    return v?.kind === 'const' ? v.t : undefined;
+  }
+
+  /** Every input present is a constant (and there is one): the node is computed now (constant-fold.ts). */
+  private readsOnlyConstants(n: NodeProto): boolean {
+    const present = (n.input ?? []).map((_, i) => this.value(n, i)).filter((v) => v !== undefined);
+    return present.length > 0 && present.every((v) => v.kind === 'const');
+  }
+
+  private fold(n: NodeProto, a: Attributes): void {
+    const inputs = (n.input ?? []).map((_, i) => {
+      const v = this.value(n, i);
+      return v?.kind === 'const' ? v.t : undefined;
+    });
+    try {
+      this.setConst(n, foldConstant(n.opType ?? '', inputs, a, this.options.opset));
+    } catch (e) {
+      if (e instanceof FoldRefusal) throw this.unsupported(n, `its inputs are constants, but it cannot be computed while importing: ${e.message}`);
+      throw e;
     }
   }
 
@@ -561,13 +593,12 @@ export class GraphConverter {
   }
 
   /**
-   * Mul and Div. Constants are folded (shape arithmetic); GELU's first step starts its pattern; a
+   * Mul and Div of feature maps (of constants alone they are folded: constant-fold.ts). GELU's first step starts its pattern; a
    * product of two feature maps is a Multiply (equal shapes) or a channel scale (a map and a C×1×1
    * gate, in either order).
    */
-  private product(n: NodeProto, a: Attributes): void {
+  private product(n: NodeProto): void {
     const ins = (n.input ?? []).map((_, i) => this.value(n, i)!);
-    if (ins.every((v) => v.kind === 'const')) return this.foldConstant(n, a);
     const gelu = matchGelu(n, this.view);
     if (gelu) return this.activation(n, undefined, gelu);
     const tensors = ins.filter((v): v is Extract<Value, { kind: 'tensor' }> => v.kind === 'tensor');
@@ -682,9 +713,8 @@ export class GraphConverter {
     this.matmulDense.add(id);
   }
 
-  private add(n: NodeProto, a: Attributes): void {
+  private add(n: NodeProto): void {
     const ins = (n.input ?? []).map((_, i) => this.value(n, i)!);
-    if (ins.every((v) => v.kind === 'const')) return this.foldConstant(n, a);
     const consts = ins.filter((v) => v.kind === 'const');
     const tensors = ins.filter((v): v is Extract<Value, { kind: 'tensor' }> => v.kind === 'tensor');
     if (consts.length === 1 && tensors.length === 1 && n.opType === 'Add') {
@@ -742,15 +772,7 @@ export class GraphConverter {
   }
 
   private concat(n: NodeProto, a: Attributes): void {
-    const ins = (n.input ?? []).map((_, i) => this.value(n, i)!);
-    if (ins.every((v) => v.kind === 'const')) {
-      const ts = ins.map((v) => (v as Extract<Value, { kind: 'const' }>).t);
-      if (ts.some((t) => t.dims.length > 1)) throw this.unsupported(n, 'only 1-D constants are concatenated.');
-      const isInt = ts.every((t) => t.kind === 'int');
-      const all = ts.flatMap((t) => Array.from(isInt ? t.int! : asFloat(t)));
-      return this.setConst(n, isInt ? { dims: [all.length], kind: 'int', int: all } : { dims: [all.length], kind: 'float', float: Float32Array.from(all) });
-    }
-    const tensors = ins.map((_, i) => this.tensorIn(n, i));
+    const tensors = (n.input ?? []).map((_, i) => this.tensorIn(n, i));
     const rank = tensors[0].shape.length + 1;
     const axisRaw = a.int('axis');
     if (axisRaw === undefined) throw this.unsupported(n, 'it has no axis.');
@@ -778,6 +800,12 @@ export class GraphConverter {
     let pads: number[];
     let value = 0;
     if (this.options.opset >= 11) {
+      if (this.value(n, 1)?.kind === 'tensor') {
+        throw this.unsupported(
+          n,
+          `its pads ("${n.input![1]}") are computed from the image's values at run time; CNN Studio pads by amounts fixed in the file — pad by constant amounts in the source model (F.pad(x, (1, 2, 0, 1)) with Python integers, or nn.ZeroPad2d) and export it again.`,
+        );
+      }
       pads = asInts(this.constIn(n, 1, 'pads'));
       if (n.input?.[2]) value = asFloat(this.constIn(n, 2, 'constant value'))[0] ?? 0;
       if (n.input?.[3]) throw this.unsupported(n, 'the axes input is not supported.');

@@ -14,7 +14,22 @@ export type OnnxImportErrorCode =
   /** Weights stored in external files: missing, unreadable, or a path leaving the model's folder. */
   | 'external-data'
   /** The graph refers to values no node produces, or is otherwise inconsistent. */
-  | 'bad-graph';
+  | 'bad-graph'
+  /**
+   * The file leaves its input's size open (symbolic height/width) and no input shape was given, or
+   * the one given disagrees with a size the file fixes: import again with an `inputShape` (C×H×W).
+   */
+  | 'needs-input-shape';
+
+/** Which graph input needs a size, as the file has it, and a size that would fit. */
+export interface InputShapeRequest {
+  /** The graph input's name. */
+  input: string;
+  /** Its dimensions in the file (batch first): numbers where fixed, names where symbolic ("?" where unnamed). */
+  dims: (number | string)[];
+  /** C×H×W that fits: the file's fixed sizes, and for the open ones those of the input shape given (else 3, 224, 224). */
+  suggested: [number, number, number];
+}
 
 /** One operation of a file that cannot be imported: where it is, and why (with what to do). */
 export interface ImportProblem {
@@ -39,6 +54,8 @@ export class OnnxImportError extends Error {
     readonly onnxNode?: string,
     /** 'unsupported-op': every operation of the file that cannot be imported, in graph order. */
     readonly problems?: readonly ImportProblem[],
+    /** 'needs-input-shape': which input, and what would fit. */
+    readonly inputShape?: InputShapeRequest,
   ) {
     super(message);
     this.name = 'OnnxImportError';

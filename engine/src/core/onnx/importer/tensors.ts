@@ -139,7 +139,7 @@ export function asFloat(t: ConstTensor): Float32Array {
   return t.float ?? Float32Array.from(t.int ?? []);
 }
 
-/** As integers (floats truncated). */
+/** As integers (floats truncated toward zero; −0.2 is 0, not −0). */
 export function asInts(t: ConstTensor): number[] {
-  return t.int ?? Array.from(t.float ?? [], (v) => Math.trunc(v));
+  return t.int ?? Array.from(t.float ?? [], (v) => Math.trunc(v) + 0);
 }

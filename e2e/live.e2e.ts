@@ -220,6 +220,38 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     await snap(page, 'live-explain-residual');
   });
 
+  it('a separable conv shows its weights and MACs next to a standard 3×3 conv (the lecture’s 128→256 at 56×56); an inverted residual its depthwise and projection', async () => {
+    await fresh();
+    await openDocument(page, 'mobile.cnn.json', {
+      format: 'cnn-studio.model',
+      version: 1,
+      name: 'mobile',
+      nodes: [
+        { id: 'input', type: 'Input', params: { channels: 128, height: 56, width: 56 }, position: { x: 0, y: 0 } },
+        { id: 'separable', type: 'SeparableConv', params: { filters: 256, kernel: 3, bias: false }, position: { x: 300, y: 0 } },
+        { id: 'block', type: 'InvertedResidual', params: { filters: 256, expandRatio: 6 }, position: { x: 600, y: 0 } },
+      ],
+      edges: [
+        { id: 'e1', source: 'input', target: 'separable' },
+        { id: 'e2', source: 'separable', target: 'block' },
+      ],
+    });
+    await pick('separable');
+    await openTab('explain');
+    const row = (what: string) => page.getByTestId(`separable-${what}`);
+    await expect.poll(() => row('params').getByTestId('standard').textContent()).toBe('294,912');
+    await expect.poll(() => row('params').getByTestId('separable').textContent()).toBe('33,920');
+    await expect.poll(() => row('macs').getByTestId('standard').textContent()).toBe('924,844,032');
+    await expect.poll(() => row('macs').getByTestId('separable').textContent()).toBe('106,373,120');
+    await expect.poll(() => row('macs').getByTestId('ratio').textContent()).toBe('8.7×');
+    await snap(page, 'live-explain-separable');
+    // The block's depthwise 3×3 and projection work on its 6 × 256 = 1,536 expanded channels.
+    await pick('block');
+    await openTab('explain');
+    await expect.poll(() => page.getByTestId('explain-separable').locator('header').textContent()).toContain('input 1536×56×56 → 256 channels');
+    await expect.poll(() => row('params').getByTestId('separable').textContent()).toBe((1536 * 9 + 1536 * 256).toLocaleString('en-US'));
+  });
+
   it('the pooling explanation shows the lecture’s max, average and min results', async () => {
     await loadPreset('lenet5');
     await pick('s2_avg_pool');
@@ -232,7 +264,7 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     await snap(page, 'live-explain-pooling');
     // The same comparison on a crop of the node's real input (fetched from the last run).
     await page.getByTestId('explain-real-input').check();
-    await expect.poll(() => page.getByTestId('explain-pooling').locator('header').textContent()).toContain('crop of channel 0 of the node’s real input');
+    await expect.poll(() => page.getByTestId('explain-pooling').locator('header').textContent()).toMatch(/crop \(rows \d+–\d+, columns \d+–\d+\) of channel 0 of the node’s real input/);
     await expect.poll(async () => (await cells('max')).length).toBe(9); // a 6×6 crop, 2×2 windows, stride 2
     await page.getByTestId('explain-real-input').uncheck();
   });

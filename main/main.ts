@@ -83,7 +83,15 @@ function runApp() {
   const refreshMenu = () => {
     void fileService.recent().then((recent) => {
       const template = buildMenuTemplate(
-        { platform: process.platform, recent, presets: PRESETS.map((p) => ({ name: p.name, title: p.title })), theme, devTools: !app.isPackaged },
+        {
+          platform: process.platform,
+          recent,
+          presets: PRESETS.map((p) => ({ name: p.name, title: p.title })),
+          theme,
+          devTools: !app.isPackaged,
+          // The system's language, as the editor's default; the editor's own switch does not reach the native menu.
+          language: app.getLocale().toLowerCase().startsWith('ko') ? 'ko' : 'en',
+        },
         { send, openDocumentation: () => void shell.openExternal(DOCUMENTATION_URL) },
       );
       Menu.setApplicationMenu(Menu.buildFromTemplate(template));

@@ -22,7 +22,54 @@ export interface MenuState {
   minimap?: boolean;
   /** Development builds: View ▸ Toggle Developer Tools. */
   devTools?: boolean;
+  /** The menu's language (the system's: the renderer has its own switch); English by default. */
+  language?: 'en' | 'ko';
 }
+
+/** The menu's labels in Korean, by their English (access keys as Korean menus write them: "파일(&F)"). */
+export const MENU_KO: Readonly<Record<string, string>> = {
+  '&About CNN Studio': 'CNN Studio 정보(&A)',
+  '&Actual Size': '실제 크기(&A)',
+  '&Copy': '복사(&C)',
+  '&Dark': '어둡게(&D)',
+  '&Delete': '삭제(&D)',
+  '&Documentation': '문서(&D)',
+  '&Edit': '편집(&E)',
+  '&Export': '내보내기(&E)',
+  '&File': '파일(&F)',
+  '&Fit to Window': '창에 맞추기(&F)',
+  '&Help': '도움말(&H)',
+  '&Import ONNX…': 'ONNX 가져오기(&I)…',
+  '&Light': '밝게(&L)',
+  '&Model': '모델(&M)',
+  '&New': '새로 만들기(&N)',
+  '&ONNX…': 'ONNX(&O)…',
+  '&Open…': '열기(&O)…',
+  '&Paste': '붙여넣기(&P)',
+  '&Presets': '프리셋(&P)',
+  '&PyTorch…': 'PyTorch(&P)…',
+  '&Redo': '다시 실행(&R)',
+  '&Run': '실행(&R)',
+  '&Save': '저장(&S)',
+  '&System': '시스템(&S)',
+  '&Theme': '테마(&T)',
+  '&Undo': '실행 취소(&U)',
+  '&Validate': '검사(&V)',
+  '&View': '보기(&V)',
+  'About CNN Studio': 'CNN Studio 정보',
+  'C&onnect Selected To…': '선택한 노드 연결(&O)…',
+  'CNN Studio': 'CNN Studio',
+  'Cu&t': '잘라내기(&T)',
+  'E&xit': '끝내기(&X)',
+  'Model &JSON…': '모델 JSON(&J)…',
+  'No Recent Files': '최근 파일 없음',
+  'Open &Recent': '최근 파일 열기(&R)',
+  'Save &As…': '다른 이름으로 저장(&A)…',
+  'Select &All': '모두 선택(&A)',
+  'Toggle &Minimap': '미니맵 켜기/끄기(&M)',
+  'Zoom &In': '확대(&I)',
+  'Zoom &Out': '축소(&O)',
+};
 
 export interface MenuActions {
   send(command: AppCommand): void;
@@ -34,8 +81,10 @@ export const DOCUMENTATION_URL = 'https://github.com/cnn-studio/cnn-studio#readm
 
 export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuItemConstructorOptions[] {
   const mac = state.platform === 'darwin';
+  /** A label in the menu's language. */
+  const L = (label: string): string => (state.language === 'ko' ? (MENU_KO[label] ?? label) : label);
   const cmd = (label: string, command: AppCommand, accelerator?: string, extra: Partial<MenuItemConstructorOptions> = {}): MenuItemConstructorOptions => ({
-    label,
+    label: L(label),
     ...(accelerator ? { accelerator } : {}),
     click: () => actions.send(command),
     ...extra,
@@ -43,19 +92,19 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
 
   const recentItems: MenuItemConstructorOptions[] = state.recent.length
     ? state.recent.map((p) => cmd(path.basename(p), { type: 'open-recent', path: p }, undefined, { toolTip: p }))
-    : [{ label: 'No Recent Files', enabled: false }];
+    : [{ label: L('No Recent Files'), enabled: false }];
 
   const file: MenuItemConstructorOptions = {
-    label: '&File',
+    label: L('&File'),
     submenu: [
       cmd('&New', { type: 'new' }, 'CmdOrCtrl+N'),
       cmd('&Open…', { type: 'open' }, 'CmdOrCtrl+O'),
-      { label: 'Open &Recent', submenu: recentItems },
+      { label: L('Open &Recent'), submenu: recentItems },
       { type: 'separator' },
       cmd('&Save', { type: 'save' }, 'CmdOrCtrl+S'),
       cmd('Save &As…', { type: 'save-as' }, 'CmdOrCtrl+Shift+S'),
       {
-        label: '&Export',
+        label: L('&Export'),
         submenu: [
           cmd('Model &JSON…', { type: 'export', format: 'json' }, 'CmdOrCtrl+E'),
           cmd('&ONNX…', { type: 'export', format: 'onnx' }, 'CmdOrCtrl+Shift+E'),
@@ -63,19 +112,19 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
         ],
       },
       cmd('&Import ONNX…', { type: 'import-onnx' }, 'CmdOrCtrl+I'),
-      ...(mac ? [] : ([{ type: 'separator' }, { label: 'E&xit', role: 'quit', accelerator: 'Ctrl+Q' }] as MenuItemConstructorOptions[])),
+      ...(mac ? [] : ([{ type: 'separator' }, { label: L('E&xit'), role: 'quit', accelerator: 'Ctrl+Q' }] as MenuItemConstructorOptions[])),
     ],
   };
 
   const edit: MenuItemConstructorOptions = {
-    label: '&Edit',
+    label: L('&Edit'),
     submenu: [
       cmd('&Undo', { type: 'undo' }, 'CmdOrCtrl+Z'),
       cmd('&Redo', { type: 'redo' }, mac ? 'Cmd+Shift+Z' : 'Ctrl+Y'),
       { type: 'separator' },
-      { label: 'Cu&t', role: 'cut', accelerator: 'CmdOrCtrl+X' },
-      { label: '&Copy', role: 'copy', accelerator: 'CmdOrCtrl+C' },
-      { label: '&Paste', role: 'paste', accelerator: 'CmdOrCtrl+V' },
+      { label: L('Cu&t'), role: 'cut', accelerator: 'CmdOrCtrl+X' },
+      { label: L('&Copy'), role: 'copy', accelerator: 'CmdOrCtrl+C' },
+      { label: L('&Paste'), role: 'paste', accelerator: 'CmdOrCtrl+V' },
       cmd('&Delete', { type: 'delete' }, mac ? 'Backspace' : 'Delete', { registerAccelerator: false }),
       { type: 'separator' },
       cmd('Select &All', { type: 'select-all' }, 'CmdOrCtrl+A'),
@@ -86,7 +135,7 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
 
   const themes: ['system' | 'light' | 'dark', string][] = [['system', '&System'], ['light', '&Light'], ['dark', '&Dark']];
   const view: MenuItemConstructorOptions = {
-    label: '&View',
+    label: L('&View'),
     submenu: [
       cmd('&Fit to Window', { type: 'fit-view' }, 'CmdOrCtrl+1'),
       cmd('Zoom &In', { type: 'zoom', direction: 'in' }, 'CmdOrCtrl+='),
@@ -95,7 +144,7 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
       { type: 'separator' },
       cmd('Toggle &Minimap', { type: 'toggle-minimap' }, 'CmdOrCtrl+Shift+M', { type: 'checkbox', checked: state.minimap ?? true }),
       {
-        label: '&Theme',
+        label: L('&Theme'),
         submenu: themes.map(([theme, label]) => cmd(label, { type: 'theme', theme }, undefined, { type: 'radio', checked: state.theme === theme })),
       },
       { type: 'separator' },
@@ -105,9 +154,9 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
   };
 
   const model: MenuItemConstructorOptions = {
-    label: '&Model',
+    label: L('&Model'),
     submenu: [
-      { label: '&Presets', submenu: state.presets.map((p) => cmd(p.title, { type: 'preset', name: p.name })) },
+      { label: L('&Presets'), submenu: state.presets.map((p) => cmd(p.title, { type: 'preset', name: p.name })) },
       { type: 'separator' },
       cmd('&Validate', { type: 'validate' }, 'F7'),
       cmd('&Run', { type: 'run' }, 'F5'),
@@ -115,10 +164,10 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
   };
 
   const help: MenuItemConstructorOptions = {
-    label: '&Help',
+    label: L('&Help'),
     role: 'help',
     submenu: [
-      { label: '&Documentation', click: () => actions.openDocumentation() },
+      { label: L('&Documentation'), click: () => actions.openDocumentation() },
       ...(mac ? [] : [{ type: 'separator' } as MenuItemConstructorOptions, cmd('&About CNN Studio', { type: 'about' })]),
     ],
   };
@@ -126,7 +175,7 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
   const appMenu: MenuItemConstructorOptions[] = mac
     ? [
         {
-          label: 'CNN Studio',
+          label: L('CNN Studio'),
           submenu: [
             cmd('About CNN Studio', { type: 'about' }),
             { type: 'separator' },

@@ -32,7 +32,14 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; extraArgs?: string[] } = {}): Promise<Browser> {
+/**
+ * `locale` is the system language the page sees (navigator.language, Accept-Language): the editor
+ * follows it, so the tests pin it — English unless a test asks for another. `env` is added to the
+ * browser process's environment (e.g. FONTCONFIG_FILE, support/korean-font.ts).
+ */
+export async function launchBrowser(
+  options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; extraArgs?: string[]; locale?: string; env?: Record<string, string> } = {},
+): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('Chromium not found: apt-get install -y chromium');
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-e2e-'));
@@ -42,6 +49,8 @@ export async function launchBrowser(options: { colorScheme?: 'light' | 'dark'; v
     args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
     viewport: options.viewport ?? { width: 1400, height: 900 },
     colorScheme: options.colorScheme ?? 'light',
+    locale: options.locale ?? 'en-US',
+    ...(options.env ? { env: { ...process.env, ...options.env } as Record<string, string> } : {}),
     acceptDownloads: true,
   });
   const page = context.pages()[0] ?? (await context.newPage());

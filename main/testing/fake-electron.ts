@@ -110,6 +110,7 @@ export function createFakeElectron(userData: string): FakeElectron {
     app: Object.assign(app, {
       requestSingleInstanceLock: () => true,
       getPath: (name: string) => (name === 'userData' ? userData : `/tmp/${name}`),
+      getLocale: () => 'en-US',
       whenReady: () => readyPromise,
       quit: () => {
         app.quitCalls++;

@@ -12,17 +12,20 @@ import { Dialogs } from '../panels/Dialogs';
 import { RecoveryBanner } from '../panels/RecoveryBanner';
 import { Splitter } from '../panels/Splitter';
 import { ConnectDialog } from '../panels/ConnectDialog';
+import { InputShapeDialog } from '../panels/InputShapeDialog';
 import { useUiStore } from '../store/ui-store';
 import { useAnalysis } from '../store/document-store';
 import { useDocumentProblems } from '../store/document-problems';
 import { NodeSlotsContext, type NodeSlots } from '../canvas/node-slots';
 import { useHostBindings } from './bindings';
+import { useT } from '../i18n';
 
 function ProblemsTitle() {
   const n = useAnalysis().diagnostics.filter((d) => d.severity !== 'info').length + useDocumentProblems().length;
+  const { t } = useT();
   return (
     <>
-      Problems{' '}
+      {t('tabs.problems')}{' '}
       <span className="count" data-testid="problems-count">
         {n}
       </span>
@@ -90,6 +93,7 @@ export function App({ tabs = DEFAULT_TABS, slots = {} }: { tabs?: PanelTab[]; sl
           <SummaryView />
           <Dialogs />
           <ConnectDialog />
+          <InputShapeDialog />
         </div>
       </NodeSlotsContext.Provider>
     </ReactFlowProvider>

@@ -6,6 +6,7 @@
 import type { EngineClient } from '../../../engine/src/core/api';
 import type { ModelDocument } from '../engine';
 import { usesSidecar } from '../../../engine/src/core/weights/sidecar';
+import { t } from '../i18n';
 
 export async function exportJsonText(
   doc: ModelDocument,
@@ -14,10 +15,10 @@ export async function exportJsonText(
   toText: (doc: ModelDocument) => string,
 ): Promise<string> {
   if (!usesSidecar(doc)) return toText(doc);
-  const file = doc.weightsFile ?? 'its weights file';
+  const file = doc.weightsFile ?? t('exportJson.itsWeightsFile');
   if (weightsToken === undefined) {
-    throw new Error(`This model keeps its weights in ${file}, which is not loaded, so they cannot be put into the exported JSON. Reopen the model together with ${file}, then export again.`);
+    throw new Error(t('exportJson.notLoaded', { file }));
   }
-  if (!engine.inlineWeights) throw new Error(`This host cannot put the weights of ${file} into a JSON file — use File ▸ Save As, which writes the JSON together with ${file}.`);
+  if (!engine.inlineWeights) throw new Error(t('exportJson.cannotInline', { file }));
   return toText(await engine.inlineWeights(doc, weightsToken));
 }

@@ -4,12 +4,14 @@ import type { LayerData, LayerNodeT, PrimNodeT } from './flow-model';
 import { inputHandle, OUTPUT_HANDLE } from '../model/ports';
 import { useNodeSlots } from './node-slots';
 import { commands } from '../app/commands';
+import { useT } from '../i18n';
 
 function sides(dir: LayerData['dir']) {
   return dir === 'LR' ? { inPos: Position.Left, outPos: Position.Right } : { inPos: Position.Top, outPos: Position.Bottom };
 }
 
 function InputHandles({ data }: { data: LayerData }) {
+  const { t } = useT();
   const { inPos } = sides(data.dir);
   const n = data.inputs;
   // Handles come and go (a free port on Concat/Add) and move with the layout direction: re-measure them.
@@ -30,7 +32,7 @@ function InputHandles({ data }: { data: LayerData }) {
             style={style}
             className={free ? 'handle-free' : undefined}
             data-testid={`handle-in-${k}`}
-            title={data.multi ? (free ? `Input ${k + 1} (new)` : `Input ${k + 1}`) : 'Input'}
+            title={data.multi ? (free ? t('canvas.inputNew', { n: k + 1 }) : t('canvas.inputN', { n: k + 1 })) : t('canvas.input')}
           />
         );
       })}
@@ -39,12 +41,15 @@ function InputHandles({ data }: { data: LayerData }) {
 }
 
 function CardBody({ data }: { data: LayerData }) {
+  const { t } = useT();
   const toggle = commands.toggleModule;
   const { Thumbnail, Badge } = useNodeSlots();
   return (
     <>
       <div className="card-head">
-        <span className="card-type">{data.label ?? data.title}</span>
+        <span className="card-type" translate={data.label ? 'no' : undefined}>
+          {data.label ?? data.title}
+        </span>
         {Badge && <Badge nodeId={data.nodeId} />}
         {data.severity && (
           <span className={`card-flag ${data.severity}`} title={data.problem} data-testid="node-problem">
@@ -56,13 +61,13 @@ function CardBody({ data }: { data: LayerData }) {
             className="card-open nodrag"
             data-testid="node-open-toggle"
             disabled={!data.canOpen}
-            title={data.open ? 'Close the module' : data.canOpen ? 'Open the module to see its inside' : 'Fix the errors to see the inside'}
+            title={data.open ? t('canvas.closeModule') : data.canOpen ? t('canvas.openModule') : t('canvas.fixToOpen')}
             onClick={(e) => {
               e.stopPropagation();
               toggle(data.nodeId);
             }}
           >
-            {data.open ? '▾ close' : '▸ open'}
+            {data.open ? `▾ ${t('canvas.close')}` : `▸ ${t('canvas.open')}`}
           </button>
         )}
       </div>
@@ -70,7 +75,7 @@ function CardBody({ data }: { data: LayerData }) {
         {data.summary}
       </div>
       <div className="card-shape" data-testid="node-shape">
-        {data.shape ?? (data.status === 'ok' ? '' : data.status === 'blocked' ? 'waiting for input shape' : data.status)}
+        {data.shape ?? (data.status === 'ok' ? '' : t(`canvas.status.${data.status}`, { defaultValue: data.status }))}
       </div>
       {Thumbnail && <Thumbnail nodeId={data.nodeId} />}
     </>
@@ -115,9 +120,10 @@ export const ModuleNode = memo(function ModuleNode({ data, selected }: NodeProps
 
 /** A primitive inside an opened module: its role, settings and shape. */
 export const PrimNode = memo(function PrimNode({ data }: NodeProps<PrimNodeT>) {
+  const { t } = useT();
   const { inPos, outPos } = sides(data.dir);
   return (
-    <div className="prim" data-testid="prim-card" data-prim-id={data.id} title={`${data.role}\n${data.summary} → ${data.shape}${data.params ? `\n${data.params.toLocaleString('en-US')} params` : ''}`}>
+    <div className="prim" data-testid="prim-card" data-prim-id={data.id} title={`${data.role}\n${data.summary} → ${data.shape}${data.params ? `\n${t('canvas.params', { n: data.params.toLocaleString('en-US') })}` : ''}`}>
       <Handle id={inputHandle(0)} type="target" position={inPos} isConnectable={false} />
       <div className="prim-role">{data.role}</div>
       <div className="prim-line">

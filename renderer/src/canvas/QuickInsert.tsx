@@ -2,14 +2,17 @@ import { useMemo, useState } from 'react';
 import { searchPalette } from '../model/palette';
 import { useUiStore } from '../store/ui-store';
 import { commands } from '../app/commands';
+import { useT } from '../i18n';
+import { groupTitle, paletteTitle } from '../i18n/engine-text';
 
 /** Double-click on the canvas: type to find a layer, Enter inserts it where you clicked. */
 export function QuickInsert() {
   const at = useUiStore((s) => s.quickInsert);
   const set = useUiStore((s) => s.set);
+  const { t, lang } = useT();
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
-  const results = useMemo(() => searchPalette(query).slice(0, 10), [query]);
+  const results = useMemo(() => searchPalette(query, (it) => `${paletteTitle(it)} ${groupTitle(it.group)}`).slice(0, 10), [query, lang]);
   if (!at) return null;
   const close = () => {
     set({ quickInsert: undefined });
@@ -21,11 +24,11 @@ export function QuickInsert() {
     close();
   };
   return (
-    <div className="quick-insert" style={{ left: at.screen.x, top: at.screen.y }} data-testid="quick-insert" role="dialog" aria-label="Insert a layer">
+    <div className="quick-insert" style={{ left: at.screen.x, top: at.screen.y }} data-testid="quick-insert" role="dialog" aria-label={t('quickInsert.label')}>
       <input
         autoFocus
         data-testid="quick-insert-input"
-        placeholder="Insert layer… (type to search)"
+        placeholder={t('quickInsert.placeholder')}
         value={query}
         onChange={(e) => {
           setQuery(e.target.value);
@@ -52,11 +55,11 @@ export function QuickInsert() {
               insert(r.key);
             }}
           >
-            <span>{r.title}</span>
-            <span className="muted">{r.group}</span>
+            <span>{paletteTitle(r)}</span>
+            <span className="muted">{groupTitle(r.group)}</span>
           </li>
         ))}
-        {results.length === 0 && <li className="muted">No layer matches “{query}”.</li>}
+        {results.length === 0 && <li className="muted">{t('palette.noMatch', { query })}</li>}
       </ul>
     </div>
   );

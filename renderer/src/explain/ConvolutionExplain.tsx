@@ -4,6 +4,7 @@ import { ExplainInputError, LECTURE_CONV_INPUT, explainConvolution, fmtShort, fo
 import type { Padding, Pair } from '../../../engine/src/core/shape';
 import { pair } from '../../../engine/src/core/shape';
 import './explain.css';
+import { useT } from '../i18n';
 
 /** A 3×3 kernel with a visible pattern, used when the node has none to show. */
 export const DEFAULT_EXPLAIN_KERNEL = [
@@ -34,6 +35,7 @@ type StrideChoice = 'node' | 1 | 2;
  * these numbers. Stride and padding come from the node; a switch compares stride 1 and 2.
  */
 export function ConvolutionExplain({ input = LECTURE_CONV_INPUT, inputLabel, kernel = DEFAULT_EXPLAIN_KERNEL, stride = 1, padding = 'valid', dilation = 1, bias = 0, intervalMs = 900 }: ConvolutionExplainProps) {
+  const { t } = useT();
   const [strideChoice, setStrideChoice] = useState<StrideChoice>('node');
   const effectiveStride: Pair = strideChoice === 'node' ? stride : strideChoice;
   const explained = useMemo((): ConvExplanation | { error: string } => {
@@ -75,26 +77,26 @@ export function ConvolutionExplain({ input = LECTURE_CONV_INPUT, inputLabel, ker
   return (
     <section className="explain" data-testid="explain-convolution">
       <header className="explain-header">
-        <h3>Convolution, step by step</h3>
-        <span className="explain-muted">{inputLabel ?? 'the lecture’s 4×4 input'}</span>
+        <h3>{t('explain.conv.title')}</h3>
+        <span className="explain-muted">{inputLabel ?? t('explain.conv.lectureInput')}</span>
       </header>
       <div className="explain-controls">
         <button type="button" onClick={() => setPlaying((p) => !p)} data-testid="conv-play">
-          {playing ? '❚❚ Pause' : '▶ Play'}
+          {playing ? `❚❚ ${t('explain.pause')}` : `▶ ${t('explain.play')}`}
         </button>
-        <button type="button" onClick={() => { setPlaying(false); setStep((s) => (s - 1 + count) % count); }} aria-label="Previous step">
+        <button type="button" onClick={() => { setPlaying(false); setStep((s) => (s - 1 + count) % count); }} aria-label={t('explain.previous')}>
           ◀
         </button>
-        <button type="button" onClick={() => { setPlaying(false); setStep((s) => (s + 1) % count); }} aria-label="Next step" data-testid="conv-next">
+        <button type="button" onClick={() => { setPlaying(false); setStep((s) => (s + 1) % count); }} aria-label={t('explain.next')} data-testid="conv-next">
           ▶
         </button>
         <span data-testid="conv-step">
-          step {step + 1} / {count}
+          {t('explain.step', { n: step + 1, count })}
         </span>
         <label>
-          stride{' '}
+          {t('explain.stride')}{' '}
           <select value={String(strideChoice)} onChange={(ev) => setStrideChoice(ev.target.value === 'node' ? 'node' : (Number(ev.target.value) as 1 | 2))}>
-            <option value="node">node’s ({nodeStride[0] === nodeStride[1] ? nodeStride[0] : nodeStride.join('×')})</option>
+            <option value="node">{t('explain.nodeStride', { stride: nodeStride[0] === nodeStride[1] ? nodeStride[0] : nodeStride.join('×') })}</option>
             <option value="1">1</option>
             <option value="2">2</option>
           </select>
@@ -102,7 +104,7 @@ export function ConvolutionExplain({ input = LECTURE_CONV_INPUT, inputLabel, ker
       </div>
       <div className="explain-stage">
         <figure>
-          <figcaption>Input {pt + pb + pl + pr > 0 ? `with zero padding (${e.pads.join(', ')})` : '(no padding)'}</figcaption>
+          <figcaption>{pt + pb + pl + pr > 0 ? t('explain.conv.inputPadded', { pads: e.pads.join(', ') }) : t('explain.conv.inputUnpadded')}</figcaption>
           <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${cols.length}, ${cellWidth})` }} data-testid="conv-input-grid">
             {rows.map((r) =>
               cols.map((c) => {
@@ -119,15 +121,13 @@ export function ConvolutionExplain({ input = LECTURE_CONV_INPUT, inputLabel, ker
           </div>
         </figure>
         <figure>
-          <figcaption>Kernel {e.kernel.length}×{e.kernel[0].length}</figcaption>
+          <figcaption>{t('explain.conv.kernel', { size: `${e.kernel.length}×${e.kernel[0].length}` })}</figcaption>
           <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${e.kernel[0].length}, ${cellWidthFor(e.kernel.flat().map(fmtShort))})` }}>
             {e.kernel.flatMap((row, i) => row.map((v, j) => <div key={`${i},${j}`} className="explain-cell explain-kernel" title={String(v)}>{fmtShort(v)}</div>))}
           </div>
         </figure>
         <figure>
-          <figcaption>
-            Output {e.output.length}×{e.output[0].length}
-          </figcaption>
+          <figcaption>{t('explain.conv.output', { size: `${e.output.length}×${e.output[0].length}` })}</figcaption>
           <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${e.output[0].length}, ${cellWidthFor(e.output.flat().map(fmtShort), 3)})` }} data-testid="conv-output-grid">
             {e.output.flatMap((row, i) =>
               row.map((v, j) => {
@@ -147,10 +147,16 @@ export function ConvolutionExplain({ input = LECTURE_CONV_INPUT, inputLabel, ker
       </p>
       <div className="explain-formula" data-testid="conv-formula">
         <div>
-          <b>Output size</b> = ⌊(in + pad<sub>before</sub> + pad<sub>after</sub> − kernel) / stride⌋ + 1
+          <b>{t('explain.conv.outputSize')}</b> = ⌊({t('explain.conv.in')} + {t('explain.conv.pad')}
+          <sub>{t('explain.conv.before')}</sub> + {t('explain.conv.pad')}
+          <sub>{t('explain.conv.after')}</sub> − {t('explain.conv.kernelWord')}) / {t('explain.stride')}⌋ + 1
         </div>
-        <div>height: {e.formula.height.text}</div>
-        <div>width: {e.formula.width.text}</div>
+        <div>
+          {t('explain.height')}: {e.formula.height.text}
+        </div>
+        <div>
+          {t('explain.width')}: {e.formula.width.text}
+        </div>
       </div>
     </section>
   );

@@ -3,6 +3,8 @@ import { availablePresets, fmt, getKernelSlice, kernelPreset, setKernelSlice, ty
 import { colorAt, cssColor } from '../live/colormap';
 import { textColorOn } from '../live/contrast';
 import './explain.css';
+import { useT } from '../i18n';
+import { kernelPresetText } from '../i18n/engine-text';
 
 export interface KernelEditorProps {
   kernel: KernelTensor;
@@ -26,6 +28,7 @@ export const MAX_EDITABLE_CELLS = 49;
  * (blur, sharpen, Sobel, Laplacian, emboss…) so real edges appear in the next feature maps.
  */
 export function KernelEditor({ kernel, bias, inline, onChange, onReset }: KernelEditorProps) {
+  const { t } = useT();
   const [f, c, kh, kw] = kernel.shape;
   const [filter, setFilter] = useState(0);
   const [channel, setChannel] = useState<number | 'all'>(c > 1 ? 'all' : 0);
@@ -36,9 +39,7 @@ export function KernelEditor({ kernel, bias, inline, onChange, onReset }: Kernel
   if (kh * kw > MAX_EDITABLE_CELLS) {
     return (
       <section className="explain" data-testid="kernel-editor">
-        <p className="explain-muted">
-          This kernel is {kh}×{kw}; the editor shows kernels up to 7×7.
-        </p>
+        <p className="explain-muted">{t('explain.kernel.tooBig', { size: `${kh}×${kw}` })}</p>
       </section>
     );
   }
@@ -50,14 +51,14 @@ export function KernelEditor({ kernel, bias, inline, onChange, onReset }: Kernel
   return (
     <section className="explain" data-testid="kernel-editor">
       <header className="explain-header">
-        <h3>Kernel</h3>
+        <h3>{t('explain.kernel.title')}</h3>
         <span className="explain-muted">
-          {f}×{c}×{kh}×{kw} — {inline ? 'set in the document' : `seeded random (edit to set)`}
+          {f}×{c}×{kh}×{kw} — {inline ? t('explain.kernel.inline') : t('explain.kernel.seeded')}
         </span>
       </header>
       <div className="explain-controls">
         <label>
-          filter{' '}
+          {t('explain.kernel.filter')}{' '}
           <select value={filter} onChange={(e) => setFilter(Number(e.target.value))} data-testid="kernel-filter">
             {Array.from({ length: f }, (_, i) => (
               <option key={i} value={i}>
@@ -67,9 +68,9 @@ export function KernelEditor({ kernel, bias, inline, onChange, onReset }: Kernel
           </select>
         </label>
         <label>
-          input channel{' '}
+          {t('explain.kernel.channel')}{' '}
           <select value={String(channel)} onChange={(e) => setChannel(e.target.value === 'all' ? 'all' : Number(e.target.value))} data-testid="kernel-channel">
-            {c > 1 && <option value="all">all (same values)</option>}
+            {c > 1 && <option value="all">{t('explain.kernel.all')}</option>}
             {Array.from({ length: c }, (_, i) => (
               <option key={i} value={i}>
                 {i}
@@ -79,7 +80,7 @@ export function KernelEditor({ kernel, bias, inline, onChange, onReset }: Kernel
         </label>
         {bias && (
           <label>
-            bias{' '}
+            {t('explain.kernel.bias')}{' '}
             <input
               type="number"
               step="any"
@@ -108,7 +109,7 @@ export function KernelEditor({ kernel, bias, inline, onChange, onReset }: Kernel
               defaultValue={fmtCell(v)}
               title={String(v)}
               style={{ background: cssColor('coolwarm', 0.5 + v / (2 * amax)), color: textColorOn(colorAt('coolwarm', 0.5 + v / (2 * amax))) }}
-              aria-label={`kernel row ${i} column ${j}`}
+              aria-label={t('explain.kernel.cell', { row: i, col: j })}
               onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
               onBlur={(e) => {
                 const x = Number(e.target.value.replace(',', '.'));
@@ -119,15 +120,15 @@ export function KernelEditor({ kernel, bias, inline, onChange, onReset }: Kernel
           )),
         )}
       </div>
-      <div className="explain-presets" role="group" aria-label="Kernel presets">
+      <div className="explain-presets" role="group" aria-label={t('explain.kernel.presets')}>
         {presets.map((p) => (
-          <button type="button" key={p.name} title={p.doc} onClick={() => write(kernelPreset(p.name, kh, kw))} data-testid={`kernel-preset-${p.name}`}>
-            {p.title}
+          <button type="button" key={p.name} title={kernelPresetText(p).doc} onClick={() => write(kernelPreset(p.name, kh, kw))} data-testid={`kernel-preset-${p.name}`}>
+            {kernelPresetText(p).title}
           </button>
         ))}
         {inline && onReset && (
-          <button type="button" onClick={onReset} title="Forget the edited values and use the seeded random kernel again" data-testid="kernel-reset">
-            Seeded
+          <button type="button" onClick={onReset} title={t('explain.kernel.resetTitle')} data-testid="kernel-reset">
+            {t('explain.kernel.reset')}
           </button>
         )}
       </div>

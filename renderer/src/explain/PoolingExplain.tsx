@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { LECTURE_POOL_INPUT, POOL_MODES, comparePooling, fmt, type PoolMode } from '../../../engine/src/core/explain';
 import type { Padding, Pair } from '../../../engine/src/core/shape';
 import './explain.css';
+import { useT } from '../i18n';
 
 export interface PoolingExplainProps {
   input?: number[][];
@@ -14,11 +15,11 @@ export interface PoolingExplainProps {
   countIncludePad?: boolean;
 }
 
-const TITLES: Record<PoolMode, string> = { max: 'Max', avg: 'Average', min: 'Min' };
 const WINDOW_COLOURS = 4;
 
 /** Max, average and min pooling of the same input side by side; pointing at an output cell shows its window. */
 export function PoolingExplain({ input = LECTURE_POOL_INPUT, inputLabel, kernel = 2, stride, padding = 'valid', mode, countIncludePad }: PoolingExplainProps) {
+  const { t } = useT();
   const cmp = useMemo(() => {
     try {
       return comparePooling({ input, kernel, stride, padding, countIncludePad });
@@ -44,14 +45,14 @@ export function PoolingExplain({ input = LECTURE_POOL_INPUT, inputLabel, kernel 
   return (
     <section className="explain" data-testid="explain-pooling">
       <header className="explain-header">
-        <h3>Pooling: max, average, min</h3>
+        <h3>{t('explain.pool.title')}</h3>
         <span className="explain-muted">
-          {inputLabel ?? 'the lecture’s 4×4 example'} — {cmp.kernel.join('×')} window, stride {cmp.stride[0] === cmp.stride[1] ? cmp.stride[0] : cmp.stride.join('×')}
+          {inputLabel ?? t('explain.pool.lectureInput')} — {t('explain.pool.window', { window: cmp.kernel.join('×'), stride: cmp.stride[0] === cmp.stride[1] ? cmp.stride[0] : cmp.stride.join('×') })}
         </span>
       </header>
       <div className="explain-stage">
         <figure>
-          <figcaption>Input</figcaption>
+          <figcaption>{t('explain.pool.input')}</figcaption>
           <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${input[0].length}, 2.4em)` }} data-testid="pool-input-grid">
             {input.flatMap((row, r) =>
               row.map((v, c) => {
@@ -70,8 +71,8 @@ export function PoolingExplain({ input = LECTURE_POOL_INPUT, inputLabel, kernel 
         {POOL_MODES.map((m) => (
           <figure key={m} className={m === mode ? 'explain-own-mode' : undefined}>
             <figcaption>
-              {TITLES[m]}
-              {m === mode ? ' (this node)' : ''}
+              {t(`explain.pool.mode.${m}`)}
+              {m === mode ? t('explain.thisNodeParen') : ''}
             </figcaption>
             <div className="explain-grid" style={{ gridTemplateColumns: `repeat(${ow}, 2.6em)` }} data-testid={`pool-result-${m}`}>
               {cmp.results[m].output.flatMap((row, r) =>
@@ -90,12 +91,24 @@ export function PoolingExplain({ input = LECTURE_POOL_INPUT, inputLabel, kernel 
       </div>
       <p className="explain-sum">
         {hw
-          ? `Window at (${hw.top}, ${hw.left}): {${hw.cells.map((c) => fmt(c.value)).join(', ')}}${hw.paddedCells ? ` + ${hw.paddedCells} padded` : ''} → max ${fmt(cmp.results.max.output[hw.outRow][hw.outCol])}, average ${fmt(cmp.results.avg.output[hw.outRow][hw.outCol])}, min ${fmt(cmp.results.min.output[hw.outRow][hw.outCol])}`
-          : 'Point at an output cell to see the window it summarises.'}
+          ? t('explain.pool.windowAt', {
+              top: hw.top,
+              left: hw.left,
+              cells: `{${hw.cells.map((c) => fmt(c.value)).join(', ')}}`,
+              padded: hw.paddedCells ? t('explain.pool.padded', { n: hw.paddedCells }) : '',
+              max: fmt(cmp.results.max.output[hw.outRow][hw.outCol]),
+              avg: fmt(cmp.results.avg.output[hw.outRow][hw.outCol]),
+              min: fmt(cmp.results.min.output[hw.outRow][hw.outCol]),
+            })
+          : t('explain.pool.pointAt')}
       </p>
       <div className="explain-formula">
-        <div>height: {cmp.formula.height.text}</div>
-        <div>width: {cmp.formula.width.text}</div>
+        <div>
+          {t('explain.height')}: {cmp.formula.height.text}
+        </div>
+        <div>
+          {t('explain.width')}: {cmp.formula.width.text}
+        </div>
       </div>
     </section>
   );

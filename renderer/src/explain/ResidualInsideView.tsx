@@ -2,6 +2,8 @@ import { useMemo } from 'react';
 import { residualComparison, type ResidualOrdering, type ResidualStep } from '../../../engine/src/core/explain';
 import type { ResidualUnitParams } from '../../../engine/src/core/ops/residual-unit';
 import './explain.css';
+import { useT } from '../i18n';
+import { summaryText } from '../i18n/engine-text';
 
 export interface ResidualInsideViewProps {
   params: ResidualUnitParams;
@@ -10,13 +12,14 @@ export interface ResidualInsideViewProps {
 }
 
 function Lane({ title, steps, empty, kind }: { title: string; steps: ResidualStep[]; empty?: string; kind: 'residual' | 'shortcut' }) {
+  const { t } = useT();
   return (
     <div className={`explain-lane explain-lane-${kind}`} data-testid={`residual-lane-${kind}`}>
       <div className="explain-lane-title">{title}</div>
       {steps.length === 0 && <div className="explain-step explain-identity">{empty}</div>}
       {steps.map((s) => (
         <div key={s.id} className={`explain-step explain-step-${s.type}`} title={s.role}>
-          {s.label}
+          {s.label === 'BN' ? t('explain.residual.bn') : summaryText(s.label)}
         </div>
       ))}
     </div>
@@ -24,20 +27,21 @@ function Lane({ title, steps, empty, kind }: { title: string; steps: ResidualSte
 }
 
 function Ordering({ o, current }: { o: ResidualOrdering; current: boolean }) {
+  const { t, lang } = useT();
   return (
     <figure className={`explain-ordering${current ? ' explain-own-mode' : ''}`} data-testid={o.preActivation ? 'residual-preact' : 'residual-original'}>
       <figcaption>
-        {o.title}
-        {current ? ' — this node' : ''}
+        {lang === 'en' ? o.title : t(o.preActivation ? 'explain.residual.preTitle' : 'explain.residual.originalTitle')}
+        {current ? t('explain.residual.thisNode') : ''}
       </figcaption>
       <div className="explain-step explain-io">x</div>
       <div className="explain-lanes">
-        <Lane kind="residual" title="residual branch F(x)" steps={o.residual} />
-        <Lane kind="shortcut" title={o.identityShortcut ? 'shortcut (identity)' : 'shortcut (projection)'} steps={o.shortcut} empty="x unchanged" />
+        <Lane kind="residual" title={t('explain.residual.branch')} steps={o.residual} />
+        <Lane kind="shortcut" title={t(o.identityShortcut ? 'explain.residual.identity' : 'explain.residual.projection')} steps={o.shortcut} empty={t('explain.residual.unchanged')} />
       </div>
       {o.merge.map((s) => (
         <div key={s.id} className={`explain-step explain-step-${s.type}`} title={s.role}>
-          {s.type === 'Add' ? 'F(x) + shortcut' : `${s.label} (after the addition)`}
+          {s.type === 'Add' ? t('explain.residual.sum') : t('explain.residual.afterAdd', { label: s.label })}
         </div>
       ))}
       <div className="explain-step explain-io">y</div>
@@ -47,14 +51,16 @@ function Ordering({ o, current }: { o: ResidualOrdering; current: boolean }) {
 
 /** Inside a residual unit: the residual branch and the shortcut, labelled; original and pre-activation orderings side by side. */
 export function ResidualInsideView({ params, input }: ResidualInsideViewProps) {
+  const { t } = useT();
   const [current, other] = useMemo(() => residualComparison(params, input), [params, input]);
   const [original, pre] = current.preActivation ? [other, current] : [current, other];
   return (
     <section className="explain" data-testid="explain-residual">
       <header className="explain-header">
-        <h3>Inside the residual unit</h3>
+        <h3>{t('explain.residual.title')}</h3>
         <span className="explain-muted">
-          {params.block} block, {params.filters} filters{params.stride > 1 ? `, stride ${params.stride}` : ''}
+          {t(`explain.residual.${params.block}`, { filters: params.filters })}
+          {params.stride > 1 ? t('explain.residual.stride', { stride: params.stride }) : ''}
         </span>
       </header>
       <div className="explain-stage">
@@ -62,7 +68,7 @@ export function ResidualInsideView({ params, input }: ResidualInsideViewProps) {
         <Ordering o={pre} current={params.preActivation} />
       </div>
       <p className="explain-muted">
-        The original unit puts BN and ReLU after each convolution and a ReLU after the addition; the pre-activation unit moves them before each convolution, so the shortcut carries x to the output untouched.
+        {t('explain.residual.why')}
       </p>
     </section>
   );

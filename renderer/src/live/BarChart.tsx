@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { fmt } from '../../../engine/src/core/explain/convolution';
+import { t as tr } from '../i18n';
 
 export interface BarChartProps {
   values: ArrayLike<number>;
@@ -10,7 +11,7 @@ export interface BarChartProps {
 }
 
 /** A vector (Dense output) as bars around zero; hover tells index, label and value. */
-export function BarChart({ values, labels, width = 280, height = 96, title = 'Outputs' }: BarChartProps) {
+export function BarChart({ values, labels, width = 280, height = 96, title = tr('live.fmap.outputs') }: BarChartProps) {
   const [hover, setHover] = useState<number>();
   const n = values.length;
   let lo = 0;
@@ -25,7 +26,7 @@ export function BarChart({ values, labels, width = 280, height = 96, title = 'Ou
   return (
     <figure className="live-barchart" data-testid="bar-chart">
       <figcaption>
-        {title} ({n} values)
+        {tr('live.fmap.values', { title, n })}
         {hover !== undefined && (
           <span className="live-hover-value">
             {' '}

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { ImagePayload } from './image-decode';
+import { t as tr } from '../i18n';
 
 export interface DrawCanvasProps {
   /** Called with the drawing (28×28 RGBA, white strokes on black) after each stroke and on clear. */
@@ -58,7 +59,7 @@ export function DrawCanvas({ onChange, size = 28, scale = 8 }: DrawCanvasProps) 
         height={size}
         style={{ width: size * scale, height: size * scale, imageRendering: 'pixelated', touchAction: 'none' }}
         data-testid="draw-canvas"
-        aria-label="Draw a digit"
+        aria-label={tr('live.drawDigit')}
         onPointerDown={(e) => {
           e.currentTarget.setPointerCapture(e.pointerId);
           drawing.current = true;

@@ -9,6 +9,7 @@ import { TopK } from './TopK';
 import { histogram, previewChannel, previewChannelStats, tensorChannel, tensorChannelStats, type ChannelStats } from './feature-image';
 import { isProbabilityVector, type RandomWeights } from './topk';
 import './live.css';
+import { useT } from '../i18n';
 
 export interface FeatureMapPanelProps {
   nodeId: string;
@@ -40,6 +41,7 @@ const VECTOR_FETCH_LIMIT = 100_000;
  * outputs also as the top-5 classes.
  */
 export function FeatureMapPanel({ nodeId, title, result, fetchTensor, runId, afterRelu, labels, randomWeights, calibratedBatchNorm, colormap: cm, onColormapChange }: FeatureMapPanelProps) {
+  const { t } = useT();
   const [localCm, setLocalCm] = useState<ColormapName>('viridis');
   const colormap = cm ?? localCm;
   const setColormap = onColormapChange ?? setLocalCm;
@@ -105,48 +107,48 @@ export function FeatureMapPanel({ nodeId, title, result, fetchTensor, runId, aft
         <h3>{title}</h3>
         <span className="live-shape">{result.shape.join('×')}</span>
         <label className="live-inline">
-          Colours{' '}
+          {t('live.fmap.colours')}{' '}
           <select value={colormap} onChange={(e) => setColormap(e.target.value as ColormapName)}>
             {COLORMAPS.map((c) => (
               <option key={c.name} value={c.name}>
-                {c.title}
+                {t(`live.fmap.colormap.${c.name}`, { defaultValue: c.title })}
               </option>
             ))}
           </select>
         </label>
       </header>
       <dl className="live-stats" data-testid="node-stats">
-        <dt>min</dt>
+        <dt>{t('live.fmap.min')}</dt>
         <dd data-testid="stat-min">{fmt(s.min)}</dd>
-        <dt>max</dt>
+        <dt>{t('live.fmap.max')}</dt>
         <dd data-testid="stat-max">{fmt(s.max)}</dd>
-        <dt>mean</dt>
+        <dt>{t('live.fmap.mean')}</dt>
         <dd>{fmt(s.mean)}</dd>
-        <dt>std</dt>
+        <dt>{t('live.fmap.std')}</dt>
         <dd>{fmt(s.std)}</dd>
-        <dt>{afterRelu ? 'dead units' : 'zeros'}</dt>
+        <dt>{afterRelu ? t('live.fmap.dead') : t('live.fmap.zeros')}</dt>
         <dd data-testid="dead-share">{(s.zeros * 100).toFixed(1)}%</dd>
       </dl>
-      {afterRelu && s.zeros > 0.5 && <p className="live-hint">More than half the units are zero after the ReLU: they pass no gradient for this image.</p>}
-      {hist && <Histogram data={hist} title={tensor ? (enlarged !== undefined ? `Histogram of channel ${enlarged}` : 'Histogram of activations') : 'Histogram (from the previews)'} />}
-      {fetchError && <p className="live-error">Could not fetch the full output: {fetchError}</p>}
+      {afterRelu && s.zeros > 0.5 && <p className="live-hint">{t('live.fmap.deadHint')}</p>}
+      {hist && <Histogram data={hist} title={tensor ? (enlarged !== undefined ? t('live.fmap.histChannel', { c: enlarged }) : t('live.fmap.hist')) : t('live.fmap.histPreview')} />}
+      {fetchError && <p className="live-error">{t('live.fmap.fetchError', { error: fetchError })}</p>}
 
       {isVector && vectorValues && (
         <>
           {isProbabilityVector(vectorValues) && <TopK probabilities={vectorValues} labels={labels} randomWeights={randomWeights} calibratedBatchNorm={calibratedBatchNorm} />}
-          <BarChart values={vectorValues} labels={labels} title={tensor ? 'Outputs' : 'Outputs (downsampled preview)'} />
+          <BarChart values={vectorValues} labels={labels} title={tensor ? t('live.fmap.outputs') : t('live.fmap.outputsPreview')} />
         </>
       )}
 
       {isMap && enlarged !== undefined && (
         <div className="live-enlarged" data-testid="enlarged-channel" data-channel={enlarged}>
           <div className="live-enlarged-bar">
-            <button type="button" onClick={() => setEnlarged(undefined)} aria-label="Back to all channels">
-              ← All channels
+            <button type="button" onClick={() => setEnlarged(undefined)} aria-label={t('live.fmap.backLabel')}>
+              ← {t('live.fmap.all')}
             </button>
             <span>
-              Channel {enlarged} of {totalChannels}
-              {tensor ? ` — ${result.shape[1]}×${result.shape[2]}, full resolution` : loading ? ' — fetching full resolution…' : ' — preview'}
+              {t('live.fmap.channelOf', { c: enlarged, n: totalChannels })}
+              {tensor ? t('live.fmap.full', { size: `${result.shape[1]}×${result.shape[2]}` }) : loading ? t('live.fmap.fetching') : t('live.fmap.preview')}
             </span>
           </div>
           {(() => {
@@ -156,11 +158,12 @@ export function FeatureMapPanel({ nodeId, title, result, fetchTensor, runId, aft
               <>
                 <FeatureCanvas map={map} colormap={colormap} size={256} onHover={setHover} data-testid="enlarged-canvas" />
                 <div className="live-hover-value" data-testid="hover-value">
-                  {hover ? `(${hover.x}, ${hover.y}) = ${fmt(hover.value)}` : 'Point at a pixel to read its value.'}
+                  {hover ? `(${hover.x}, ${hover.y}) = ${fmt(hover.value)}` : t('live.fmap.pointAt')}
                 </div>
                 {st && (
                   <div className="live-channel-stats">
-                    min {fmt(st.min)} · max {fmt(st.max)} · mean {fmt(st.mean)} · zeros {(st.zeros * 100).toFixed(1)}%{st.exact ? '' : ' (≈, from the preview)'}
+                    {t('live.fmap.channelStats', { min: fmt(st.min), max: fmt(st.max), mean: fmt(st.mean), zeros: (st.zeros * 100).toFixed(1) })}
+                    {st.exact ? '' : t('live.fmap.approx')}
                   </div>
                 )}
               </>
@@ -172,15 +175,13 @@ export function FeatureMapPanel({ nodeId, title, result, fetchTensor, runId, aft
       {isMap && enlarged === undefined && preview && (
         <>
           {preview.channels < totalChannels && (
-            <p className="live-hint">
-              Showing the first {preview.channels} of {totalChannels} channels.
-            </p>
+            <p className="live-hint">{t('live.fmap.showing', { n: preview.channels, total: totalChannels })}</p>
           )}
           <div className="live-fmap-grid" data-testid="feature-map-grid">
             {channelMaps.map((m, c) => {
               const st = channelStats[c];
               return (
-                <button type="button" key={c} className="live-fmap-cell" onClick={() => setEnlarged(c)} title={`Channel ${c}: min ${fmt(st?.min ?? 0)}, max ${fmt(st?.max ?? 0)}, mean ${fmt(st?.mean ?? 0)} — click to enlarge`} data-testid="feature-map-cell">
+                <button type="button" key={c} className="live-fmap-cell" onClick={() => setEnlarged(c)} title={t('live.fmap.cellTitle', { c, min: fmt(st?.min ?? 0), max: fmt(st?.max ?? 0), mean: fmt(st?.mean ?? 0) })} data-testid="feature-map-cell">
                   <FeatureCanvas map={m} colormap={colormap} size={64} />
                   <span className="live-fmap-caption">
                     #{c} μ {fmtShort(st?.mean ?? 0)}
@@ -194,7 +195,7 @@ export function FeatureMapPanel({ nodeId, title, result, fetchTensor, runId, aft
           </div>
         </>
       )}
-      {!preview && isMap && <p className="live-hint">No preview for this node in the last run.</p>}
+      {!preview && isMap && <p className="live-hint">{t('live.fmap.noPreview')}</p>}
     </section>
   );
 }

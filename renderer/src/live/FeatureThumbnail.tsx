@@ -4,6 +4,7 @@ import type { ColormapName } from './colormap';
 import { FeatureCanvas } from './FeatureCanvas';
 import { thumbnailMap, type ThumbnailMode } from './feature-image';
 import './live.css';
+import { t as tr } from '../i18n';
 
 export interface FeatureThumbnailProps {
   preview?: FeaturePreview;
@@ -30,7 +31,7 @@ export function FeatureThumbnail({ preview, mode = 'mean', colormap = 'viridis',
   }
   return (
     <div className="live-thumb" data-testid="feature-thumbnail" data-node-id={nodeId} data-run-id={runId} data-mode={mode}>
-      <FeatureCanvas map={map} colormap={colormap} size={size} title={mode === 'mean' ? `Mean over ${preview!.channels} channel${preview!.channels === 1 ? '' : 's'}` : 'First channel'} />
+      <FeatureCanvas map={map} colormap={colormap} size={size} title={mode === 'mean' ? tr('live.fmap.meanOver', { count: preview!.channels }) : tr('live.fmap.firstChannel')} />
     </div>
   );
 }

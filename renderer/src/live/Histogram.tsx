@@ -1,5 +1,6 @@
 import type { Histogram as HistogramData } from './feature-image';
 import { fmt } from '../../../engine/src/core/explain/convolution';
+import { t as tr } from '../i18n';
 
 export interface HistogramProps {
   data: HistogramData;
@@ -9,7 +10,7 @@ export interface HistogramProps {
 }
 
 /** Activation histogram as SVG bars, with the value range under it. */
-export function Histogram({ data, width = 240, height = 64, title = 'Histogram of activations' }: HistogramProps) {
+export function Histogram({ data, width = 240, height = 64, title = tr('live.fmap.hist') }: HistogramProps) {
   const peak = Math.max(1, ...data.counts);
   const bw = width / data.counts.length;
   const step = (data.max - data.min) / data.counts.length;

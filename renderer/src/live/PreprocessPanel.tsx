@@ -5,6 +5,7 @@ import type { ImagePayload } from './image-decode';
 import { FeatureCanvas } from './FeatureCanvas';
 import { preprocessSteps, preprocessedChannels } from './preprocess-view';
 import './live.css';
+import { useT } from '../i18n';
 
 export interface PreprocessPanelProps {
   input: InputParams;
@@ -25,6 +26,7 @@ const parseList = (text: string): number[] | undefined => {
 
 /** The Input node's preprocessing: editable switches, the steps in words, and the tensor the network receives. */
 export function PreprocessPanel({ input, image, shrunkFrom, onChange }: PreprocessPanelProps) {
+  const { t, lang } = useT();
   const pre: Partial<Preprocess> = input.preprocess ?? {};
   const set = (patch: Partial<Preprocess>) => onChange?.({ resize: true, scale: true, ...pre, ...patch } as Preprocess);
   const view = useMemo(() => {
@@ -34,36 +36,36 @@ export function PreprocessPanel({ input, image, shrunkFrom, onChange }: Preproce
     } catch (e) {
       return { error: (e as Error).message };
     }
-  }, [image, input, shrunkFrom]);
+  }, [image, input, shrunkFrom, lang]);
   const grayDefault = input.channels === 1;
   return (
     <section className="live-preprocess" data-testid="preprocess-panel">
-      <h4>Preprocessing</h4>
+      <h4>{t('live.pre.title')}</h4>
       {onChange && (
         <div className="live-preprocess-fields">
           <label>
-            <input type="checkbox" checked={pre.resize ?? true} onChange={(e) => set({ resize: e.target.checked })} /> Resize to {input.width}×{input.height}
+            <input type="checkbox" checked={pre.resize ?? true} onChange={(e) => set({ resize: e.target.checked })} /> {t('live.pre.resizeTo', { size: `${input.width}×${input.height}` })}
           </label>
           <label>
-            <input type="checkbox" checked={pre.scale ?? true} onChange={(e) => set({ scale: e.target.checked })} /> Scale to [0, 1]
+            <input type="checkbox" checked={pre.scale ?? true} onChange={(e) => set({ scale: e.target.checked })} /> {t('live.pre.scaleTo')}
           </label>
           <label>
-            <input type="checkbox" checked={pre.grayscale ?? grayDefault} disabled={input.channels === 4} onChange={(e) => set({ grayscale: e.target.checked })} /> Grayscale
+            <input type="checkbox" checked={pre.grayscale ?? grayDefault} disabled={input.channels === 4} onChange={(e) => set({ grayscale: e.target.checked })} /> {t('live.pre.grayscale')}
           </label>
           <label>
-            mean <input type="text" size={16} defaultValue={pre.mean?.join(', ') ?? ''} placeholder="none" onBlur={(e) => set({ mean: parseList(e.target.value) })} key={`m${pre.mean?.join()}`} />
+            {t('live.pre.mean')} <input type="text" size={16} defaultValue={pre.mean?.join(', ') ?? ''} placeholder={t('live.pre.none')} onBlur={(e) => set({ mean: parseList(e.target.value) })} key={`m${pre.mean?.join()}`} />
           </label>
           <label>
-            std <input type="text" size={16} defaultValue={pre.std?.join(', ') ?? ''} placeholder="none" onBlur={(e) => set({ std: parseList(e.target.value) })} key={`s${pre.std?.join()}`} />
+            {t('live.pre.std')} <input type="text" size={16} defaultValue={pre.std?.join(', ') ?? ''} placeholder={t('live.pre.none')} onBlur={(e) => set({ std: parseList(e.target.value) })} key={`s${pre.std?.join()}`} />
           </label>
           {input.channels === 3 && (
             <button type="button" onClick={() => set({ mean: IMAGENET_NORMALISATION.mean, std: IMAGENET_NORMALISATION.std })}>
-              ImageNet normalisation
+              {t('live.pre.imagenet')}
             </button>
           )}
           {(pre.mean || pre.std) && (
             <button type="button" onClick={() => set({ mean: undefined, std: undefined })}>
-              No normalisation
+              {t('live.pre.noNorm')}
             </button>
           )}
         </div>
@@ -82,7 +84,7 @@ export function PreprocessPanel({ input, image, shrunkFrom, onChange }: Preproce
             {view.out!.channels.slice(0, 4).map((m, c) => (
               <figure key={c}>
                 <FeatureCanvas map={m} colormap="gray" size={72} />
-                <figcaption>{input.channels === 3 ? 'RGB'[c] : `ch ${c}`}</figcaption>
+                <figcaption>{input.channels === 3 ? 'RGB'[c] : t('live.pre.channel', { c })}</figcaption>
               </figure>
             ))}
           </div>

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { calibrationNote } from '../../../engine/src/core/weights/calibration';
 import { topK, untrainedNote, type RandomWeights } from './topk';
+import { language, useT } from '../i18n';
 
 export interface TopKProps {
   probabilities: ArrayLike<number>;
@@ -15,13 +16,14 @@ export interface TopKProps {
 
 /** The k most likely classes of a Softmax output as labelled bars. */
 export function TopK({ probabilities, labels, k = 5, randomWeights, calibratedBatchNorm }: TopKProps) {
-  const rows = useMemo(() => topK(probabilities, k, labels), [probabilities, k, labels]);
+  const { t, lang } = useT();
+  const rows = useMemo(() => topK(probabilities, k, labels), [probabilities, k, labels, lang]);
   const untrained = untrainedNote(randomWeights);
-  const calibrated = calibrationNote(calibratedBatchNorm);
+  const calibrated = calibrationNote(calibratedBatchNorm) && (language() === 'en' ? calibrationNote(calibratedBatchNorm) : t('live.topk.calibrated'));
   return (
     // Scores of random kernels are no prediction: the bars are greyed beside the note saying why.
     <div className={`live-topk${untrained ? ' live-topk-untrained' : ''}`} data-testid="top-k" data-untrained={untrained ? 'true' : undefined}>
-      <h4>Top {rows.length}</h4>
+      <h4>{t('live.topk.title', { n: rows.length })}</h4>
       {untrained && (
         <p className="live-untrained" data-testid="top-k-untrained">
           {untrained}
@@ -34,7 +36,7 @@ export function TopK({ probabilities, labels, k = 5, randomWeights, calibratedBa
       )}
       {rows.map((r) => (
         <div className="live-topk-row" key={r.index} data-testid="top-k-row">
-          <span className="live-topk-label" title={`class ${r.index}`}>
+          <span className="live-topk-label" title={t('classNames.classN', { i: r.index })}>
             {r.label}
           </span>
           <span className="live-topk-bar">
@@ -43,7 +45,7 @@ export function TopK({ probabilities, labels, k = 5, randomWeights, calibratedBa
           <span className="live-topk-value">{(r.probability * 100).toFixed(1)}%</span>
         </div>
       ))}
-      {!labels && <p className="live-hint">No class names: name the classes in the Inspector (select the output node, or click the empty canvas).</p>}
+      {!labels && <p className="live-hint">{t('live.topk.noNames')}</p>}
     </div>
   );
 }

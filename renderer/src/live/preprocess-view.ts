@@ -4,6 +4,7 @@ import { PreprocessSchema } from '../../../engine/src/core/ops/input';
 import { imageToTensor } from '../../../engine/src/core/preprocess';
 import type { ValueMap } from './feature-image';
 import { MAX_SIDE } from './image-decode';
+import { t } from '../i18n';
 
 export interface PreprocessStep {
   title: string;
@@ -19,14 +20,19 @@ const list = (v: number[]) => `[${v.map((x) => +x.toFixed(3)).join(', ')}]`;
 export function preprocessSteps(image: { width: number; height: number }, input: InputParams, shrunkFrom?: { width: number; height: number }): PreprocessStep[] {
   const pre: Preprocess = PreprocessSchema.parse(input.preprocess ?? {});
   const steps: PreprocessStep[] = [];
-  if (shrunkFrom) steps.push({ title: 'Shrunk on reading', detail: `${shrunkFrom.width}×${shrunkFrom.height} → ${image.width}×${image.height} (images larger than ${MAX_SIDE} px on a side are scaled down when read)` });
+  const size = (w: number, h: number) => `${w}×${h}`;
+  if (shrunkFrom) steps.push({ title: t('live.pre.shrunk'), detail: t('live.pre.shrunkDetail', { from: size(shrunkFrom.width, shrunkFrom.height), to: size(image.width, image.height), max: MAX_SIDE }) });
   const gray = pre.grayscale ?? input.channels === 1;
-  if (gray) steps.push({ title: 'Grayscale', detail: 'luma 0.299·R + 0.587·G + 0.114·B' + (input.channels === 3 ? ', copied to 3 channels' : '') });
+  if (gray) steps.push({ title: t('live.pre.grayscale'), detail: `${t('live.pre.luma')} 0.299·R + 0.587·G + 0.114·B` + (input.channels === 3 ? t('live.pre.copied') : '') });
   if (image.width !== input.width || image.height !== input.height) {
-    steps.push(pre.resize ? { title: 'Resize', detail: `${image.width}×${image.height} → ${input.width}×${input.height} (bilinear)` } : { title: 'Resize off', detail: `the image must already be ${input.width}×${input.height}` });
+    steps.push(
+      pre.resize
+        ? { title: t('live.pre.resize'), detail: t('live.pre.resizeDetail', { from: size(image.width, image.height), to: size(input.width, input.height) }) }
+        : { title: t('live.pre.resizeOff'), detail: t('live.pre.resizeOffDetail', { size: size(input.width, input.height) }) },
+    );
   }
-  if (pre.scale) steps.push({ title: 'Scale', detail: '÷ 255 → values in [0, 1]' });
-  if (pre.mean || pre.std) steps.push({ title: 'Normalise', detail: `(x − ${list(pre.mean ?? [0])}) / ${list(pre.std ?? [1])}` });
+  if (pre.scale) steps.push({ title: t('live.pre.scale'), detail: t('live.pre.scaleDetail') });
+  if (pre.mean || pre.std) steps.push({ title: t('live.pre.normalise'), detail: `(x − ${list(pre.mean ?? [0])}) / ${list(pre.std ?? [1])}` });
   return steps;
 }
 

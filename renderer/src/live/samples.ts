@@ -4,6 +4,7 @@
  */
 import manifest from '../../../assets/samples/samples.json';
 import { decodeImageUrl, type ImagePayload } from './image-decode';
+import { t } from '../i18n';
 
 export interface Sample {
   file: string;
@@ -21,6 +22,17 @@ const urls = import.meta.glob<string>('../../../assets/samples/*.png', { eager: 
 export const SAMPLES: readonly Sample[] = manifest.samples
   .map((s) => ({ ...s, url: urls[`../../../assets/samples/${s.file}`] }))
   .filter((s): s is Sample => typeof s.url === 'string');
+
+/** A sample's title and description in the UI's language (the manifest's English otherwise). */
+export function sampleText(sample: Pick<Sample, 'file' | 'title' | 'description'>): { title: string; description: string } {
+  const digit = /^digit-(\d)\.png$/.exec(sample.file);
+  const key = digit ? 'digit' : sample.file.replace(/\.png$/, '');
+  const values = { n: digit?.[1] };
+  return {
+    title: t(`live.sample.${key}.title`, { ...values, defaultValue: sample.title }),
+    description: t(`live.sample.${key}.description`, { ...values, defaultValue: sample.description }),
+  };
+}
 
 export function loadSample(sample: Sample): Promise<ImagePayload> {
   return decodeImageUrl(sample.url);

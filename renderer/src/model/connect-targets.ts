@@ -3,6 +3,8 @@ import type { ModelDocument } from '../engine';
 import { ops } from '../engine';
 import { connect } from './edits';
 import { incomingOrdered, isMultiInput } from './ports';
+import { t } from '../i18n';
+import { opTitle } from '../i18n/engine-text';
 
 export interface ConnectTarget {
   id: string;
@@ -17,7 +19,7 @@ export interface ConnectTarget {
 /** A node as the list shows it: its label, else its op's title (the id is shown beside it). */
 export const targetName = (doc: ModelDocument, id: string): string => {
   const n = doc.nodes.find((x) => x.id === id);
-  return n?.label ?? ops.get(n?.type ?? '')?.title ?? id;
+  return n?.label ?? (n && ops.get(n.type) ? opTitle(n.type, ops.get(n.type)) : id);
 };
 
 /** Every node `source`'s output can be connected to (not itself, not an Input, no loop, not already fed by it), in document order. */
@@ -28,7 +30,7 @@ export function connectTargets(doc: ModelDocument, source: string): ConnectTarge
     const multi = isMultiInput(n.type);
     const port = multi ? ins.length : 0;
     if (!connect(doc, source, n.id, port).ok) continue;
-    const note = multi ? `as input ${port + 1}` : ins.length ? `replaces the edge from ${targetName(doc, ins[0].source)}` : undefined;
+    const note = multi ? t('connect.asInput', { n: port + 1 }) : ins.length ? t('connect.replaces', { name: targetName(doc, ins[0].source) }) : undefined;
     out.push({ id: n.id, name: targetName(doc, n.id), port, ...(note ? { note } : {}) });
   }
   return out;

@@ -2,6 +2,7 @@
 import type { Analysis, ModelDocument, QuickFix, Shape } from '../engine';
 import { addNode, type XY } from './edits';
 import { edgeId } from './ids';
+import { t } from '../i18n';
 
 type Edge = ModelDocument['edges'][number];
 
@@ -36,18 +37,18 @@ export function strideFor(n: number, target: number): number | undefined {
  * (The shortcut of ResNet's downsampling units: 1×1 conv, stride 2.)
  */
 export function projectionParams(from: Shape, to: Shape): { ok: true; params: Record<string, unknown> } | { ok: false; reason: string } {
-  if (from.length !== 3 || to.length !== 3) return { ok: false, reason: 'A 1×1 projection needs C×H×W maps on both inputs of the Add.' };
+  if (from.length !== 3 || to.length !== 3) return { ok: false, reason: t('quickFix.needMaps') };
   const sh = strideFor(from[1], to[1]);
   const sw = strideFor(from[2], to[2]);
   if (sh === undefined || sw === undefined) {
-    return { ok: false, reason: `No stride maps ${from[1]}×${from[2]} to ${to[1]}×${to[2]} with a 1×1 convolution — the other input is larger; put the projection on it instead.` };
+    return { ok: false, reason: t('quickFix.noStride', { from: `${from[1]}×${from[2]}`, to: `${to[1]}×${to[2]}` }) };
   }
   return { ok: true, params: { filters: to[0], kernel: 1, stride: sh === sw ? sh : [sh, sw], padding: 0 } };
 }
 
 export function applyQuickFix(doc: ModelDocument, analysis: Analysis, fix: QuickFix): FixResult {
   const edge = doc.edges.find((e) => e.id === fix.edgeId);
-  if (!edge) return { ok: false, reason: `The edge ${fix.edgeId} is no longer in the model.` };
+  if (!edge) return { ok: false, reason: t('quickFix.edgeGone', { edge: fix.edgeId }) };
   if (fix.kind === 'delete-edge') return { ok: true, doc: { ...doc, edges: doc.edges.filter((e) => e !== edge) } };
   if (fix.kind === 'insert-flatten') {
     const r = spliceInto(doc, edge, 'Flatten', {});
@@ -57,7 +58,7 @@ export function applyQuickFix(doc: ModelDocument, analysis: Analysis, fix: Quick
   const add = analysis.nodes[fix.nodeId];
   const from = analysis.edges[edge.id]?.shape;
   const to = add?.inputShapes[0];
-  if (!add || !from || !to) return { ok: false, reason: 'The shapes around this Add are not known yet — fix the errors before it first.' };
+  if (!add || !from || !to) return { ok: false, reason: t('quickFix.shapesUnknown') };
   const proj = projectionParams(from, to);
   if (!proj.ok) return proj;
   const r = spliceInto(doc, edge, 'Conv2D', proj.params);

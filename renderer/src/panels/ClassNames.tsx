@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useAnalysis, useDocumentStore } from '../store/document-store';
 import { classOutput, parseClassNames, setClassLabels } from '../model/class-labels';
+import { useT } from '../i18n';
 
 /**
  * The names of the network's classes (the document's `labels`), one per line, for the top-5 and
@@ -8,6 +9,7 @@ import { classOutput, parseClassNames, setClassLabels } from '../model/class-lab
  * Shown on the network's output node and on the model.
  */
 export function ClassNames() {
+  const { t } = useT();
   const doc = useDocumentStore((s) => s.doc);
   const edit = useDocumentStore((s) => s.edit);
   const output = classOutput(doc, useAnalysis());
@@ -23,14 +25,14 @@ export function ClassNames() {
   return (
     <section className="class-names" data-testid="class-names">
       <h4>
-        <label htmlFor="class-names-text">Class names</label>
+        <label htmlFor="class-names-text">{t('classNames.title')}</label>
       </h4>
       <textarea
         id="class-names-text"
         data-testid="class-names-text"
         rows={Math.min(12, Math.max(4, output.classes))}
         value={text}
-        placeholder={Array.from({ length: Math.min(output.classes, 4) }, (_, i) => `class ${i}`).join('\n') + (output.classes > 4 ? '\n…' : '')}
+        placeholder={Array.from({ length: Math.min(output.classes, 4) }, (_, i) => t('classNames.classN', { i })).join('\n') + (output.classes > 4 ? '\n…' : '')}
         spellCheck={false}
         onChange={(e) => setDraft(e.target.value)}
         onBlur={commit}
@@ -46,8 +48,8 @@ export function ClassNames() {
         }}
       />
       <p className="muted" data-testid="class-names-count">
-        One name per line, for the {output.classes} outputs of “{doc.nodes.find((n) => n.id === output.id)?.label ?? output.id}”
-        {named !== output.classes ? ` — ${named} named${named < output.classes ? '; the rest show as “class i”' : ', more than the outputs'}` : ''}.
+        {t('classNames.hint', { n: output.classes, node: doc.nodes.find((n) => n.id === output.id)?.label ?? output.id })}
+        {named !== output.classes ? t(named < output.classes ? 'classNames.fewer' : 'classNames.more', { named }) : ''}.
       </p>
     </section>
   );

@@ -8,14 +8,16 @@ import { useUiStore } from '../store/ui-store';
 import { connectTargets } from '../model/connect-targets';
 import { nodeName } from '../model/node-name';
 import { connectFromDialog } from '../app/connect-command';
+import { useT } from '../i18n';
 
 export function ConnectDialog() {
+  const { t: tr, lang } = useT();
   const source = useUiStore((s) => s.connectFrom);
   const doc = useDocumentStore((s) => s.doc);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const ids = { title: useId(), list: useId() };
-  const targets = useMemo(() => (source ? connectTargets(doc, source) : []), [doc, source]);
+  const targets = useMemo(() => (source ? connectTargets(doc, source) : []), [doc, source, lang]);
   if (!source || !doc.nodes.some((n) => n.id === source)) return null;
   const q = query.trim().toLowerCase();
   const shown = targets.filter((t) => !q || t.name.toLowerCase().includes(q) || t.id.toLowerCase().includes(q));
@@ -35,9 +37,9 @@ export function ConnectDialog() {
   return (
     <div className="modal-backdrop" onMouseDown={close}>
       <div className="modal connect-dialog" role="dialog" aria-modal="true" aria-labelledby={ids.title} data-testid="connect-dialog" onMouseDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === 'Escape' && close()}>
-        <h2 id={ids.title}>Connect {nodeName(doc, source)} to…</h2>
+        <h2 id={ids.title}>{tr('connect.title', { name: nodeName(doc, source) })}</h2>
         {targets.length === 0 ? (
-          <p data-testid="connect-none">No node can take this output yet: add a layer after it first (an Input takes none, and an edge back up the chain would make a loop).</p>
+          <p data-testid="connect-none">{tr('connect.none')}</p>
         ) : (
           <>
             <input
@@ -47,8 +49,8 @@ export function ConnectDialog() {
               aria-controls={shown.length > 0 ? ids.list : undefined}
               aria-activedescendant={at >= 0 ? optionId(at) : undefined}
               aria-autocomplete="list"
-              aria-label="Node to connect to"
-              placeholder="Type to filter…"
+              aria-label={tr('connect.filterLabel')}
+              placeholder={tr('connect.filter')}
               data-testid="connect-filter"
               value={query}
               onChange={(e) => {
@@ -66,7 +68,7 @@ export function ConnectDialog() {
               }}
             />
             {shown.length > 0 && (
-            <ul className="connect-list" role="listbox" id={ids.list} aria-label="Nodes">
+            <ul className="connect-list" role="listbox" id={ids.list} aria-label={tr('connect.nodes')}>
               {shown.map((t, i) => (
                 <li
                   key={t.id}
@@ -81,18 +83,20 @@ export function ConnectDialog() {
                   }}
                 >
                   <span>{t.name}</span>
-                  <span className="muted mono">{t.id}</span>
+                  <span className="muted mono" translate="no">
+                    {t.id}
+                  </span>
                   {t.note && <span className="connect-note">{t.note}</span>}
                 </li>
               ))}
             </ul>
             )}
-            {shown.length === 0 && <p className="muted">No node matches “{query}”.</p>}
+            {shown.length === 0 && <p className="muted">{tr('connect.noMatch', { query })}</p>}
           </>
         )}
         <div className="buttons">
           <button data-testid="connect-cancel" onClick={close} autoFocus={targets.length === 0}>
-            Cancel
+            {tr('common.cancel')}
           </button>
         </div>
       </div>

@@ -2,6 +2,7 @@ import { useId, useState, type ComponentProps } from 'react';
 import { useDraftField } from './draft';
 import type { FieldSpec } from '../model/param-fields';
 import { parseNumberText } from '../model/param-fields';
+import { t as tr, useT } from '../i18n';
 
 export interface FieldProps {
   spec: FieldSpec;
@@ -58,13 +59,13 @@ function NumberBox({ id, value, integer, testId, placeholder, label, onChange, o
       data-pending={field.pending ? 'true' : undefined}
       placeholder={placeholder}
       aria-label={label}
-      title={field.pending ? 'Enter applies, Escape puts the old value back' : label}
+      title={field.pending ? tr('field.pending') : label}
       {...field.props}
     />
   );
 }
 
-const PAD_SIDES = ['top', 'left', 'bottom', 'right'];
+const PAD_SIDES = ['top', 'left', 'bottom', 'right'] as const;
 
 function asPair(v: unknown): [unknown, unknown] {
   if (Array.isArray(v)) return [v[0], v[1]];
@@ -74,6 +75,7 @@ function asPair(v: unknown): [unknown, unknown] {
 export function ParamField({ spec, value, effective, problems, onChange, onCommitEnd }: FieldProps) {
   const id = useId();
   const [local, setLocal] = useState<string | undefined>();
+  const { t } = useT();
   const f = spec.field;
   const tid = `param-${spec.name}`;
   let control: React.ReactNode;
@@ -94,7 +96,7 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
             onCommitEnd={onCommitEnd}
             onInvalid={setLocal}
           />
-          {value === undefined && effective !== undefined && <span className="times" data-testid={`${tid}-default`}>default</span>}
+          {value === undefined && effective !== undefined && <span className="times" data-testid={`${tid}-default`}>{t('field.default')}</span>}
         </span>
       );
       break;
@@ -111,7 +113,7 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
         <span className="pair">
           <NumberBox
             id={id}
-            label={`${spec.label} height`}
+            label={t('field.pairHeight', { label: spec.label })}
             value={h}
             integer
             testId={`${tid}-h`}
@@ -122,7 +124,7 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
           />
           <span className="times">×</span>
           <NumberBox
-            label={`${spec.label} width`}
+            label={t('field.pairWidth', { label: spec.label })}
             value={w}
             integer
             testId={`${tid}-w`}
@@ -149,12 +151,12 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
               onCommitEnd();
             }}
           >
-            <option value="valid">valid (none)</option>
-            <option value="same">same</option>
-            <option value="number">all sides</option>
-            <option value="explicit">top, left, bottom, right</option>
+            <option value="valid">{t('field.padValid')}</option>
+            <option value="same">{t('field.padSame')}</option>
+            <option value="number">{t('field.padAll')}</option>
+            <option value="explicit">{t('field.padSides')}</option>
           </select>
-          {mode === 'number' && <NumberBox label={`${spec.label}, all sides`} value={value} integer testId={`${tid}-value`} onChange={(v) => onChange(v ?? 0)} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
+          {mode === 'number' && <NumberBox label={t('field.allSides', { label: spec.label })} value={value} integer testId={`${tid}-value`} onChange={(v) => onChange(v ?? 0)} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
           {mode === 'explicit' && <PadSides label={spec.label} value={value as unknown[]} tid={tid} onChange={onChange} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
         </span>
       );
@@ -165,10 +167,10 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
       control = (
         <span className="pair">
           <select id={id} data-testid={`${tid}-mode`} value={arr ? 'explicit' : 'number'} onChange={(e) => onChange(e.target.value === 'explicit' ? [1, 1, 1, 1] : 1)}>
-            <option value="number">all sides</option>
-            <option value="explicit">top, left, bottom, right</option>
+            <option value="number">{t('field.padAll')}</option>
+            <option value="explicit">{t('field.padSides')}</option>
           </select>
-          {!arr && <NumberBox label={`${spec.label}, all sides`} value={value} integer testId={`${tid}-value`} onChange={(v) => onChange(v ?? 0)} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
+          {!arr && <NumberBox label={t('field.allSides', { label: spec.label })} value={value} integer testId={`${tid}-value`} onChange={(v) => onChange(v ?? 0)} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
           {arr && <PadSides label={spec.label} value={value as unknown[]} tid={tid} onChange={onChange} onCommitEnd={onCommitEnd} onInvalid={setLocal} />}
         </span>
       );
@@ -187,7 +189,7 @@ export function ParamField({ spec, value, effective, problems, onChange, onCommi
         >
           {f.options.map((o) => (
             <option key={o} value={o}>
-              {o}
+              {spec.optionLabels?.[o] ?? o}
             </option>
           ))}
         </select>
@@ -240,7 +242,7 @@ function PadSides(props: {
           value={props.value[i]}
           integer
           testId={`${props.tid}-${i}`}
-          label={`${props.label} ${PAD_SIDES[i]}`}
+          label={tr(`field.side.${PAD_SIDES[i]}`, { label: props.label })}
           onChange={(v) => {
             const next = [...props.value];
             next[i] = v ?? 0;

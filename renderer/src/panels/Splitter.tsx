@@ -4,6 +4,7 @@
  */
 import { useRef } from 'react';
 import { setPanels, useUiStore, type PanelLayout } from '../store/ui-store';
+import { useT } from '../i18n';
 
 /** Limits of each panel's width; the canvas keeps at least CANVAS_MIN px. */
 export const PANEL_LIMITS = { palette: { min: 120, max: 360 }, right: { min: 260, max: 720 } } as const;
@@ -28,6 +29,7 @@ export function setPanelHidden(side: PanelSide, hidden: boolean): void {
 }
 
 export function Splitter({ side }: { side: PanelSide }) {
+  const { t } = useT();
   const panels = useUiStore((s) => s.panels);
   const width = panels[WIDTH_KEY[side]];
   const start = useRef<{ x: number; width: number } | undefined>(undefined);
@@ -39,13 +41,13 @@ export function Splitter({ side }: { side: PanelSide }) {
       className={`splitter splitter-${side}`}
       role="separator"
       aria-orientation="vertical"
-      aria-label={`Resize the ${PANEL_NAME[side]}`}
+      aria-label={t(`splitter.resize.${side}`)}
       aria-valuenow={width}
       aria-valuemin={PANEL_LIMITS[side].min}
       aria-valuemax={PANEL_LIMITS[side].max}
       tabIndex={0}
       data-testid={`splitter-${side}`}
-      title="Drag to resize; Enter hides the panel"
+      title={t('splitter.title')}
       onPointerDown={(e) => {
         e.currentTarget.setPointerCapture(e.pointerId);
         start.current = { x: e.clientX, width };

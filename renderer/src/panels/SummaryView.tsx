@@ -8,17 +8,23 @@ const MONO = new Set(['Layer', 'Output shape']);
 import { describeError, toast } from '../app/commands';
 import { host } from '../app/host';
 import { showMessage } from '../store/ui-store';
+import { t, useT } from '../i18n';
+import { summaryText } from '../i18n/engine-text';
+
+/** Columns whose cells are names and code (ids, labels, op types): kept as written. */
+const AS_WRITTEN = new Set(['Layer', 'Type']);
 
 /** Through the host: on the desktop the page may not write the clipboard (every permission is denied there). */
 function copyText(text: string, what: string): void {
   host.shell.copyText(text).then(
-    () => toast(`Summary copied as ${what}`),
-    (e: unknown) => showMessage('error', 'Could not copy the summary', describeError(e)),
+    () => toast(t('summary.copied', { what })),
+    (e: unknown) => showMessage('error', t('summary.copyFailed'), describeError(e)),
   );
 }
 
 /** The torchinfo-style table of the engine's summary, copyable as Markdown or CSV. */
 export function SummaryView() {
+  const { t: tr } = useT();
   const open = useUiStore((s) => s.summaryOpen);
   const set = useUiStore((s) => s.set);
   const doc = useDocumentStore((s) => s.doc);
@@ -29,20 +35,22 @@ export function SummaryView() {
   const close = () => set({ summaryOpen: false });
   return (
     <div className="modal-backdrop" onMouseDown={close}>
-      <div className="modal summary" data-testid="summary-view" role="dialog" aria-label="Summary" onMouseDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === 'Escape' && close()}>
+      <div className="modal summary" data-testid="summary-view" role="dialog" aria-label={tr('summary.title')} onMouseDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === 'Escape' && close()}>
         <header>
-          <h2>Summary — {summary.name}</h2>
+          <h2>
+            {tr('summary.title')} — <span translate="no">{summary.name}</span>
+          </h2>
           <label>
-            <input type="checkbox" checked={expand} onChange={(e) => setExpand(e.target.checked)} data-testid="summary-expand" /> show module insides
+            <input type="checkbox" checked={expand} onChange={(e) => setExpand(e.target.checked)} data-testid="summary-expand" /> {tr('summary.expand')}
           </label>
           <button data-testid="summary-copy-md" onClick={() => copyText(summaryToMarkdown(summary), 'Markdown')}>
-            Copy Markdown
+            {tr('summary.copyMarkdown')}
           </button>
           <button data-testid="summary-copy-csv" onClick={() => copyText(summaryToCsv(summary), 'CSV')}>
-            Copy CSV
+            {tr('summary.copyCsv')}
           </button>
           <button autoFocus onClick={close} data-testid="summary-close">
-            Close
+            {tr('common.close')}
           </button>
         </header>
         <div className="summary-scroll">
@@ -51,7 +59,7 @@ export function SummaryView() {
               <tr>
                 {SUMMARY_COLUMNS.map((c) => (
                   <th key={c} className={NUMERIC.has(c) ? 'num' : undefined}>
-                    {c}
+                    {tr(`summary.col.${c}`, { defaultValue: c })}
                   </th>
                 ))}
               </tr>
@@ -60,8 +68,12 @@ export function SummaryView() {
               {summary.rows.map((r) => (
                 <tr key={r.id} className={`depth-${r.depth} status-${r.status}`} data-testid="summary-row">
                   {summaryCells(r).map((cell, i) => (
-                    <td key={i} className={NUMERIC.has(SUMMARY_COLUMNS[i]) ? 'num' : MONO.has(SUMMARY_COLUMNS[i]) ? 'mono' : undefined}>
-                      {cell}
+                    <td
+                      key={i}
+                      className={NUMERIC.has(SUMMARY_COLUMNS[i]) ? 'num' : MONO.has(SUMMARY_COLUMNS[i]) ? 'mono' : undefined}
+                      translate={AS_WRITTEN.has(SUMMARY_COLUMNS[i]) ? 'no' : undefined}
+                    >
+                      {SUMMARY_COLUMNS[i] === 'Details' ? summaryText(cell) : cell}
                     </td>
                   ))}
                 </tr>
@@ -70,8 +82,13 @@ export function SummaryView() {
           </table>
         </div>
         <footer data-testid="summary-totals">
-          Total params {formatCount(summary.totals.params)} · MACs {formatCount(summary.totals.macs)} ({formatMetric(summary.totals.macs)}) · activations {formatBytes(summary.totals.activationBytes)} ·{' '}
-          {summary.valid ? 'valid' : 'has errors'}
+          {tr('summary.totals', {
+            params: formatCount(summary.totals.params),
+            macs: formatCount(summary.totals.macs),
+            metric: formatMetric(summary.totals.macs),
+            activations: formatBytes(summary.totals.activationBytes),
+          })}{' '}
+          {summary.valid ? tr('summary.valid') : tr('summary.hasErrors')}
         </footer>
       </div>
     </div>

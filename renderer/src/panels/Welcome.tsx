@@ -10,17 +10,14 @@ import { flowApi } from '../canvas/flow-api';
 import { DRAG_MIME } from '../model/palette';
 import { useDocumentStore } from '../store/document-store';
 import { useUiStore, type LectureExample } from '../store/ui-store';
+import { Trans } from 'react-i18next';
+import { i18n, useT } from '../i18n';
 
-const STARTS: { preset: string; what: string }[] = [
-  { preset: 'lenet5', what: 'a small digit reader (1998): convolution, pooling, dense' },
-  { preset: 'googlenet', what: 'inception modules (2014)' },
-  { preset: 'resnet18', what: 'residual units (2015)' },
-];
+/** Presets to start from; what each is comes from welcome.starts.<preset>. */
+const STARTS = ['lenet5', 'googlenet', 'resnet18'] as const;
 
-const EXAMPLES: { example: LectureExample; title: string; what: string }[] = [
-  { example: 'convolution', title: 'Convolution', what: 'a 3×3 filter sliding over the lecture’s 4×4 input, step by step' },
-  { example: 'pooling', title: 'Pooling table', what: 'max, average and min pooling of the lecture’s example side by side' },
-];
+/** The lecture's worked examples; their titles and lines come from welcome.examples.<example>. */
+const EXAMPLES: LectureExample[] = ['convolution', 'pooling'];
 
 /** Show a lecture example in the Explain tab (nothing selected: the tab shows the examples). */
 export function showLectureExample(example: LectureExample): void {
@@ -39,12 +36,13 @@ function dropLayer(e: DragEvent) {
 }
 
 export function Welcome() {
+  const { t } = useT();
   const docId = useDocumentStore((s) => s.docId);
   const closed = useUiStore((s) => s.welcomeClosedFor === docId);
   const close = () => useUiStore.getState().set({ welcomeClosedFor: docId });
   const hint = (
     <p className="welcome-hint" data-testid="canvas-empty">
-      Next: drag an <b>Input</b> from the Layers panel onto the canvas (or double-click the canvas), then add layers after it and connect them.
+      <Trans i18n={i18n} ns="ui" i18nKey="welcome.hint" components={{ b: <b /> }} />
     </p>
   );
   if (closed) return <div className="canvas-empty">{hint}</div>;
@@ -57,17 +55,17 @@ export function Welcome() {
         onDragOver={(e) => e.dataTransfer.types.includes(DRAG_MIME) && e.preventDefault()}
         onDrop={dropLayer}
       >
-        <button className="welcome-close" aria-label="Close the welcome" title="Close" data-testid="welcome-close" onClick={close}>
+        <button className="welcome-close" aria-label={t('welcome.closeLabel')} title={t('common.close')} data-testid="welcome-close" onClick={close}>
           ×
         </button>
-        <h2 id="welcome-title">Welcome to CNN Studio</h2>
-        <p>Build a convolutional network from layers, see the shape of every tensor, and watch an image flow through it.</p>
-        <h3>Start from</h3>
+        <h2 id="welcome-title">{t('welcome.title')}</h2>
+        <p>{t('welcome.intro')}</p>
+        <h3>{t('welcome.startFrom')}</h3>
         <div className="welcome-choices">
-          {STARTS.map(({ preset, what }) => (
+          {STARTS.map((preset) => (
             <button key={preset} data-testid={`welcome-start-${preset}`} onClick={() => void commands.loadPreset(preset)}>
               <b>{PRESETS.find((p) => p.name === preset)?.title ?? preset}</b>
-              <span>{what}</span>
+              <span>{t(`welcome.starts.${preset}`)}</span>
             </button>
           ))}
           <button
@@ -78,16 +76,16 @@ export function Welcome() {
               document.querySelector<HTMLElement>('[data-testid="palette-item-Input"]')?.focus();
             }}
           >
-            <b>An empty canvas</b>
-            <span>build your own, layer by layer</span>
+            <b>{t('welcome.empty')}</b>
+            <span>{t('welcome.emptyWhat')}</span>
           </button>
         </div>
-        <h3>Lecture examples</h3>
+        <h3>{t('welcome.examples.title')}</h3>
         <div className="welcome-choices">
-          {EXAMPLES.map(({ example, title, what }) => (
+          {EXAMPLES.map((example) => (
             <button key={example} data-testid={`welcome-example-${example}`} onClick={() => showLectureExample(example)}>
-              <b>{title}</b>
-              <span>{what}</span>
+              <b>{t(`welcome.examples.${example}.title`)}</b>
+              <span>{t(`welcome.examples.${example}.what`)}</span>
             </button>
           ))}
         </div>

@@ -12,7 +12,12 @@ describe('document problems (weights sidecar)', () => {
 
   it('the host’s reason when the sidecar could not be read, and a hint when it was never loaded', () => {
     expect(documentProblems(withSidecar, { state: 'missing', file: 'lenet.weights.bin', message: 'lenet.weights.bin was not found next to lenet.cnn.json.' })).toEqual([
-      { code: 'weights-file', severity: 'error', message: 'Weights not loaded: lenet.weights.bin was not found next to lenet.cnn.json.' },
+      {
+        code: 'weights-file',
+        severity: 'error',
+        message: 'Weights not loaded: lenet.weights.bin was not found next to lenet.cnn.json.',
+        text: { key: 'problems.weightsMissing', values: { file: 'lenet.weights.bin', detail: 'lenet.weights.bin was not found next to lenet.cnn.json.' } },
+      },
     ]);
     expect(documentProblems(withSidecar, undefined)[0]?.message).toMatch(/keeps weights in lenet\.weights\.bin, which was not opened with it/);
   });

@@ -11,6 +11,8 @@ export interface DocumentProblem {
   code: 'weights-file';
   severity: 'error';
   message: string;
+  /** The sentence's key in the UI catalog and its values (the message is its English). */
+  text: { key: string; values: Record<string, string> };
 }
 
 /** Problems of `doc` given what the host said about its sidecar. */
@@ -18,11 +20,18 @@ export function documentProblems(doc: ModelDocument, weights: SidecarState | und
   if (doc.weightsFile === undefined) return [];
   if (weights?.state === 'loaded' && weights.file === doc.weightsFile) return [];
   if (weights?.state === 'missing' && weights.file === doc.weightsFile) {
-    return [{ code: 'weights-file', severity: 'error', message: `Weights not loaded: ${weights.message}` }];
+    return [{ code: 'weights-file', severity: 'error', message: `Weights not loaded: ${weights.message}`, text: { key: 'problems.weightsMissing', values: { file: weights.file, detail: weights.message } } }];
   }
   const usesIt = doc.nodes.some((n) => Object.values(n.weights ?? {}).some((t) => t.sidecar !== undefined));
   if (!usesIt) return [];
-  return [{ code: 'weights-file', severity: 'error', message: `Weights not loaded: this model keeps weights in ${doc.weightsFile}, which was not opened with it. Open the model from the folder that holds ${doc.weightsFile}.` }];
+  return [
+    {
+      code: 'weights-file',
+      severity: 'error',
+      message: `Weights not loaded: this model keeps weights in ${doc.weightsFile}, which was not opened with it. Open the model from the folder that holds ${doc.weightsFile}.`,
+      text: { key: 'problems.weightsNotOpened', values: { file: doc.weightsFile } },
+    },
+  ];
 }
 
 let last: { doc: ModelDocument; weights: SidecarState | undefined; problems: DocumentProblem[] } | undefined;

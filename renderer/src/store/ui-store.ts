@@ -1,6 +1,7 @@
 /** Editor state that is not part of the document: selection, opened modules, theme, panels, dialogs. */
 import { create } from 'zustand';
 import type { Fragment } from '../model/edits';
+import type { InputShape } from '../engine';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 export type LayoutDirection = 'LR' | 'TB';
@@ -29,6 +30,20 @@ export interface ConfirmRequest {
   resolve(ok: boolean | 'alt'): void;
 }
 
+/** File ▸ Import ONNX of a file that leaves its image size open: the size to import it at. */
+export interface InputShapeRequest {
+  /** Tells one ask from the next (the form starts afresh). */
+  id: number;
+  /** The file's name ("resnet18.onnx"). */
+  file: string;
+  /** The engine's words: which input, and what the file fixes. */
+  detail: string;
+  /** What the fields start with. */
+  initial: InputShape;
+  /** The shape entered, or null when cancelled. */
+  resolve(shape: InputShape | null): void;
+}
+
 export interface UiState {
   selectedNodes: ReadonlySet<string>;
   selectedEdges: ReadonlySet<string>;
@@ -48,6 +63,7 @@ export interface UiState {
   /** A short notice at the bottom of the window, with an action when there is one (Undo). */
   toast?: Toast;
   confirm?: ConfirmRequest;
+  inputShapeRequest?: InputShapeRequest;
   /** Double-click insert: where (screen and flow coordinates). */
   quickInsert?: { screen: { x: number; y: number }; flow: { x: number; y: number } };
   /** The side panels: widths in px (the user drags them) and whether each is hidden. */
@@ -147,6 +163,26 @@ export function askChoice(title: string, text: string, confirmLabel: string, alt
         resolve: (ok) => {
           useUiStore.getState().set({ confirm: undefined });
           resolve(ok === 'alt' ? 'alt' : ok ? 'ok' : 'cancel');
+        },
+      },
+    });
+  });
+}
+
+let inputShapeAsks = 0;
+
+/** Ask for the C×H×W to import a file at; resolves null when the user cancels. */
+export function askInputShape(file: string, detail: string, initial: InputShape): Promise<InputShape | null> {
+  return new Promise((resolve) => {
+    useUiStore.getState().set({
+      inputShapeRequest: {
+        id: ++inputShapeAsks,
+        file,
+        detail,
+        initial,
+        resolve: (shape) => {
+          useUiStore.getState().set({ inputShapeRequest: undefined });
+          resolve(shape);
         },
       },
     });

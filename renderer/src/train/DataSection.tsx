@@ -5,6 +5,7 @@ import { useAnalysis, useDocumentStore } from '../store/document-store';
 import { outputInfo } from './merge';
 import { SampleImage, type Sample } from './SampleImage';
 import { useTrainStore } from './train-store';
+import { useT } from '../i18n';
 
 /** Classes listed before "show all". */
 const CLASSES_SHOWN = 12;
@@ -15,6 +16,7 @@ function folderName(path: string): string {
 
 /** The model's class scores against the data's classes, with the one-click fix when they differ. */
 function OutputCheck({ classes, disabled }: { classes: number; disabled: boolean }) {
+  const { t } = useT();
   const doc = useDocumentStore((s) => s.doc);
   const analysis = useAnalysis();
   const out = outputInfo(doc, analysis);
@@ -24,21 +26,20 @@ function OutputCheck({ classes, disabled }: { classes: number; disabled: boolean
   };
   return (
     <div className="train-callout train-warning" role="status">
-      <p>
-        The model gives {out.units.toLocaleString('en-US')} class score{out.units === 1 ? '' : 's'}, but the data has {classes} classes.
-      </p>
+      <p>{t('train.data.mismatch', { count: out.units, units: out.units.toLocaleString('en-US'), classes })}</p>
       {out.denseId ? (
         <button type="button" onClick={fix} disabled={disabled} data-testid="train-fix-units">
-          Set {out.denseName} units to {classes}
+          {t('train.data.setUnits', { name: out.denseName, classes })}
         </button>
       ) : (
-        <p className="train-hint">Make the last layer give {classes} outputs (a Dense layer with {classes} units).</p>
+        <p className="train-hint">{t('train.data.makeOutputs', { classes })}</p>
       )}
     </div>
   );
 }
 
 function ClassRow({ name, count, samples }: { name: string; count: number; samples: Sample[] }) {
+  const { t } = useT();
   return (
     <li className="train-class">
       <span className="train-class-name" title={name}>
@@ -47,7 +48,7 @@ function ClassRow({ name, count, samples }: { name: string; count: number; sampl
       <span className="train-class-count">{count.toLocaleString('en-US')}</span>
       <span className="train-class-samples">
         {samples.map((s) => (
-          <SampleImage key={s.index} sample={s} size={28} title={`${name}: sample #${s.index}`} />
+          <SampleImage key={s.index} sample={s} size={28} title={t('train.data.sample', { name, index: s.index })} />
         ))}
       </span>
     </li>
@@ -55,6 +56,7 @@ function ClassRow({ name, count, samples }: { name: string; count: number; sampl
 }
 
 function PreviewView({ preview }: { preview: DataPreview }) {
+  const { t } = useT();
   const [all, setAll] = useState(false);
   const { summary, samples, skipped } = preview;
   const byLabel = new Map<number, Sample[]>();
@@ -64,22 +66,22 @@ function PreviewView({ preview }: { preview: DataPreview }) {
   return (
     <div className="train-preview" data-testid="train-data-preview">
       <p>
-        <strong>{summary.count.toLocaleString('en-US')}</strong> images in <strong>{summary.classes.length}</strong> classes, prepared as {c}×{h}×{w} for this Input.
+        {t('train.data.images', { n: summary.count.toLocaleString('en-US'), classes: summary.classes.length, shape: `${c}×${h}×${w}` })}
       </p>
-      <ul className="train-classes" aria-label="Classes: name, images, samples">
+      <ul className="train-classes" aria-label={t('train.data.classesLabel')}>
         {classes.map((cls, i) => (
           <ClassRow key={i} name={cls.name} count={cls.count} samples={byLabel.get(i) ?? []} />
         ))}
       </ul>
       {summary.classes.length > CLASSES_SHOWN && (
         <button type="button" className="train-link" onClick={() => setAll(!all)}>
-          {all ? 'Show fewer classes' : `Show all ${summary.classes.length} classes`}
+          {all ? t('train.data.fewer') : t('train.data.all', { n: summary.classes.length })}
         </button>
       )}
       {summary.skipped > 0 && (
         <details className="train-skipped" data-testid="train-skipped">
           <summary>
-            {summary.skipped.toLocaleString('en-US')} file{summary.skipped === 1 ? '' : 's'} skipped
+            {t('train.data.skipped', { count: summary.skipped, n: summary.skipped.toLocaleString('en-US') })}
           </summary>
           <ul>
             {skipped.map((s, i) => (
@@ -87,7 +89,7 @@ function PreviewView({ preview }: { preview: DataPreview }) {
                 <span className="train-mono">{s.file}</span> — {s.reason}
               </li>
             ))}
-            {summary.skipped > skipped.length && <li className="train-muted">…and {summary.skipped - skipped.length} more</li>}
+            {summary.skipped > skipped.length && <li className="train-muted">{t('train.data.more', { n: summary.skipped - skipped.length })}</li>}
           </ul>
         </details>
       )}
@@ -101,31 +103,36 @@ export function DataSection({ canChooseFolder, disabled }: { canChooseFolder: bo
   const preview = useTrainStore((s) => s.preview);
   const notice = useTrainStore((s) => s.dataNotice);
   const { chooseMnist, chooseFolder, loadPreview } = useTrainStore.getState();
+  const { t } = useT();
   return (
-    <div className="train-data" role="group" aria-label="Data">
-      <div className="train-row" role="group" aria-label="Training data">
+    <div className="train-data" role="group" aria-label={t('train.data.title')}>
+      <div className="train-row" role="group" aria-label={t('train.data.trainingData')}>
         <button type="button" aria-pressed={data.kind === 'mnist'} className={data.kind === 'mnist' ? 'train-chosen' : ''} onClick={chooseMnist} disabled={disabled} data-testid="train-data-mnist">
-          MNIST digits (built in)
+          {t('train.data.mnist')}
         </button>
         {canChooseFolder && (
           <button type="button" aria-pressed={data.kind === 'folder'} className={data.kind === 'folder' ? 'train-chosen' : ''} onClick={() => void chooseFolder()} disabled={disabled} data-testid="train-data-folder">
-            {data.kind === 'folder' ? `Folder: ${folderName(data.path)}` : 'Open image folder…'}
+            {data.kind === 'folder' ? t('train.data.folder', { name: folderName(data.path) }) : t('train.data.openFolder')}
           </button>
         )}
       </div>
       {!canChooseFolder && (
         <p className="train-hint">
-          Your own images (one subfolder per class) need the desktop app, or the command line: <span className="train-mono">cnn-studio train model.json --data &lt;folder&gt; -o out.json</span>
+          {t('train.data.ownImages')} <span className="train-mono" translate="no">cnn-studio train model.json --data &lt;folder&gt; -o out.json</span>
         </p>
       )}
       {data.kind === 'folder' && <p className="train-hint train-mono" title={data.path}>{data.path}</p>}
       {notice && <p className="train-notice">{notice}</p>}
-      {preview?.status === 'loading' && <p className="train-muted" role="status">Loading {data.kind === 'mnist' ? 'MNIST' : 'the folder'}…</p>}
+      {preview?.status === 'loading' && (
+        <p className="train-muted" role="status">
+          {t(data.kind === 'mnist' ? 'train.data.loadingMnist' : 'train.data.loadingFolder')}
+        </p>
+      )}
       {preview?.status === 'error' && (
         <div className="train-callout train-bad" role="alert">
           <p>{preview.error}</p>
           <button type="button" onClick={() => void loadPreview(true)}>
-            Try again
+            {t('train.data.retry')}
           </button>
         </div>
       )}

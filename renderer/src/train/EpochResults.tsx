@@ -2,11 +2,13 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DataSample, EpochReport } from '../../../engine/src/core/api';
 import { colorAt } from '../live/colormap';
 import { confusionShade, formatDuration, percent } from './train-view';
+import { useT } from '../i18n';
 
 /** Above this many classes the matrix is a heat map without numbers. */
 const TABLE_MAX = 20;
 
 function ConfusionTable({ matrix, classes }: { matrix: number[][]; classes: string[] }) {
+  const { t } = useT();
   const max = Math.max(0, ...matrix.flat());
   return (
     <table className="train-confusion-table">
@@ -16,7 +18,7 @@ function ConfusionTable({ matrix, classes }: { matrix: number[][]; classes: stri
             true ╲ pred
           </th>
           {matrix.map((_, j) => (
-            <th key={j} scope="col" title={`predicted ${classes[j] ?? j}`}>
+            <th key={j} scope="col" title={t('train.results.predicted', { c: classes[j] ?? j })}>
               {classes[j] ?? j}
             </th>
           ))}
@@ -25,7 +27,7 @@ function ConfusionTable({ matrix, classes }: { matrix: number[][]; classes: stri
       <tbody>
         {matrix.map((row, i) => (
           <tr key={i}>
-            <th scope="row" title={`true ${classes[i] ?? i}`}>
+            <th scope="row" title={t('train.results.true', { c: classes[i] ?? i })}>
               {classes[i] ?? i}
             </th>
             {row.map((n, j) => {
@@ -35,7 +37,7 @@ function ConfusionTable({ matrix, classes }: { matrix: number[][]; classes: stri
                   key={j}
                   className={`${i === j ? 'train-diag' : n > 0 ? 'train-miss' : ''}${shade > 0.6 ? ' train-hot' : ''}`}
                   style={{ background: n > 0 ? `color-mix(in srgb, var(--${i === j ? 'accent' : 'error'}) ${Math.round(8 + 92 * shade)}%, transparent)` : undefined }}
-                  title={`true ${classes[i] ?? i}, predicted ${classes[j] ?? j}: ${n}`}
+                  title={t('train.results.cell', { t: classes[i] ?? i, p: classes[j] ?? j, n })}
                 >
                   {n || ''}
                 </td>
@@ -53,6 +55,7 @@ function ConfusionHeatmap({ matrix, classes }: { matrix: number[][]; classes: st
   const ref = useRef<HTMLCanvasElement>(null);
   const k = matrix.length;
   const [hover, setHover] = useState<string>();
+  const { t } = useT();
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
     if (!ref.current || !ctx) return;
@@ -75,27 +78,28 @@ function ConfusionHeatmap({ matrix, classes }: { matrix: number[][]; classes: st
         className="train-pixelated"
         style={{ width: size, height: size }}
         role="img"
-        aria-label={`Confusion matrix of ${k} classes`}
+        aria-label={t('train.results.matrixOf', { k })}
         onPointerMove={(e) => {
           const r = e.currentTarget.getBoundingClientRect();
           const j = Math.floor(((e.clientX - r.left) / r.width) * k);
           const i = Math.floor(((e.clientY - r.top) / r.height) * k);
-          if (matrix[i]?.[j] !== undefined) setHover(`true ${classes[i] ?? i}, predicted ${classes[j] ?? j}: ${matrix[i][j]}`);
+          if (matrix[i]?.[j] !== undefined) setHover(t('train.results.cell', { t: classes[i] ?? i, p: classes[j] ?? j, n: matrix[i][j] }));
         }}
         onPointerLeave={() => setHover(undefined)}
       />
-      <p className="train-hint">{hover ?? 'Rows: true class; columns: predicted. Hover a cell.'}</p>
+      <p className="train-hint">{hover ?? t('train.results.hoverHint')}</p>
     </div>
   );
 }
 
 export function ConfusionMatrix({ report, classes }: { report: EpochReport; classes: string[] }) {
-  if (!report.confusion) return <p className="train-hint">No test split (test split 0): no confusion matrix.</p>;
+  const { t } = useT();
+  if (!report.confusion) return <p className="train-hint">{t('train.results.noMatrix')}</p>;
   const k = report.confusion.length;
   return (
     <figure className="train-confusion" data-testid="train-confusion" data-epoch={report.epoch}>
       <figcaption>
-        <strong>Confusion matrix</strong> <span className="train-muted">test split after epoch {report.epoch} · rows true, columns predicted</span>
+        <strong>{t('train.results.matrix')}</strong> <span className="train-muted">{t('train.results.matrixNote', { epoch: report.epoch })}</span>
       </figcaption>
       {k <= TABLE_MAX ? <ConfusionTable matrix={report.confusion} classes={classes} /> : <ConfusionHeatmap matrix={report.confusion} classes={classes} />}
     </figure>
@@ -108,6 +112,7 @@ export function ConfusionMatrix({ report, classes }: { report: EpochReport; clas
  * becomes the Input's image, and the Run tab shows what the network says now).
  */
 export function Misclassified({ report, classes, fetchSamples, onPick }: { report: EpochReport; classes: string[]; fetchSamples?: (indices: number[]) => Promise<DataSample[]>; onPick?: (sample: DataSample, caption: string) => void }) {
+  const { t: tr } = useT();
   const [all, setAll] = useState(false);
   const [images, setImages] = useState<Map<number, DataSample>>(new Map());
   const list = all ? report.misclassified : report.misclassified.slice(0, 24);
@@ -128,9 +133,9 @@ export function Misclassified({ report, classes, fetchSamples, onPick }: { repor
   return (
     <figure className="train-misclassified" data-testid="train-misclassified" data-count={report.misclassified.length}>
       <figcaption>
-        <strong>Misclassified</strong>{' '}
+        <strong>{tr('train.results.misclassified')}</strong>{' '}
         <span className="train-muted">
-          {report.misclassified.length === 0 ? 'none in the test split' : `first ${report.misclassified.length} of the test split, epoch ${report.epoch}`}
+          {report.misclassified.length === 0 ? tr('train.results.noneWrong') : tr('train.results.firstWrong', { n: report.misclassified.length, epoch: report.epoch })}
         </span>
       </figcaption>
       {report.misclassified.length > 0 && (
@@ -140,10 +145,10 @@ export function Misclassified({ report, classes, fetchSamples, onPick }: { repor
               const t = classes[m.label] ?? String(m.label);
               const p = classes[m.predicted] ?? String(m.predicted);
               const sample = images.get(m.index);
-              const caption = `test sample #${m.index}: true ${t}, predicted ${p}`;
+              const caption = tr('train.results.caption', { index: m.index, t, p });
               return (
                 <li key={m.index}>
-                  <button type="button" className="train-chip" data-testid="train-misclassified-sample" disabled={!sample || !onPick} title={`${caption} — click to run it through the network`} onClick={() => sample && onPick?.(sample, caption)}>
+                  <button type="button" className="train-chip" data-testid="train-misclassified-sample" disabled={!sample || !onPick} title={tr('train.results.clickToRun', { caption })} onClick={() => sample && onPick?.(sample, caption)}>
                     {sample && <RgbaImage image={sample.image} size={28} label={caption} />}
                     <span className="train-chip-text">
                       <span className="train-mono">#{m.index}</span> <span className="train-true">{t}</span> → <span className="train-pred">{p}</span>
@@ -155,10 +160,10 @@ export function Misclassified({ report, classes, fetchSamples, onPick }: { repor
           </ul>
           {report.misclassified.length > 24 && (
             <button type="button" className="train-link" onClick={() => setAll(!all)}>
-              {all ? 'Show fewer' : `Show all ${report.misclassified.length}`}
+              {all ? tr('train.results.fewer') : tr('train.results.all', { n: report.misclassified.length })}
             </button>
           )}
-          <p className="train-hint">true → predicted. Click a sample to run it through the network.</p>
+          <p className="train-hint">{tr('train.results.legend')}</p>
         </>
       )}
     </figure>
@@ -181,16 +186,17 @@ function RgbaImage({ image, size, label }: { image: DataSample['image']; size: n
 }
 
 export function EpochTable({ epochs }: { epochs: EpochReport[] }) {
+  const { t } = useT();
   return (
     <table className="train-epochs" data-testid="train-epoch-table">
       <thead>
         <tr>
-          <th scope="col">Epoch</th>
-          <th scope="col">Train loss</th>
-          <th scope="col">Train acc.</th>
-          <th scope="col">Test loss</th>
-          <th scope="col">Test acc.</th>
-          <th scope="col">Time</th>
+          <th scope="col">{t('train.results.epoch')}</th>
+          <th scope="col">{t('train.results.trainLoss')}</th>
+          <th scope="col">{t('train.results.trainAcc')}</th>
+          <th scope="col">{t('train.results.testLoss')}</th>
+          <th scope="col">{t('train.results.testAcc')}</th>
+          <th scope="col">{t('train.results.time')}</th>
         </tr>
       </thead>
       <tbody>

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { FiltersFrame } from './train-store';
+import { useT } from '../i18n';
 import { filterGrid } from './train-view';
 
 /** Display width available in the right panel (CSS px). */
@@ -11,6 +12,7 @@ const MAX_WIDTH = 320;
  */
 export function FilterGrid({ frame, name }: { frame: FiltersFrame; name: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
+  const { t } = useT();
   const [F, C, kh, kw] = frame.shape;
   // Each tap at least 3 px, a filter about 36 px, as many per row as fit.
   const scale = Math.max(3, Math.floor(36 / Math.max(kh, kw, 1)));
@@ -27,9 +29,9 @@ export function FilterGrid({ frame, name }: { frame: FiltersFrame; name: string 
   return (
     <figure className="train-filters" data-testid="train-filters" data-step={frame.step}>
       <figcaption>
-        <strong>Filters of {name}</strong>{' '}
+        <strong>{t('train.filters.title', { name })}</strong>{' '}
         <span className="train-muted">
-          {F} × {C === 3 ? 'RGB' : C === 1 ? '1 channel' : `${C} channels (mean)`} × {kh}×{kw}, step {frame.step.toLocaleString('en-US')}
+          {F} × {C === 3 ? 'RGB' : C === 1 ? t('train.filters.oneChannel') : t('train.filters.channels', { n: C })} × {kh}×{kw}, {t('train.filters.step', { step: frame.step.toLocaleString('en-US') })}
         </span>
       </figcaption>
       <canvas
@@ -37,9 +39,9 @@ export function FilterGrid({ frame, name }: { frame: FiltersFrame; name: string 
         className="train-pixelated"
         style={{ width: grid.width * scale, height: grid.height * scale }}
         role="img"
-        aria-label={`${grid.count} filters of ${name} at step ${frame.step}`}
+        aria-label={t('train.filters.label', { n: grid.count, name, step: frame.step })}
       />
-      <p className="train-hint">Each filter is scaled to its own range: black its most negative weight, white its most positive. As they learn, many become edge and stroke detectors.</p>
+      <p className="train-hint">{t('train.filters.hint')}</p>
     </figure>
   );
 }

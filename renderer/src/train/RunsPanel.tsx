@@ -18,6 +18,7 @@ import { describeDesignChange, describeValueChange, diffRuns, isSameSetup } from
 import { restoreDesign } from './runs-restore';
 import { RunsChart } from './runs-chart';
 import './runs.css';
+import { t, useT } from '../i18n';
 
 /** What the view remembers while the tab is closed: ticks, chart mode, the compared pair, the wide view. */
 interface RunsViewState {
@@ -43,7 +44,7 @@ const edit = (label: string, f: (d: ModelDocument) => ModelDocument) => useDocum
 // ── Actions ───────────────────────────────────────────────────────────────────────────────────
 
 function removeRun(run: RunRecord): void {
-  if (edit(`Delete run “${run.name}”`, (d) => deleteRun(d, run.id))) toast(`Deleted run “${run.name}” — Ctrl+Z brings it back`);
+  if (edit(`Delete run “${run.name}”`, (d) => deleteRun(d, run.id))) toast(t('runs.deleted', { name: run.name }));
 }
 
 function restore(run: RunRecord): void {
@@ -53,14 +54,14 @@ function restore(run: RunRecord): void {
     result = restoreDesign(d, run.design, { direction: ui.direction, card: layerCardSize(ui.cardExtraHeight) });
     return result.doc;
   });
-  if (!changed || !result) return toast(`The model already has the design of “${run.name}”`);
+  if (!changed || !result) return toast(t('runs.alreadyDesign', { name: run.name }));
   ui.select([]);
   const parts = [
-    result.added.length ? `${result.added.length} layer${result.added.length === 1 ? '' : 's'} added` : '',
-    result.removed.length ? `${result.removed.length} removed` : '',
-    result.weightsDropped.length ? `weights of ${result.weightsDropped.length} reset` : '',
+    result.added.length ? t('runs.added', { count: result.added.length }) : '',
+    result.removed.length ? t('runs.removed', { count: result.removed.length }) : '',
+    result.weightsDropped.length ? t('runs.weightsReset', { count: result.weightsDropped.length }) : '',
   ].filter(Boolean);
-  toast(`Restored the design of “${run.name}”${parts.length ? ` (${parts.join(', ')})` : ''} — Ctrl+Z undoes`);
+  toast(t('runs.restored', { name: run.name, parts: parts.length ? ` (${parts.join(', ')})` : '' }));
 }
 
 // ── Table ─────────────────────────────────────────────────────────────────────────────────────
@@ -75,8 +76,8 @@ function NameField({ row }: { row: RunRow }) {
     <input
       className="runs-name"
       value={draft ?? row.name}
-      aria-label="Run name"
-      title="Rename this run"
+      aria-label={t('runs.nameLabel')}
+      title={t('runs.rename')}
       data-testid="runs-name"
       maxLength={200}
       onChange={(e) => setDraft(e.target.value)}
@@ -94,16 +95,16 @@ function NameField({ row }: { row: RunRow }) {
 
 /** The comparison first (visible in the narrow panel without scrolling), then the settings, then when. */
 const COLUMNS: { key: string; title: string; num?: boolean; cell(r: RunRow): ReactNode }[] = [
-  { key: 'accuracy', title: 'Accuracy', num: true, cell: (r) => <span title={r.accuracyOn === 'train' ? 'On the training data: this run had no test split' : 'On the test split, after the last epoch'}>{r.accuracy}{r.accuracyOn === 'train' ? ' (train)' : ''}</span> },
+  { key: 'accuracy', title: 'Accuracy', num: true, cell: (r) => <span title={t(r.accuracyOn === 'train' ? 'runs.accTrainTitle' : 'runs.accTestTitle')}>{r.accuracy}{r.accuracyOn === 'train' ? t('runs.accTrain') : ''}</span> },
   { key: 'params', title: 'Params', num: true, cell: (r) => r.params },
   { key: 'macs', title: 'MACs', num: true, cell: (r) => <span title={r.macsTitle}>{r.macs}</span> },
-  { key: 'activations', title: 'Activations', num: true, cell: (r) => <span title="Activation memory, fp32, batch 1">{r.activations}</span> },
+  { key: 'activations', title: 'Activations', num: true, cell: (r) => <span title={t('status.activationsTitle')}>{r.activations}</span> },
   { key: 'perEpoch', title: 'Per epoch', num: true, cell: (r) => r.perEpoch },
   { key: 'total', title: 'Total', num: true, cell: (r) => r.total },
   { key: 'epochs', title: 'Epochs', num: true, cell: (r) => r.epochs },
   { key: 'optimizer', title: 'Optimizer', cell: (r) => r.optimizer },
   { key: 'dataset', title: 'Data', cell: (r) => <span title={r.datasetTitle}>{r.dataset}</span> },
-  { key: 'status', title: 'Status', cell: (r) => <span className={`runs-status runs-status-${r.status}`}>{r.status}</span> },
+  { key: 'status', title: 'Status', cell: (r) => <span className={`runs-status runs-status-${r.status}`}>{t(`train.status.${r.status}`, { defaultValue: r.status })}</span> },
   { key: 'date', title: 'Started', cell: (r) => r.date },
 ];
 
@@ -112,15 +113,16 @@ function RunsTable({ runs }: { runs: readonly RunRecord[] }) {
   const set = useRunsView((s) => s.set);
   const rows = useMemo(() => runRows(runs, overrides), [runs, overrides]);
   const toggle = (id: string, on: boolean) => set({ overrides: new Map(overrides).set(id, on) });
+  useT();
   return (
     <div className="runs-table-scroll">
       <table className="runs-table" data-testid="runs-table">
         <thead>
           <tr>
-            <th className="runs-sticky">Run</th>
+            <th className="runs-sticky">{t('runs.col.run')}</th>
             {COLUMNS.map((c) => (
               <th key={c.key} className={c.num ? 'num' : undefined}>
-                {c.title}
+                {t(`runs.col.${c.key}`, { defaultValue: c.title })}
               </th>
             ))}
             <th />
@@ -131,7 +133,7 @@ function RunsTable({ runs }: { runs: readonly RunRecord[] }) {
             <tr key={r.id} data-testid="runs-row" data-run-id={r.id} data-chosen={r.chosen}>
               <td className="runs-sticky">
                 <span className="runs-name-cell">
-                  <input type="checkbox" checked={r.chosen} onChange={(e) => toggle(r.id, e.target.checked)} aria-label={`Show “${r.name}” in the chart`} title="Show in the chart" data-testid="runs-choose" />
+                  <input type="checkbox" checked={r.chosen} onChange={(e) => toggle(r.id, e.target.checked)} aria-label={t('runs.showInChart', { name: r.name })} title={t('runs.showInChartTitle')} data-testid="runs-choose" />
                   <span className="runs-swatch" style={{ background: r.colour }} />
                   <NameField row={r} />
                 </span>
@@ -142,11 +144,11 @@ function RunsTable({ runs }: { runs: readonly RunRecord[] }) {
                 </td>
               ))}
               <td className="runs-actions">
-                <button onClick={() => restore(runs[i])} title="Make the model’s layers and connections this run’s design (one undoable edit)" data-testid="runs-restore">
-                  Restore design
+                <button onClick={() => restore(runs[i])} title={t('runs.restoreTitle')} data-testid="runs-restore">
+                  {t('runs.restoreDesign')}
                 </button>
-                <button className="runs-delete" onClick={() => removeRun(runs[i])} title="Delete this run (Ctrl+Z brings it back)" aria-label={`Delete run “${r.name}”`} data-testid="runs-delete">
-                  Delete
+                <button className="runs-delete" onClick={() => removeRun(runs[i])} title={t('runs.deleteTitle')} aria-label={t('runs.deleteLabel', { name: r.name })} data-testid="runs-delete">
+                  {t('runs.delete')}
                 </button>
               </td>
             </tr>
@@ -164,21 +166,22 @@ function ChartSection({ runs, wide }: { runs: readonly RunRecord[]; wide: boolea
   const mode = useRunsView((s) => s.mode);
   const set = useRunsView((s) => s.set);
   const data = useMemo(() => chartData(runs, overrides, mode), [runs, overrides, mode]);
+  useT();
   return (
     <section className="runs-section">
       <header className="runs-section-head">
-        <h4>Curves</h4>
-        <span className="runs-toggle" role="group" aria-label="Curve">
+        <h4>{t('runs.curves')}</h4>
+        <span className="runs-toggle" role="group" aria-label={t('runs.curve')}>
           <button className={mode === 'loss' ? 'active' : ''} aria-pressed={mode === 'loss'} onClick={() => set({ mode: 'loss' })} data-testid="runs-mode-loss">
-            Loss
+            {t('train.chart.lossTitle')}
           </button>
           <button className={mode === 'accuracy' ? 'active' : ''} aria-pressed={mode === 'accuracy'} onClick={() => set({ mode: 'accuracy' })} data-testid="runs-mode-accuracy">
-            Accuracy
+            {t('train.chart.accuracyTitle')}
           </button>
         </span>
       </header>
       <RunsChart data={data} mode={mode} height={wide ? 300 : 200} />
-      <p className="runs-hint">{mode === 'loss' ? 'Training loss (smoothed) against epochs.' : 'Test accuracy after each epoch (dashed: training accuracy, for a run without a test split).'}</p>
+      <p className="runs-hint">{t(mode === 'loss' ? 'runs.lossHint' : 'runs.accuracyHint')}</p>
     </section>
   );
 }
@@ -206,19 +209,20 @@ function DiffSection({ runs }: { runs: readonly RunRecord[] }) {
   const b = pair && runs.find((r) => r.id === pair[1]);
   const diff = useMemo(() => (a && b ? diffRuns(a, b) : undefined), [a, b]);
   const outcome = useMemo(() => (a && b ? compareOutcome(a, b) : undefined), [a, b]);
+  useT();
   if (!pair || !a || !b || !diff || !outcome) {
     return (
       <section className="runs-section" data-testid="runs-diff">
-        <h4>What differs</h4>
-        <p className="runs-hint">Train a second time to compare two runs here.</p>
+        <h4>{t('runs.differs')}</h4>
+        <p className="runs-hint">{t('runs.trainTwice')}</p>
       </section>
     );
   }
   const lines = (items: string[], empty: string, testid: string) =>
     items.length ? (
       <ul className="runs-diff-list" data-testid={testid}>
-        {items.map((t, i) => (
-          <li key={i}>{t}</li>
+        {items.map((item, i) => (
+          <li key={i}>{item}</li>
         ))}
       </ul>
     ) : (
@@ -228,14 +232,14 @@ function DiffSection({ runs }: { runs: readonly RunRecord[] }) {
     );
   return (
     <section className="runs-section" data-testid="runs-diff">
-      <h4>What differs</h4>
+      <h4>{t('runs.differs')}</h4>
       <div className="runs-diff-pick">
         <RunSelect runs={runs} value={a.id} onChange={(id) => set({ pair: [id, b.id] })} label="A" />
         <span aria-hidden>→</span>
         <RunSelect runs={runs} value={b.id} onChange={(id) => set({ pair: [a.id, id] })} label="B" />
       </div>
       {a.id === b.id ? (
-        <p className="runs-hint">Pick two different runs.</p>
+        <p className="runs-hint">{t('runs.pickTwo')}</p>
       ) : (
         <>
           <div className="runs-outcome-scroll">
@@ -245,13 +249,13 @@ function DiffSection({ runs }: { runs: readonly RunRecord[] }) {
                   <th />
                   <th className="num">A</th>
                   <th className="num">B</th>
-                  <th className="num">Change</th>
+                  <th className="num">{t('runs.change')}</th>
                 </tr>
               </thead>
               <tbody>
                 {outcome.map((o) => (
                   <tr key={o.label}>
-                    <th scope="row">{o.label}</th>
+                    <th scope="row">{t(`runs.outcome.${o.label}`, { defaultValue: o.label })}</th>
                     <td className="num">{o.a}</td>
                     <td className="num">{o.b}</td>
                     <td className={`num${o.better === undefined ? '' : o.better ? ' runs-better' : ' runs-worse'}`}>{o.change}</td>
@@ -260,14 +264,14 @@ function DiffSection({ runs }: { runs: readonly RunRecord[] }) {
               </tbody>
             </table>
           </div>
-          {isSameSetup(diff) && <p className="runs-hint">Same design, settings (seed included) and data: this is a repeat, so any difference in the results is run-to-run noise.</p>}
-          <h5>Design</h5>
-          {lines(diff.design.map(describeDesignChange), 'Same layers, parameters and connections.', 'runs-diff-design')}
-          <h5>Training settings</h5>
-          {lines(diff.settings.map(describeValueChange), 'Same settings.', 'runs-diff-settings')}
+          {isSameSetup(diff) && <p className="runs-hint">{t('runs.repeat')}</p>}
+          <h5>{t('runs.design')}</h5>
+          {lines(diff.design.map(describeDesignChange), t('runs.sameDesign'), 'runs-diff-design')}
+          <h5>{t('runs.settings')}</h5>
+          {lines(diff.settings.map(describeValueChange), t('runs.sameSettings'), 'runs-diff-settings')}
           {diff.dataset.length > 0 && (
             <>
-              <h5>Data</h5>
+              <h5>{t('train.data.title')}</h5>
               {lines(diff.dataset.map(describeValueChange), '', 'runs-diff-dataset')}
             </>
           )}
@@ -280,14 +284,14 @@ function DiffSection({ runs }: { runs: readonly RunRecord[] }) {
 // ── The view ──────────────────────────────────────────────────────────────────────────────────
 
 function EmptyRuns() {
+  useT();
   return (
     <div className="runs-empty" data-testid="runs-empty">
       <p>
-        <b>No training runs yet.</b> Each time you train this model in the Train tab, the run appears here: its design, costs,
-        settings, curves and final accuracy, side by side with the others.
+        <b>{t('runs.none')}</b> {t('runs.noneText')}
       </p>
-      <p>Try: load LeNet-5, train it; change C3 to 8 filters, train again; then compare the two runs here — what did halving C3 cost in accuracy, and what did it save?</p>
-      <p className="runs-hint">Runs are saved in this model file.</p>
+      <p>{t('runs.try')}</p>
+      <p className="runs-hint">{t('runs.saved')}</p>
     </div>
   );
 }
@@ -295,13 +299,14 @@ function EmptyRuns() {
 function RunsView({ wide }: { wide: boolean }) {
   const runs = useRuns();
   const set = useRunsView((s) => s.set);
+  useT();
   if (!runs.length)
     return (
       <>
         <EmptyRuns />
         {wide && (
           <button onClick={() => set({ wide: false })} data-testid="runs-wide-close" autoFocus>
-            Close
+            {t('common.close')}
           </button>
         )}
       </>
@@ -310,17 +315,17 @@ function RunsView({ wide }: { wide: boolean }) {
     <>
       <header className="runs-head">
         <h3>
-          Runs <span className="count">{runs.length}</span>
+          {t('tabs.runs')} <span className="count">{runs.length}</span>
         </h3>
-        <span className="runs-hint">Runs are saved in this model file.</span>
+        <span className="runs-hint">{t('runs.saved')}</span>
         <span className="spacer" />
         {wide ? (
           <button onClick={() => set({ wide: false })} data-testid="runs-wide-close" autoFocus>
-            Close
+            {t('common.close')}
           </button>
         ) : (
-          <button onClick={() => set({ wide: true })} title="Show the comparison across the window" data-testid="runs-wide-open">
-            Wide view
+          <button onClick={() => set({ wide: true })} title={t('runs.wideTitle')} data-testid="runs-wide-open">
+            {t('runs.wide')}
           </button>
         )}
       </header>
@@ -335,6 +340,7 @@ export function RunsPanel() {
   const wide = useRunsView((s) => s.wide);
   const set = useRunsView((s) => s.set);
   const close = () => set({ wide: false });
+  useT();
   if (!wide)
     return (
       <div className="runs" data-testid="runs-panel">
@@ -344,10 +350,10 @@ export function RunsPanel() {
   // One copy of the view at a time (test ids stay unique): the panel points to the wide one.
   return (
     <div className="runs" data-testid="runs-panel">
-      <p className="runs-hint">The runs are shown in the wide view.</p>
-      <button onClick={close}>Back to the panel</button>
+      <p className="runs-hint">{t('runs.inWide')}</p>
+      <button onClick={close}>{t('runs.back')}</button>
       <div className="modal-backdrop" onMouseDown={close}>
-        <div className="modal runs runs-wide" role="dialog" aria-label="Runs" onMouseDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === 'Escape' && close()}>
+        <div className="modal runs runs-wide" role="dialog" aria-label={t('tabs.runs')} onMouseDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === 'Escape' && close()}>
           <RunsView wide />
         </div>
       </div>

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { DEFAULT_SETTINGS, validateSettings, type SettingsDraft } from './train-store';
+import { t as tr, useT } from '../i18n';
 
 const numberText = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '' : String(v));
 
@@ -64,23 +65,16 @@ function Select<T extends string>(p: { label: ReactNode; value: T; options: [T, 
   );
 }
 
-const OPTIMIZERS: [string, string][] = [
-  ['adam', 'Adam'],
-  ['adamw', 'AdamW'],
-  ['sgd', 'SGD with momentum'],
-];
-
-const SCHEDULES: [string, string][] = [
-  ['constant', 'Constant'],
-  ['step', 'Step (× γ every N epochs)'],
-  ['cosine', 'Cosine to 0'],
-];
+const OPTIMIZERS = ['adam', 'adamw', 'sgd'] as const;
+const SCHEDULES = ['constant', 'step', 'cosine'] as const;
+/** Choices with their words in the UI's language. */
+const choices = <T extends string>(group: string, values: readonly T[]): [T, string][] => values.map((v) => [v, tr(`train.settings.${group}.${v}`)]);
 
 /** One line saying what the settings are ("5 epochs · batch 64 · Adam, lr 0.001"). */
 export function settingsSummary(s: SettingsDraft): string {
-  const opt = OPTIMIZERS.find(([k]) => k === (s.optimizer?.kind ?? 'adam'))?.[1] ?? '';
-  const steps = s.maxStepsPerEpoch ? ` · ${s.maxStepsPerEpoch} steps/epoch` : '';
-  return `${s.epochs ?? DEFAULT_SETTINGS.epochs} epochs · batch ${s.batch ?? DEFAULT_SETTINGS.batch} · ${opt}, lr ${s.lr ?? DEFAULT_SETTINGS.lr}${steps}`;
+  const opt = tr(`train.settings.optimizer.${s.optimizer?.kind ?? 'adam'}`);
+  const steps = s.maxStepsPerEpoch ? tr('train.settings.summarySteps', { n: s.maxStepsPerEpoch }) : '';
+  return tr('train.settings.summary', { epochs: s.epochs ?? DEFAULT_SETTINGS.epochs, batch: s.batch ?? DEFAULT_SETTINGS.batch, opt, lr: s.lr ?? DEFAULT_SETTINGS.lr }) + steps;
 }
 
 /** Training settings (core/train/config.ts), checked as typed; the schema's defaults suit LeNet-5 on MNIST. */
@@ -90,50 +84,51 @@ export function SettingsForm({ value, onChange, disabled }: { value: SettingsDra
   const sched = { ...DEFAULT_SETTINGS.schedule, ...value.schedule };
   const aug = { ...DEFAULT_SETTINGS.augment, ...value.augment };
   const set = (patch: Partial<SettingsDraft>) => onChange({ ...value, ...patch });
+  const { t } = useT();
   return (
     <fieldset className="train-settings" disabled={disabled} data-testid="train-settings">
-      <legend className="train-visually-hidden">Training settings</legend>
+      <legend className="train-visually-hidden">{t('train.settings.legend')}</legend>
       <div className="train-grid">
-        <NumberField label="Epochs" value={value.epochs} error={errors.epochs} onChange={(epochs) => set({ epochs })} testId="train-epochs" />
-        <NumberField label="Batch size" value={value.batch} error={errors.batch} onChange={(batch) => set({ batch })} testId="train-batch" />
+        <NumberField label={t('train.settings.epochs')} value={value.epochs} error={errors.epochs} onChange={(epochs) => set({ epochs })} testId="train-epochs" />
+        <NumberField label={t('train.settings.batch')} value={value.batch} error={errors.batch} onChange={(batch) => set({ batch })} testId="train-batch" />
         <Select
-          label="Optimizer"
+          label={t('train.settings.optimizerLabel')}
           value={opt.kind}
-          options={OPTIMIZERS as [typeof opt.kind, string][]}
+          options={choices('optimizer', OPTIMIZERS)}
           testId="train-optimizer"
           onChange={(kind) => set({ optimizer: { ...opt, kind, ...(kind === 'sgd' && !opt.momentum ? { momentum: 0.9 } : {}) } })}
         />
-        <NumberField label="Learning rate" value={value.lr} error={errors.lr} onChange={(lr) => set({ lr })} testId="train-lr" />
-        {opt.kind === 'sgd' && <NumberField label="Momentum" value={opt.momentum} error={errors['optimizer.momentum']} onChange={(momentum) => set({ optimizer: { ...opt, momentum } })} />}
-        <NumberField label="Weight decay" value={opt.weightDecay} error={errors['optimizer.weightDecay']} onChange={(weightDecay) => set({ optimizer: { ...opt, weightDecay } })} hint={opt.kind === 'adamw' ? 'decoupled (AdamW)' : 'L2 on the gradient'} />
-        <Select label="Schedule" value={sched.kind} options={SCHEDULES as [typeof sched.kind, string][]} onChange={(kind) => set({ schedule: { ...sched, kind } })} testId="train-schedule" />
+        <NumberField label={t('train.settings.lr')} value={value.lr} error={errors.lr} onChange={(lr) => set({ lr })} testId="train-lr" />
+        {opt.kind === 'sgd' && <NumberField label={t('train.settings.momentum')} value={opt.momentum} error={errors['optimizer.momentum']} onChange={(momentum) => set({ optimizer: { ...opt, momentum } })} />}
+        <NumberField label={t('train.settings.weightDecay')} value={opt.weightDecay} error={errors['optimizer.weightDecay']} onChange={(weightDecay) => set({ optimizer: { ...opt, weightDecay } })} hint={opt.kind === 'adamw' ? t('train.settings.decoupled') : t('train.settings.l2')} />
+        <Select label={t('train.settings.scheduleLabel')} value={sched.kind} options={choices('schedule', SCHEDULES)} onChange={(kind) => set({ schedule: { ...sched, kind } })} testId="train-schedule" />
         {sched.kind === 'step' && (
           <>
-            <NumberField label="Every (epochs)" value={sched.every} error={errors['schedule.every']} onChange={(every) => set({ schedule: { ...sched, every } })} />
-            <NumberField label="γ (multiply by)" value={sched.gamma} error={errors['schedule.gamma']} onChange={(gamma) => set({ schedule: { ...sched, gamma } })} />
+            <NumberField label={t('train.settings.every')} value={sched.every} error={errors['schedule.every']} onChange={(every) => set({ schedule: { ...sched, every } })} />
+            <NumberField label={t('train.settings.gamma')} value={sched.gamma} error={errors['schedule.gamma']} onChange={(gamma) => set({ schedule: { ...sched, gamma } })} />
           </>
         )}
-        <NumberField label="Random crop (padding, px)" value={aug.cropPadding} error={errors['augment.cropPadding']} onChange={(cropPadding) => set({ augment: { ...aug, cropPadding } })} hint="0: off" />
-        <NumberField label="Seed" value={value.seed} error={errors.seed} onChange={(seed) => set({ seed })} />
-        <NumberField label="Test split" value={value.testSplit} error={errors.testSplit} onChange={(testSplit) => set({ testSplit })} hint="share held out, 0.2 = 20%" />
+        <NumberField label={t('train.settings.crop')} value={aug.cropPadding} error={errors['augment.cropPadding']} onChange={(cropPadding) => set({ augment: { ...aug, cropPadding } })} hint={t('train.settings.cropHint')} />
+        <NumberField label={t('train.settings.seed')} value={value.seed} error={errors.seed} onChange={(seed) => set({ seed })} />
+        <NumberField label={t('train.settings.testSplit')} value={value.testSplit} error={errors.testSplit} onChange={(testSplit) => set({ testSplit })} hint={t('train.settings.testSplitHint')} />
         <NumberField
-          label="Steps per epoch (quick look)"
+          label={t('train.settings.maxSteps')}
           value={value.maxStepsPerEpoch}
           optional
-          placeholder="all"
+          placeholder={t('train.settings.all')}
           error={errors.maxStepsPerEpoch}
           onChange={(maxStepsPerEpoch) => set({ maxStepsPerEpoch })}
-          hint="empty: the whole epoch"
+          hint={t('train.settings.maxStepsHint')}
           testId="train-max-steps"
         />
       </div>
       <div className="train-row">
-        <Check label="Random horizontal flip" checked={aug.flip} onChange={(flip) => set({ augment: { ...aug, flip } })} />
-        {opt.kind === 'sgd' && <Check label="Nesterov" checked={opt.nesterov} onChange={(nesterov) => set({ optimizer: { ...opt, nesterov } })} />}
-        <Check label="Shuffle each epoch" checked={value.shuffle ?? true} onChange={(shuffle) => set({ shuffle })} />
+        <Check label={t('train.settings.flip')} checked={aug.flip} onChange={(flip) => set({ augment: { ...aug, flip } })} />
+        {opt.kind === 'sgd' && <Check label={t('train.settings.nesterov')} checked={opt.nesterov} onChange={(nesterov) => set({ optimizer: { ...opt, nesterov } })} />}
+        <Check label={t('train.settings.shuffle')} checked={value.shuffle ?? true} onChange={(shuffle) => set({ shuffle })} />
       </div>
       <button type="button" className="train-link" onClick={() => onChange({ ...DEFAULT_SETTINGS })}>
-        Reset to defaults
+        {t('train.settings.reset')}
       </button>
     </fieldset>
   );

@@ -8,6 +8,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { trainCurves, useTrainStore } from './train-store';
 import { chartData, percent } from './train-view';
+import { useT } from '../i18n';
 
 /** The resolved theme ('light' | 'dark'), following App's data-theme on <html>. */
 export function useTheme(): string {
@@ -38,6 +39,7 @@ function CurveChart({ metric, title, testId }: CurveChartProps) {
   const plot = useRef<uPlot | null>(null);
   const tick = useTrainStore((s) => s.tick);
   const theme = useTheme();
+  const { t, lang } = useT();
 
   useEffect(() => {
     const el = box.current;
@@ -58,9 +60,9 @@ function CurveChart({ metric, title, testId }: CurveChartProps) {
         { ...axis, size: 46, values: (_u, ticks) => ticks.map((v) => (metric === 'accuracy' ? percent(v, 0) : v.toPrecision(2))) },
       ],
       series: [
-        { label: 'step', value: (_u, v) => (v == null ? '—' : String(v)) },
-        { label: 'train (smoothed)', stroke: accent, width: 1.5, spanGaps: true, points: { show: false }, value: (_u, v) => fmt(metric, v) },
-        { label: 'per epoch', stroke: other, width: 1, dash: [4, 3], spanGaps: true, points: { show: true, size: 7, fill: other, stroke: other }, value: (_u, v) => fmt(metric, v) },
+        { label: t('train.chart.step'), value: (_u, v) => (v == null ? '—' : String(v)) },
+        { label: t('train.chart.smoothed'), stroke: accent, width: 1.5, spanGaps: true, points: { show: false }, value: (_u, v) => fmt(metric, v) },
+        { label: t('train.chart.perEpoch'), stroke: other, width: 1, dash: [4, 3], spanGaps: true, points: { show: true, size: 7, fill: other, stroke: other }, value: (_u, v) => fmt(metric, v) },
       ],
     };
     const u = new uPlot(opts, chartData(trainCurves(), metric), el);
@@ -75,7 +77,8 @@ function CurveChart({ metric, title, testId }: CurveChartProps) {
       u.destroy();
       plot.current = null;
     };
-  }, [metric, theme]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [metric, theme, lang]);
 
   useEffect(() => {
     plot.current?.setData(chartData(trainCurves(), metric));
@@ -90,19 +93,19 @@ function CurveChart({ metric, title, testId }: CurveChartProps) {
       <figcaption>
         <strong>{title}</strong>{' '}
         <span className="train-muted">
-          {last !== undefined ? `now ${fmt(metric, last)}` : 'no steps yet'}
-          {lastEpoch !== undefined ? ` · ${epochIsTest ? 'test' : 'epoch'} ${fmt(metric, lastEpoch)}` : ''}
+          {last !== undefined ? t('train.chart.now', { v: fmt(metric, last) }) : t('train.chart.noSteps')}
+          {lastEpoch !== undefined ? ` · ${t(epochIsTest ? 'train.chart.test' : 'train.chart.epoch')} ${fmt(metric, lastEpoch)}` : ''}
         </span>
       </figcaption>
       <div className="train-legend" aria-hidden="true">
         <span>
-          <i className="train-swatch-line" /> training, smoothed (per step)
+          <i className="train-swatch-line" /> {t('train.chart.legendLine')}
         </span>
         <span>
-          <i className="train-swatch-dot" /> {epochIsTest ? 'test' : 'training'}, after each epoch
+          <i className="train-swatch-dot" /> {t(epochIsTest ? 'train.chart.legendTest' : 'train.chart.legendTrain')}
         </span>
       </div>
-      <div ref={box} className="train-chart-plot" role="img" aria-label={`${title} by training step: the smoothed training ${metric} per step, and the ${epochIsTest ? 'test' : 'training'} ${metric} after each epoch as points`} />
+      <div ref={box} className="train-chart-plot" role="img" aria-label={t(epochIsTest ? 'train.chart.labelTest' : 'train.chart.labelTrain', { title, metric: t(`train.chart.${metric}`) })} />
     </figure>
   );
 }
@@ -114,10 +117,11 @@ function fmt(metric: 'loss' | 'accuracy', v: number | null | undefined): string 
 
 /** Loss above accuracy, both by global step. */
 export function TrainCharts() {
+  const { t } = useT();
   return (
     <div className="train-charts">
-      <CurveChart metric="loss" title="Loss" testId="train-loss-chart" />
-      <CurveChart metric="accuracy" title="Accuracy" testId="train-accuracy-chart" />
+      <CurveChart metric="loss" title={t('train.chart.lossTitle')} testId="train-loss-chart" />
+      <CurveChart metric="accuracy" title={t('train.chart.accuracyTitle')} testId="train-accuracy-chart" />
     </div>
   );
 }

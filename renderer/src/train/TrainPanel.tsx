@@ -21,6 +21,7 @@ import { TrainCharts } from './TrainCharts';
 import { connectTraining, isActive, isTrainingConnected, useTrainStore, validateSettings } from './train-store';
 import { formatDuration, percent } from './train-view';
 import './train.css';
+import { t as tr, useT } from '../i18n';
 
 /** Wires the store to the app's host once (the first time the tab shows). */
 function ensureConnected(): void {
@@ -33,17 +34,11 @@ function ensureConnected(): void {
   });
 }
 
-const STATUS_TEXT: Record<string, string> = {
-  starting: 'Starting — loading the data and building the training graph…',
-  running: 'Training',
-  paused: 'Paused',
-  stopping: 'Stopping after this step…',
-  done: 'Done',
-  stopped: 'Stopped',
-  failed: 'Failed',
-};
+/** The run's status in words (train.status.*). */
+const statusText = (status: string) => tr(`train.status.${status}`, { defaultValue: status });
 
 function ProgressBar() {
+  const { t } = useT();
   const status = useTrainStore((s) => s.run?.status);
   const p = useTrainStore((s) => s.run?.progress);
   if (!status) return null;
@@ -52,18 +47,20 @@ function ProgressBar() {
   const fraction = total > 0 ? Math.min(1, done / total) : 0;
   return (
     <div className="train-progress" data-testid="train-progress" data-status={status} data-step={done}>
-      <div className={`train-bar train-bar-${status}`} role="progressbar" aria-label="Training progress" aria-valuemin={0} aria-valuemax={total || 1} aria-valuenow={done}>
+      <div className={`train-bar train-bar-${status}`} role="progressbar" aria-label={t('train.progress')} aria-valuemin={0} aria-valuemax={total || 1} aria-valuenow={done}>
         <span style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
       </div>
       <p className="train-progress-text" aria-live="polite">
-        <strong>{STATUS_TEXT[status] ?? status}</strong>
+        <strong>{statusText(status)}</strong>
         {p && (
           <>
-            {' · '}epoch {p.epoch}/{p.epochs} · step {p.step.toLocaleString('en-US')}/{p.stepsPerEpoch.toLocaleString('en-US')}
             {' · '}
-            {Math.round(p.samplesPerSec).toLocaleString('en-US')} samples/s
-            {isActive(status) && status !== 'paused' && <> · ETA {formatDuration(p.etaMs)}</>}
-            {' · '}acc. {percent(p.accuracy)}
+            {t('train.epochStep', { epoch: p.epoch, epochs: p.epochs, step: p.step.toLocaleString('en-US'), steps: p.stepsPerEpoch.toLocaleString('en-US') })}
+            {' · '}
+            {t('train.samplesPerSec', { n: Math.round(p.samplesPerSec).toLocaleString('en-US') })}
+            {isActive(status) && status !== 'paused' && <> · {t('train.eta', { time: formatDuration(p.etaMs) })}</>}
+            {' · '}
+            {t('train.acc', { acc: percent(p.accuracy) })}
           </>
         )}
       </p>
@@ -72,33 +69,34 @@ function ProgressBar() {
 }
 
 function Controls() {
+  const { t } = useT();
   const status = useTrainStore((s) => s.run?.status);
   const settings = useTrainStore((s) => s.settings);
   const hasInput = useDocumentStore((s) => !!inputParamsOf(s.doc));
   const { start, pause, resume, stop } = useTrainStore.getState();
   const active = isActive(status);
   const invalid = !validateSettings(settings).config;
-  const why = !hasInput ? 'Add an Input node first.' : invalid ? 'Fix the settings marked in red.' : undefined;
+  const why = !hasInput ? t('train.needInput') : invalid ? t('train.fixSettings') : undefined;
   return (
-    <div className="train-controls" role="toolbar" aria-label="Training">
+    <div className="train-controls" role="toolbar" aria-label={t('train.toolbar')}>
       {!active && (
         <button type="button" className="train-primary" onClick={() => void start()} disabled={!!why} title={why} data-testid="train-start">
-          {status ? 'Train again' : 'Train'}
+          {status ? t('train.again') : t('train.start')}
         </button>
       )}
       {status === 'running' && (
         <button type="button" onClick={() => void pause()} data-testid="train-pause">
-          Pause
+          {t('train.pause')}
         </button>
       )}
       {status === 'paused' && (
         <button type="button" className="train-primary" onClick={() => void resume()} data-testid="train-resume">
-          Resume
+          {t('train.resume')}
         </button>
       )}
       {active && (
         <button type="button" onClick={() => void stop()} disabled={status === 'stopping'} data-testid="train-stop">
-          Stop
+          {t('train.stop')}
         </button>
       )}
       {!active && <span className="train-muted train-summary">{settingsSummary(settings)}</span>}
@@ -108,6 +106,7 @@ function Controls() {
 }
 
 function Messages() {
+  const { t } = useT();
   const ask = useTrainStore((s) => !!s.run && isActive(s.run.status) && s.run.structureChanged && !s.run.keepOld);
   const error = useTrainStore((s) => s.run?.error);
   const result = useTrainStore((s) => s.run?.result);
@@ -116,16 +115,16 @@ function Messages() {
     <>
       {ask && (
         <div className="train-callout train-warning" role="alert" data-testid="train-structure-notice">
-          <p>You changed the network being trained.</p>
+          <p>{t('train.changed')}</p>
           <div className="train-row">
             <button type="button" onClick={() => void stop()} data-testid="train-notice-stop">
-              Stop training
+              {t('train.stopTraining')}
             </button>
             <button type="button" onClick={keepTraining} data-testid="train-notice-keep">
-              Keep training the old copy
+              {t('train.keepOld')}
             </button>
           </div>
-          <p className="train-hint">Kept: when it ends, the trained weights go only to the layers you did not change.</p>
+          <p className="train-hint">{t('train.keptHint')}</p>
         </div>
       )}
       {error && (
@@ -143,6 +142,7 @@ function Messages() {
 }
 
 function LiveSection() {
+  const { t } = useT();
   const started = useTrainStore((s) => !!s.run && (s.run.trainId !== undefined || s.run.epochs.length > 0 || s.run.progress !== undefined));
   const filters = useTrainStore((s) => s.run?.filters);
   const epochs = useTrainStore((s) => s.run?.epochs);
@@ -162,12 +162,12 @@ function LiveSection() {
   const last = epochs?.at(-1);
   return (
     <section className="train-section" aria-labelledby="train-live-title">
-      <h3 id="train-live-title">Learning</h3>
-      <label className="train-follow" title="Twice a second the network runs your Input image on the weights as they are now. On a small machine the redraws slow training a little; turn off to train faster.">
-        <input type="checkbox" checked={follow} onChange={(e) => useLiveStore.getState().set({ followTraining: e.target.checked })} data-testid="train-follow-maps" /> Thumbnails and Maps follow the training (2×/s)
+      <h3 id="train-live-title">{t('train.learning')}</h3>
+      <label className="train-follow" title={t('train.followTitle')}>
+        <input type="checkbox" checked={follow} onChange={(e) => useLiveStore.getState().set({ followTraining: e.target.checked })} data-testid="train-follow-maps" /> {t('train.follow')}
       </label>
       <TrainCharts />
-      {filters ? <FilterGrid frame={filters} name={filterName} /> : <p className="train-hint">The first convolution’s filters show here after the first steps (models without a convolution have none).</p>}
+      {filters ? <FilterGrid frame={filters} name={filterName} /> : <p className="train-hint">{t('train.filtersHint')}</p>}
       {epochs && epochs.length > 0 && <EpochTable epochs={epochs} />}
       {last && <ConfusionMatrix report={last} classes={classes} />}
       {last?.confusion && <Misclassified report={last} classes={classes} fetchSamples={fetchSamples} onPick={runSample} />}
@@ -182,11 +182,12 @@ function runSample(sample: DataSample, caption: string): void {
 }
 
 function SettingsSection({ open, disabled }: { open: boolean; disabled: boolean }) {
+  const { t } = useT();
   const settings = useTrainStore((s) => s.settings);
   return (
     <details className="train-section" open={open}>
       <summary>
-        <h3>Settings</h3> <span className="train-muted">{settingsSummary(settings)}</span>
+        <h3>{t('train.settings.title')}</h3> <span className="train-muted">{settingsSummary(settings)}</span>
       </summary>
       <SettingsForm value={settings} onChange={useTrainStore.getState().setSettings} disabled={disabled} />
     </details>
@@ -195,6 +196,7 @@ function SettingsSection({ open, disabled }: { open: boolean; disabled: boolean 
 
 export function TrainPanel() {
   ensureConnected();
+  const { t } = useT();
   const inputKey = useDocumentStore((s) => stableJson(inputParamsOf(s.doc) ?? null));
   const dataKey = useTrainStore((s) => JSON.stringify(s.data));
   const status = useTrainStore((s) => s.run?.status);
@@ -212,7 +214,7 @@ export function TrainPanel() {
       <LiveSection />
       <details className="train-section" open={!status || status === 'failed'}>
         <summary>
-          <h3>Data</h3>
+          <h3>{t('train.data.title')}</h3>
         </summary>
         <DataSection canChooseFolder={!!host.files.chooseDataFolder} disabled={active} />
       </details>

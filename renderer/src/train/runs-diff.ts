@@ -8,6 +8,8 @@
  */
 import { formatCount, ops, type ModelDocument } from '../engine';
 import type { RunRecord } from '../../../engine/src/core/document/schema';
+import { t } from '../i18n';
+import { summaryText } from '../i18n/engine-text';
 
 export type RunDesign = RunRecord['design'];
 type DesignNode = RunDesign['nodes'][number];
@@ -196,17 +198,17 @@ export function diffDesigns(a: Design, b: Design): DesignChange[] {
 export function describeDesignChange(c: DesignChange): string {
   switch (c.kind) {
     case 'added':
-      return `added ${c.name} (${c.summary})${c.after.length ? ` after ${c.after.join(' + ')}` : ''}`;
+      return t('runs.diff.added', { name: c.name, summary: summaryText(c.summary) }) + (c.after.length ? t('runs.diff.after', { names: c.after.join(' + ') }) : '');
     case 'removed':
-      return `removed ${c.name} (${c.summary})${c.after.length ? `, was after ${c.after.join(' + ')}` : ''}`;
+      return t('runs.diff.removed', { name: c.name, summary: summaryText(c.summary) }) + (c.after.length ? t('runs.diff.wasAfter', { names: c.after.join(' + ') }) : '');
     case 'replaced':
       return `${c.name}: ${c.fromType} → ${c.toType}`;
     case 'params':
       return `${c.name}: ${c.changes.map((v) => `${v.key} ${formatValue(v.from)} → ${formatValue(v.to)}`).join(', ')}`;
     case 'connection-added':
-      return `connected ${c.source} → ${c.target}`;
+      return t('runs.diff.connected', { source: c.source, target: c.target });
     case 'connection-removed':
-      return `disconnected ${c.source} → ${c.target}`;
+      return t('runs.diff.disconnected', { source: c.source, target: c.target });
   }
 }
 
@@ -243,7 +245,7 @@ const SETTING_NAMES: Record<string, string> = {
 const COUNTS = new Set(['trainSamples', 'testSamples']);
 
 export function settingName(key: string): string {
-  return SETTING_NAMES[key] ?? key;
+  return SETTING_NAMES[key] ? t(`runs.setting.${key.replace('.', '_')}`, { defaultValue: SETTING_NAMES[key] }) : key;
 }
 
 /** "learning rate 0.001 → 0.01", "test split 20% → 0%". */

@@ -5,6 +5,7 @@
  */
 import { formatBytes, formatCount, formatMetric, type ModelDocument } from '../engine';
 import type { RunRecord } from '../../../engine/src/core/document/schema';
+import { language, t } from '../i18n';
 
 // ── Edits of doc.runs ─────────────────────────────────────────────────────────────────────────
 
@@ -106,7 +107,9 @@ export function formatRunDate(iso: string, now = new Date()): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const time = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-  const year = d.getFullYear() === now.getFullYear() ? '' : ` ${d.getFullYear()}`;
+  const sameYear = d.getFullYear() === now.getFullYear();
+  if (language() === 'ko') return `${sameYear ? '' : `${d.getFullYear()}년 `}${d.getMonth() + 1}월 ${d.getDate()}일 ${time}`;
+  const year = sameYear ? '' : ` ${d.getFullYear()}`;
   return `${d.getDate()} ${MONTHS[d.getMonth()]}${year} ${time}`;
 }
 
@@ -119,8 +122,8 @@ export function optimizerSummary(settings: Record<string, unknown>): string {
   let name = OPTIMIZER_NAMES[kind] ?? kind;
   if (kind === 'sgd' && typeof opt.momentum === 'number' && opt.momentum > 0) name += ` m${opt.momentum}`;
   const parts = [name];
-  if (typeof settings.lr === 'number') parts.push(`lr ${Number(settings.lr.toPrecision(4))}`);
-  if (typeof settings.batch === 'number') parts.push(`batch ${settings.batch}`);
+  if (typeof settings.lr === 'number') parts.push(t('runs.lr', { lr: Number(settings.lr.toPrecision(4)) }));
+  if (typeof settings.batch === 'number') parts.push(t('runs.batch', { batch: settings.batch }));
   return parts.join(' · ');
 }
 

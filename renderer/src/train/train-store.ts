@@ -19,6 +19,8 @@ import { sameStructure, analysisOf } from '../store/analysis';
 import { useDocumentStore } from '../store/document-store';
 import { askChoice } from '../store/ui-store';
 import { inputParamsOf, mergeTrained, structureKey, type MergeResult } from './merge';
+import { t } from '../i18n';
+import { zodIssueText as settingIssueText } from '../i18n/error-text';
 
 /** How often, at most, progress, curves and filters reach React (ms). */
 export const FLUSH_MS = 200;
@@ -163,7 +165,7 @@ export function validateSettings(settings: SettingsDraft): { config?: TrainConfi
   const errors: Record<string, string> = {};
   for (const issue of r.error.issues) {
     const path = issue.path.join('.');
-    errors[path] ??= issue.code === 'invalid_type' ? 'enter a number' : issue.message;
+    errors[path] ??= issue.code === 'invalid_type' ? t('train.errors.enterNumber') : settingIssueText(issue);
   }
   return { errors };
 }
@@ -188,7 +190,7 @@ export const useTrainStore = create<TrainState>()((set, get) => {
     async chooseFolder() {
       const files = deps?.files;
       if (!files?.chooseDataFolder) {
-        set({ dataNotice: 'Image folders need the desktop app. In the browser, train on MNIST here, or train on a folder from the command line: cnn-studio train model.json --data <folder> -o out.json' });
+        set({ dataNotice: t('train.errors.foldersNeedDesktop') });
         return;
       }
       let path: string | null;
@@ -209,8 +211,8 @@ export const useTrainStore = create<TrainState>()((set, get) => {
       const { data, preview } = get();
       const key = JSON.stringify([data, input ?? null]);
       if (!force && preview?.key === key && preview.status !== 'error') return;
-      if (!input) return set({ preview: { key, status: 'error', error: 'Add an Input node with channels, height and width: the data is prepared for it.' } });
-      if (!engine.previewData) return set({ preview: { key, status: 'error', error: 'This engine cannot load training data — update CNN Studio.' } });
+      if (!input) return set({ preview: { key, status: 'error', error: t('train.errors.needInput') } });
+      if (!engine.previewData) return set({ preview: { key, status: 'error', error: t('train.errors.noData') } });
       // Keep showing the previous data while the new look loads (no flicker when the Input changes).
       set({ preview: { key, status: 'loading', data: preview?.data } });
       try {
@@ -233,11 +235,11 @@ export const useTrainStore = create<TrainState>()((set, get) => {
       const base = { serial: ++serials, engineDocId: d.engineDocId(), startedAt: (d.now ?? Date.now)(), snapshot: doc, data: get().data, epochs: [], structureChanged: false, keepOld: false };
       if (!config) {
         const first = Object.entries(errors)[0];
-        set({ run: { ...base, config: DEFAULT_SETTINGS, status: 'failed', error: `Check the settings: ${first ? `${first[0]} — ${first[1]}` : 'a value is not valid'}.` } });
+        set({ run: { ...base, config: DEFAULT_SETTINGS, status: 'failed', error: t('train.errors.checkSettings', { what: first ? `${first[0]} — ${first[1]}` : t('train.errors.aValue') }) } });
         return;
       }
       if (!d.engine.startTraining) {
-        set({ run: { ...base, config, status: 'failed', error: 'This engine cannot train — update CNN Studio.' } });
+        set({ run: { ...base, config, status: 'failed', error: t('train.errors.cannotTrain') } });
         return;
       }
       resetLive();
@@ -265,7 +267,7 @@ export const useTrainStore = create<TrainState>()((set, get) => {
         early = [];
         if (get().run?.serial !== run.serial) return;
         const why = message(e);
-        patchRun({ status: 'failed', error: `Training could not start: ${why.charAt(0).toUpperCase()}${why.slice(1)}` });
+        patchRun({ status: 'failed', error: t('train.errors.couldNotStart', { why: `${why.charAt(0).toUpperCase()}${why.slice(1)}` }) });
       }
     },
 
@@ -430,12 +432,12 @@ function finish(outcome: TrainOutcome): void {
   const store = useTrainStore.getState();
   const run = store.run!;
   const docs = useDocumentStore.getState();
-  const epochsText = `${outcome.epochs} epoch${outcome.epochs === 1 ? '' : 's'}`;
+  const epochsText = t('train.result.epochs', { count: outcome.epochs });
   const acc = outcome.test ?? outcome.train;
-  const accText = acc ? ` — ${outcome.test ? 'test' : 'training'} accuracy ${(acc.accuracy * 100).toFixed(1)}%` : '';
+  const accText = acc ? t(outcome.test ? 'train.result.testAcc' : 'train.result.trainAcc', { acc: (acc.accuracy * 100).toFixed(1) }) : '';
   if (!outcome.document) {
     docs.edit('Train', (d) => appendRun(d, recordOf(run, 'stopped', d, outcome)));
-    useTrainStore.setState({ run: { ...run, status: outcome.status, result: { text: 'Stopped before the first epoch finished: the model keeps its previous weights. The run is kept in Runs.', applied: 0, skipped: [], dropped: [] } } });
+    useTrainStore.setState({ run: { ...run, status: outcome.status, result: { text: t('train.result.stoppedEarly'), applied: 0, skipped: [], dropped: [] } } });
     return;
   }
   const trained = outcome.document;
@@ -456,16 +458,16 @@ function finish(outcome: TrainOutcome): void {
     useDocumentStore.getState().setWeights(next);
     handleSwaps = [...handleSwaps, { before, after, prev, next }].slice(-20);
   }
-  const parts = [`${outcome.status === 'done' ? 'Trained' : 'Stopped after'} ${epochsText}${accText}. The trained weights are in ${m.applied.length} layer${m.applied.length === 1 ? '' : 's'} (Edit ▸ Undo takes them back).`];
-  if (m.skipped.length) parts.push(`Not updated, as you changed them during training: ${list(m.skipped)}.`);
-  if (m.dropped.length) parts.push(`Back to seeded weights: ${list(m.dropped)}.`);
+  const parts = [t(outcome.status === 'done' ? 'train.result.trained' : 'train.result.stoppedAfter', { epochs: epochsText, acc: accText, count: m.applied.length })];
+  if (m.skipped.length) parts.push(t('train.result.skipped', { list: list(m.skipped) }));
+  if (m.dropped.length) parts.push(t('train.result.dropped', { list: list(m.dropped) }));
   useTrainStore.setState({ run: { ...run, status: outcome.status, result: { text: parts.join(' '), applied: m.applied.length, skipped: m.skipped, dropped: m.dropped } } });
 }
 
 function fail(error: EngineErrorInfo): void {
   const run = useTrainStore.getState().run!;
-  let text = error.message || 'Training failed.';
-  if (!/previous weights|weights it had/i.test(text)) text += ' The model keeps its previous weights.';
+  let text = error.message || t('train.errors.failed');
+  if (!/previous weights|weights it had/i.test(text)) text += t('train.errors.keepsWeights');
   useDocumentStore.getState().edit('Train', (d) => appendRun(d, recordOf(run, 'failed', d)));
   useTrainStore.setState({ run: { ...run, status: 'failed', error: text } });
 }
@@ -478,7 +480,7 @@ function onDocumentChange(s: ReturnType<typeof useDocumentStore.getState>, prev:
     if (run && isActive(run.status)) {
       if (run.trainId) void control(run.trainId, 'stop');
       resetLive();
-      useTrainStore.setState({ run: { ...run, trainId: undefined, status: 'stopped', error: 'Training stopped: another document was opened. Its results had nowhere to go.' } });
+      useTrainStore.setState({ run: { ...run, trainId: undefined, status: 'stopped', error: t('train.errors.otherDocument') } });
     }
     return;
   }
@@ -511,10 +513,10 @@ function guardEdit(prev: ModelDocument, next: ModelDocument, label: string): boo
   if (asking) return false;
   asking = true;
   void askChoice(
-    'This network is training',
-    `“${label}” changes the network being trained. Stop training and make the change, or keep training the copy it started with — its weights then go only to the layers that still match.`,
-    'Stop training and edit',
-    'Keep training the old copy',
+    t('train.guard.title'),
+    t('train.guard.text', { label }),
+    t('train.guard.stop'),
+    t('train.keepOld'),
   ).then((choice) => {
     asking = false;
     if (choice === 'cancel') return;

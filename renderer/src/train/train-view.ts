@@ -1,15 +1,16 @@
 /** Pure helpers of the Train tab's views: images from samples and filters, chart data, numbers as text. */
 import type { TrainCurves } from './train-store';
 import { byteRange } from '../../../engine/src/core/util/byte-range';
+import { t } from '../i18n';
 
 /** "45 s", "3 min 05 s", "2 h 07 min". */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
+  if (s < 60) return t('time.s', { s });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+  if (m < 60) return t('time.ms', { m, s: String(s % 60).padStart(2, '0') });
+  return t('time.hm', { h: Math.floor(m / 60), m: String(m % 60).padStart(2, '0') });
 }
 
 export const percent = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;

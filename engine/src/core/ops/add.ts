@@ -20,7 +20,7 @@ export const AddOp: OpDef<Record<string, never>> = {
         ctx.error(
           'add-shape-mismatch',
           `Add: inputs ${formatShape(first)} and ${formatShape(inputs[i])} differ — add a 1×1 projection (Conv2D 1×1, stride to match) on the shortcut.`,
-          { inputIndex: i },
+          { inputIndex: i, params: { a: formatShape(first), b: formatShape(inputs[i]) } },
         );
         return undefined;
       }

@@ -59,7 +59,7 @@ export function requireFeatureMap(title: string, input: Shape, ctx: InferContext
   ctx.error(
     'rank-mismatch',
     `${title} needs a C×H×W feature map, but its input is a flat vector of ${formatShape(input)} values — ${title} works on images; move it before the Flatten/Dense layers.`,
-    { inputIndex: 0 },
+    { inputIndex: 0, params: { variant: 'feature-map', shape: formatShape(input) } },
   );
   return false;
 }
@@ -93,7 +93,15 @@ export function slideOutput(title: string, inH: number, inW: number, g: WindowGe
       `${title}: the ${formatPair(g.kernel)} kernel${dil} is larger than its ${inH}×${inW} input` +
         (pt + pb + pl + pr > 0 ? ` padded to ${padH}×${padW}` : '') +
         ` — use a smaller kernel, add padding (or "same"), or remove a downsampling layer before it.`,
-      { param: 'kernel' },
+      {
+        param: 'kernel',
+        params: {
+          ...(pt + pb + pl + pr > 0 ? { variant: 'padded', padded: `${padH}×${padW}` } : {}),
+          kernel: formatPair(g.kernel),
+          effective: dil ? `${ekh}×${ekw}` : formatPair(g.kernel),
+          input: `${inH}×${inW}`,
+        },
+      },
     );
     return undefined;
   }
@@ -101,7 +109,7 @@ export function slideOutput(title: string, inH: number, inW: number, g: WindowGe
     ctx.warn(
       'bad-stride',
       `${title}: the stride ${sh === sw ? sh : `${sh}×${sw}`} is larger than the ${formatPair(g.kernel)} kernel, so some input pixels are never looked at — use a stride no larger than the kernel.`,
-      { param: 'stride' },
+      { param: 'stride', params: { stride: sh === sw ? sh : `${sh}×${sw}`, kernel: formatPair(g.kernel) } },
     );
   }
   const div = (n: number, s: number) => (g.ceil ? Math.ceil(n / s) : Math.floor(n / s));
@@ -113,7 +121,10 @@ export function slideOutput(title: string, inH: number, inW: number, g: WindowGe
     if ((ow - 1) * sw >= inW + pl) ow -= 1;
   }
   if (oh <= 0 || ow <= 0) {
-    ctx.error('non-positive-output', `${title}: the output would be ${oh}×${ow} — the input ${inH}×${inW} is too small for this kernel and stride.`, { param: 'stride' });
+    ctx.error('non-positive-output', `${title}: the output would be ${oh}×${ow} — the input ${inH}×${inW} is too small for this kernel and stride.`, {
+      param: 'stride',
+      params: { variant: 'window', shape: `${oh}×${ow}`, input: `${inH}×${inW}` },
+    });
     return undefined;
   }
   return [oh, ow];

@@ -22,14 +22,17 @@ export const ConcatOp: OpDef<Record<string, never>> = {
     for (let i = 0; i < inputs.length; i++) {
       const s = inputs[i];
       if (s.length !== 3 || first.length !== 3) {
-        ctx.error('rank-mismatch', `Concat: input ${i + 1} is ${formatShape(s)} but input 1 is ${formatShape(first)} — all inputs must be C×H×W maps (or all vectors).`, { inputIndex: i });
+        ctx.error('rank-mismatch', `Concat: input ${i + 1} is ${formatShape(s)} but input 1 is ${formatShape(first)} — all inputs must be C×H×W maps (or all vectors).`, {
+          inputIndex: i,
+          params: { variant: 'concat', index: i + 1, shape: formatShape(s), first: formatShape(first) },
+        });
         return undefined;
       }
       if (s[1] !== first[1] || s[2] !== first[2]) {
         ctx.error(
           'concat-hw-mismatch',
           `Concat: input ${i + 1} is ${formatShape(s)} but input 1 is ${formatShape(first)} — concatenated maps must have the same height and width (${first[1]}×${first[2]} vs ${s[1]}×${s[2]}); adjust the stride or padding of one branch.`,
-          { inputIndex: i },
+          { inputIndex: i, params: { index: i + 1, shape: formatShape(s), first: formatShape(first), hw: `${s[1]}×${s[2]}`, firstHw: `${first[1]}×${first[2]}` } },
         );
         return undefined;
       }

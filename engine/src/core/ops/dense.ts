@@ -29,11 +29,15 @@ export const DenseOp: OpDef<DenseParams> = {
     if (n === undefined) {
       ctx.error('dense-needs-flatten', `Dense needs a flat vector, but its input is ${formatShape(inputs[0])} — insert a Flatten before it (or a global pool).`, {
         inputIndex: 0,
+        params: { shape: formatShape(inputs[0]) },
       });
       return undefined;
     }
     if (n * p.units > LIMITS.activationBytes / 4) {
-      ctx.error('too-large', `Dense: ${n.toLocaleString('en-US')} inputs × ${p.units.toLocaleString('en-US')} units is over 4 billion weights — reduce the input first (pooling, global pooling).`, { param: 'units' });
+      ctx.error('too-large', `Dense: ${n.toLocaleString('en-US')} inputs × ${p.units.toLocaleString('en-US')} units is over 4 billion weights — reduce the input first (pooling, global pooling).`, {
+        param: 'units',
+        params: { variant: 'dense', inputs: n, units: p.units },
+      });
       return undefined;
     }
     return [p.units];

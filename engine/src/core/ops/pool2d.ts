@@ -39,7 +39,10 @@ export const Pool2DOp: OpDef<Pool2DParams> = {
       const [kh, kw] = pair(p.kernel);
       const [pt, pl, pb, pr] = resolvePads(p.padding, x[1], x[2], p.kernel, p.stride);
       if (Math.max(pt, pb) > Math.floor(kh / 2) || Math.max(pl, pr) > Math.floor(kw / 2)) {
-        ctx.error('invalid-param', `${title}: padding ${[pt, pl, pb, pr].join(', ')} is more than half the ${kh}×${kw} window — windows would see only padding; use at most ${Math.floor(kh / 2)}.`, { param: 'padding' });
+        ctx.error('invalid-param', `${title}: padding ${[pt, pl, pb, pr].join(', ')} is more than half the ${kh}×${kw} window — windows would see only padding; use at most ${Math.floor(kh / 2)}.`, {
+          param: 'padding',
+          params: { variant: 'pool-padding', pads: [pt, pl, pb, pr].join(', '), window: `${kh}×${kw}`, most: Math.floor(kh / 2) },
+        });
         return undefined;
       }
     }

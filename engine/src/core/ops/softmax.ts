@@ -18,7 +18,7 @@ export const SoftmaxOp: OpDef<Record<string, never>> = {
   infer(inputs, _p, ctx) {
     const x = inputs[0];
     if (x.length !== 1 && x.length !== 3) {
-      ctx.error('rank-mismatch', `Softmax expects a vector or a C×H×W map, not ${formatShape(x)}.`, { inputIndex: 0 });
+      ctx.error('rank-mismatch', `Softmax expects a vector or a C×H×W map, not ${formatShape(x)}.`, { inputIndex: 0, params: { variant: 'softmax', shape: formatShape(x) } });
       return undefined;
     }
     return x;

@@ -44,7 +44,7 @@ function tensorValues(t: TensorData, sidecarBytes: number | undefined): { values
 export function weightDiagnostics(doc: ModelDocument, analysis: Pick<Analysis, 'primitives'>, sidecarBytes?: number): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (doc.weightsFile === undefined && usesSidecar(doc)) {
-    out.push({ severity: 'error', code: 'bad-weights-file', path: 'weightsFile', message: 'Some weights are ranges of a weights file, but the model names none (no "weightsFile") — they cannot be read.' });
+    out.push({ severity: 'error', code: 'bad-weights-file', path: 'weightsFile', message: 'Some weights are ranges of a weights file, but the model names none (no "weightsFile") — they cannot be read.', params: { variant: 'unnamed' } });
   }
   const byOwner = new Map<string, Analysis['primitives']['nodes']>();
   for (const p of analysis.primitives.nodes) {
@@ -68,7 +68,13 @@ export function weightDiagnostics(doc: ModelDocument, analysis: Pick<Analysis, '
         const need = numel(spec.shape);
         if ('problem' in got) out.push({ severity: 'error', code: 'bad-weights', ...where, message: `Node "${node.id}": weight "${key}" ${got.problem}.` });
         else if (got.values !== need) {
-          out.push({ severity: 'error', code: 'bad-weights', ...where, message: `Node "${node.id}": weight "${key}" has ${got.values} values, but ${spec.shape.join('×')} = ${need} are needed.` });
+          out.push({
+            severity: 'error',
+            code: 'bad-weights',
+            ...where,
+            message: `Node "${node.id}": weight "${key}" has ${got.values} values, but ${spec.shape.join('×')} = ${need} are needed.`,
+            params: { variant: 'count', key, values: got.values, shape: spec.shape.join('×'), need },
+          });
         }
       }
     }
@@ -81,6 +87,7 @@ export function weightDiagnostics(doc: ModelDocument, analysis: Pick<Analysis, '
         nodeId: node.id,
         path: `nodes[${i}].weights.${key}`,
         message: `Node "${node.id}": "${key}" is not one of its weights (${names.length ? names.join(', ') : 'it has none'}) — it is ignored.`,
+        params: { variant: 'unknown', key, known: names.join(', ') },
       });
     }
   });

@@ -31,4 +31,21 @@ describe('CI workflow (.github/workflows/ci.yml)', () => {
     expect(runs).toContain('npx electron-builder --dir');
     expect(runs).toContain('node scripts/launch-packaged.mjs release');
   });
+
+  it('runs the Electron end-to-end specs on every OS and fails, not skips, where Electron cannot run', () => {
+    // `npm test` is vitest run, whose files include e2e/desktop.e2e.ts…
+    const vitestConfig = readFileSync(path.join(ROOT, 'vitest.config.ts'), 'utf8');
+    expect(vitestConfig).toContain("'e2e/**/*.e2e.ts'");
+    const steps: { run?: string; if?: string }[] = wf.jobs.test.steps;
+    const test = steps.filter((s) => /\bnpm test\b/.test(s.run ?? ''));
+    expect(test.map((s) => s.if).sort()).toEqual(["runner.os != 'Linux'", "runner.os == 'Linux'"]);
+    // …and the spec fails when it would skip (no Electron binary, no build, no display).
+    expect(wf.jobs.test.env.CNN_STUDIO_REQUIRE_ELECTRON).toBe('1');
+    expect(readFileSync(path.join(ROOT, 'e2e/desktop.e2e.ts'), 'utf8')).toContain('process.env.CNN_STUDIO_REQUIRE_ELECTRON');
+    // Ubuntu 24.04 runners: Chromium's sandbox needs unprivileged user namespaces, allowed before the tests.
+    const sysctl = steps.findIndex((s) => (s.run ?? '').includes('kernel.apparmor_restrict_unprivileged_userns=0'));
+    expect(sysctl).toBeGreaterThanOrEqual(0);
+    expect(steps[sysctl]!.if).toBe("runner.os == 'Linux'");
+    expect(sysctl).toBeLessThan(steps.indexOf(test[0]!));
+  });
 });

@@ -16,8 +16,11 @@ export interface UtilityProcessApi {
   fork(modulePath: string, args?: string[], options?: ForkOptions): UtilityProcess;
 }
 
+/** The engine process's name in the OS task manager and in app.getAppMetrics() (`name` of its 'Utility' entry). */
+export const ENGINE_SERVICE_NAME = 'CNN Studio engine';
+
 export interface UtilityProcessChannelOptions {
-  /** Shown in the OS task manager and app.getAppMetrics() (default 'CNN Studio engine'). */
+  /** Shown in the OS task manager and app.getAppMetrics() (default ENGINE_SERVICE_NAME). */
   serviceName?: string;
   /** Ends a process at once; default `process.kill(pid, 'SIGKILL')` (UtilityProcess.kill() sends SIGTERM, which a busy engine may not act on). */
   killPid?: (pid: number) => void;
@@ -37,7 +40,7 @@ class UtilityProcessChannel extends EventEmitter implements EngineChannel {
   ) {
     super();
     this.child = utilityProcess.fork(spawn.entry, [initArg(spawn.init)], {
-      serviceName: options.serviceName ?? 'CNN Studio engine',
+      serviceName: options.serviceName ?? ENGINE_SERVICE_NAME,
       execArgv: heapLimitArgs(spawn.resourceLimits),
       stdio: 'inherit',
     });

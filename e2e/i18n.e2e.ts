@@ -1,16 +1,17 @@
 /**
  * The interface in English and in Korean, following the system language (the browser's locale) with
  * a switch in the status bar. The same scenario runs in both: first launch, a preset, the Problems tab
- * with errors and their quick fix, the inspector, the Train tab, a dialog, the Run tab of an empty
- * graph and the 1024×700 layout. In Korean no visible text is left in English, apart from names and
- * notation that stay English (STAYS_ENGLISH). Screenshots of each language go to e2e/artifacts/.
+ * with errors and their quick fix, the inspector, the Train tab, a dialog, the Explain tab of a
+ * MobileNetV2 inverted residual, the Run tab of an empty graph and the 1024×700 layout. In Korean no
+ * visible text is left in English, apart from names and notation that stay English (STAYS_ENGLISH).
+ * Screenshots of each language go to e2e/artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumPath, launchBrowser, type Browser } from './support/browser';
 import { startLiveServer, type LiveServer } from './support/live-server';
 import { snap } from './support/artifacts';
-import { card } from './support/editor';
+import { card, selectNode } from './support/editor';
 import { openDocument } from './support/live-input';
 import { koreanFontEnv } from './support/korean-font';
 
@@ -112,6 +113,7 @@ interface Language {
   fix: string;
   confirmTitle: string;
   trainButton: string;
+  separableTitle: string;
 }
 
 const LANGUAGES: Language[] = [
@@ -125,6 +127,7 @@ const LANGUAGES: Language[] = [
     fix: 'Insert Flatten before this Dense layer',
     confirmTitle: 'Unsaved changes',
     trainButton: 'Train',
+    separableTitle: 'Why depthwise-separable convolutions are cheap',
   },
   {
     locale: 'ko-KR',
@@ -136,6 +139,7 @@ const LANGUAGES: Language[] = [
     fix: '이 완전 연결층 앞에 평탄화 넣기',
     confirmTitle: '저장하지 않은 변경',
     trainButton: '학습',
+    separableTitle: '깊이별 분리 합성곱이 가벼운 이유',
   },
 ];
 
@@ -242,6 +246,19 @@ describe.skipIf(noChromium)('the interface in English and Korean (browser mode, 
         await page.getByTestId('train-data-preview').waitFor({ timeout: 60_000 });
         await checkKorean('the Train tab');
         await shot(`i18n-${L.lang}-train`);
+      });
+
+      it('MobileNetV2: the Explain tab of an inverted residual (its depthwise-separable cost)', async () => {
+        await fresh();
+        await page.getByTestId('preset-select').selectOption('mobilenet-v2');
+        // Stage 2's first block: 16 channels widened 6× to 96, depthwise 3×3/2, projected to 24.
+        await selectNode(page, 'stage_2_block_1');
+        await page.getByTestId('tab-explain').click();
+        const view = page.getByTestId('explain-separable');
+        await expect.poll(() => view.getByRole('heading').textContent()).toBe(L.separableTitle);
+        await expect.poll(() => view.locator('header').textContent()).toContain('96×112×112');
+        await checkKorean('the Explain tab of a MobileNetV2 inverted residual');
+        await shot(`i18n-${L.lang}-explain-inverted-residual`);
       });
 
       it('the Run tab of an empty graph', async () => {

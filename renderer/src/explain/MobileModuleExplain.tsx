@@ -3,12 +3,14 @@
  * depthwise + projection, each against the standard convolution it replaces; a squeeze-excite's
  * cost next to a 3×3 convolution on the same map.
  */
+import { Trans } from 'react-i18next';
 import { ops } from '../engine';
 import { hiddenChannels, type InvertedResidualParams } from '../../../engine/src/core/ops/inverted-residual';
 import type { SeparableConvParams } from '../../../engine/src/core/ops/separable-conv';
 import { squeezeWidth, type SqueezeExciteParams } from '../../../engine/src/core/ops/squeeze-excite';
 import { SeparableCostView } from './SeparableCostView';
 import './explain.css';
+import { i18n, useT } from '../i18n';
 
 export const MOBILE_EXPLAINED = ['SeparableConv', 'InvertedResidual', 'SqueezeExcite'];
 
@@ -22,24 +24,23 @@ export interface MobileModuleExplainProps {
 const n = (v: number) => v.toLocaleString('en-US');
 
 export function MobileModuleExplain({ type, params, input, output }: MobileModuleExplainProps) {
+  const { t } = useT();
   const parsed = ops.get(type)?.params.safeParse(params);
-  if (!parsed?.success) return <p className="live-hint">Fix this module’s settings to see it explained.</p>;
-  if (input?.length !== 3 || output?.length !== 3) return <p className="live-hint">Connect this module to an input with a known C×H×W shape to see it explained.</p>;
+  if (!parsed?.success) return <p className="live-hint">{t('live.explain.fixModule')}</p>;
+  if (input?.length !== 3 || output?.length !== 3) return <p className="live-hint">{t('live.explain.connectModule')}</p>;
   const [c, h, w] = input;
   if (type === 'SeparableConv') {
     const p = parsed.data as SeparableConvParams;
-    return <SeparableCostView input={input} filters={p.filters} kernel={p.kernel} output={output.slice(1)} depthMultiplier={p.depthMultiplier} caption="this node" />;
+    return <SeparableCostView input={input} filters={p.filters} kernel={p.kernel} output={output.slice(1)} depthMultiplier={p.depthMultiplier} caption={t('explain.mobile.thisNode')} />;
   }
   if (type === 'InvertedResidual') {
     const p = parsed.data as InvertedResidualParams;
     const hidden = hiddenChannels(p, c);
+    const widen = t(hidden === c ? 'explain.mobile.noExpansion' : 'explain.mobile.expansion', { c, hidden });
     return (
       <>
-        <SeparableCostView input={[hidden, h, w]} filters={p.filters} kernel={p.kernel} output={output.slice(1)} caption={`this block’s depthwise ${p.kernel}×${p.kernel} and 1×1 projection, on its ${hidden} expanded channels`} />
-        <p className="explain-muted">
-          The block widens {c} channels to {hidden}
-          {hidden === c ? ' (no expansion: ratio 1)' : ' with a 1×1 convolution'}, filters them depthwise and projects them to {p.filters} without an activation — cheap enough to make the middle wide, while only the narrow ends are stored between blocks.
-        </p>
+        <SeparableCostView input={[hidden, h, w]} filters={p.filters} kernel={p.kernel} output={output.slice(1)} caption={t('explain.mobile.blockCaption', { k: `${p.kernel}×${p.kernel}`, hidden })} />
+        <p className="explain-muted">{t('explain.mobile.block', { widen, filters: p.filters })}</p>
       </>
     );
   }
@@ -50,15 +51,19 @@ export function MobileModuleExplain({ type, params, input, output }: MobileModul
   return (
     <section className="explain" data-testid="explain-squeeze-excite">
       <header className="explain-header">
-        <h3>What squeeze-and-excitation costs</h3>
-        <span className="explain-muted">
-          on {c}×{h}×{w}, bottleneck {s}
-        </span>
+        <h3>{t('explain.mobile.seTitle')}</h3>
+        <span className="explain-muted">{t('explain.mobile.seSubtitle', { input: `${c}×${h}×${w}`, s })}</span>
       </header>
       <p>
-        Two 1×1 convolutions on the pooled {c}×1×1 vector ({c}→{s}→{c}): <b data-testid="se-weights">{n(weights)}</b> weights and <b data-testid="se-macs">{n(2 * c * s)}</b> MACs. A 3×3 convolution {c}→{c} on the same map has {n(conv)} weights and {n(conv * h * w)} MACs.
+        <Trans
+          i18n={i18n}
+          ns="ui"
+          i18nKey="explain.mobile.seCost"
+          values={{ c, s, weights: n(weights), macs: n(2 * c * s), convWeights: n(conv), convMacs: n(conv * h * w) }}
+          components={{ weights: <b data-testid="se-weights" />, macs: <b data-testid="se-macs" /> }}
+        />
       </p>
-      <p className="explain-muted">It runs once per image, not once per position: each channel gets one gate between 0 and 1 from what the whole map contains, and is scaled by it.</p>
+      <p className="explain-muted">{t('explain.mobile.seWhy')}</p>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { separableCost, type SeparableStage } from '../../../engine/src/core/explain';
 import './explain.css';
+import { useT } from '../i18n';
 
 export interface SeparableCostViewProps {
   /** What the convolutions read, C×H×W. */
@@ -10,7 +11,7 @@ export interface SeparableCostViewProps {
   /** The output map's H×W (default: the input's). */
   output?: readonly number[];
   depthMultiplier?: number;
-  /** What is being compared, under the heading ("the lecture's example", "this node's depthwise and projection"). */
+  /** What is being compared, under the heading ("the lecture's example", "this node's depthwise and projection"), in the UI's language. */
   caption?: string;
 }
 
@@ -21,6 +22,7 @@ const formula = (s: SeparableStage) => [s.kernel[0], s.kernel[1], s.inChannels /
 
 /** Why depthwise-separable convolutions are cheap: a standard k×k convolution next to depthwise k×k + pointwise 1×1, weights and MACs. */
 export function SeparableCostView({ input, filters, kernel, output, depthMultiplier, caption }: SeparableCostViewProps) {
+  const { t } = useT();
   const cost = useMemo(() => separableCost(input, filters, kernel, { output, depthMultiplier }), [input, filters, kernel, output, depthMultiplier]);
   const { standard, separable } = cost;
   const [dw, pw] = separable;
@@ -29,35 +31,31 @@ export function SeparableCostView({ input, filters, kernel, output, depthMultipl
   return (
     <section className="explain" data-testid="explain-separable">
       <header className="explain-header">
-        <h3>Why depthwise-separable convolutions are cheap</h3>
+        <h3>{t('explain.separable.title')}</h3>
         <span className="explain-muted">
-          {caption ? `${caption}: ` : ''}input {c}×{h}×{w} → {filters} channels at {cost.output[0]}×{cost.output[1]}; weights and multiply-accumulates (MACs)
+          {caption ? `${caption}: ` : ''}
+          {t('explain.separable.subtitle', { input: `${c}×${h}×${w}`, filters, size: `${cost.output[0]}×${cost.output[1]}` })}
         </span>
       </header>
       <table className="explain-table">
         <thead>
           <tr>
             <th />
-            <th>Standard {k(standard)} conv</th>
-            <th>
-              Depthwise {k(dw)} + pointwise 1×1
-            </th>
-            <th>Saving</th>
+            <th>{t('explain.separable.standard', { k: k(standard) })}</th>
+            <th>{t('explain.separable.separable', { k: k(dw) })}</th>
+            <th>{t('explain.separable.saving')}</th>
           </tr>
         </thead>
         <tbody>
           <tr data-testid="separable-layers">
-            <th>Layers</th>
-            <td className="explain-muted">
-              {k(standard)} conv: {standard.inChannels}→{standard.filters}, every filter reads every channel
-            </td>
+            <th>{t('explain.separable.layers')}</th>
+            <td className="explain-muted">{t('explain.separable.standardLayer', { k: k(standard), from: standard.inChannels, to: standard.filters })}</td>
             <td className="explain-muted">
               <div>
-                {dw.label}: {dw.groups} channels, each on its own{dw.filters > dw.groups ? ` (${dw.filters / dw.groups} filters each)` : ''}
+                {t('explain.separable.depthwiseLayer', { k: k(dw), n: dw.groups })}
+                {dw.filters > dw.groups ? t('explain.separable.perChannel', { n: dw.filters / dw.groups }) : ''}
               </div>
-              <div>
-                {pw.label}: {pw.inChannels}→{pw.filters}, mixing the channels
-              </div>
+              <div>{t('explain.separable.pointwiseLayer', { from: pw.inChannels, to: pw.filters })}</div>
             </td>
             <td />
           </tr>
@@ -66,7 +64,7 @@ export function SeparableCostView({ input, filters, kernel, output, depthMultipl
             const sep = dw[what] + pw[what];
             return (
               <tr key={what} data-testid={`separable-${what}`}>
-                <th>{what === 'params' ? 'Weights' : 'MACs'}</th>
+                <th>{t(`explain.separable.${what}`)}</th>
                 <td>
                   <div className="explain-muted">{what === 'params' ? formula(standard) : `${formula(standard)} · ${cost.output[0]}·${cost.output[1]}`}</div>
                   <div className="explain-bar explain-bar-alt" style={{ width: '100%' }} />
@@ -86,8 +84,11 @@ export function SeparableCostView({ input, filters, kernel, output, depthMultipl
         </tbody>
       </table>
       <p className="explain-muted">
-        Both see the same {k(standard)} window of every channel. The standard convolution filters space and mixes channels in one step: {k(standard)}·C·F weights. The separable one first filters each channel on its own ({k(standard)}·C), then mixes the channels with a 1×1 (C·F) — {(1 / cost.ratio).toFixed(3)} of the cost
-        {depthMultiplier && depthMultiplier > 1 ? '' : ` (1/F + 1/k² = 1/${filters} + 1/${standard.kernel[0] * standard.kernel[1]})`}. Xception and MobileNet are built from it.
+        {t('explain.separable.why', {
+          k: k(standard),
+          fraction: (1 / cost.ratio).toFixed(3),
+          formula: depthMultiplier && depthMultiplier > 1 ? '' : ` (1/F + 1/k² = 1/${filters} + 1/${standard.kernel[0] * standard.kernel[1]})`,
+        })}
       </p>
     </section>
   );

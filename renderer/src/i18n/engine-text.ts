@@ -46,6 +46,15 @@ export function fieldHint(type: string, spec: FieldSpec): string | undefined {
   return hint && lookup(`field.${type}.${spec.name}.hint`, hint);
 }
 
+/**
+ * A parameter named without its field spec (the Runs tab's "what differs"): in Korean the
+ * Inspector's label ("필터 수"); in English the document's own key ("filters"), as the model file
+ * and exported code spell it.
+ */
+export function paramName(type: string, param: string): string {
+  return language() === 'ko' ? lookup(`field.${type}.${param}.label`, param) : param;
+}
+
 /** An enum choice as shown: its value in English, a word in Korean. */
 export function optionLabel(type: string, param: string, value: string): string {
   return lookup(`field.${type}.${param}.options.${value}`, value);

@@ -12,6 +12,7 @@ import { DIAGNOSTIC_CODES } from '../../../engine/src/core/diagnostics';
 import { analyze, ops } from '../engine';
 import type { ModelDocument } from '../engine';
 import { PALETTE } from '../model/palette';
+import { describeDesignChange, describeValueChange } from '../train/runs-diff';
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -165,6 +166,33 @@ describe('i18n: sentences', () => {
     expect(summaryText('depthwise conv 3×3, 32')).toBe('깊이별 합성곱 3×3, 32');
     expect(roleText('branch 2: 1×1 reduce')).toBe('분기 2: 1×1 축소');
     expect(roleText('shortcut: 1×1 projection')).toBe('지름길: 1×1 투영');
+  });
+
+  it('the depthwise-separable and mobile-module Explain views, and the Runs tab’s parameters, read in Korean', () => {
+    // Names and notation these sentences keep: MACs, the networks built from the block, C and F of the cost formula.
+    const kept = new Set(['MACs', 'Xception', 'MobileNet']);
+    const texts = [ko.explain.separable, ko.explain.mobile, ko.runs.value, ko.runs.split, ko.train.result.why].flatMap(values);
+    // Placeholders ({{input}}) and the tags of bold values (<weights>) are not words the user reads.
+    for (const text of texts) expect(englishWords(text.replace(/\{\{\w+\}\}|<\/?\w+>/g, '')).filter((w) => !kept.has(w)), text).toEqual([]);
+    expect(values(ko.explain.separable).join('\n')).toMatch(/깊이별 합성곱[^]*점별 합성곱/);
+    expect(t('explain.separable.title')).toBe('깊이별 분리 합성곱이 가벼운 이유');
+    // A layer parameter by the Inspector's label, its choices and switches in words, a changed type by the op's title.
+    expect(
+      describeDesignChange({
+        kind: 'params',
+        id: 'b',
+        name: 'stage 2 block 1',
+        type: 'InvertedResidual',
+        changes: [
+          { key: 'expandRatio', from: 6, to: 4 },
+          { key: 'activation', from: 'relu6', to: 'hardswish' },
+          { key: 'batchNorm', from: true, to: false },
+        ],
+      }),
+    ).toBe('stage 2 block 1: 확장 비율 6 → 4, 활성화 ReLU6 → 하드 스위시, 배치 정규화 (끄면 편향에 합침) 켬 → 끔');
+    expect(describeDesignChange({ kind: 'replaced', id: 'c', name: 'conv2', fromType: 'Conv2D', toType: 'SeparableConv' })).toBe('conv2: 합성곱 2D → 분리 합성곱');
+    expect(describeValueChange({ key: 'optimizer.kind', from: 'adam', to: 'adamw' })).toBe('옵티마이저 Adam → AdamW');
+    expect(describeValueChange({ key: 'augment.flip', from: false, to: true })).toBe('무작위 뒤집기 끔 → 켬');
   });
 
   for (const [name, graph] of Object.entries(BROKEN)) {

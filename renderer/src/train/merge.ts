@@ -15,6 +15,7 @@ import type { Analysis, ModelDocument, ModelNode } from '../engine';
 import type { TensorData } from '../../../engine/src/core/document/schema';
 import type { InputParams } from '../../../engine/src/core/ops/input';
 import { inlineWeightKey } from '../../../engine/src/core/weights/resolve';
+import { t as tr } from '../i18n';
 
 /** JSON with object keys sorted, so equal params compare equal whatever order they were written in. */
 export function stableJson(value: unknown): string {
@@ -51,6 +52,7 @@ const usesSidecar = (w: Record<string, TensorData> | undefined) => !!w && Object
 export interface SkippedNode {
   id: string;
   name: string;
+  /** Why, in the interface's language ("its settings changed"). */
   reason: string;
 }
 
@@ -85,10 +87,10 @@ export function mergeTrained(current: ModelDocument, trained: ModelDocument, ana
     let next = n;
     if (t?.weights && Object.keys(t.weights).length) {
       if (!sameNode(n, t)) {
-        skipped.push({ id: n.id, name: nameOf(n), reason: n.type !== t.type ? 'its type changed' : 'its settings changed' });
+        skipped.push({ id: n.id, name: nameOf(n), reason: tr(n.type !== t.type ? 'train.result.why.typeChanged' : 'train.result.why.settingsChanged') });
       } else {
         const misfit = Object.entries(t.weights).find(([key, td]) => expected.get(`${n.id}\u0000${key}`)?.join('x') !== td.shape.join('x'));
-        if (misfit) skipped.push({ id: n.id, name: nameOf(n), reason: expected.has(`${n.id}\u0000${misfit[0]}`) ? 'its input changed shape' : 'it no longer has a shape (an error or an unconnected input)' });
+        if (misfit) skipped.push({ id: n.id, name: nameOf(n), reason: tr(expected.has(`${n.id}\u0000${misfit[0]}`) ? 'train.result.why.inputReshaped' : 'train.result.why.noShape') });
         else {
           next = { ...n, weights: t.weights };
           applied.push(n.id);
@@ -99,11 +101,11 @@ export function mergeTrained(current: ModelDocument, trained: ModelDocument, ana
       const kept = Object.fromEntries(Object.entries(n.weights!).filter(([, td]) => !td.sidecar));
       next = { ...n, weights: Object.keys(kept).length ? kept : undefined };
       if (!next.weights) delete next.weights;
-      dropped.push({ id: n.id, name: nameOf(n), reason: 'its weights were in the previous weights file' });
+      dropped.push({ id: n.id, name: nameOf(n), reason: tr('train.result.why.previousWeights') });
     }
     return next;
   });
-  for (const t of trained.nodes) if (t.weights && Object.keys(t.weights).length && !present.has(t.id)) skipped.push({ id: t.id, name: nameOf(t), reason: 'it was deleted' });
+  for (const t of trained.nodes) if (t.weights && Object.keys(t.weights).length && !present.has(t.id)) skipped.push({ id: t.id, name: nameOf(t), reason: tr('train.result.why.deleted') });
 
   const doc: ModelDocument = { ...current, nodes };
   if (trained.labels) doc.labels = [...trained.labels];

@@ -8,8 +8,8 @@
  */
 import { formatCount, ops, type ModelDocument } from '../engine';
 import type { RunRecord } from '../../../engine/src/core/document/schema';
-import { t } from '../i18n';
-import { summaryText } from '../i18n/engine-text';
+import { language, t } from '../i18n';
+import { opTitle, optionLabel, paramName, summaryText } from '../i18n/engine-text';
 
 export type RunDesign = RunRecord['design'];
 type DesignNode = RunDesign['nodes'][number];
@@ -93,8 +93,8 @@ export function sameParams(type: string, a: Record<string, unknown>, b: Record<s
 /** A short display form: 0.001, on/off, "[1, 2]", "same"; absent values are "—". */
 export function formatValue(v: unknown): string {
   if (v === undefined) return '—';
-  if (v === null) return 'none';
-  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  if (v === null) return t('runs.value.none');
+  if (typeof v === 'boolean') return t(v ? 'runs.value.on' : 'runs.value.off');
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`;
@@ -194,6 +194,11 @@ export function diffDesigns(a: Design, b: Design): DesignChange[] {
   return out;
 }
 
+/** A layer parameter's value: an enum choice as the Inspector names it ("최대" for max in Korean), anything else as formatValue. */
+function paramValue(type: string, key: string, v: unknown): string {
+  return typeof v === 'string' ? optionLabel(type, key, v) : formatValue(v);
+}
+
 /** One line per change: "conv2: filters 64 → 32", "added bn1 (BatchNorm: batch norm) after conv1". */
 export function describeDesignChange(c: DesignChange): string {
   switch (c.kind) {
@@ -202,9 +207,9 @@ export function describeDesignChange(c: DesignChange): string {
     case 'removed':
       return t('runs.diff.removed', { name: c.name, summary: summaryText(c.summary) }) + (c.after.length ? t('runs.diff.wasAfter', { names: c.after.join(' + ') }) : '');
     case 'replaced':
-      return `${c.name}: ${c.fromType} → ${c.toType}`;
+      return `${c.name}: ${opTitle(c.fromType)} → ${opTitle(c.toType)}`;
     case 'params':
-      return `${c.name}: ${c.changes.map((v) => `${v.key} ${formatValue(v.from)} → ${formatValue(v.to)}`).join(', ')}`;
+      return `${c.name}: ${c.changes.map((v) => `${paramName(c.type, v.key)} ${paramValue(c.type, v.key, v.from)} → ${paramValue(c.type, v.key, v.to)}`).join(', ')}`;
     case 'connection-added':
       return t('runs.diff.connected', { source: c.source, target: c.target });
     case 'connection-removed':
@@ -241,6 +246,9 @@ const SETTING_NAMES: Record<string, string> = {
   testSamples: 'test images',
 };
 
+/** Settings whose values are choices the Train tab names (Korean shows its words; English the stored value). */
+const SETTING_CHOICES: Record<string, string> = { 'optimizer.kind': 'train.settings.optimizer', 'schedule.kind': 'train.settings.schedule' };
+
 /** Counts shown with thousands separators, as the rest of the app shows counts. */
 const COUNTS = new Set(['trainSamples', 'testSamples']);
 
@@ -250,8 +258,17 @@ export function settingName(key: string): string {
 
 /** "learning rate 0.001 → 0.01", "test split 20% → 0%". */
 export function describeValueChange(c: ValueChange): string {
+  const choices = language() === 'ko' ? SETTING_CHOICES[c.key] : undefined;
   const fmt = (v: unknown) =>
-    typeof v !== 'number' ? formatValue(v) : c.key === 'testSplit' ? `${Number((v * 100).toPrecision(4))}%` : COUNTS.has(c.key) ? formatCount(v) : formatValue(v);
+    typeof v === 'string' && choices
+      ? t(`${choices}.${v}`, { defaultValue: v })
+      : typeof v !== 'number'
+        ? formatValue(v)
+        : c.key === 'testSplit'
+          ? `${Number((v * 100).toPrecision(4))}%`
+          : COUNTS.has(c.key)
+            ? formatCount(v)
+            : formatValue(v);
   return `${settingName(c.key)} ${fmt(c.from)} → ${fmt(c.to)}`;
 }
 

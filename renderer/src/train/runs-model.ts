@@ -93,11 +93,11 @@ export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
-  if (s < 60) return `${s < 10 ? s.toFixed(2) : s.toFixed(1)} s`;
+  if (s < 60) return t('time.s', { s: s < 10 ? s.toFixed(2) : s.toFixed(1) });
   const total = Math.round(s);
-  if (total < 3600) return `${Math.floor(total / 60)} min ${String(total % 60).padStart(2, '0')} s`;
+  if (total < 3600) return t('time.ms', { m: Math.floor(total / 60), s: String(total % 60).padStart(2, '0') });
   const minutes = Math.round(total / 60);
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+  return t('time.hm', { h: Math.floor(minutes / 60), m: String(minutes % 60).padStart(2, '0') });
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -183,11 +183,11 @@ export function runRows(runs: readonly RunRecord[], overrides: ReadonlyMap<strin
       chosen: isChosen(r.id, i, runs.length, overrides),
       date: formatRunDate(r.startedAt, now),
       status: r.status,
-      dataset: `${r.dataset.name} · ${r.dataset.classes} classes`,
-      datasetTitle: `${formatCount(r.dataset.trainSamples)} training images, ${formatCount(r.dataset.testSamples)} test images`,
+      dataset: t('runs.datasetCell', { name: r.dataset.name, n: r.dataset.classes }),
+      datasetTitle: t('runs.datasetTitle', { train: formatCount(r.dataset.trainSamples), test: formatCount(r.dataset.testSamples) }),
       params: formatCount(r.params),
       macs: formatMetric(r.macs),
-      macsTitle: `${formatCount(r.macs)} multiply-accumulates per image`,
+      macsTitle: t('runs.macsTitle', { n: formatCount(r.macs) }),
       activations: formatBytes(r.activationBytes),
       optimizer: optimizerSummary(r.settings),
       epochs: epochsCell(r),
@@ -213,7 +213,7 @@ export interface OutcomeRow {
 
 function relative(a: number, b: number): string {
   if (a === b) return '';
-  if (a === 0) return 'new';
+  if (a === 0) return t('runs.new');
   const pct = ((b - a) / a) * 100;
   const digits = Math.abs(pct) < 10 ? 1 : 0;
   return `${pct > 0 ? '+' : '−'}${Math.abs(pct).toFixed(digits)}%`;
@@ -232,9 +232,9 @@ export function compareOutcome(a: RunRecord, b: RunRecord): OutcomeRow[] {
   const pts = sameSplit ? (accB.value - accA.value) * 100 : 0;
   rows.push({
     label: sameSplit ? `Accuracy (${accA.on})` : 'Accuracy',
-    a: accA ? `${formatPercent(accA.value)}${sameSplit ? '' : ` (${accA.on})`}` : '—',
-    b: accB ? `${formatPercent(accB.value)}${sameSplit ? '' : ` (${accB.on})`}` : '—',
-    change: sameSplit && Math.abs(pts) >= 0.005 ? `${pts > 0 ? '+' : '−'}${Math.abs(pts).toFixed(2)} pt` : '',
+    a: accA ? `${formatPercent(accA.value)}${sameSplit ? '' : t(`runs.split.${accA.on}`)}` : '—',
+    b: accB ? `${formatPercent(accB.value)}${sameSplit ? '' : t(`runs.split.${accB.on}`)}` : '—',
+    change: sameSplit && Math.abs(pts) >= 0.005 ? t('runs.points', { change: `${pts > 0 ? '+' : '−'}${Math.abs(pts).toFixed(2)}` }) : '',
     better: sameSplit && Math.abs(pts) >= 0.005 ? pts > 0 : undefined,
   });
   const ta = timePerEpoch(a);
@@ -301,7 +301,7 @@ export function chartData(runs: readonly RunRecord[], overrides: ReadonlyMap<str
         const m = onTest ? e.test : e.train;
         return m ? [{ x: e.epoch, y: m.accuracy * 100 }] : [];
       });
-      series.push({ id: r.id, label: onTest ? r.name : `${r.name} (train)`, colour: runColour(i), dashed: !onTest });
+      series.push({ id: r.id, label: onTest ? r.name : `${r.name}${t('runs.split.train')}`, colour: runColour(i), dashed: !onTest });
       points.push(pts);
     }
   });

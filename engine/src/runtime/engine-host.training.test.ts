@@ -54,6 +54,9 @@ describe.each(['process', 'thread'] as const)('EngineHost training (%s isolation
     expect(outcome.test!.accuracy).toBeGreaterThan(0.5);
     const mine = ofRun(started.trainId);
     expect(mine.filter((e) => e.type === 'train-epoch').length).toBe(2);
+    // Progress comes at most 4 times a second, yet together the reports name every step once, in order.
+    const reported = mine.flatMap((e) => (e.type === 'train-progress' ? (e.progress.steps ?? []).map((p) => p.globalStep) : []));
+    expect(reported).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
     const filters = mine.filter((e) => e.type === 'train-filters');
     expect(filters.length).toBeGreaterThan(0);
     if (filters[0].type === 'train-filters') expect(filters[0].shape).toEqual([6, 1, 5, 5]);

@@ -4,7 +4,7 @@
  * it ends, merged into the document as one undoable edit "Train" with a run record (merge.ts).
  *
  * Plain TypeScript around a zustand store; nothing here touches the DOM. connectTraining() wires
- * it to an EngineClient (tests give a fake). Events arrive up to ~10 a second: the per-step curve
+ * it to an EngineClient (tests give a fake). Progress arrives ~4 times a second, each with every step since the last: the per-step curve
  * and the latest filters are kept outside React state (trainCurves()) and published at most every
  * FLUSH_MS by bumping `tick`, so the panel re-renders a few times a second, never per event.
  */
@@ -354,9 +354,12 @@ function handleEvent(e: TrainEvent): void {
   switch (e.type) {
     case 'train-progress': {
       const p = e.progress;
-      curves.steps.push(p.globalStep);
-      curves.loss.push(p.smoothLoss);
-      curves.accuracy.push(p.accuracy);
+      // Every step since the last report (older engines sent one point per report).
+      for (const s of p.steps ?? [{ globalStep: p.globalStep, smoothLoss: p.smoothLoss, accuracy: p.accuracy }]) {
+        curves.steps.push(s.globalStep);
+        curves.loss.push(s.smoothLoss);
+        curves.accuracy.push(s.accuracy);
+      }
       pendingProgress = p;
       scheduleFlush();
       return;

@@ -26,6 +26,17 @@ export interface TrainProgress {
   samplesPerSec: number;
   elapsedMs: number;
   etaMs: number;
+  /**
+   * Every step since the previous report (this one's last), so a curve keeps each step however
+   * seldom reports come: global step, smoothed loss, the epoch's running accuracy.
+   */
+  steps?: StepPoint[];
+}
+
+export interface StepPoint {
+  globalStep: number;
+  smoothLoss: number;
+  accuracy: number;
 }
 
 export interface Misclassified {

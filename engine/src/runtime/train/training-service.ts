@@ -29,6 +29,8 @@ const MAX_SAMPLES = 64;
 /** Models with more trained values than this keep them in a sidecar rather than inline base64. */
 const INLINE_MAX_VALUES = 4 * 1024 * 1024;
 const FILTER_EVENT_MS = 500;
+/** Progress reports to the editor at most this often; each carries every step since the last (measured: at 100 ms, LeNet-5's epoch from the Train tab took 1.6× the CLI's, at 250 ms 1.3×). */
+const PROGRESS_EVENT_MS = 250;
 
 export interface StartTraining {
   trainId: string;
@@ -102,6 +104,7 @@ export class TrainingService {
       trainer = new Trainer(req.document, analysis, dataset, config, {
         sidecar: req.sidecar,
         threads: this.options.threads,
+        progressMs: PROGRESS_EVENT_MS,
         onProgress: (progress) => this.post({ type: 'train-event', event: { type: 'train-progress', trainId, docId, progress } }),
         onEpoch: (report) => this.post({ type: 'train-event', event: { type: 'train-epoch', trainId, docId, report } }),
         onStep: (step, weights) => {

@@ -11,12 +11,13 @@
  *    the Maps histogram.
  * Screenshots go to e2e/artifacts/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chromiumPath, launchBrowser, type Browser } from './support/browser';
+import { chromiumPath, type Browser } from './support/browser';
 import { snap } from './support/artifacts';
 import { card, connect, focusCanvas, selectNode } from './support/editor';
-import { startLiveServer, type LiveServer } from './support/live-server';
+import { editorSession } from './support/editor-session';
+import type { LiveServer } from './support/live-server';
 import { dropImage, greyPng, openDocument, ringPng, waitForThumbnails } from './support/live-input';
 import { getPreset } from '../engine/src/core/presets';
 
@@ -62,21 +63,11 @@ function overlaps(boxes: FlowBox[]): string[] {
 }
 
 describe.skipIf(noChromium)('a learner’s first hour (browser mode, Chromium, real engine) — skipped when chromium is not installed', { timeout: 180_000 }, () => {
+  const session = editorSession({ viewport: { width: 1600, height: 1000 } });
   let server: LiveServer;
-  let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    server = await startLiveServer();
-    browser = await launchBrowser({ viewport: { width: 1600, height: 1000 } });
-    page = browser.page;
-    page.setDefaultTimeout(30_000);
-    page.on('dialog', (d) => void d.accept());
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  beforeAll(() => {
+    ({ server, page } = session);
   });
 
   const fresh = async () => {

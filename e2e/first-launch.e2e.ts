@@ -5,10 +5,11 @@
  * readable zoom. Screenshots of first launch, a preset, the Run tab with an empty graph and the
  * 1024×700 layout go to e2e/artifacts/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chromiumPath, launchBrowser, type Browser } from './support/browser';
-import { startLiveServer, type LiveServer } from './support/live-server';
+import { chromiumPath } from './support/browser';
+import { editorSession } from './support/editor-session';
+import type { LiveServer } from './support/live-server';
 import { snap } from './support/artifacts';
 import { card, dragFromPalette, node } from './support/editor';
 import { openDocument } from './support/live-input';
@@ -55,21 +56,11 @@ async function cardsInCanvas(page: Page) {
 }
 
 describe.skipIf(noChromium)('first launch and small windows (browser mode, Chromium) — skipped when chromium is not installed', { timeout: 180_000 }, () => {
+  const session = editorSession({ viewport: { width: 1440, height: 900 } });
   let server: LiveServer;
-  let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    server = await startLiveServer();
-    browser = await launchBrowser({ viewport: { width: 1440, height: 900 } });
-    page = browser.page;
-    page.setDefaultTimeout(30_000);
-    page.on('dialog', (d) => void d.accept());
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  beforeAll(() => {
+    ({ server, page } = session);
   });
 
   const fresh = async (size = { width: 1440, height: 900 }) => {

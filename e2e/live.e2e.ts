@@ -6,12 +6,13 @@
  * lecture's three results; a killed engine worker leaves the editor working and the next run
  * succeeds. Screenshots go to e2e/artifacts/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chromiumPath, launchBrowser, type Browser } from './support/browser';
+import { chromiumPath } from './support/browser';
 import { snap } from './support/artifacts';
 import { card, selectNode, typeParam } from './support/editor';
-import { startLiveServer, type LiveServer } from './support/live-server';
+import { editorSession } from './support/editor-session';
+import type { LiveServer } from './support/live-server';
 import { dropImage, openDocument, pasteImage, type PageCanvas, type PageDocument, ringPng, slowDocument, thumbnailRunIds, verticalEdgePng, waitForThumbnails } from './support/live-input';
 import { lenet5 } from '../engine/src/core/presets/lenet';
 
@@ -19,21 +20,11 @@ const noChromium = !chromiumPath();
 const LENET_IDS = lenet5().nodes.map((n) => n.id);
 
 describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine) — skipped when chromium is not installed', { timeout: 120_000 }, () => {
+  const session = editorSession({ viewport: { width: 1600, height: 1000 } });
   let server: LiveServer;
-  let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    server = await startLiveServer();
-    browser = await launchBrowser({ viewport: { width: 1600, height: 1000 } });
-    page = browser.page;
-    page.setDefaultTimeout(30_000);
-    page.on('dialog', (d) => void d.accept());
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  beforeAll(() => {
+    ({ server, page } = session);
   });
 
   /** A fresh page (leaving the edited model: the browser's leave-page prompt is accepted). */
@@ -286,20 +277,11 @@ const slowOnnxruntimeDocument = () => {
 };
 
 describe.skipIf(noChromium)('live inference survives an engine crash (default backend, engine process killed) — skipped when chromium is not installed', { timeout: 120_000 }, () => {
+  const session = editorSession({ viewport: { width: 1600, height: 1000 } });
   let server: LiveServer;
-  let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    server = await startLiveServer();
-    browser = await launchBrowser({ viewport: { width: 1600, height: 1000 } });
-    page = browser.page;
-    page.setDefaultTimeout(30_000);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  beforeAll(() => {
+    ({ server, page } = session);
   });
 
   it('a killed engine process leaves the editor intact and the next run succeeds', async () => {

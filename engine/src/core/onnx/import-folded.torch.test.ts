@@ -17,6 +17,7 @@ import { exportPyTorch } from '../export/pytorch';
 import { decodeTensorData } from '../weights/resolve';
 import { OrtBackend } from '../../runtime/ort/ort-backend';
 import { findPython } from '../../runtime/python';
+import { readFloat32File, relativeToLargest } from '../../runtime/testing/compare';
 import { exportOnnx } from './export';
 import { importOnnx } from './import';
 
@@ -26,23 +27,6 @@ const HARNESS = resolve(__dirname, '../../../test-python/run_pytorch_models.py')
 const MODELS = { resnet18: 8, resnet50: 16 } as const;
 const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-folded-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function f32(path: string): Float32Array {
-  const b = readFileSync(path);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-}
-
-/** max |got − want| / max |want|. */
-function relativeToLargest(got: Float32Array, want: Float32Array): number {
-  expect(got.length).toBe(want.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return diff / scale;
-}
 
 describe.skipIf(!python)('torchvision ResNets exported with batch norm folded import as residual units (skipped: needs python3 with torch, torchvision, onnx)', () => {
   const docs: Record<string, ModelDocument> = {};
@@ -66,9 +50,9 @@ describe.skipIf(!python)('torchvision ResNets exported with batch norm folded im
     expect(convs.every((p) => p.params.bias === true)).toBe(true);
     expect(Object.keys(found[0].weights ?? {}).sort()).toEqual(model === 'resnet18' ? ['conv1.bias', 'conv1.kernel', 'conv2.bias', 'conv2.kernel'] : ['conv1.bias', 'conv1.kernel', 'conv2.bias', 'conv2.kernel', 'conv3.bias', 'conv3.kernel', 'proj.bias', 'proj.kernel']);
     const backend = new OrtBackend();
-    const run = await backend.run(doc, analysis, { [doc.nodes[0].id]: f32(join(dir, `${model}.input.bin`)) }, { previews: false, tensors: 'outputs' });
+    const run = await backend.run(doc, analysis, { [doc.nodes[0].id]: readFloat32File(join(dir, `${model}.input.bin`)) }, { previews: false, tensors: 'outputs' });
     await backend.dispose();
-    expect(relativeToLargest(Object.values(run.tensors)[0].data, f32(join(dir, `${model}.logits.bin`)))).toBeLessThanOrEqual(1e-4);
+    expect(relativeToLargest(Object.values(run.tensors)[0].data, readFloat32File(join(dir, `${model}.logits.bin`)))).toBeLessThanOrEqual(1e-4);
   }, 300_000);
 
   it('exported back to PyTorch (units with batch_norm=False) they give torchvision’s logits again', () => {
@@ -84,7 +68,7 @@ describe.skipIf(!python)('torchvision ResNets exported with batch norm folded im
     expect(r.status, r.stderr).toBe(0);
     r.stdout.trim().split('\n').forEach((line, k) => {
       expect(JSON.parse(line).error, jobs[k].model).toBeUndefined();
-      expect(relativeToLargest(f32(jobs[k].output), f32(join(dir, `${jobs[k].model}.logits.bin`))), jobs[k].model).toBeLessThanOrEqual(1e-4);
+      expect(relativeToLargest(readFloat32File(jobs[k].output), readFloat32File(join(dir, `${jobs[k].model}.logits.bin`))), jobs[k].model).toBeLessThanOrEqual(1e-4);
     });
   }, 300_000);
 

@@ -20,6 +20,7 @@ import { analyze } from '../graph/analyze';
 import { exportPyTorch } from '../export/pytorch';
 import { OrtBackend } from '../../runtime/ort/ort-backend';
 import { findPython } from '../../runtime/python';
+import { readFloat32File, relativeToLargest } from '../../runtime/testing/compare';
 import { ReferenceBackend } from '../../runtime/reference/backend';
 import { importOnnx, OnnxImportError } from './import';
 import { ops } from '../ops';
@@ -36,23 +37,6 @@ const exported: Record<string, { params: number; opset: number }> = {};
 /** "model on backend" → max |Δ| / max |logit|, printed at the end. */
 const measured: string[] = [];
 afterAll(() => console.log(`logits vs PyTorch, max |Δ| / max |logit|:\n  ${measured.join('\n  ')}`));
-
-function f32(path: string): Float32Array {
-  const b = readFileSync(path);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-}
-
-/** max |got − want| / max |want|. */
-function relativeToLargest(got: Float32Array, want: Float32Array): number {
-  expect(got.length).toBe(want.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return diff / scale;
-}
 
 /** The imported document, or a failure naming every operation that kept it out. */
 function importModel(model: string): ModelDocument {
@@ -89,8 +73,8 @@ describe.skipIf(!python)('ONNX import of torchvision’s mobile classifiers, def
     docs[model] = doc;
     const analysis = analyze(doc);
     expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const input = f32(join(dir, `${model}.input.bin`));
-    const want = f32(join(dir, `${model}.logits.bin`));
+    const input = readFloat32File(join(dir, `${model}.input.bin`));
+    const want = readFloat32File(join(dir, `${model}.logits.bin`));
     for (const backend of [new ReferenceBackend(), new OrtBackend()]) {
       const run = await backend.run(doc, analysis, { [doc.nodes[0].id]: input }, { previews: false, tensors: 'outputs' });
       await backend.dispose();
@@ -137,7 +121,7 @@ describe.skipIf(!python)('ONNX import of torchvision’s mobile classifiers, def
     r.stdout.trim().split('\n').forEach((line, k) => {
       const got = JSON.parse(line);
       expect(got.error, jobs[k].model).toBeUndefined();
-      const error = relativeToLargest(f32(jobs[k].output), f32(join(dir, `${jobs[k].model}.logits.bin`)));
+      const error = relativeToLargest(readFloat32File(jobs[k].output), readFloat32File(join(dir, `${jobs[k].model}.logits.bin`)));
       measured.push(`${jobs[k].model} through the PyTorch export: ${error.toExponential(2)}`);
       expect(error, jobs[k].model).toBeLessThanOrEqual(TOLERANCE);
     });

@@ -19,6 +19,7 @@ import type { ModelDocument } from '../document/schema';
 import { analyze } from '../graph/analyze';
 import { OrtBackend } from '../../runtime/ort/ort-backend';
 import { findPython } from '../../runtime/python';
+import { readFloat32File, relativeToLargest } from '../../runtime/testing/compare';
 import { ReferenceBackend } from '../../runtime/reference/backend';
 import { importOnnx, OnnxImportError, type InputShape } from './import';
 
@@ -39,28 +40,12 @@ const exported: Record<string, Exported> = {};
 const measured: string[] = [];
 afterAll(() => console.log(`logits vs PyTorch, max |Δ| / max |logit|:\n  ${measured.join('\n  ')}`));
 
-function f32(path: string): Float32Array {
-  const b = readFileSync(path);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-}
-
-function relativeToLargest(got: Float32Array, want: Float32Array): number {
-  expect(got.length).toBe(want.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return diff / scale;
-}
-
 /** Runs the document on the model's reference input in both backends; each must give PyTorch's logits. */
 async function expectPyTorchLogits(model: string, doc: ModelDocument): Promise<void> {
   const analysis = analyze(doc);
   expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const input = f32(join(dir, `${model}.input.bin`));
-  const want = f32(join(dir, `${model}.logits.bin`));
+  const input = readFloat32File(join(dir, `${model}.input.bin`));
+  const want = readFloat32File(join(dir, `${model}.logits.bin`));
   for (const backend of [new ReferenceBackend(), new OrtBackend()]) {
     const run = await backend.run(doc, analysis, { [doc.nodes[0].id]: input }, { previews: false, tensors: 'outputs' });
     await backend.dispose();

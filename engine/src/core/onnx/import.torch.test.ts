@@ -15,6 +15,7 @@ import { analyze } from '../graph/analyze';
 import { ReferenceBackend } from '../../runtime/reference/backend';
 import { OrtBackend } from '../../runtime/ort/ort-backend';
 import { findPython } from '../../runtime/python';
+import { readFloat32File } from '../../runtime/testing/compare';
 import { exportPyTorch } from '../export/pytorch';
 import { importOnnx, importOnnxWithSidecar } from './import';
 
@@ -25,21 +26,16 @@ const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-torchvision-'));
 const reference: Record<string, { params: number }> = {};
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function f32(path: string): Float32Array {
-  const b = readFileSync(path);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-}
-
 async function importAndRun(file: string, model: string, backend: 'reference' | 'onnxruntime' = 'reference') {
   const doc = importOnnx(readFileSync(join(dir, file)), { name: model });
   const analysis = analyze(doc);
   expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const inputId = doc.nodes.find((n) => n.type === 'Input')!.id;
   const engine = backend === 'reference' ? new ReferenceBackend() : new OrtBackend();
-  const run = await engine.run(doc, analysis, { [inputId]: f32(join(dir, `${model}.input.bin`)) }, { previews: false, tensors: 'outputs' });
+  const run = await engine.run(doc, analysis, { [inputId]: readFloat32File(join(dir, `${model}.input.bin`)) }, { previews: false, tensors: 'outputs' });
   await engine.dispose();
   const logits = Object.values(run.tensors)[0].data;
-  const want = f32(join(dir, `${model}.logits.bin`));
+  const want = readFloat32File(join(dir, `${model}.logits.bin`));
   expect(logits.length).toBe(want.length);
   let maxAbs = 0;
   for (let i = 0; i < want.length; i++) maxAbs = Math.max(maxAbs, Math.abs(logits[i] - want[i]));
@@ -114,8 +110,8 @@ describe.skipIf(!python)('ONNX import of torchvision models (skipped: needs pyth
       const got = JSON.parse(line);
       expect(got.error).toBeUndefined();
       expect(got.params).toBe(reference[jobs[k].model].params);
-      const out = f32(jobs[k].output);
-      const want = f32(join(dir, `${jobs[k].model}.logits.bin`));
+      const out = readFloat32File(jobs[k].output);
+      const want = readFloat32File(join(dir, `${jobs[k].model}.logits.bin`));
       let maxAbs = 0;
       for (let i = 0; i < want.length; i++) maxAbs = Math.max(maxAbs, Math.abs(out[i] - want[i]));
       expect(maxAbs, jobs[k].model).toBeLessThanOrEqual(1e-5);

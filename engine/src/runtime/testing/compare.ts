@@ -1,5 +1,24 @@
-/** Comparing two backends' results. */
+/** Comparing two backends' results, and results with reference files (PyTorch's, written by the test-python scripts). */
+import { readFileSync } from 'node:fs';
 import type { NodeRunResult, TensorResult } from '../../core/api';
+
+/** A little-endian float32 file (a reference input or output), as an aligned array of its own. */
+export function readFloat32File(path: string): Float32Array {
+  const b = readFileSync(path);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+/** max |got − want| / max |want|: an error relative to the reference's largest value (Infinity when the lengths differ). */
+export function relativeToLargest(got: Float32Array, want: Float32Array): number {
+  if (got.length !== want.length) return Infinity;
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < want.length; i++) {
+    diff = Math.max(diff, Math.abs(got[i] - want[i]));
+    scale = Math.max(scale, Math.abs(want[i]));
+  }
+  return diff / scale;
+}
 
 /** Largest |a − b| relative to the larger of the two tensors' largest magnitude (scale-relative error). */
 export function relativeError(a: Float32Array, b: Float32Array): number {

@@ -110,10 +110,19 @@ export const Conv2DOp: OpDef<Conv2DParams> = {
       const dyFlat = shape(transpose(shape(dy, [n, f, l], 'dy_nfl'), [1, 0, 2], 'dy_fnl'), [f, n * l], 'dy_flat');
       const patchesFlat = shape(transpose(shape(patches, [n, x[0] * k, l], 'patches_nkl'), [0, 2, 1], 'patches_nlk'), [n * l, x[0] * k], 'patches_flat');
       ctx.weightGrad('kernel', shape(op('MatMul', [dyFlat, patchesFlat], 'dw_fk'), [f, x[0], kh, kw], 'dkernel'));
-    } else {
+    } else if (fg < 16) {
+      // Few filters (LeNet's C1): ∂y is the product's left side; a right side under 16 columns
+      // would leave most of the GEMM kernel's vector lanes idle.
       const patchesT = transpose(shape(patches, [n, groups, cg * k, l], 'patches_g'), [0, 1, 3, 2], 'patches_t');
       const dw = op('ReduceSum', [op('MatMul', [shape(dy, [n, groups, fg, l], 'dy_g'), patchesT], 'dw_n'), ctx.constInt64([0], 'axis0')], 'dw_g', { keepdims: attr.i(0) });
       ctx.weightGrad('kernel', shape(dw, [f, cg, kh, kw], 'dkernel'));
+    } else {
+      // The patches are the product's left side, read in place: onnxruntime's GEMM packs its right
+      // side, and packing ∂yᵀ (L×F) costs a ninth of packing the patches (L×C·kh·kw) — ResNet-20's
+      // weight-gradient products 31 → 22 ms a step.
+      const dyT = transpose(shape(dy, [n, groups, fg, l], 'dy_g'), [0, 1, 3, 2], 'dy_t');
+      const dwT = op('ReduceSum', [op('MatMul', [shape(patches, [n, groups, cg * k, l], 'patches_g'), dyT], 'dw_n'), ctx.constInt64([0], 'axis0')], 'dw_g', { keepdims: attr.i(0) });
+      ctx.weightGrad('kernel', shape(transpose(dwT, [0, 2, 1], 'dw_t'), [f, cg, kh, kw], 'dkernel'));
     }
     if (!ctx.needsInputGrad[0]) return;
     const [pt, pl, pb, pr] = g.pads;

@@ -7,6 +7,7 @@
  *     trainer's samples/s — the UI must not slow the trainer (target: within 10%);
  *  3. frame rate while panning and zooming the canvas during training, beside the same without.
  * Runs alternate (UI, CLI, UI, CLI…) so load on the shared machine falls on both alike.
+ * BENCH_TRAIN_UI_CPU=1: the CPU time each process spent during each epoch (bench/cpu-by-process.ts).
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,7 @@ import { launchBrowser } from '../e2e/support/browser';
 import { startLiveServer } from '../e2e/support/live-server';
 import { runCli } from '../engine/src/cli/index';
 import { measureFps, panAndZoom } from './editor';
+import { cpuSnapshot, cpuSpent } from './cpu-by-process';
 
 const TRIALS = Number(process.env.BENCH_TRAIN_UI_TRIALS ?? 2);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -84,14 +86,23 @@ export async function run(): Promise<void> {
       return { epochMs: epoch.report.timeMs, samplesPerSec: progress.progress.samplesPerSec, firstMs };
     };
     const follow = (on: boolean) => page.getByTestId('train-follow-maps').setChecked(on);
+    /** With BENCH_TRAIN_UI_CPU: the CPU each process group spent during `work`. */
+    const cpu = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+      if (!process.env.BENCH_TRAIN_UI_CPU) return work();
+      const before = cpuSnapshot();
+      const result = await work();
+      const spent = Object.entries(cpuSpent(before, cpuSnapshot())).filter(([, ms]) => ms >= 20).sort((a, b) => b[1] - a[1]);
+      console.log(`   CPU during ${label}: ${spent.map(([g, ms]) => `${g} ${ms} ms`).join(', ')}`);
+      return result;
+    };
     for (let t = 0; t < TRIALS; t++) {
-      const live = await uiEpoch();
+      const live = await cpu('Train tab epoch, following', uiEpoch);
       firstPoint.push(live.firstMs);
       ui.push(live);
       await follow(false);
-      quiet.push(await uiEpoch());
+      quiet.push(await cpu('Train tab epoch, not following', uiEpoch));
       await follow(true);
-      cli.push(await cliEpoch(dir));
+      cli.push(await cpu('cnn-studio train epoch', () => cliEpoch(dir)));
     }
     const med = (xs: { epochMs: number }[]) => median(xs.map((x) => x.epochMs));
     const ratio = med(ui) / med(cli);

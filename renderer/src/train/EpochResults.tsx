@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { DataSample, EpochReport } from '../../../engine/src/core/api';
 import { colorAt } from '../live/colormap';
 import { confusionShade, formatDuration, percent } from './train-view';
@@ -92,7 +92,7 @@ function ConfusionHeatmap({ matrix, classes }: { matrix: number[][]; classes: st
   );
 }
 
-export function ConfusionMatrix({ report, classes }: { report: EpochReport; classes: string[] }) {
+function ConfusionMatrixView({ report, classes }: { report: EpochReport; classes: string[] }) {
   const { t } = useT();
   if (!report.confusion) return <p className="train-hint">{t('train.results.noMatrix')}</p>;
   const k = report.confusion.length;
@@ -111,7 +111,7 @@ export function ConfusionMatrix({ report, classes }: { report: EpochReport; clas
  * engine by index), with its true and predicted class; a click runs it through the network (it
  * becomes the Input's image, and the Run tab shows what the network says now).
  */
-export function Misclassified({ report, classes, fetchSamples, onPick }: { report: EpochReport; classes: string[]; fetchSamples?: (indices: number[]) => Promise<DataSample[]>; onPick?: (sample: DataSample, caption: string) => void }) {
+function MisclassifiedView({ report, classes, fetchSamples, onPick }: { report: EpochReport; classes: string[]; fetchSamples?: (indices: number[]) => Promise<DataSample[]>; onPick?: (sample: DataSample, caption: string) => void }) {
   const { t: tr } = useT();
   const [all, setAll] = useState(false);
   const [images, setImages] = useState<Map<number, DataSample>>(new Map());
@@ -185,7 +185,7 @@ function RgbaImage({ image, size, label }: { image: DataSample['image']; size: n
   return <canvas ref={ref} className="train-pixelated" style={{ width: Math.round(image.width * scale), height: Math.round(image.height * scale) }} role="img" aria-label={label} />;
 }
 
-export function EpochTable({ epochs }: { epochs: EpochReport[] }) {
+function EpochTableView({ epochs }: { epochs: EpochReport[] }) {
   const { t } = useT();
   return (
     <table className="train-epochs" data-testid="train-epoch-table">
@@ -214,3 +214,8 @@ export function EpochTable({ epochs }: { epochs: EpochReport[] }) {
     </table>
   );
 }
+
+// Progress redraws the Train tab's live section a few times a second; these change once an epoch.
+export const ConfusionMatrix = memo(ConfusionMatrixView);
+export const Misclassified = memo(MisclassifiedView);
+export const EpochTable = memo(EpochTableView);

@@ -157,8 +157,8 @@ function LiveSection() {
     if (!engine.dataSamples || !runData || !input) return undefined;
     return (indices: number[]) => engine.dataSamples!(runData, input, indices);
   }, [runData, snapshot]);
+  const classes = useMemo(() => dataset?.summary.classes.map((c) => c.name) ?? [], [dataset]);
   if (!started) return null;
-  const classes = dataset?.summary.classes.map((c) => c.name) ?? [];
   const last = epochs?.at(-1);
   return (
     <section className="train-section" aria-labelledby="train-live-title">

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { analyze } from '../../core/graph/analyze';
 import type { ModelDocument } from '../../core/document/schema';
@@ -264,6 +264,31 @@ describe('onnxruntime backend — statistics and previews', () => {
       upgraded.tensors.gap.data.forEach((v, j) => expect(v).toBeCloseTo(first.tensors.gap.data[j], 5));
       expect(upgraded.nodes.conv.stats.max).toBeCloseTo(first.nodes.conv.stats.max, 5);
     } finally {
+      await own.dispose();
+    }
+  });
+
+  it('a session pushed out of the cache is released after the run that pushed it out has answered', async () => {
+    const own = new OrtBackend({ maxSessions: 1, upgradeDelayMs: 600_000 });
+    const released: string[] = [];
+    const spy = vi.spyOn(ort.InferenceSession.prototype, 'release').mockImplementation(async function (this: ort.InferenceSession) {
+      released.push(this.outputNames.join(','));
+    });
+    try {
+      const x = seq(64);
+      const a = chainDoc({ channels: 1, height: 8, width: 8 }, [{ id: 'a', type: 'Conv2D', params: { filters: 2, kernel: 3 } }]);
+      const b = chainDoc({ channels: 1, height: 8, width: 8 }, [{ id: 'b', type: 'Conv2D', params: { filters: 3, kernel: 3 } }]);
+      await own.run(a, analyze(a), { input: x }, { previews: true, tensors: 'outputs' });
+      const result = await own.run(b, analyze(b), { input: x }, { previews: true, tensors: 'outputs' });
+      // The run of b answered before a's session went: releasing it is not on the edit's path.
+      expect(result.tensors.b.shape).toEqual([3, 6, 6]);
+      expect(released).toEqual([]);
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      expect(released).toHaveLength(1);
+      expect(released[0]).toContain('a');
+    } finally {
+      spy.mockRestore();
       await own.dispose();
     }
   });

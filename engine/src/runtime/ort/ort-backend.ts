@@ -136,6 +136,7 @@ export class OrtBackend implements Backend {
     } finally {
       this.active--;
       this.scheduleUpgrade();
+      this.releaseRetired();
     }
   }
 
@@ -258,7 +259,8 @@ export class OrtBackend implements Backend {
     clearTimeout(this.upgradeTimer);
     await this.seededThreads.dispose();
     await Promise.all([...this.sessions.values()].map((e) => e.upgrading));
-    for (const entry of this.sessions.values()) await this.release(entry);
+    for (const entry of [...this.retired, ...this.sessions.values()]) await this.release(entry);
+    this.retired = [];
     this.sessions.clear();
   }
 
@@ -366,8 +368,23 @@ export class OrtBackend implements Backend {
     while (this.sessions.size > max) {
       const [oldestKey, oldest] = this.sessions.entries().next().value as [string, CachedSession];
       this.sessions.delete(oldestKey);
-      void this.release(oldest);
+      // Released once this run has answered: disposing a session takes milliseconds (LeNet-5's
+      // structural edits: ~3 ms of ~12), which the edit's result should not wait for.
+      this.retired.push(oldest);
     }
+  }
+
+  /** Sessions evicted during runs, released after them (remember). */
+  private retired: CachedSession[] = [];
+
+  private releaseRetired(): void {
+    if (this.retired.length === 0) return;
+    const retired = this.retired;
+    this.retired = [];
+    // After the run's result has gone out: its continuation (the worker posting it) runs first.
+    setImmediate(() => {
+      for (const entry of retired) void this.release(entry);
+    });
   }
 
   private async release(entry: CachedSession): Promise<void> {

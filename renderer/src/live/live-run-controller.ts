@@ -123,14 +123,15 @@ export class LiveRunController {
     const prev = this.inputs;
     this.inputs = next;
     const changed = changesComputation(this.sent, next);
+    // The run is queued before listeners hear of the change: a listener that re-renders (React
+    // schedules its render as a microtask) would otherwise run first and delay the request.
+    const relevant = changesComputation(prev, next) || (prev !== undefined && !prev.autoRun && next.autoRun && changed);
+    if (next.input && next.autoRun && relevant && changed) this.schedule();
     if (changed !== this.snapshot.stale) this.patch({ stale: changed });
     if (!next.input) {
       this.pending = false;
       if (!this.inFlight) this.patch({ status: { kind: 'idle', reason: next.idleReason ?? t('live.giveImageHow') } });
-      return;
     }
-    const relevant = changesComputation(prev, next) || (prev !== undefined && !prev.autoRun && next.autoRun && changed);
-    if (next.autoRun && relevant && changed) this.schedule();
   }
 
   /** Run now (the Run button, Ctrl/Cmd+Enter), superseding a run in flight. */

@@ -2,7 +2,8 @@
  * Live-inference benchmark (a script, not a test): `npx tsx bench/live.ts [lenet5 googlenet resnet50 resnet152]`
  * or `npm run bench -- live`. Browser mode in Debian's Chromium with the real engine (EngineHost,
  * default backend and isolation: onnxruntime in its own process, as the app ships). Each line of
- * issue 19's table of targets, as a user meets it — from the input event to every rendered node
+ * issue 19's table of targets, as a user meets it — from the gesture that applies an edit (Enter in a
+ * field, leaving a kernel cell; the typing before it happens in an earlier task) to every rendered node
  * card showing a thumbnail of the new run, painted (the next animation frame) — with, beside it, the
  * engine's own time for the same runs (RunResult.timeMs in the worker; the host's run() wall time)
  * and a raw onnxruntime session's forward pass of the whole network (the exported model, final
@@ -53,15 +54,23 @@ interface Sample {
   rec?: EngineRecord;
 }
 
+/** An edit as browser-side statements: `prepare` (typing: the field holds a draft) runs in a task of its own before `act` (the gesture that applies it: Enter, leaving the cell), as when a person types and then presses a key. */
+interface Edit {
+  prepare?: string;
+  act: string;
+}
+
 /**
- * Runs `act` (browser-side statements; `t0` is set just before) and resolves with the time from the
- * edit to all rendered thumbnails of a newer run than `afterRunId` painted.
+ * Runs `edit` and resolves with the time from the gesture that applies it (`act`; `t0` is set
+ * just before) to all rendered thumbnails of a newer run than `afterRunId` painted.
  */
-function actAndWait(page: Page, act: string, afterRunId: number): Promise<{ totalMs: number; runId: number }> {
+function actAndWait(page: Page, edit: Edit, afterRunId: number): Promise<{ totalMs: number; runId: number }> {
   return page.evaluate(`(async () => {
     const setValue = (el, value) => Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, value);
+    ${edit.prepare ?? ''}
+    await new Promise((r) => setTimeout(r, 0));
     const t0 = performance.now();
-    ${act}
+    ${edit.act}
     const runId = await new Promise((resolve, reject) => {
       const deadline = t0 + 120000;
       const tick = () => {
@@ -79,27 +88,33 @@ function actAndWait(page: Page, act: string, afterRunId: number): Promise<{ tota
 }
 
 /** Typing a number into an inspector field and pressing Enter (fields apply on Enter: renderer/src/panels/draft.ts). */
-const typeAndEnter = (testId: string, value: number) => `
+const typeAndEnter = (testId: string, value: number): Edit => ({
+  prepare: `
   const input = document.querySelector('[data-testid="${testId}"]');
   if (!input) throw new Error('no field ${testId}');
   setValue(input, '${value}');
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-  input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));`;
+  input.dispatchEvent(new Event('input', { bubbles: true }));`,
+  act: `document.querySelector('[data-testid="${testId}"]').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));`,
+});
 
 /** The seed box applies each value at once. */
-const typeSeed = (value: number) => `
+const typeSeed = (value: number): Edit => ({
+  act: `
   const input = document.querySelector('[data-testid="seed-input"]');
   setValue(input, '${value}');
-  input.dispatchEvent(new Event('input', { bubbles: true }));`;
+  input.dispatchEvent(new Event('input', { bubbles: true }));`,
+});
 
 /** One kernel cell typed and left (the kernel editor applies a cell when it loses focus). */
-const typeKernelCell = (value: number) => `
+const typeKernelCell = (value: number): Edit => ({
+  prepare: `
   const input = document.querySelector('[data-testid="kernel-grid"] input');
   if (!input) throw new Error('no kernel editor');
   input.focus();
   setValue(input, '${value}');
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-  input.blur();`;
+  input.dispatchEvent(new Event('input', { bubbles: true }));`,
+  act: `document.querySelector('[data-testid="kernel-grid"] input').blur();`,
+});
 
 /**
  * Previews through the engine process against a raw session, side by side: each round runs a raw
@@ -201,7 +216,7 @@ async function benchModel(page: Page, url: string, engine: EngineHost, preset: s
   const rendered = await page.getByTestId('node-card').count();
   console.log(`${doc.name} — ${doc.nodes.length} nodes, ${rendered} rendered on screen; load average ${load.toFixed(1)} (2 cores)`);
   const lines: Line[] = [first];
-  const repeat = async (name: string, target: number, act: (i: number) => string) => {
+  const repeat = async (name: string, target: number, act: (i: number) => Edit) => {
     const line: Line = { name, target, samples: [] };
     for (let i = 1; i <= REPEATS; i++) {
       await sleep(300);

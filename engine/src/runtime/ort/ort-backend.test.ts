@@ -271,7 +271,9 @@ describe('onnxruntime backend — statistics and previews', () => {
   it('a session pushed out of the cache is released after the run that pushed it out has answered', async () => {
     const own = new OrtBackend({ maxSessions: 1, upgradeDelayMs: 600_000 });
     const released: string[] = [];
-    const spy = vi.spyOn(ort.InferenceSession.prototype, 'release').mockImplementation(async function (this: ort.InferenceSession) {
+    // onnxruntime-node's sessions share one prototype; its typings describe only the factory.
+    const sessionPrototype = (ort.InferenceSession as unknown as { prototype: ort.InferenceSession }).prototype;
+    const spy = vi.spyOn(sessionPrototype, 'release').mockImplementation(async function (this: ort.InferenceSession) {
       released.push(this.outputNames.join(','));
     });
     try {

@@ -61,6 +61,24 @@ describe('LiveRunController', () => {
     expect(c.getSnapshot().result?.runId).toBe(2);
   });
 
+  it("an edit's run is requested before work its listeners schedule (React renders in a microtask)", async () => {
+    const f = fakeEngine();
+    const c = new LiveRunController(f.engine, 'doc');
+    const order: string[] = [];
+    const run = f.engine.run;
+    f.engine.run = (req) => {
+      order.push('run');
+      return run(req);
+    };
+    // A listener like React's store subscription: it schedules its render for later in the task.
+    c.subscribe(() => queueMicrotask(() => order.push('render')));
+    c.setInputs({ document: lenet5(), input: image, autoRun: true });
+    await flush();
+    await flush();
+    expect(order[0]).toBe('run');
+    expect(order).toContain('render');
+  });
+
   it('edits made in one task (one event handler) make one run', async () => {
     const f = fakeEngine();
     const c = new LiveRunController(f.engine, 'doc');

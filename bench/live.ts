@@ -198,6 +198,8 @@ function report(lines: Line[], raw: number): void {
     console.log(
       `  ${l.name.padEnd(40)} ${ms(total).padStart(8)} (${verdict})   engine ${ms(median(l.samples.map((x) => x.rec?.workerMs ?? NaN))).padStart(7)}, host run() ${ms(median(l.samples.map((x) => x.rec?.hostMs ?? NaN))).padStart(7)}   raw ORT ${ms(raw).padStart(6)}   (n=${l.samples.length}: ${l.samples.map((x) => Math.round(x.total)).join(', ')})`,
     );
+    // BENCH_LIVE_VERBOSE=1: each edit's engine and host time beside its total.
+    if (process.env.BENCH_LIVE_VERBOSE) console.log(`      engine / host run() per edit: ${l.samples.map((x) => `${Math.round(x.rec?.workerMs ?? NaN)}/${Math.round(x.rec?.hostMs ?? NaN)}`).join(', ')}`);
   }
 }
 

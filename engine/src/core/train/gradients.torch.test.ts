@@ -101,6 +101,8 @@ const OP_CASES: Case[] = [
   { name: 'Conv2D explicit padding [1, 2, 0, 1]', family: 'Conv2D', batch: 4, doc: net([2, 7, 7], [conv('conv', 3, 3, { padding: [1, 2, 0, 1] }), ...flattenDense()]) },
   { name: 'Conv2D dilation 2', family: 'Conv2D', batch: 4, doc: net([2, 9, 9], [conv('conv', 3, 3, { dilation: 2, padding: 1 }), ...flattenDense()]) },
   { name: 'Conv2D groups 2', family: 'Conv2D', batch: 4, doc: net([4, 7, 7], [conv('conv', 6, 3, { groups: 2, stride: 2 }), conv('conv2', 4, 2, { groups: 2 }), ...flattenDense()]) },
+  // 16 filters a group and up: the weight gradient's product takes the patches as its left operand (conv2d.ts).
+  { name: 'Conv2D groups 2 with 16 filters a group, and 32 filters ungrouped', family: 'Conv2D', batch: 3, doc: net([4, 8, 8], [conv('conv', 32, 3, { groups: 2, padding: 1 }), conv('conv2', 32, 3, { stride: 2 }), ...flattenDense()]) },
   { name: 'Conv2D whose window covers its whole input (LeNet C5: a dense layer as a convolution)', family: 'Conv2D', batch: 4, doc: net([2, 7, 7], [conv('conv', 3, 3), conv('whole', 5, 5, { stride: 2 }), ...flattenDense()]) },
   { name: 'Conv2D without bias, 1×1 and 3×1', family: 'Conv2D', batch: 3, doc: net([3, 6, 6], [conv('conv', 4, 1, { bias: false }), conv('conv2', 4, [3, 1], { bias: false }), ...flattenDense()]) },
 

@@ -4,11 +4,11 @@
  * "<node>_<local id>" like the PyTorch export's submodules. Isomorphic.
  */
 import { resolvePads } from '../ops/common';
-import { hiddenChannels, seWidth, type InvertedResidualParams } from '../ops/inverted-residual';
+import { hiddenChannels, type InvertedResidualParams } from '../ops/inverted-residual';
 import type { SeparableConvParams } from '../ops/separable-conv';
 import { squeezeWidth, type SqueezeExciteParams } from '../ops/squeeze-excite';
 import { pair, type Shape } from '../shape';
-import type { MobileModule } from './pytorch-mobile';
+import { invertedResidualKeywords, squeezeExciteKeywords, type MobileModule } from './pytorch-mobile';
 
 const BLOCK_ACTIVATION = `def block_activation(t, fn, name):
     """The mobile blocks' activations by the engine's names (hard sigmoid as PyTorch's: relu6(x + 3) / 6)."""
@@ -63,7 +63,6 @@ export function kerasMobileHelpers(types: ReadonlySet<string>): string[] {
 
 const tuple = (v: readonly number[]) => `(${v.join(', ')}${v.length === 1 ? ',' : ''})`;
 const pairArg = (v: readonly [number, number]) => (v[0] === v[1] ? String(v[0]) : tuple(v));
-const str = (s: string) => JSON.stringify(s);
 
 /** The Keras expression for one mobile module node (parsed params `p`) named `q` (a Python string literal) on `x`. */
 export function kerasMobileModule(type: MobileModule, p: unknown, input: Shape, q: string, x: string): string {
@@ -82,24 +81,12 @@ export function kerasMobileModule(type: MobileModule, p: unknown, input: Shape, 
     }
     case 'InvertedResidual': {
       const r = p as InvertedResidualParams;
-      const se = seWidth(r, input[0]);
-      const args = [x, q, String(r.filters), String(hiddenChannels(r, input[0]))];
-      if (r.kernel !== 3) args.push(`kernel=${r.kernel}`);
-      if (r.stride !== 1) args.push(`stride=${r.stride}`);
-      if (r.activation !== 'relu6') args.push(`activation=${str(r.activation)}`);
-      if (se > 0) {
-        args.push(`se_channels=${se}`);
-        if (r.seActivation && r.seActivation !== r.activation) args.push(`se_activation=${str(r.seActivation)}`);
-        if (r.seGate !== 'sigmoid') args.push(`se_gate=${str(r.seGate)}`);
-      }
-      if (!r.batchNorm) args.push('batch_norm=False');
+      const args = [x, q, String(r.filters), String(hiddenChannels(r, input[0])), ...invertedResidualKeywords(r, input[0])];
       return `inverted_residual(${args.join(', ')})`;
     }
     case 'SqueezeExcite': {
       const s = p as SqueezeExciteParams;
-      const args = [x, q, String(squeezeWidth(s, input[0]))];
-      if (s.activation !== 'relu') args.push(`activation=${str(s.activation)}`);
-      if (s.gate !== 'sigmoid') args.push(`gate=${str(s.gate)}`);
+      const args = [x, q, String(squeezeWidth(s, input[0])), ...squeezeExciteKeywords(s)];
       return `squeeze_excite(${args.join(', ')})`;
     }
   }

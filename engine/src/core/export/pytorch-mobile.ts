@@ -108,6 +108,33 @@ const tuple = (v: readonly number[]) => `(${v.join(', ')}${v.length === 1 ? ',' 
 const pairArg = (v: readonly [number, number]) => (v[0] === v[1] ? String(v[0]) : tuple(v));
 const str = (s: string) => JSON.stringify(s);
 
+/**
+ * The generated InvertedResidual helper's keyword arguments where they differ from its defaults —
+ * the PyTorch module and the Keras function (keras-mobile.ts) take the same names.
+ */
+export function invertedResidualKeywords(r: InvertedResidualParams, inChannels: number): string[] {
+  const args: string[] = [];
+  if (r.kernel !== 3) args.push(`kernel=${r.kernel}`);
+  if (r.stride !== 1) args.push(`stride=${r.stride}`);
+  if (r.activation !== 'relu6') args.push(`activation=${str(r.activation)}`);
+  const se = seWidth(r, inChannels);
+  if (se > 0) {
+    args.push(`se_channels=${se}`);
+    if (r.seActivation && r.seActivation !== r.activation) args.push(`se_activation=${str(r.seActivation)}`);
+    if (r.seGate !== 'sigmoid') args.push(`se_gate=${str(r.seGate)}`);
+  }
+  if (!r.batchNorm) args.push('batch_norm=False');
+  return args;
+}
+
+/** The generated SqueezeExcite helper's keyword arguments beyond its defaults (PyTorch and Keras alike). */
+export function squeezeExciteKeywords(q: SqueezeExciteParams): string[] {
+  const args: string[] = [];
+  if (q.activation !== 'relu') args.push(`activation=${str(q.activation)}`);
+  if (q.gate !== 'sigmoid') args.push(`gate=${str(q.gate)}`);
+  return args;
+}
+
 export interface MobileEmitted {
   /** The submodule's constructor call. */
   module: string;
@@ -135,24 +162,12 @@ export function pytorchMobileModule(type: MobileModule, p: unknown, input: Shape
     }
     case 'InvertedResidual': {
       const r = p as InvertedResidualParams;
-      const se = seWidth(r, input[0]);
-      const args = [String(input[0]), String(r.filters), String(hiddenChannels(r, input[0]))];
-      if (r.kernel !== 3) args.push(`kernel=${r.kernel}`);
-      if (r.stride !== 1) args.push(`stride=${r.stride}`);
-      if (r.activation !== 'relu6') args.push(`activation=${str(r.activation)}`);
-      if (se > 0) {
-        args.push(`se_channels=${se}`);
-        if (r.seActivation && r.seActivation !== r.activation) args.push(`se_activation=${str(r.seActivation)}`);
-        if (r.seGate !== 'sigmoid') args.push(`se_gate=${str(r.seGate)}`);
-      }
-      if (!r.batchNorm) args.push('batch_norm=False');
+      const args = [String(input[0]), String(r.filters), String(hiddenChannels(r, input[0])), ...invertedResidualKeywords(r, input[0])];
       return { module: `InvertedResidual(${args.join(', ')})`, expr: `${self}(${x})`, helpers: ['block_activation', 'InvertedResidual'] };
     }
     case 'SqueezeExcite': {
       const q = p as SqueezeExciteParams;
-      const args = [String(input[0]), String(squeezeWidth(q, input[0]))];
-      if (q.activation !== 'relu') args.push(`activation=${str(q.activation)}`);
-      if (q.gate !== 'sigmoid') args.push(`gate=${str(q.gate)}`);
+      const args = [String(input[0]), String(squeezeWidth(q, input[0])), ...squeezeExciteKeywords(q)];
       return { module: `SqueezeExcite(${args.join(', ')})`, expr: `${self}(${x})`, helpers: ['block_activation', 'SqueezeExcite'] };
     }
   }

@@ -18,10 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelDocument } from '../document/schema';
 import { analyze } from '../graph/analyze';
 import { exportPyTorch } from '../export/pytorch';
-import { OrtBackend } from '../../runtime/ort/ort-backend';
 import { findPython } from '../../runtime/python';
 import { readFloat32File, relativeToLargest } from '../../runtime/testing/compare';
-import { ReferenceBackend } from '../../runtime/reference/backend';
+import { logitErrorsAgainstPyTorch } from '../../runtime/testing/pytorch-logits';
 import { importOnnx, OnnxImportError } from './import';
 import { ops } from '../ops';
 
@@ -73,14 +72,9 @@ describe.skipIf(!python)('ONNX import of torchvision’s mobile classifiers, def
     docs[model] = doc;
     const analysis = analyze(doc);
     expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const input = readFloat32File(join(dir, `${model}.input.bin`));
-    const want = readFloat32File(join(dir, `${model}.logits.bin`));
-    for (const backend of [new ReferenceBackend(), new OrtBackend()]) {
-      const run = await backend.run(doc, analysis, { [doc.nodes[0].id]: input }, { previews: false, tensors: 'outputs' });
-      await backend.dispose();
-      const error = relativeToLargest(Object.values(run.tensors)[0].data, want);
-      measured.push(`${model} on ${backend.constructor.name}: ${error.toExponential(2)}`);
-      expect(error, `${model} on ${backend.constructor.name}`).toBeLessThanOrEqual(TOLERANCE);
+    for (const { backend, error } of await logitErrorsAgainstPyTorch(doc, analysis, dir, model)) {
+      measured.push(`${model} on ${backend}: ${error.toExponential(2)}`);
+      expect(error, `${model} on ${backend}`).toBeLessThanOrEqual(TOLERANCE);
     }
   }, 300_000);
 

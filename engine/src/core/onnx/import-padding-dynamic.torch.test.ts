@@ -17,10 +17,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelDocument } from '../document/schema';
 import { analyze } from '../graph/analyze';
-import { OrtBackend } from '../../runtime/ort/ort-backend';
 import { findPython } from '../../runtime/python';
-import { readFloat32File, relativeToLargest } from '../../runtime/testing/compare';
-import { ReferenceBackend } from '../../runtime/reference/backend';
+import { logitErrorsAgainstPyTorch } from '../../runtime/testing/pytorch-logits';
 import { importOnnx, OnnxImportError, type InputShape } from './import';
 
 const python = findPython(['torch', 'torchvision', 'onnx']);
@@ -44,14 +42,9 @@ afterAll(() => console.log(`logits vs PyTorch, max |Δ| / max |logit|:\n  ${meas
 async function expectPyTorchLogits(model: string, doc: ModelDocument): Promise<void> {
   const analysis = analyze(doc);
   expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const input = readFloat32File(join(dir, `${model}.input.bin`));
-  const want = readFloat32File(join(dir, `${model}.logits.bin`));
-  for (const backend of [new ReferenceBackend(), new OrtBackend()]) {
-    const run = await backend.run(doc, analysis, { [doc.nodes[0].id]: input }, { previews: false, tensors: 'outputs' });
-    await backend.dispose();
-    const error = relativeToLargest(Object.values(run.tensors)[0].data, want);
-    measured.push(`${model} on ${backend.constructor.name}: ${error.toExponential(2)}`);
-    expect(error, `${model} on ${backend.constructor.name}`).toBeLessThanOrEqual(TOLERANCE);
+  for (const { backend, error } of await logitErrorsAgainstPyTorch(doc, analysis, dir, model)) {
+    measured.push(`${model} on ${backend}: ${error.toExponential(2)}`);
+    expect(error, `${model} on ${backend}`).toBeLessThanOrEqual(TOLERANCE);
   }
 }
 

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { chromiumPath, launchBrowser, type Browser } from './support/browser';
 import { startLiveServer, type LiveServer } from './support/live-server';
 import { canvasContrastProblems, seriousViolations } from './support/axe';
-import { card, edgeLabel, node, selectNode } from './support/editor';
+import { card, edgeLabel, node, openEditor, selectNode } from './support/editor';
 import { openDocument, waitForThumbnails } from './support/live-input';
 import { fakeRun, lenet, withParams } from '../renderer/src/train/runs-fixtures';
 
@@ -87,10 +87,7 @@ describe.skipIf(noChromium)('accessibility (axe-core in Chromium, real engine) â
       await page.getByTestId(`tab-${id}`).click();
       await page.getByTestId(`tab-${id}`).and(page.locator('[aria-selected="true"]')).waitFor();
     };
-    const fresh = async () => {
-      await page.goto(server.url);
-      await page.getByTestId('palette').waitFor();
-    };
+    const fresh = () => openEditor(page, server.url);
     const TABS = ['inspector', 'problems', 'run', 'maps', 'explain', 'train', 'runs'];
 
     it('the empty editor with its welcome, and each right-hand tab', async () => {

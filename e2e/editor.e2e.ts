@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { chromiumPath, launchBrowser, type Browser } from './support/browser';
 import { startServer, type RunningServer } from './support/server';
 import { snap } from './support/artifacts';
-import { card, connect, dragFromPalette, edgeLabel, focusCanvas, node, selectNode, statusValue, typeParam } from './support/editor';
+import { card, connect, dragFromPalette, edgeLabel, focusCanvas, node, openEditor, selectNode, statusValue, typeParam } from './support/editor';
 import { analyze } from '../engine/src/core/graph/analyze';
 import { getPreset } from '../engine/src/core/presets';
 import { buildSummary, summaryToCsv, summaryToJson, summaryToMarkdown } from '../engine/src/core/summary';
@@ -32,10 +32,7 @@ describe.skipIf(noChromium)('editor (browser mode, Chromium) — skipped when ch
     await server?.close();
   });
 
-  const fresh = async () => {
-    await page.goto(server.url);
-    await page.getByTestId('palette').waitFor();
-  };
+  const fresh = () => openEditor(page, server.url);
 
   it('builds Input → Conv2D → min pool → Dense from the palette and shows the shapes on the edges', async () => {
     await fresh();

@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumPath, type Browser } from './support/browser';
 import { snap } from './support/artifacts';
-import { card, connect, focusCanvas, selectNode } from './support/editor';
+import { card, connect, focusCanvas, openEditor, selectNode } from './support/editor';
 import { editorSession } from './support/editor-session';
 import type { LiveServer } from './support/live-server';
 import { dropImage, greyPng, openDocument, ringPng, waitForThumbnails } from './support/live-input';
@@ -70,10 +70,7 @@ describe.skipIf(noChromium)('a learner’s first hour (browser mode, Chromium, r
     ({ server, page } = session);
   });
 
-  const fresh = async () => {
-    await page.goto(server.url);
-    await page.getByTestId('palette').waitFor();
-  };
+  const fresh = () => openEditor(page, server.url);
   const loadPreset = async (name: string) => {
     await fresh();
     await page.getByTestId('preset-select').selectOption(name);

@@ -11,7 +11,7 @@ import { chromiumPath } from './support/browser';
 import { editorSession } from './support/editor-session';
 import type { LiveServer } from './support/live-server';
 import { snap } from './support/artifacts';
-import { card, dragFromPalette, node } from './support/editor';
+import { card, dragFromPalette, node, openEditor } from './support/editor';
 import { openDocument } from './support/live-input';
 import { getPreset } from '../engine/src/core/presets';
 import { READABLE_ZOOM } from '../renderer/src/canvas/fit-viewport';
@@ -63,14 +63,8 @@ describe.skipIf(noChromium)('first launch and small windows (browser mode, Chrom
     ({ server, page } = session);
   });
 
-  const fresh = async (size = { width: 1440, height: 900 }) => {
-    await page.setViewportSize(size);
-    await page.goto(server.url);
-    await page.getByTestId('palette').waitFor();
-    // An earlier test's unsaved work is offered back at startup: decline, so each test starts as a first launch.
-    const offer = page.getByTestId('recovery-discard');
-    if (await offer.waitFor({ timeout: 1500 }).then(() => true, () => false)) await offer.click();
-  };
+  // An earlier test's unsaved work is offered back at startup: declined, so each test starts as a first launch.
+  const fresh = (size = { width: 1440, height: 900 }) => openEditor(page, server.url, { size, declineRecovery: true });
 
   it('first launch: a welcome with starts and the lecture examples, a next step, and no error for the empty model', async () => {
     await fresh();

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { chromiumPath, launchBrowser, type Browser } from './support/browser';
 import { startLiveServer, type LiveServer } from './support/live-server';
 import { snap } from './support/artifacts';
-import { card, selectNode } from './support/editor';
+import { card, openEditor, selectNode } from './support/editor';
 import { openDocument } from './support/live-input';
 import { koreanFontEnv } from './support/korean-font';
 
@@ -175,13 +175,7 @@ describe.skipIf(noChromium)('the interface in English and Korean (browser mode, 
         await browser?.close();
       });
 
-      const fresh = async (size = { width: 1440, height: 900 }) => {
-        await page.setViewportSize(size);
-        await page.goto(server.url);
-        await page.getByTestId('palette').waitFor();
-        const offer = page.getByTestId('recovery-discard');
-        if (await offer.waitFor({ timeout: 1500 }).then(() => true, () => false)) await offer.click();
-      };
+      const fresh = (size = { width: 1440, height: 900 }) => openEditor(page, server.url, { size, declineRecovery: true });
 
       it('follows the system language on first launch', async () => {
         await fresh();

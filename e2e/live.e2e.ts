@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumPath } from './support/browser';
 import { snap } from './support/artifacts';
-import { card, selectNode, typeParam } from './support/editor';
+import { card, openEditor, selectNode, typeParam } from './support/editor';
 import { editorSession } from './support/editor-session';
 import type { LiveServer } from './support/live-server';
 import { dropImage, openDocument, pasteImage, type PageCanvas, type PageDocument, ringPng, slowDocument, thumbnailRunIds, verticalEdgePng, waitForThumbnails } from './support/live-input';
@@ -28,10 +28,7 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
   });
 
   /** A fresh page (leaving the edited model: the browser's leave-page prompt is accepted). */
-  const fresh = async () => {
-    await page.goto(server.url);
-    await page.getByTestId('palette').waitFor();
-  };
+  const fresh = () => openEditor(page, server.url);
   const loadPreset = async (name: string) => {
     await fresh();
     await page.getByTestId('preset-select').selectOption(name);

@@ -5,6 +5,19 @@ export const node = (page: Page, id: string): Locator => page.locator(`.react-fl
 export const card = (page: Page, id: string): Locator => page.locator(`[data-testid="node-card"][data-node-id="${id}"]`);
 export const edgeLabel = (page: Page, edgeId: string): Locator => page.locator(`[data-testid="edge-label"][data-edge-id="${edgeId}"]`);
 
+/**
+ * The editor loaded afresh at `url`, its palette ready. `size` sets the viewport first; with
+ * `declineRecovery`, unsaved work an earlier test left is declined, so the page starts as a first launch.
+ */
+export async function openEditor(page: Page, url: string, options: { size?: { width: number; height: number }; declineRecovery?: boolean } = {}): Promise<void> {
+  if (options.size) await page.setViewportSize(options.size);
+  await page.goto(url);
+  await page.getByTestId('palette').waitFor();
+  if (!options.declineRecovery) return;
+  const offer = page.getByTestId('recovery-discard');
+  if (await offer.waitFor({ timeout: 1500 }).then(() => true, () => false)) await offer.click();
+}
+
 /** Drag a palette item onto the canvas, dropping it at (x, y) relative to the canvas' top-left corner. */
 export async function dragFromPalette(page: Page, key: string, x: number, y: number): Promise<void> {
   await page.getByTestId(`palette-item-${key}`).dragTo(page.locator('.react-flow__pane'), { targetPosition: { x, y } });
@@ -29,8 +42,14 @@ export async function connect(page: Page, source: string, target: string, port =
 
 export async function selectNode(page: Page, id: string): Promise<void> {
   await page.getByTestId('tab-inspector').click();
-  await card(page, id).locator('.card-type').click();
-  await page.getByTestId('inspector').and(page.locator(`[data-node-id="${id}"]`)).waitFor();
+  const shown = page.getByTestId('inspector').and(page.locator(`[data-node-id="${id}"]`));
+  // A model just loaded may still be fitting the view: a click that landed while the card moved is
+  // made again (on a loaded machine one was lost and the inspector never showed the node).
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await card(page, id).locator('.card-type').click();
+    if (await shown.waitFor({ timeout: 5000 }).then(() => true, () => false)) return;
+  }
+  await shown.waitFor();
 }
 
 /** Type into an inspector field (select-all first, so the typed text replaces the old value). */

@@ -14,7 +14,7 @@ import { chromiumPath, launchBrowser, type Browser } from './support/browser';
 import { snap } from './support/artifacts';
 import { card, typeParam } from './support/editor';
 import { startLiveServer, type LiveServer } from './support/live-server';
-import { waitForThumbnails } from './support/live-input';
+import { thumbnailRunIds, waitForThumbnails } from './support/live-input';
 import { parseDocument } from '../engine/src/core/document/load';
 import type { ModelDocument } from '../engine/src/core/document/schema';
 
@@ -82,12 +82,16 @@ describe.skipIf(noChromium)('training in the editor (browser mode, Chromium, rea
     await setNumber('train-epochs', '3');
     await setNumber('train-batch', '32');
     await setNumber('train-max-steps', '150');
+    const before = (await thumbnailRunIds(page)).c1_conv_5_5;
+    expect(before).toBeTypeOf('number');
     const clicked = Date.now();
     await page.getByTestId('train-start').click();
     await expect.poll(() => attr('train-loss-chart', 'data-points'), { timeout: 60_000 }).toBeGreaterThan(0);
     console.log(`click Train → first curve point: ${Date.now() - clicked} ms`);
     await page.getByTestId('train-filters').waitFor();
     const early = await filterPixels();
+    // The node thumbnails follow the training (a run on the live weights every half second).
+    await expect.poll(async () => (await thumbnailRunIds(page)).c1_conv_5_5, { timeout: 10_000 }).not.toBe(before);
 
     // Pause holds the step count; resume goes on.
     await page.getByTestId('train-pause').click();

@@ -136,6 +136,30 @@ describe('LiveRunController', () => {
     expect(f.calls).toHaveLength(3);
   });
 
+  it('training starting runs nothing (it starts from the weights on screen); its refresh() runs on the live weights, and its end runs again', async () => {
+    const f = fakeEngine();
+    const c = new LiveRunController(f.engine, 'doc');
+    const doc = lenet5();
+    c.setInputs({ document: doc, input: image, autoRun: true });
+    await flush();
+    f.calls[0].resolve(result(1));
+    await flush();
+    c.setInputs({ document: doc, input: image, autoRun: true, trainId: 'run-1' });
+    await flush();
+    expect(f.calls).toHaveLength(1);
+    expect(c.getSnapshot().stale).toBe(false);
+    c.refresh();
+    await flush();
+    expect(f.calls).toHaveLength(2);
+    expect(f.calls[1].req.trainId).toBe('run-1');
+    f.calls[1].resolve(result(2));
+    await flush();
+    c.setInputs({ document: doc, input: image, autoRun: true });
+    await flush();
+    expect(f.calls).toHaveLength(3);
+    expect(f.calls[2].req.trainId).toBeUndefined();
+  });
+
   it('sends the document’s sidecar weights token with every run; another token is another computation', async () => {
     const f = fakeEngine();
     const c = new LiveRunController(f.engine, 'doc');

@@ -68,10 +68,14 @@ function errorInfo(e: unknown): { code: string; message: string } {
   return { code, message };
 }
 
-/** Whether going from a to b changes what the network computes (moving or renaming nodes does not). */
+/**
+ * Whether going from a to b changes what the network computes (moving or renaming nodes does not).
+ * A training run starting does not: it starts from the document's weights, and its updates come
+ * through refresh(); one ending (or another taking its place) does.
+ */
 export function changesComputation(a: LiveRunInputs | undefined, b: LiveRunInputs): boolean {
   if (!a) return true;
-  if (a.input !== b.input || a.seed !== b.seed || a.weightsToken !== b.weightsToken || a.trainId !== b.trainId) return true;
+  if (a.input !== b.input || a.seed !== b.seed || a.weightsToken !== b.weightsToken || (a.trainId !== b.trainId && a.trainId !== undefined)) return true;
   const x = a.document;
   const y = b.document;
   if (x === y) return false;

@@ -142,11 +142,14 @@ export function startLiveInference(engine: EngineClient, options: { trainingRefr
       return;
     }
     if (e.type !== 'train-progress') return;
+    const now = performance.now();
     if (trainId !== e.trainId) {
+      // The thumbnails already show the weights it starts from: the first refresh comes a period in,
+      // not on the first step, while the trainer warms up.
       trainId = e.trainId;
+      lastRefresh = now;
       push();
     }
-    const now = performance.now();
     if (useLiveStore.getState().followTraining && now - lastRefresh >= (options.trainingRefreshMs ?? 500)) {
       lastRefresh = now;
       controller?.refresh();

@@ -3,12 +3,14 @@
  * Browser mode in Debian's Chromium with the real engine in its own process, LeNet-5 on MNIST:
  *  1. time from clicking Train to the first point on the loss curve;
  *  2. one full epoch (batch 64) from the Train tab beside the same epoch from `cnn-studio train`
- *     in this process, and from the same engine process started through its API with no page: epoch wall time (training + evaluation, as the engine reports it) and the
+ *     (the built CLI, a process of its own), and from the same engine process started through its API with no page: epoch wall time (training + evaluation, as the engine reports it) and the
  *     trainer's samples/s — the UI must not slow the trainer (target: within 10%);
  *  3. frame rate while panning and zooming the canvas during training, beside the same without.
- * Runs alternate (UI, CLI, UI, CLI…) so load on the shared machine falls on both alike.
+ * Runs alternate (UI, CLI, UI, CLI…), each trial starting one variant further on, so load on the
+ * shared machine falls on all alike.
  * BENCH_TRAIN_UI_CPU=1: the CPU time each process spent during each epoch (bench/cpu-by-process.ts).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +18,6 @@ import type { Page } from 'playwright-core';
 import type { EngineEvent } from '../engine/src/core/api';
 import { launchBrowser } from '../e2e/support/browser';
 import { startLiveServer } from '../e2e/support/live-server';
-import { runCli } from '../engine/src/cli/index';
 import { measureFps, panAndZoom } from './editor';
 import { cpuSnapshot, cpuSpent } from './cpu-by-process';
 
@@ -29,17 +30,22 @@ async function setNumber(page: Page, testId: string, value: string): Promise<voi
   await page.getByTestId(testId).fill(value);
 }
 
-/** One epoch of the CLI in this process: the epoch's wall time and the trainer's samples/s. */
-async function cliEpoch(dir: string): Promise<{ epochMs: number; samplesPerSec: number }> {
-  let out = '';
-  const code = await runCli(['train', 'preset:lenet5', '--data', 'mnist', '-o', path.join(dir, 'cli.json'), '--epochs', '1', '--json'], { stdout: (t) => void (out += t), stderr: () => undefined, readFile: (p) => import('node:fs/promises').then((f) => f.readFile(p)) });
-  if (code !== 0) throw new Error(`cnn-studio train exited ${code}`);
-  const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+/**
+ * One epoch of `cnn-studio train` as a user runs it: the built CLI in a process of its own (in this
+ * process it would share a heap and a thread with the web server and Playwright). The epoch's wall
+ * time and the trainer's samples/s come from its --json lines, so starting Node is not counted.
+ */
+async function cliEpoch(bin: string, dir: string): Promise<{ epochMs: number; samplesPerSec: number }> {
+  const r = spawnSync(process.execPath, [bin, 'train', 'preset:lenet5', '--data', 'mnist', '-o', path.join(dir, 'cli.json'), '--epochs', '1', '--json'], { encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`cnn-studio train exited ${r.status}: ${r.stderr}`);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
   const progress = lines.filter((l) => l.progress).at(-1).progress;
   return { epochMs: lines.find((l) => l.epoch === 1).timeMs, samplesPerSec: progress.samplesPerSec };
 }
 
 export async function run(): Promise<void> {
+  const { ensureCliBuilt } = (await import('../scripts/build.mjs' as string)) as { ensureCliBuilt(): Promise<string> };
+  const bin = await ensureCliBuilt();
   const server = await startLiveServer({ isolation: 'process' });
   const events: EngineEvent[] = [];
   server.engine.onEvent((e) => void events.push(e));
@@ -100,7 +106,12 @@ export async function run(): Promise<void> {
       if (epoch?.type !== 'train-epoch' || progress?.type !== 'train-progress') throw new Error('bench: no epoch report from the engine');
       return { epochMs: epoch.report.timeMs, samplesPerSec: progress.progress.samplesPerSec, firstMs };
     };
-    const follow = (on: boolean) => page.getByTestId('train-follow-maps').setChecked(on);
+    /** The checkbox shows once a run has started; before that the thumbnails follow (the default). */
+    const follow = async (on: boolean) => {
+      const box = page.getByTestId('train-follow-maps');
+      if ((await box.count()) > 0) await box.setChecked(on);
+      else if (!on) throw new Error('bench: no follow checkbox before the first run');
+    };
     /** With BENCH_TRAIN_UI_CPU: the CPU each process group spent during `work`. */
     const cpu = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
       if (!process.env.BENCH_TRAIN_UI_CPU) return work();
@@ -110,16 +121,23 @@ export async function run(): Promise<void> {
       console.log(`   CPU during ${label}: ${spent.map(([g, ms]) => `${g} ${ms} ms`).join(', ')}`);
       return result;
     };
-    for (let t = 0; t < TRIALS; t++) {
-      const live = await cpu('Train tab epoch, following', uiEpoch);
-      firstPoint.push(live.firstMs);
-      ui.push(live);
-      await follow(false);
-      quiet.push(await cpu('Train tab epoch, not following', uiEpoch));
-      await follow(true);
-      cli.push(await cpu('cnn-studio train epoch', () => cliEpoch(dir)));
-      headless.push(await cpu('engine process epoch, no page', engineEpoch));
-    }
+    // Each trial starts one variant further on, so no variant always follows the same one (the
+    // CLI's epoch runs in this process and leaves its garbage to whatever comes next).
+    const variants: (() => Promise<void>)[] = [
+      async () => {
+        await follow(true);
+        const live = await cpu('Train tab epoch, following', uiEpoch);
+        firstPoint.push(live.firstMs);
+        ui.push(live);
+      },
+      async () => {
+        await follow(false);
+        quiet.push(await cpu('Train tab epoch, not following', uiEpoch));
+      },
+      async () => void cli.push(await cpu('cnn-studio train epoch', () => cliEpoch(bin, dir))),
+      async () => void headless.push(await cpu('engine process epoch, no page', engineEpoch)),
+    ];
+    for (let t = 0; t < TRIALS; t++) for (let v = 0; v < variants.length; v++) await variants[(t + v) % variants.length]();
     const med = (xs: { epochMs: number }[]) => median(xs.map((x) => x.epochMs));
     const ratio = med(ui) / med(cli);
     const quietRatio = med(quiet) / med(cli);

@@ -84,11 +84,14 @@ const TensorInput = z
   .object({ kind: z.literal('tensor'), shape: z.array(dim).min(1).max(8), data: F32 })
   .refine((v) => v.data.length === v.shape.reduce((a, b) => a * b, 1), { message: 'data length must equal the product of shape' });
 const InputPayload = z.union([ImageInput, TensorInput]);
+/** The inputs an earlier request of the docId named (RunRequest.inputsKey). */
+const SameInputs = z.object({ kind: z.literal('same'), key: id }).strict();
 
 export const RunRequestPayload: z.ZodType<RunRequest> = z.object({
   docId: id,
   document: DocumentPayload,
-  inputs: z.union([InputPayload, z.record(id, InputPayload)]),
+  inputs: z.union([SameInputs, InputPayload, z.record(id, InputPayload)]),
+  inputsKey: id.optional(),
   previews: z.boolean().optional(),
   tensors: z.union([z.enum(['outputs', 'all', 'none']), z.array(id).max(100_000)]).optional(),
   timeoutMs: z.number().int().positive().max(3_600_000).optional(),

@@ -39,7 +39,7 @@ export interface Router<Sender> {
 }
 
 const KNOWN_CODES = new Set<string>([
-  'invalid-graph', 'unsupported-op', 'bad-input', 'out-of-memory', 'too-large', 'timeout', 'cancelled', 'superseded', 'busy', 'worker-crashed', 'needs-input-shape', 'internal',
+  'invalid-graph', 'unsupported-op', 'bad-input', 'out-of-memory', 'too-large', 'timeout', 'cancelled', 'superseded', 'busy', 'worker-crashed', 'needs-input-shape', 'inputs-gone', 'internal',
   'not-found', 'unreadable', 'not-a-model', 'write-failed', 'path-not-allowed',
   'invalid-payload', 'forbidden-sender', 'unknown-call', 'connection-lost', 'unsupported',
 ] satisfies HostErrorCode[]);

@@ -19,12 +19,28 @@ export type InputPayload =
   | { kind: 'image'; width: number; height: number; /** RGBA, 8-bit */ rgba: Uint8Array }
   | { kind: 'tensor'; shape: number[]; data: Float32Array };
 
+/**
+ * In place of a run's inputs: those an earlier request of the same docId sent under this key
+ * (RunRequest.inputsKey) — a client that re-runs one image on every edit sends it once. (A request
+ * of 250 KB waits in Chromium's WebSocket pipe while the page renders; a document alone fits.) A
+ * host that no longer holds them under that key answers 'inputs-gone': send them again.
+ */
+export interface SameInputs {
+  kind: 'same';
+  key: string;
+}
+
 export interface RunRequest {
   /** Identifies the open document: a newer run of the same docId supersedes older queued ones. */
   docId: string;
   document: ModelDocument;
-  /** One input per Input node id; a single payload is used for every Input node. */
-  inputs: Record<string, InputPayload> | InputPayload;
+  /**
+   * One input per Input node id; a single payload is used for every Input node; or the inputs an
+   * earlier request of this docId named (SameInputs).
+   */
+  inputs: Record<string, InputPayload> | InputPayload | SameInputs;
+  /** Names this request's inputs, so later requests of the same docId can send `{ kind: 'same', key }` instead. */
+  inputsKey?: string;
   /** Per-node statistics and uint8 previews (default true). */
   previews?: boolean;
   /** Full output tensors to return: 'outputs' (graph outputs, default), 'all', or node ids. */
@@ -132,6 +148,8 @@ export type EngineErrorCode =
    * given contradicts a size it fixes — call again with an input shape (C×H×W); the message says which input and what fits.
    */
   | 'needs-input-shape'
+  /** A run's `{ kind: 'same', key }` names inputs the host no longer holds under that key: send them again. */
+  | 'inputs-gone'
   | 'internal';
 
 export interface EngineErrorInfo {

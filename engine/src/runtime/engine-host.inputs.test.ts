@@ -65,3 +65,28 @@ describe.each(['thread', 'process'] as const)('EngineHost: inputs the worker hol
     expect(Array.from(after.tensors.scale.data)).toEqual([10, 12, 14, 16]);
   });
 });
+
+/** A client names its inputs once (RunRequest.inputsKey) and refers to them after (`{ kind: 'same', key }`). */
+describe('EngineHost: inputs a client named', () => {
+  const host = new EngineHost({ isolation: 'thread', backend: 'reference' });
+  beforeAll(() => host.start());
+  afterAll(() => host.stop());
+  const doc = chainDoc({ channels: 1, height: 2, width: 2 }, [{ id: 'scale', type: 'Conv2D', params: { filters: 1, kernel: 1, bias: false }, weights: { kernel: [2] } }]);
+
+  it('runs on the named inputs as they were sent; another key, another document or a forgotten one is "inputs-gone"', async () => {
+    const x: InputPayload = { kind: 'tensor', shape: [1, 2, 2], data: Float32Array.from([1, 2, 3, 4]) };
+    await host.run({ docId: 'a', document: doc, inputs: x, inputsKey: 'k1', tensors: 'all' });
+    x.data[0] = 100; // the caller reuses its array: the named inputs are what was sent
+    const same = await host.run({ docId: 'a', document: doc, inputs: { kind: 'same', key: 'k1' }, tensors: 'all' });
+    expect(Array.from(same.tensors.scale.data)).toEqual([2, 4, 6, 8]);
+    const gone = async (p: Promise<unknown>) => p.then(() => 'ran', (e: { code?: string }) => e.code);
+    expect(await gone(host.run({ docId: 'a', document: doc, inputs: { kind: 'same', key: 'k0' } }))).toBe('inputs-gone');
+    expect(await gone(host.run({ docId: 'b', document: doc, inputs: { kind: 'same', key: 'k1' } }))).toBe('inputs-gone');
+    // A newer key replaces the older one.
+    await host.run({ docId: 'a', document: doc, inputs: x, inputsKey: 'k2' });
+    expect(await gone(host.run({ docId: 'a', document: doc, inputs: { kind: 'same', key: 'k1' } }))).toBe('inputs-gone');
+    expect(Array.from((await host.run({ docId: 'a', document: doc, inputs: { kind: 'same', key: 'k2' }, tensors: 'all' })).tensors.scale.data)).toEqual([200, 4, 6, 8]);
+    await host.forget('a');
+    expect(await gone(host.run({ docId: 'a', document: doc, inputs: { kind: 'same', key: 'k2' } }))).toBe('inputs-gone');
+  });
+});

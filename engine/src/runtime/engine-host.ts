@@ -22,11 +22,11 @@
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
-import type { DataPreview, DataSample, EngineClient, EngineEvent, ImportedModel, RunRequest, RunResult, TensorResult, TrainData, TrainRequest, TrainStarted, WeightsHandle } from '../core/api';
+import type { DataPreview, DataSample, EngineClient, EngineEvent, ImportedModel, RunRequest, RunResult, SameInputs, TensorResult, TrainData, TrainRequest, TrainStarted, WeightsHandle } from '../core/api';
 import type { InputParams } from '../core/ops/input';
 import { TrainingHost } from './train/training-host';
 import type { ModelDocument } from '../core/document/schema';
-import { HeldInputs } from './held-inputs';
+import { copyInputs, HeldInputs } from './held-inputs';
 import { unpackPreviews } from './preview-packing';
 import { EngineError } from './errors';
 import { DEFAULT_LIMITS, type ExecuteResult } from './execute';
@@ -116,6 +116,10 @@ interface WorkerSlot {
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
+/** Documents whose named inputs (RunRequest.inputsKey) the host keeps, least recently named dropped first. */
+const NAMED_INPUTS_DOCS = 16;
+
+const isSameInputs = (inputs: RunRequest['inputs']): inputs is SameInputs => (inputs as SameInputs).kind === 'same';
 /** No request may keep the engine longer than this (10 min), whatever timeout it asks for. */
 export const MAX_TIMEOUT_MS = 600_000;
 /** Requests waiting at most (a live-editing client has one run per document waiting, plus a few fetches). */
@@ -132,6 +136,8 @@ export class EngineHost implements EngineClient {
   private nextId = 1;
   private stopped = false;
   private readonly listeners = new Set<(e: EngineEvent) => void>();
+  /** Inputs a client named (RunRequest.inputsKey), by docId, newest last: what `{ kind: 'same', key }` refers to. */
+  private readonly namedInputs = new Map<string, { key: string; inputs: WorkerRunRequest['inputs'] }>();
   /** The last delivered run of each docId: its request and run id (fetchTensor reads from it). */
   private readonly lastRuns = new Map<string, { runId: number; request: WorkerRunRequest; weightsToken?: string }>();
   /** Sidecar weights by token: the documents' `weightsFile` bytes, held here and sent to the worker once each. */
@@ -175,6 +181,7 @@ export class EngineHost implements EngineClient {
     const slot = this.slot;
     this.slot = undefined;
     this.lastRuns.clear();
+    this.namedInputs.clear();
     for (const w of this.readyWaiters.splice(0)) w.resolve();
     if (slot) {
       this.training.workerEnded(slot, 'the engine was shut down');
@@ -188,9 +195,23 @@ export class EngineHost implements EngineClient {
   }
 
   run(req: RunRequest): Promise<RunResult> {
+    let inputs: WorkerRunRequest['inputs'];
+    if (isSameInputs(req.inputs)) {
+      const named = this.namedInputs.get(req.docId);
+      if (named?.key !== req.inputs.key) return Promise.reject(new EngineError('inputs-gone', `The engine no longer holds the inputs "${req.inputs.key}" of document "${req.docId}" — send them again.`));
+      inputs = named.inputs;
+    } else {
+      inputs = req.inputs;
+      if (req.inputsKey !== undefined) {
+        this.namedInputs.delete(req.docId);
+        // A copy: an in-process caller may fill the same array with its next image.
+        this.namedInputs.set(req.docId, { key: req.inputsKey, inputs: copyInputs(inputs) });
+        if (this.namedInputs.size > NAMED_INPUTS_DOCS) this.namedInputs.delete(this.namedInputs.keys().next().value!);
+      }
+    }
     const request: WorkerRunRequest = {
       document: req.document,
-      inputs: req.inputs,
+      inputs,
       previews: req.previews ?? true,
       tensors: req.tensors ?? 'outputs',
       ...(req.seed !== undefined ? { seed: req.seed } : {}),
@@ -215,6 +236,7 @@ export class EngineHost implements EngineClient {
   async forget(docId: string): Promise<void> {
     this.dropRuns(docId, 'cancelled', 'The page that asked for this run went away.');
     this.lastRuns.delete(docId);
+    this.namedInputs.delete(docId);
     this.slot?.inputs.forget(docId);
   }
 

@@ -48,7 +48,7 @@ function copyPayload(p: InputPayload): InputPayload {
   return p.kind === 'image' ? { ...p, rgba: p.rgba.slice() } : { ...p, shape: [...p.shape], data: p.data.slice() };
 }
 
-function copyInputs(inputs: Inputs): Inputs {
+export function copyInputs(inputs: Inputs): Inputs {
   return isPayload(inputs) ? copyPayload(inputs) : Object.fromEntries(Object.entries(inputs).map(([id, p]) => [id, copyPayload(p)]));
 }
 

@@ -160,6 +160,36 @@ describe('LiveRunController', () => {
     expect(f.calls[2].req.trainId).toBeUndefined();
   });
 
+  it('sends an image once: later runs of it name it ({ kind: "same", key }); a new image goes whole under a new key; a host that lost it gets it again at once', async () => {
+    const f = fakeEngine();
+    const c = new LiveRunController(f.engine, 'doc');
+    let doc = lenet5();
+    const other: InputPayload = { kind: 'image', width: 1, height: 1, rgba: new Uint8Array([9, 9, 9, 255]) };
+    const edit = () => (doc = { ...doc, seed: (doc.seed ?? 0) + 1 });
+    const runOnce = async (input: InputPayload, n: number) => {
+      c.setInputs({ document: edit(), input, autoRun: true });
+      await flush();
+      f.calls.at(-1)!.resolve(result(n));
+      await flush();
+    };
+    await runOnce(image, 1);
+    expect(f.calls[0].req).toMatchObject({ inputs: image, inputsKey: 'input-1' });
+    await runOnce(image, 2);
+    expect(f.calls[1].req.inputs).toEqual({ kind: 'same', key: 'input-1' });
+    expect(f.calls[1].req.inputsKey).toBeUndefined();
+    await runOnce(other, 3);
+    expect(f.calls[2].req).toMatchObject({ inputs: other, inputsKey: 'input-2' });
+    // The engine restarted and forgot it: the same run goes again, whole, without a failure shown.
+    c.setInputs({ document: edit(), input: other, autoRun: true });
+    await flush();
+    expect(f.calls[3].req.inputs).toEqual({ kind: 'same', key: 'input-2' });
+    f.calls[3].reject({ code: 'inputs-gone', message: 'gone' });
+    await flush();
+    expect(f.calls).toHaveLength(5);
+    expect(f.calls[4].req).toMatchObject({ document: doc, inputs: other, inputsKey: 'input-3' });
+    expect(c.getSnapshot().status.kind).not.toBe('failed');
+  });
+
   it('sends the document’s sidecar weights token with every run; another token is another computation', async () => {
     const f = fakeEngine();
     const c = new LiveRunController(f.engine, 'doc');

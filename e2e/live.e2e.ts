@@ -100,6 +100,17 @@ describe.skipIf(noChromium)('live inference (browser mode, Chromium, real engine
     await expect.poll(() => page.getByTestId('kernel-grid').locator('input').nth(12).inputValue()).toBe('0');
     await expect.poll(() => page.getByTestId('kernel-grid').locator('input').nth(13).inputValue()).toBe('12');
     run = await waitForThumbnails(page, run);
+    // The step-through stays where the learner left it when a run that keeps the kernel comes back
+    // (a new image; training updates): it restarts only when what it shows changes.
+    await page.getByTestId('conv-play').click();
+    await page.getByTestId('conv-next').click();
+    await page.getByTestId('conv-next').click();
+    const at = await page.getByTestId('conv-step').textContent();
+    await dropImage(page, page.getByTestId('input-node-drop'), ringPng(), 'ring.png');
+    run = await waitForThumbnails(page, run);
+    expect(await page.getByTestId('conv-step').textContent()).toBe(at);
+    await dropImage(page, page.getByTestId('input-node-drop'), verticalEdgePng(32), 'vertical-edge.png');
+    run = await waitForThumbnails(page, run);
 
     await openTab('maps');
     await page.getByTestId('feature-map-cell').first().click();

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { availablePresets, fmt, getKernelSlice, kernelPreset, setKernelSlice, type KernelTensor } from '../../../engine/src/core/explain';
 import { colorAt, cssColor } from '../live/colormap';
 import { textColorOn } from '../live/contrast';
@@ -28,7 +28,7 @@ export const MAX_EDITABLE_CELLS = 49;
  * (blur, sharpen, Sobel, Laplacian, emboss…) so real edges appear in the next feature maps.
  */
 export function KernelEditor({ kernel, bias, inline, onChange, onReset }: KernelEditorProps) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const [f, c, kh, kw] = kernel.shape;
   const [filter, setFilter] = useState(0);
   const [channel, setChannel] = useState<number | 'all'>(c > 1 ? 'all' : 0);
@@ -36,6 +36,8 @@ export function KernelEditor({ kernel, bias, inline, onChange, onReset }: Kernel
     if (filter >= f) setFilter(0);
     if (channel !== 'all' && channel >= c) setChannel(0);
   }, [f, c, filter, channel]);
+  // One translation per cell, made when the grid's size or the language changes (not on every edit).
+  const cellLabels = useMemo(() => Array.from({ length: kh * kw }, (_, k) => t('explain.kernel.cell', { row: Math.floor(k / kw), col: k % kw })), [kh, kw, lang]);
   if (kh * kw > MAX_EDITABLE_CELLS) {
     return (
       <section className="explain" data-testid="kernel-editor">
@@ -109,7 +111,7 @@ export function KernelEditor({ kernel, bias, inline, onChange, onReset }: Kernel
               defaultValue={fmtCell(v)}
               title={String(v)}
               style={{ background: cssColor('coolwarm', 0.5 + v / (2 * amax)), color: textColorOn(colorAt('coolwarm', 0.5 + v / (2 * amax))) }}
-              aria-label={t('explain.kernel.cell', { row: i, col: j })}
+              aria-label={cellLabels[i * kw + j]}
               onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
               onBlur={(e) => {
                 const x = Number(e.target.value.replace(',', '.'));

@@ -260,7 +260,8 @@ function useRealInputCrop(nodeId: string | undefined, enabled: boolean, size: nu
   const [state, setState] = useState<RealCrop>({});
   const geometryKey = JSON.stringify(geometry ?? null);
   useEffect(() => {
-    if (!enabled || !source || !docId || runId === undefined || !geometry) return setState(enabled ? { error: tr('live.crop.runFirst') } : {});
+    // Disabled: keep the same empty state (a new object on every run would re-render the tab).
+    if (!enabled || !source || !docId || runId === undefined || !geometry) return setState((s) => (enabled ? { error: tr('live.crop.runFirst') } : Object.keys(s).length ? {} : s));
     let live = true;
     host.engine.fetchTensor(docId, source).then(
       (t: TensorResult) => {
@@ -295,6 +296,24 @@ function ExplainTab() {
   const kernelSide = prim?.type === 'Conv2D' || prim?.type === 'Pool2D' ? Math.max(...([] as number[]).concat(prim.params.kernel)) : 2;
   const geometry = prim?.type === 'Conv2D' || prim?.type === 'Pool2D' ? (prim.params as WindowGeometry) : undefined;
   const real = useRealInputCrop(node?.id, useReal && !!prim, Math.max(6, kernelSide + 3), geometry);
+  // The kernel slice shown and the lecture input it slides over, made again only when the node's
+  // weights or the seed change — not on every run result, which would restart the step-through.
+  const conv = useMemo(() => {
+    if (node?.type !== 'Conv2D' || prim?.type !== 'Conv2D') return undefined;
+    let kernel = DEFAULT_EXPLAIN_KERNEL;
+    try {
+      const w = convWeights(doc, analysis, node.id);
+      kernel = getKernelSlice(w.kernel, 0, 0).map((r) => r.map((v) => Math.round(v * 1000) / 1000));
+    } catch {
+      // no weights yet: the lecture's pattern
+    }
+    // A kernel larger than the lecture's 4×4 input gets the lecture's pattern repeated to fit.
+    const [dh, dw] = pair((prim.params as { dilation: number | [number, number] }).dilation);
+    const reach = Math.max(dh * (kernel.length - 1) + 1, dw * (kernel[0].length - 1) + 1);
+    return { kernel, tiled: reach > 3 ? tileMatrix(LECTURE_CONV_INPUT, reach + 2) : undefined };
+    // doc stands for the node's weights (node) and the seed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [node, prim, doc.seed, analysis]);
   useT();
   if (!node) return <LectureExamples />;
   const inputShape = analysis.nodes[node.id]?.inputShapes[0];
@@ -306,19 +325,10 @@ function ExplainTab() {
   );
   const realInput = useReal && real.crop ? real.crop : undefined;
 
-  if (node.type === 'Conv2D' && prim) {
+  if (node.type === 'Conv2D' && prim && conv) {
     const p = prim.params as { kernel: number | [number, number]; stride: number | [number, number]; padding: never; dilation: number | [number, number] };
-    let kernel = DEFAULT_EXPLAIN_KERNEL;
-    try {
-      const w = convWeights(doc, analysis, node.id);
-      kernel = getKernelSlice(w.kernel, 0, 0).map((r) => r.map((v) => Math.round(v * 1000) / 1000));
-    } catch {
-      // no weights yet: the lecture's pattern
-    }
-    // A kernel larger than the lecture's 4×4 input gets the lecture's pattern repeated to fit.
-    const [dh, dw] = pair(p.dilation);
-    const reach = Math.max(dh * (kernel.length - 1) + 1, dw * (kernel[0].length - 1) + 1);
-    const tiled = !realInput && reach > 3 ? tileMatrix(LECTURE_CONV_INPUT, reach + 2) : undefined;
+    const { kernel } = conv;
+    const tiled = realInput ? undefined : conv.tiled;
     return (
       <div className="live-tab">
         <KernelSection node={node} />

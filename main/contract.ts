@@ -93,6 +93,7 @@ export const RunRequestPayload: z.ZodType<RunRequest> = z.object({
   inputs: z.union([SameInputs, InputPayload, z.record(id, InputPayload)]),
   inputsKey: id.optional(),
   previews: z.boolean().optional(),
+  fullPreviews: z.array(id).max(100_000).optional(),
   tensors: z.union([z.enum(['outputs', 'all', 'none']), z.array(id).max(100_000)]).optional(),
   timeoutMs: z.number().int().positive().max(3_600_000).optional(),
   seed: z.number().int().nonnegative().max(2 ** 31 - 1).optional(),

@@ -43,6 +43,13 @@ export interface RunRequest {
   inputsKey?: string;
   /** Per-node statistics and uint8 previews (default true). */
   previews?: boolean;
+  /**
+   * Document nodes whose previews come with every channel (up to 64); the others come as card
+   * previews (FeaturePreview.card: the first channel and the channels' mean). Absent: every node in
+   * full. The live editor asks in full for the node it shows in the Maps tab: a ResNet-50 result is
+   * then ~0.1 MB instead of ~1.7 MB.
+   */
+  fullPreviews?: string[];
   /** Full output tensors to return: 'outputs' (graph outputs, default), 'all', or node ids. */
   tensors?: 'outputs' | 'all' | 'none' | string[];
   timeoutMs?: number;
@@ -99,6 +106,12 @@ export interface FeaturePreview {
   data: Uint8Array;
   /** Per-channel [min, max] before normalisation (lets the UI show real values). */
   ranges: Float32Array;
+  /**
+   * A card preview (RunRequest.fullPreviews): what a node's thumbnail needs of a preview of
+   * `channels` channels — channel 0 is its first channel, channel 1 (when it had more than one) the
+   * mean of its channels in real units, each normalised to its own range.
+   */
+  card?: { channels: number };
 }
 
 export interface NodeRunResult {

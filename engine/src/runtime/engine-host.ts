@@ -213,6 +213,7 @@ export class EngineHost implements EngineClient {
       document: req.document,
       inputs,
       previews: req.previews ?? true,
+      ...(req.fullPreviews ? { fullPreviews: req.fullPreviews } : {}),
       tensors: req.tensors ?? 'outputs',
       ...(req.seed !== undefined ? { seed: req.seed } : {}),
       ...(req.trainId !== undefined ? { trainId: req.trainId } : {}),

@@ -80,3 +80,20 @@ describe('executeRun skipped nodes', () => {
     }
   });
 });
+
+describe('executeRun fullPreviews', () => {
+  it('gives the listed nodes their previews in full and the others card previews; without the list, every node in full', async () => {
+    const doc: ModelDocument = {
+      ...twoInputs,
+      nodes: [...twoInputs.nodes, { id: 'relu', type: 'Activation', params: {} }],
+      edges: [...twoInputs.edges, { id: 'e2', source: 'sum', target: 'relu' }],
+    };
+    const req = { document: doc, inputs: { a: t(1, -2), b: t(10, 20) }, previews: true, tensors: 'outputs' as const };
+    const all = await executeRun(req, new ReferenceBackend());
+    expect(Object.values(all.nodes).every((n) => n.preview && !n.preview.card)).toBe(true);
+    const some = await executeRun({ ...req, fullPreviews: ['relu'] }, new ReferenceBackend());
+    expect(some.nodes.relu.preview).toEqual(all.nodes.relu.preview);
+    expect(some.nodes.sum.preview?.card).toEqual({ channels: all.nodes.sum.preview!.channels });
+    expect(some.nodes.sum.stats).toEqual(all.nodes.sum.stats);
+  });
+});

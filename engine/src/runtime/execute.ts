@@ -3,7 +3,7 @@
  * analyse → refuse absurd sizes → preprocess the inputs → run the valid part on a backend → result.
  * Failures are EngineErrors with a typed code.
  */
-import type { InputPayload, RunResult } from '../core/api';
+import type { InputPayload, NodeRunResult, RunResult } from '../core/api';
 import type { ModelDocument } from '../core/document/schema';
 import { analyze } from '../core/graph/analyze';
 import type { Analysis } from '../core/graph/types';
@@ -16,6 +16,7 @@ import type { PreparedInputs } from './held-inputs';
 import { EngineError } from './errors';
 import { graphOutputs } from './graph-outputs';
 import { inputsOnly } from './inputs-only';
+import { cardPreview } from './previews';
 import { runReusing, type ReuseOptions } from './partial-run';
 import type { SizeLimits, WorkerRunRequest } from './protocol';
 import { MissingInputError, RunAbortedError } from './reference/backend';
@@ -136,6 +137,13 @@ export function checkSidecar(doc: ModelDocument, sidecar: Uint8Array | undefined
   if (problem) throw new EngineError('bad-input', problem);
 }
 
+/** Node results with card previews (previews.ts: cardPreview) for every node not in `full`. */
+function withCardPreviews(nodes: Record<string, NodeRunResult>, full: ReadonlySet<string>): Record<string, NodeRunResult> {
+  const out: Record<string, NodeRunResult> = {};
+  for (const [id, r] of Object.entries(nodes)) out[id] = r.preview && !full.has(id) && !r.preview.card ? { ...r, preview: cardPreview(r.preview) } : r;
+  return out;
+}
+
 export async function executeRun(req: WorkerRunRequest, backend: Backend, options: ExecuteOptions = {}): Promise<ExecuteResult> {
   const t0 = performance.now();
   const doc = req.document;
@@ -162,7 +170,7 @@ export async function executeRun(req: WorkerRunRequest, backend: Backend, option
         : await backend.run(doc, analysis, inputs, runOptions);
     return {
       timeMs: performance.now() - t0,
-      nodes: result.nodes,
+      nodes: req.fullPreviews ? withCardPreviews(result.nodes, new Set(req.fullPreviews)) : result.nodes,
       tensors: result.tensors,
       // What ran is what the analysis could place (backends report stats only when previews are asked for).
       skipped: doc.nodes.map((n) => n.id).filter((id) => analysis.primitives.outputOf[id] === undefined),

@@ -83,3 +83,53 @@ export function featurePreview(shape: readonly number[], data: Float32Array): Fe
   }
   return { channels, height, width, data: out, ranges };
 }
+
+const cards = new WeakMap<FeaturePreview, FeaturePreview>();
+
+/**
+ * What a node's thumbnail needs of a preview (FeaturePreview.card): its first channel as it is and,
+ * when it has more, the mean of its channels in real units — the same float32 sums, in the same
+ * order, as the editor's mean of the full preview — normalised to the mean's own [min, max], so the
+ * thumbnail drawn from it has the same pixels. Made once per preview (cached results come back as
+ * the same objects run after run).
+ */
+export function cardPreview(p: FeaturePreview): FeaturePreview {
+  if (p.card) return p;
+  let card = cards.get(p);
+  if (card) return card;
+  const n = p.width * p.height;
+  const channels = Math.min(p.channels, 2);
+  const data = new Uint8Array(channels * n);
+  const ranges = new Float32Array(channels * 2);
+  data.set(p.data.subarray(0, n));
+  ranges[0] = p.ranges[0];
+  ranges[1] = p.ranges[1];
+  if (channels === 2) {
+    const mean = new Float32Array(n);
+    // Each channel's 256 possible values, once: the inner loop is a lookup and an add (7 → ~2 ms
+    // for a ResNet-50 result's 1.7 MB of previews).
+    const level = new Float32Array(256);
+    const bytes = p.data;
+    for (let c = 0; c < p.channels; c++) {
+      const min = p.ranges[2 * c];
+      const scale = (p.ranges[2 * c + 1] - min) / 255;
+      for (let u = 0; u < 256; u++) level[u] = min + u * scale;
+      const at = c * n;
+      for (let i = 0; i < n; i++) mean[i] += level[bytes[at + i]];
+    }
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      mean[i] /= p.channels;
+      if (mean[i] < lo) lo = mean[i];
+      if (mean[i] > hi) hi = mean[i];
+    }
+    const span = hi - lo;
+    for (let i = 0; i < n; i++) data[n + i] = span > 0 && Number.isFinite(span) ? Math.round(((mean[i] - lo) / span) * 255) : 0;
+    ranges[2] = lo;
+    ranges[3] = hi;
+  }
+  card = { channels, height: p.height, width: p.width, data, ranges, card: { channels: p.channels } };
+  cards.set(p, card);
+  return card;
+}

@@ -31,6 +31,8 @@ export interface WorkerRunRequest {
   document: ModelDocument;
   inputs: Record<string, InputPayload> | InputPayload;
   previews: boolean;
+  /** RunRequest.fullPreviews. */
+  fullPreviews?: string[];
   tensors: BackendRunOptions['tensors'];
   seed?: number;
   /** See BackendRunOptions.oneOff. */

@@ -51,7 +51,9 @@ export function FeatureMapPanel({ nodeId, title, result, fetchTensor, runId, aft
   const [enlarged, setEnlarged] = useState<number>();
   const [hover, setHover] = useState<{ x: number; y: number; value: number }>();
   const isMap = result.shape.length === 3;
-  const preview = result.preview;
+  // A card preview (the first channel and the mean) is what the canvas got before this node was
+  // selected; its full preview follows in a moment (live-store asks for it).
+  const preview = result.preview?.card ? undefined : result.preview;
 
   // A new run (or another node) invalidates the fetched tensor.
   useEffect(() => {

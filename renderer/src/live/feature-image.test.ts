@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FeaturePreview } from '../../../engine/src/core/api';
 import { histogram, mapToRgba, previewChannel, previewChannelStats, previewMean, tensorChannel, tensorChannelStats, thumbnailMap, zeroShare } from './feature-image';
 import { colorAt } from './colormap';
+import { cardPreview, featurePreview } from '../../../engine/src/runtime/previews';
 import { isProbabilityVector, topK, untrainedNote } from './topk';
 
 // Two 1×2 channels: channel 0 in [0, 10] → uint8 [0, 255]; channel 1 in [−1, 1] → [255, 0].
@@ -33,6 +34,23 @@ describe('feature images', () => {
     for (let c = 0; c < 64; c++) previewChannel(big, c).values.forEach((v, i) => (sum[i] += v));
     for (let i = 0; i < 63; i++) sum[i] /= 64;
     expect(Array.from(previewMean(big).values)).toEqual(Array.from(sum));
+  });
+
+  it('a card preview (the engine’s first channel and mean) draws the same thumbnail pixels as the full preview, in both modes', () => {
+    // 5 channels of 7×9 with different ranges, one of them constant.
+    const shape = [5, 7, 9];
+    const data = Float32Array.from({ length: 5 * 7 * 9 }, (_, i) => (Math.floor(i / 63) === 3 ? 2 : Math.sin(i * 0.37) * (1 + Math.floor(i / 63)) - Math.floor(i / 63)));
+    const full = featurePreview(shape, data);
+    const card = cardPreview(full);
+    expect(card).toMatchObject({ channels: 2, height: 7, width: 9, card: { channels: 5 } });
+    expect(card.data.length).toBe(2 * 63);
+    expect(cardPreview(full)).toBe(card); // made once per preview
+    for (const mode of ['mean', 'first'] as const) {
+      expect(Array.from(mapToRgba(thumbnailMap(card, mode), 'viridis'))).toEqual(Array.from(mapToRgba(thumbnailMap(full, mode), 'viridis')));
+    }
+    // One channel: the card is that channel.
+    const one = featurePreview([1, 3, 3], Float32Array.from({ length: 9 }, (_, i) => i));
+    expect(Array.from(cardPreview(one).data)).toEqual(Array.from(one.data));
   });
 
   it('colours the low end and the high end of the range with the colormap ends', () => {

@@ -42,9 +42,10 @@ export function previewMean(p: FeaturePreview): ValueMap {
   return { width: p.width, height: p.height, values };
 }
 
-/** What a node's thumbnail shows. */
+/** What a node's thumbnail shows (a card preview carries both: its channel 1 is the mean). */
 export function thumbnailMap(p: FeaturePreview, mode: ThumbnailMode): ValueMap {
-  return mode === 'first' || p.channels === 1 ? previewChannel(p, 0) : previewMean(p);
+  if (mode === 'first' || p.channels === 1) return previewChannel(p, 0);
+  return p.card ? previewChannel(p, 1) : previewMean(p);
 }
 
 export function valueRange(values: ArrayLike<number>): [number, number] {

@@ -20,6 +20,15 @@ describe('keepUnchanged', () => {
     expect(out.nodes.d).toBe(next.nodes.d);
   });
 
+  it('a card preview and a full one of the same output are different results (the Maps tab needs the full one)', () => {
+    const preview = (card: boolean) => ({ channels: 2, height: 1, width: 1, data: new Uint8Array(2), ranges: new Float32Array(4), ...(card ? { card: { channels: 8 } } : {}) });
+    const full = { ...node('k1'), preview: preview(false) };
+    const out = keepUnchanged(result(1, { a: full }), result(2, { a: { ...node('k1'), preview: preview(true) } }));
+    expect(out.nodes.a.preview?.card).toEqual({ channels: 8 });
+    const back = keepUnchanged(out, result(3, { a: full }));
+    expect(back.nodes.a).toBe(full);
+  });
+
   it('returns the new result itself when nothing is kept', () => {
     const next = result(2, { a: node('x') });
     expect(keepUnchanged(undefined, next)).toBe(next);

@@ -12,7 +12,8 @@ export function keepUnchanged(previous: RunResult | undefined, next: RunResult):
   const nodes: RunResult['nodes'] = {};
   for (const [id, node] of Object.entries(next.nodes)) {
     const before = previous.nodes[id];
-    const same = node.key !== undefined && before?.key === node.key;
+    // A card preview and a full one of the same output are not the same to the panels.
+    const same = node.key !== undefined && before?.key === node.key && !!before.preview?.card === !!node.preview?.card;
     nodes[id] = same ? before : node;
     if (same) kept++;
   }

@@ -34,6 +34,11 @@ export interface LiveRunInputs {
   idleReason?: string;
   /** A training run of this document: run on its weights as they are now (RunRequest.trainId). */
   trainId?: string;
+  /**
+   * Nodes whose previews come with every channel (RunRequest.fullPreviews; absent: all). Not part
+   * of what the network computes: a change alone runs nothing (the caller refreshes when it needs one).
+   */
+  fullPreviews?: string[];
 }
 
 export interface LiveRunSnapshot {
@@ -227,6 +232,7 @@ export class LiveRunController {
         ...(inputs.seed !== undefined ? { seed: inputs.seed } : {}),
         ...(inputs.weightsToken !== undefined ? { weightsToken: inputs.weightsToken } : {}),
         ...(inputs.trainId !== undefined ? { trainId: inputs.trainId } : {}),
+        ...(inputs.fullPreviews ? { fullPreviews: inputs.fullPreviews } : {}),
         ...this.options.request,
       });
       if (seq !== this.seq || this.disposed) return;

@@ -8,6 +8,7 @@ import type { EngineClient } from '../../../engine/src/core/api';
 import type { ModelDocument } from '../../../engine/src/core/document/schema';
 import type { InputParams } from '../../../engine/src/core/ops/input';
 import { useDocumentStore } from '../store/document-store';
+import { useUiStore } from '../store/ui-store';
 import type { ColormapName } from './colormap';
 import type { ThumbnailMode } from './feature-image';
 import { LiveRunController, type LiveRunSnapshot } from './live-run-controller';
@@ -93,7 +94,24 @@ export function startLiveInference(engine: EngineClient, options: { trainingRefr
     const params = firstInputParams(doc);
     const why = params ? imageUnfit(params) : t('live.addInput');
     const weightsToken = weights?.state === 'loaded' ? weights.token : undefined;
-    controller?.setInputs({ document: doc, input: why ? undefined : input?.image, autoRun, idleReason: why, ...(weightsToken ? { weightsToken } : {}), ...(trainId ? { trainId } : {}) });
+    const fullPreviews = autoRun ? [...shownInFull()] : undefined;
+    controller?.setInputs({ document: doc, input: why ? undefined : input?.image, autoRun, idleReason: why, ...(weightsToken ? { weightsToken } : {}), ...(trainId ? { trainId } : {}), ...(fullPreviews ? { fullPreviews } : {}) });
+  };
+
+  /**
+   * The node the Maps tab shows gets its preview with every channel; the others come as card
+   * previews (what a thumbnail needs). With auto-run off every preview comes in full: selecting
+   * another node then must not wait for the next Run.
+   */
+  const shownInFull = (): string[] => {
+    const selected = useUiStore.getState().selectedNodes;
+    return selected.size === 1 ? [...selected] : [];
+  };
+  /** The selection moved to a node whose full preview the shown result lacks: fetch it (everything else is kept). */
+  const onSelection = () => {
+    push();
+    const [id] = shownInFull();
+    if (id && useLiveStore.getState().snapshot.result?.nodes[id]?.preview?.card) controller?.refresh();
   };
 
   const ensureDefaultInput = () => {
@@ -163,6 +181,9 @@ export function startLiveInference(engine: EngineClient, options: { trainingRefr
     else if (s.doc !== prev.doc) push();
     if (s.doc !== prev.doc) ensureDefaultInput();
   });
+  const unsubUi = useUiStore.subscribe((s, prev) => {
+    if (s.selectedNodes !== prev.selectedNodes) onSelection();
+  });
   const unsubLive = useLiveStore.subscribe((s, prev) => {
     if (s.input !== prev.input || s.autoRun !== prev.autoRun) push();
   });
@@ -171,6 +192,7 @@ export function startLiveInference(engine: EngineClient, options: { trainingRefr
   return () => {
     i18n.off('languageChanged', push);
     unsubDoc();
+    unsubUi();
     unsubLive();
     unsubTraining();
     stopController?.();

@@ -26,7 +26,8 @@
  *      BENCH_TRAIN_TRIALS=T (fresh sessions and models per trial, default 3)
  *      BENCH_TRAIN_STEPS=N timed steps per side per trial (default 60), in blocks of BENCH_TRAIN_BLOCK (10)
  *      BENCH_TRAIN_WARMUP=W steps per side before timing (default 5)  BENCH_TRAIN_PAUSE_MS (default 100)
- *      BENCH_TRAIN_PROFILE=resnet20 — instead: onnxruntime's profile of our step, time by operator.
+ *      BENCH_TRAIN_PROFILE=resnet20 — instead: onnxruntime's profile of our step, time by operator
+ *      (BENCH_TRAIN_PROFILE_TOP=N rows by value name, default 25).
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { peakRssBytes } from './memory';
@@ -570,7 +571,7 @@ async function profile(name: string): Promise<void> {
         .join('\n');
     console.log(`${doc.name} step graph, batch ${BATCH}, ${THREADS} threads: ${graph.builder.nodes.length} nodes; ${runs} profiled runs, median wall ${f1(median(wall))} ms, kernels ${(total / 1000 / runs).toFixed(1)} ms/step`);
     console.log(`  by operator:\n${top(byOp, 15)}`);
-    console.log(`  by operator and value name:\n${top(byRole, 25)}`);
+    console.log(`  by operator and value name:\n${top(byRole, Number(process.env.BENCH_TRAIN_PROFILE_TOP ?? 25))}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

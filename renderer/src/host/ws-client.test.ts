@@ -64,3 +64,29 @@ describe('the launch token in browser mode', () => {
     expect((err as Error).message).toContain('?token=');
   });
 });
+
+describe('calls over an open socket', () => {
+  it('are sent within the caller’s task (before a render its state change scheduled as a microtask)', async () => {
+    const sent: Uint8Array[] = [];
+    const listeners = new Map<string, ((e: { data?: unknown }) => void)[]>();
+    const socket: WebSocketLike = {
+      binaryType: '',
+      readyState: 0,
+      send: (data: Uint8Array) => void sent.push(data),
+      close() {},
+      addEventListener(type: string, l: (e: { data?: unknown }) => void) {
+        listeners.set(type, [...(listeners.get(type) ?? []), l]);
+      },
+    } as never;
+    const t = createWsTransport('ws://127.0.0.1:1/ws', () => socket);
+    const first = t.call('engine.cancel', 'a');
+    (socket as { readyState: number }).readyState = 1;
+    for (const l of listeners.get('open') ?? []) l({});
+    await Promise.resolve().then(() => undefined);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sent).toHaveLength(1); // the first waited for 'open'
+    void t.call('engine.cancel', 'b');
+    expect(sent).toHaveLength(2); // no await in between
+    void first;
+  });
+});

@@ -220,12 +220,12 @@ export class LiveRunController {
     this.sent = inputs;
     this.inFlight = true;
     const t0 = this.now();
-    this.patch({ status: { kind: 'queued' }, stale: false });
     const same = this.named?.input === inputs.input;
     if (!same) this.named = { input: inputs.input, key: `input-${++this.keys}` };
     const key = this.named!.key;
     try {
-      const result = await this.engine.run({
+      // The request leaves before anyone hears of the queued state (a listener's render would go first).
+      const running = this.engine.run({
         docId: this.docId,
         document: inputs.document,
         ...(same ? { inputs: { kind: 'same', key } } : { inputs: inputs.input, inputsKey: key }),
@@ -235,6 +235,8 @@ export class LiveRunController {
         ...(inputs.fullPreviews ? { fullPreviews: inputs.fullPreviews } : {}),
         ...this.options.request,
       });
+      this.patch({ status: { kind: 'queued' }, stale: false });
+      const result = await running;
       if (seq !== this.seq || this.disposed) return;
       this.inFlight = false;
       const totalMs = this.now() - t0;

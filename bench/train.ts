@@ -3,7 +3,7 @@
  * the same network: PyTorch's is CNN Studio's own PyTorch export of the preset (model.py with our
  * seeded weights, trained on `logits()`), run by bench/train_torch.py in a child process — float32,
  * CPU, torch.set_num_threads(2), mkldnn at its default, Adam(lr 1e-3), F.cross_entropy, the loop a
- * PyTorch user writes. Ours: onnxruntime-node with 2 intra-op threads and spinning off
+ * PyTorch user writes. Ours: onnxruntime-node with 2 intra-op threads that never spin between runs (within a run of a small graph they do: graph-session.ts)
  * (createGraphSession). Batch 64 throughout.
  *   1–2. step — ms per training step (forward in training mode, cross-entropy, backward, Adam), on
  *        one random batch: ours is buildTrainingGraph + createGraphSession, weights and optimizer
@@ -593,7 +593,7 @@ export async function run(): Promise<void> {
   const torch = await TorchChild.start(python);
   try {
     console.log(
-      `onnxruntime-node ${ort.env.versions.common} (spinning off) vs PyTorch ${torch.info.torch} (mkldnn ${torch.info.mkldnn ? 'available' : 'off'}), ${THREADS} threads each, batch ${BATCH}, Adam, float32 CPU; ` +
+      `onnxruntime-node ${ort.env.versions.common} (threads spin within a run of a small graph, never between runs) vs PyTorch ${torch.info.torch} (mkldnn ${torch.info.mkldnn ? 'available' : 'off'}), ${THREADS} threads each, batch ${BATCH}, Adam, float32 CPU; ` +
         `${TRIALS} trial${TRIALS > 1 ? 's' : ''} × ${STEPS} steps a side in blocks of ${BLOCK} (+${REWARM} untimed) after ${WARMUP} warm-up; ratios are ours/PyTorch (< 1: we are faster)`,
     );
     if (PARTS.has('step')) for (const name of MODELS) await stepTime(name, torch, dir);

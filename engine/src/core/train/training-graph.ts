@@ -72,6 +72,8 @@ export interface TrainingGraph {
   builder: OnnxGraphBuilder;
   kind: TrainGraphKind;
   batch: number | 'N';
+  /** Multiply-accumulates of one forward pass over the batch (undefined for a batch of any size). */
+  forwardMacs?: number;
   /** Graph input of the images, [batch, C, H, W]. */
   image: string;
   imageShape: Shape;
@@ -338,7 +340,8 @@ export function buildTrainingGraph(doc: ModelDocument, analysis: Analysis, optio
   return finish([]);
 
   function finish(state: StateSlot[], params?: TrainingGraph['params']): TrainingGraph {
-    return { builder: b, kind, batch, image, imageShape: imagePrim.shape, labels, classes, logitsNode: logits.owner, softmaxNode: softmax?.owner, weights: weightSlots, state, noise, params, scalars, outputs };
+    const forwardMacs = typeof batch === 'number' ? analysis.totals.macs * batch : undefined;
+    return { builder: b, kind, batch, ...(forwardMacs !== undefined ? { forwardMacs } : {}), image, imageShape: imagePrim.shape, labels, classes, logitsNode: logits.owner, softmaxNode: softmax?.owner, weights: weightSlots, state, noise, params, scalars, outputs };
   }
 }
 

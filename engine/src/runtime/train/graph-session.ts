@@ -1,13 +1,21 @@
 /**
- * An onnxruntime-node session for a training, gradient or evaluation graph, with thread spinning
- * off: a training loop alternates graph runs with JS work, and spinning pool threads would take the
- * second core from it (measured: halves LeNet-5's step time on a 2-core machine).
+ * An onnxruntime-node session for a training, gradient or evaluation graph. Its pool threads never
+ * spin between runs: a training loop alternates graph runs with JS work, and spinning threads would
+ * take the second core from it (measured: halves LeNet-5's step time on a 2-core machine). Small
+ * graphs spin *within* a run and stop when it returns (`session.force_spinning_stop`): their many
+ * short operators otherwise each wake a sleeping thread — LeNet-5's step against PyTorch, side by
+ * side, 0.72× and 0.74× without, 0.48× and 0.63× with (two runs each of `npm run bench -- train`
+ * with the LeNet-5 step alone); ResNet-20's larger operators gain nothing (1.28× against 1.39×,
+ * CPU time 1.16× against 1.32× of PyTorch's), so graphs over SPIN_WITHIN_RUNS_MAX_MACS do not.
  */
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { numel } from '../../core/shape';
 import type { TrainingGraph } from '../../core/train/training-graph';
 import { encodeForSession, nchwcBlockSize } from './nchwc';
+
+/** Forward multiply-accumulates over a batch up to which a session's threads spin within a run (LeNet-5 at 64: 2.7e7; ResNet-20: 2.6e9). */
+export const SPIN_WITHIN_RUNS_MAX_MACS = 1e9;
 
 export interface GraphSessionOptions {
   /** Threads for one operator (default: all cores). */
@@ -24,7 +32,7 @@ export async function createGraphSession(graph: TrainingGraph, options: GraphSes
     // The convolutions whose filters are inputs get the NCHWc kernels from our own rewrite instead.
     graphOptimizationLevel: 'extended',
     executionMode: 'sequential',
-    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    extra: { session: spinWithinRuns(graph) ? { intra_op: { allow_spinning: '1' }, inter_op: { allow_spinning: '0' }, force_spinning_stop: '1' } : { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   };
   const block = await nchwcBlockSize();
   if (block > 0) {
@@ -35,6 +43,11 @@ export async function createGraphSession(graph: TrainingGraph, options: GraphSes
     }
   }
   return ort.InferenceSession.create(graph.builder.encode({}), sessionOptions);
+}
+
+/** Whether a session for `graph` spins within runs (see the top of this file). */
+export function spinWithinRuns(graph: Pick<TrainingGraph, 'forwardMacs'>): boolean {
+  return graph.forwardMacs !== undefined && graph.forwardMacs <= SPIN_WITHIN_RUNS_MAX_MACS;
 }
 
 export const floatTensor = (data: Float32Array<ArrayBufferLike>, dims: readonly number[]) => new ort.Tensor('float32', data, dims as number[]);

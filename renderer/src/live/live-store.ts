@@ -94,7 +94,7 @@ export function startLiveInference(engine: EngineClient, options: { trainingRefr
     const params = firstInputParams(doc);
     const why = params ? imageUnfit(params) : t('live.addInput');
     const weightsToken = weights?.state === 'loaded' ? weights.token : undefined;
-    const fullPreviews = autoRun ? [...shownInFull()] : undefined;
+    const fullPreviews = autoRun ? shownInFull() : undefined;
     controller?.setInputs({ document: doc, input: why ? undefined : input?.image, autoRun, idleReason: why, ...(weightsToken ? { weightsToken } : {}), ...(trainId ? { trainId } : {}), ...(fullPreviews ? { fullPreviews } : {}) });
   };
 

@@ -30,6 +30,18 @@ const result = (runId: number, docId = 'doc'): RunResult => ({ runId, docId, tim
 const image: InputPayload = { kind: 'image', width: 1, height: 1, rgba: new Uint8Array(4) };
 const flush = () => new Promise<void>((r) => queueMicrotask(r)).then(() => undefined);
 
+/** A controller whose first run (LeNet-5, auto-run) has come back as run 1. */
+async function afterFirstRun() {
+  const f = fakeEngine();
+  const c = new LiveRunController(f.engine, 'doc');
+  const doc = lenet5();
+  c.setInputs({ document: doc, input: image, autoRun: true });
+  await flush();
+  f.calls[0].resolve(result(1));
+  await flush();
+  return { f, c, doc };
+}
+
 describe('LiveRunController', () => {
   it('runs an edit at once when idle; while a run is in flight only the newest edit waits, and runs when it ends', async () => {
     const f = fakeEngine();
@@ -137,13 +149,7 @@ describe('LiveRunController', () => {
   });
 
   it('training starting runs nothing (it starts from the weights on screen); its refresh() runs on the live weights, and its end runs again', async () => {
-    const f = fakeEngine();
-    const c = new LiveRunController(f.engine, 'doc');
-    const doc = lenet5();
-    c.setInputs({ document: doc, input: image, autoRun: true });
-    await flush();
-    f.calls[0].resolve(result(1));
-    await flush();
+    const { f, c, doc } = await afterFirstRun();
     c.setInputs({ document: doc, input: image, autoRun: true, trainId: 'run-1' });
     await flush();
     expect(f.calls).toHaveLength(1);
@@ -243,13 +249,7 @@ describe('LiveRunController', () => {
   });
 
   it('after a worker crash keeps the last result, says why, and the next edit runs and succeeds', async () => {
-    const f = fakeEngine();
-    const c = new LiveRunController(f.engine, 'doc');
-    const doc = lenet5();
-    c.setInputs({ document: doc, input: image, autoRun: true });
-    await flush();
-    f.calls[0].resolve(result(1));
-    await flush();
+    const { f, c, doc } = await afterFirstRun();
     const edited = { ...doc, seed: 3 };
     c.setInputs({ document: edited, input: image, autoRun: true });
     await flush();

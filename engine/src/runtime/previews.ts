@@ -88,26 +88,22 @@ const cards = new WeakMap<FeaturePreview, FeaturePreview>();
 
 /**
  * What a node's thumbnail needs of a preview (FeaturePreview.card): its first channel as it is and,
- * when it has more, the mean of its channels in real units — the same float32 sums, in the same
- * order, as the editor's mean of the full preview — normalised to the mean's own [min, max], so the
- * thumbnail drawn from it has the same pixels. Made once per preview (cached results come back as
- * the same objects run after run).
+ * when it has more, the mean of its channels in real units, normalised to the mean's own
+ * [min, max]. Made once per preview (cached results come back as the same objects run after run);
+ * the onnxruntime backend gives its in-graph means ahead (rememberCard). Made here, the mean is the
+ * same float32 sums, in the same order, as the editor's mean of the full preview, so the thumbnail
+ * has the same pixels; from the graph it is the mean of the downsampled maps before they were
+ * quantised, a level or two apart at most.
  */
 export function cardPreview(p: FeaturePreview): FeaturePreview {
   if (p.card) return p;
   let card = cards.get(p);
   if (card) return card;
   const n = p.width * p.height;
-  const channels = Math.min(p.channels, 2);
-  const data = new Uint8Array(channels * n);
-  const ranges = new Float32Array(channels * 2);
-  data.set(p.data.subarray(0, n));
-  ranges[0] = p.ranges[0];
-  ranges[1] = p.ranges[1];
-  if (channels === 2) {
-    const mean = new Float32Array(n);
-    // Each channel's 256 possible values, once: the inner loop is a lookup and an add (7 → ~2 ms
-    // for a ResNet-50 result's 1.7 MB of previews).
+  let mean: Float32Array | undefined;
+  if (p.channels > 1) {
+    mean = new Float32Array(n);
+    // Each channel's 256 possible values, once: the inner loop is a lookup and an add.
     const level = new Float32Array(256);
     const bytes = p.data;
     for (let c = 0; c < p.channels; c++) {
@@ -117,10 +113,26 @@ export function cardPreview(p: FeaturePreview): FeaturePreview {
       const at = c * n;
       for (let i = 0; i < n; i++) mean[i] += level[bytes[at + i]];
     }
+    for (let i = 0; i < n; i++) mean[i] /= p.channels;
+  }
+  card = cardFromMean(p, mean);
+  cards.set(p, card);
+  return card;
+}
+
+/** A card of `p` from the mean of its channels (height × width values; none for a single channel). */
+export function cardFromMean(p: FeaturePreview, mean: Float32Array | undefined): FeaturePreview {
+  const n = p.width * p.height;
+  const channels = mean ? 2 : 1;
+  const data = new Uint8Array(channels * n);
+  const ranges = new Float32Array(channels * 2);
+  data.set(p.data.subarray(0, n));
+  ranges[0] = p.ranges[0];
+  ranges[1] = p.ranges[1];
+  if (mean) {
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < n; i++) {
-      mean[i] /= p.channels;
       if (mean[i] < lo) lo = mean[i];
       if (mean[i] > hi) hi = mean[i];
     }
@@ -129,7 +141,10 @@ export function cardPreview(p: FeaturePreview): FeaturePreview {
     ranges[2] = lo;
     ranges[3] = hi;
   }
-  card = { channels, height: p.height, width: p.width, data, ranges, card: { channels: p.channels } };
+  return { channels, height: p.height, width: p.width, data, ranges, card: { channels: p.channels } };
+}
+
+/** Gives `p` the card made elsewhere (the backend's in-graph means): cardPreview(p) returns it. */
+export function rememberCard(p: FeaturePreview, card: FeaturePreview): void {
   cards.set(p, card);
-  return card;
 }

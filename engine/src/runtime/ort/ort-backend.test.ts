@@ -4,7 +4,7 @@ import { analyze } from '../../core/graph/analyze';
 import type { ModelDocument } from '../../core/document/schema';
 import { exportOnnx } from '../../core/onnx/export';
 import { getPreset } from '../../core/presets';
-import { featurePreview, tensorStats } from '../previews';
+import { cardPreview, featurePreview, tensorStats } from '../previews';
 import { ReferenceBackend } from '../reference/backend';
 import { chainDoc, LECTURE_4X4, type LayerSpec } from '../testing/docs';
 import { OrtBackend } from './ort-backend';
@@ -178,6 +178,15 @@ describe('onnxruntime backend — statistics and previews', () => {
       p.ranges.forEach((v, i) => expect(v).toBeCloseTo(q.ranges[i], 5));
       // Float rounding in a different order may move a value across a rounding boundary: at most 1 step.
       p.data.forEach((v, i) => expect(Math.abs(v - q.data[i])).toBeLessThanOrEqual(1));
+      // Its card (in the graph: the mean of the downsampled floats; else from the bytes) against the
+      // definition's card of the exact preview: the first channel as it is; the mean a few levels
+      // apart — the definition averages bytes, each off by up to half a step of its channel's range,
+      // and the mean's own range is narrower than its channels', so those steps weigh more.
+      const card = cardPreview(p);
+      const wantCard = cardPreview(q);
+      expect([card.channels, card.card]).toEqual([wantCard.channels, { channels: q.channels }]);
+      card.data.forEach((v, i) => expect(Math.abs(v - wantCard.data[i])).toBeLessThanOrEqual(i < p.height * p.width ? 1 : 4));
+      card.ranges.forEach((v, i) => expect(Math.abs(v - wantCard.ranges[i])).toBeLessThan(0.02 * Math.max(1, Math.abs(wantCard.ranges[i]))));
     }
     expect(r.nodes.conv.preview!.channels).toBe(64);
     expect([r.nodes.conv.preview!.height, r.nodes.conv.preview!.width]).toEqual([50, 34]); // 3×3 blocks, the last column 1 wide
@@ -216,6 +225,16 @@ describe('onnxruntime backend — statistics and previews', () => {
       p.data.forEach((v, i) => expect(Math.abs(v - q.data[i])).toBeLessThanOrEqual(1));
       expect(r.nodes[id].stats.zeros).toBeCloseTo(tensorStats(r.tensors[id].data).zeros, 6);
     }
+    await own.dispose();
+  });
+
+  it('in the graph, maps of one channel only: no channel means to fetch, and each card is that channel', async () => {
+    const own = new OrtBackend({ hostTapValues: 0 });
+    const doc = chainDoc({ channels: 1, height: 112, width: 112 }, [{ id: 'relu', type: 'Activation', params: { fn: 'relu' } }]);
+    const r = await own.run(doc, analyze(doc), { input: seq(112 * 112) }, { previews: true, tensors: 'outputs' });
+    const p = r.nodes.relu.preview!;
+    expect(p.channels).toBe(1);
+    expect(Array.from(cardPreview(p).data)).toEqual(Array.from(p.data));
     await own.dispose();
   });
 

@@ -27,7 +27,7 @@ import { calibratedBatchNorms, calibratedNodes } from '../../core/weights/calibr
 import type { Backend, BackendRunOptions, BackendRunResult } from '../backend';
 import { requestedTensors } from '../graph-outputs';
 import { featurePreview, tensorStats } from '../previews';
-import { addHostTaps, addTaps, readTaps, TAP_OUTPUTS, type TapLayout } from './taps';
+import { addHostTaps, addTaps, readTaps, tapOutputs, type TapLayout } from './taps';
 import { documentKey, structuralKey } from './hash';
 
 const HEAVY_WEIGHT_BYTES = 150 * 2 ** 20;
@@ -219,7 +219,7 @@ export class OrtBackend implements Backend {
     }
     const fetch = new Set(Object.values(entry.outputs));
     for (const id of wanted) if (!entry.outputs[id]) throw new OrtBackendError('internal', `Node "${id}" is not an output of the compiled graph.`);
-    if (entry.layout.nodes.length) for (const name of Object.values(TAP_OUTPUTS)) fetch.add(name);
+    for (const name of tapOutputs(entry.layout)) fetch.add(name);
     for (const h of entry.layout.host ?? []) if (h.output) fetch.add(h.output);
     const result = await entry.session.run(feeds, [...fetch]);
     const t3 = performance.now();

@@ -41,11 +41,11 @@ describe('in-graph taps', () => {
       const events = (Array.isArray(profile) ? profile : profile.traceEvents) as { cat: string; name: string; ts: number }[];
       const order = events.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time')).sort((a, b) => a.ts - b.ts).map((e) => e.name.replace(/_kernel_time$/, ''));
       const network = (id: string) => order.findIndex((n) => !n.startsWith('__taps/') && n.startsWith(id));
-      // (bytes_flat, a reshape that reads nothing, waits for the previews output at the end; a
+      // (bytes_flat and channel_mean_flat, reshapes that read nothing, wait for the previews and means outputs at the end; a
       // ReLU's channel ranges, and its preview's scale, come from its input's ranges and may run
       // before the ReLU does.)
       const derived = (n: string) => /^__taps\/r\d\/(ch_min|ch_max|span|step|constant|safe_step|scale)$/.test(n);
-      const taps = (id: string) => order.flatMap((n, i) => (n.startsWith(`__taps/${id}/`) && !n.endsWith('/bytes_flat') && !derived(n) ? [i] : []));
+      const taps = (id: string) => order.flatMap((n, i) => (n.startsWith(`__taps/${id}/`) && !/\/(bytes_flat|channel_mean_flat)$/.test(n) && !derived(n) ? [i] : []));
       const ids = ['c1', 'r1', 'p1', 'c2', 'r2'];
       ids.forEach((id, k) => {
         expect(taps(id).length).toBeGreaterThan(5);

@@ -18,7 +18,7 @@ import type { OnnxGraphBuilder } from '../../core/onnx/builder';
 import type { CompiledValue } from '../../core/onnx/export';
 import type { Shape } from '../../core/shape';
 import type { FeaturePreview, NodeRunResult } from '../../core/api';
-import { PREVIEW_MAX_CHANNELS, previewFactor, previewSize } from '../previews';
+import { cardFromMean, cardPreview, PREVIEW_MAX_CHANNELS, previewFactor, previewSize, rememberCard } from '../previews';
 
 /** The graph outputs the taps add. */
 export const TAP_OUTPUTS = {
@@ -26,6 +26,8 @@ export const TAP_OUTPUTS = {
   stats: '__taps/stats',
   /** uint8: every node's preview, back to back. */
   previews: '__taps/previews',
+  /** float32: the channels' mean of every preview of more than one channel (what its card shows), back to back. */
+  means: '__taps/means',
 } as const;
 
 export interface PreviewLayout {
@@ -34,6 +36,8 @@ export interface PreviewLayout {
   width: number;
   /** Offset into the concatenated preview bytes. */
   offset: number;
+  /** Offset of its channels' mean (height × width floats) in the means output, when it has more than one channel. */
+  meanOffset?: number;
 }
 
 export interface TappedNode {
@@ -170,6 +174,7 @@ function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>
 
   // Offsets first (document order); the operators are then created last node first — see below.
   let offset = 0;
+  let meanOffset = 0;
   let statsOffset = 0;
   for (const id of nodeIds) {
     const v = values[id];
@@ -187,15 +192,17 @@ function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>
     }
     const channels = Math.min(C, PREVIEW_MAX_CHANNELS);
     const [height, width] = previewSize(H, W);
-    const tapped: TappedNode = { id, shape: v.shape, count, channels: C, statsOffset, preview: { channels, height, width, offset } };
+    const tapped: TappedNode = { id, shape: v.shape, count, channels: C, statsOffset, preview: { channels, height, width, offset, ...(channels > 1 ? { meanOffset } : {}) } };
     layout.nodes.push(tapped);
     byValue.set(v.name, tapped);
     offset += channels * height * width;
+    if (channels > 1) meanOffset += height * width;
     statsOffset += statsLength(C);
   }
 
   const bundles: string[] = [];
   const previews: string[] = [];
+  const means: string[] = [];
   // onnxruntime runs nodes in a post-order depth-first walk from the graph's last leaf, taking a
   // node's inputs highest index first. Created in reverse, the first document node's taps have the
   // highest indices, so the walk from the statistics output (the last node added) runs each node's
@@ -302,7 +309,16 @@ function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>
     const flatBytes = node('Reshape', [bytes, flatShape], 'bytes_flat');
     previews.unshift(flatBytes);
     const first = node('Slice', [bytes, shape([0, 0, 0]), shape([1, 1, 1]), shape([1, 2, 3])], 'preview_first');
-    const order = node('Cast', [first], 'preview_first_f', { to: attr.i(DataType.FLOAT) });
+    let order = node('Cast', [first], 'preview_first_f', { to: attr.i(DataType.FLOAT) });
+    if (p.meanOffset !== undefined) {
+      // The card's mean (previews.ts: cardPreview) from the downsampled floats while they are in
+      // cache: a ResNet-50 result's cards took ~7 ms of JavaScript from the uint8 previews. Its first
+      // value joins the bundle's last one (times 0), so the walk schedules it here too.
+      const mean = node('ReduceMean', [map], 'channel_mean', { axes: attr.ints([1]), keepdims: attr.i(1) });
+      means.unshift(node('Reshape', [mean, flatShape], 'channel_mean_flat'));
+      const meanFirst = node('Slice', [mean, shape([0, 0, 0]), shape([1, 1, 1]), shape([1, 2, 3])], 'channel_mean_first');
+      order = node('Add', [order, node('Mul', [meanFirst, zero], 'channel_mean_nothing')], 'preview_first_and_mean');
+    }
 
     // The node's bundle: [min, max, sum] per channel, then [sum of squares, non-zeros, first preview byte].
     bundles.unshift(chMin, chMax, chSum, sumSquares, nonzeros, order);
@@ -313,10 +329,21 @@ function addGraphTaps(b: OnnxGraphBuilder, values: Record<string, CompiledValue>
   };
   concat(previews, b.uniqueName(TAP_OUTPUTS.previews), 0);
   b.addOutput(TAP_OUTPUTS.previews, [offset], DataType.UINT8);
+  if (means.length) {
+    concat(means, b.uniqueName(TAP_OUTPUTS.means), 0);
+    b.addOutput(TAP_OUTPUTS.means, [meanOffset]);
+  }
   // Added last: the walk starts here (see above). [1, Σ, 1, 1]: the bundles along the channel axis.
   concat(bundles, b.uniqueName(TAP_OUTPUTS.stats), 1);
   b.addOutput(TAP_OUTPUTS.stats, [1, statsOffset, 1, 1]);
   return layout;
+}
+
+/** The graph outputs a layout's taps added (none without in-graph taps; no means when every preview has one channel). */
+export function tapOutputs(layout: TapLayout): string[] {
+  if (layout.nodes.length === 0) return [];
+  const means = layout.nodes.some((n) => !n.derived && n.preview.meanOffset !== undefined);
+  return [TAP_OUTPUTS.stats, TAP_OUTPUTS.previews, ...(means ? [TAP_OUTPUTS.means] : [])];
 }
 
 /** Floats in a node's bundle: 3 per channel (min, max, sum), its sum of squares, its count of non-zeros, its first preview byte. */
@@ -330,6 +357,7 @@ export function readTaps(layout: TapLayout, result: Record<string, { data: unkno
   if (layout.nodes.length === 0) return nodes;
   const stats = result[TAP_OUTPUTS.stats].data as Float32Array;
   const previews = result[TAP_OUTPUTS.previews].data as Uint8Array;
+  const means = result[TAP_OUTPUTS.means]?.data as Float32Array | undefined;
   for (const n of layout.nodes) {
     if (n.derived) {
       // Its source came earlier in document order.
@@ -338,6 +366,10 @@ export function readTaps(layout: TapLayout, result: Record<string, { data: unkno
       const scaled = (x: number) => Math.fround(a * x);
       const { min, max, mean, std, zeros } = source.stats;
       const preview = source.preview && { ...source.preview, ranges: source.preview.ranges.map(scaled) };
+      if (source.preview && preview) {
+        const card = cardPreview(source.preview);
+        rememberCard(preview, { ...card, ranges: card.ranges.map(scaled) });
+      }
       nodes[n.id] = { shape: n.shape, stats: { min: scaled(min), max: scaled(max), mean: a * mean, std: a * std, zeros }, preview };
       continue;
     }
@@ -364,6 +396,7 @@ export function readTaps(layout: TapLayout, result: Record<string, { data: unkno
     // taps (~240 MiB/s, DESIGN.md); the worker sends the buffer once (preview-packing.ts).
     const data = previews.subarray(p.offset, p.offset + p.channels * p.height * p.width);
     const preview: FeaturePreview = { channels: p.channels, height: p.height, width: p.width, data, ranges };
+    if (p.meanOffset !== undefined && means) rememberCard(preview, cardFromMean(preview, means.subarray(p.meanOffset, p.meanOffset + p.height * p.width)));
     const node: NodeRunResult = { shape: n.shape, stats: { min, max, mean, std, zeros: 1 - nonzeros / n.count }, preview };
     nodes[n.id] = node;
   }

@@ -4,11 +4,13 @@
  * (min, max, sum, count of non-zeros) and the whole map (sum of squares); the worker folds those
  * few values into the node's statistics (readTaps). And the preview of ../previews.ts — up to 64
  * channels, downsampled by a whole factor to at most 64×64 (one AveragePool), uint8 normalised per
- * channel with the channel's full-resolution [min, max].
+ * channel with the channel's full-resolution [min, max] — and the mean of those downsampled
+ * channels, what the node's card shows (previews.ts: cardPreview).
  *
  * The taps are memory-bound: each reads a map that the network has just written. They are ordered
  * to run right after their node (see addGraphTaps), while the map is still in cache, and the
- * per-node results travel as one float bundle per node: 2 graph outputs in all. The graph's inputs
+ * per-node results travel as one float bundle per node: 3 graph outputs in all (statistics,
+ * preview bytes, channel means). The graph's inputs
  * and tiny maps are summarised on the JS side instead (addTaps), and a batch norm that only scales
  * a tapped map is derived from that map's taps (scaleOf).
  */

@@ -6,6 +6,7 @@
  * channel's full-resolution [min, max] (kept in `ranges`); a constant channel maps to 0.
  */
 import type { FeaturePreview, NodeStats } from '../core/api';
+import { previewChannelMean } from '../core/preview-mean';
 
 export const PREVIEW_MAX_CHANNELS = 64;
 export const PREVIEW_MAX_SIDE = 64;
@@ -91,31 +92,14 @@ const cards = new WeakMap<FeaturePreview, FeaturePreview>();
  * when it has more, the mean of its channels in real units, normalised to the mean's own
  * [min, max]. Made once per preview (cached results come back as the same objects run after run);
  * the onnxruntime backend gives its in-graph means ahead (rememberCard). Made here, the mean is the
- * same float32 sums, in the same order, as the editor's mean of the full preview, so the thumbnail
- * has the same pixels; from the graph it is the mean of the downsampled maps before they were
+ * editor's own (core/preview-mean.ts), so the thumbnail has the same pixels; from the graph it is the mean of the downsampled maps before they were
  * quantised, a level or two apart at most.
  */
 export function cardPreview(p: FeaturePreview): FeaturePreview {
   if (p.card) return p;
   let card = cards.get(p);
   if (card) return card;
-  const n = p.width * p.height;
-  let mean: Float32Array | undefined;
-  if (p.channels > 1) {
-    mean = new Float32Array(n);
-    // Each channel's 256 possible values, once: the inner loop is a lookup and an add.
-    const level = new Float32Array(256);
-    const bytes = p.data;
-    for (let c = 0; c < p.channels; c++) {
-      const min = p.ranges[2 * c];
-      const scale = (p.ranges[2 * c + 1] - min) / 255;
-      for (let u = 0; u < 256; u++) level[u] = min + u * scale;
-      const at = c * n;
-      for (let i = 0; i < n; i++) mean[i] += level[bytes[at + i]];
-    }
-    for (let i = 0; i < n; i++) mean[i] /= p.channels;
-  }
-  card = cardFromMean(p, mean);
+  card = cardFromMean(p, p.channels > 1 ? previewChannelMean(p) : undefined);
   cards.set(p, card);
   return card;
 }

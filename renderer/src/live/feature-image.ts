@@ -3,6 +3,7 @@
  * [min, max]) or a fetched full tensor to pixels and numbers the panels show. No DOM: pure data.
  */
 import type { FeaturePreview, TensorResult } from '../../../engine/src/core/api';
+import { previewChannelMean } from '../../../engine/src/core/preview-mean';
 import { colormapTable, type ColormapName } from './colormap';
 
 /** A 2-D map of real values. */
@@ -25,21 +26,11 @@ export function previewChannel(p: FeaturePreview, c: number): ValueMap {
 }
 
 /**
- * Mean over the preview's channels, in real units: one pass over the bytes, no array per channel (a
- * ResNet-50 result has 24 previews of up to 64 channels; allocating each channel made ~18 MB of
- * garbage a result). The same float32 sums, in the same order, as adding up previewChannel's maps.
+ * Mean over the preview's channels, in real units (core/preview-mean.ts, shared with the engine's
+ * card previews): the same float32 sums, in the same order, as adding up previewChannel's maps.
  */
 export function previewMean(p: FeaturePreview): ValueMap {
-  const n = p.width * p.height;
-  const values = new Float32Array(n);
-  const data = p.data;
-  for (let c = 0; c < p.channels; c++) {
-    const min = p.ranges[2 * c];
-    const scale = (p.ranges[2 * c + 1] - min) / 255;
-    for (let i = 0, at = c * n; i < n; i++, at++) values[i] += Math.fround(min + data[at] * scale);
-  }
-  if (p.channels > 0) for (let i = 0; i < n; i++) values[i] /= p.channels;
-  return { width: p.width, height: p.height, values };
+  return { width: p.width, height: p.height, values: previewChannelMean(p) };
 }
 
 /** What a node's thumbnail shows (a card preview carries both: its channel 1 is the mean). */

@@ -1,6 +1,7 @@
 /**
  * Seeded weights generated on every core at once. A seed edit of ResNet-50 makes 25.5 M He-normal
- * values (core/weights/seeded.ts, ≈ 7 ns each on one core here: ~180 ms); the onnxruntime backend
+ * values (core/weights/seeded.ts: ≈ 7 ns each on one core in JavaScript, ~180 ms; 3–4 ns in its
+ * WebAssembly transcription, normal.wat, plus ~2 ns a value to fault in fresh memory); the onnxruntime backend
  * hands the weights a compilation will need to this pool first (`generate`), which splits them
  * among its threads and this one, largest first. The values are the same as generating them here
  * (each weight is one stream, made whole by one thread).

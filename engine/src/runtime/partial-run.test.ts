@@ -147,4 +147,38 @@ describe('ResNet-50 on onnxruntime: an edit in the last stage', () => {
     // The kernel is fed to the tail's graph as an input: one session for the three edits.
     expect(ort.sessionsCreated - sessions).toBe(1);
   }, 120_000);
+
+  it('seed edits reuse one compiled graph too (the new weights fed), and give what a fresh compilation gives', async () => {
+    let doc: ModelDocument = getPreset('resnet50');
+    const input = doc.nodes.find((n) => n.type === 'Input')!;
+    input.params = { ...input.params, height: 64, width: 64 };
+    const analysis = analyze(doc);
+    const data = prepareInputs(doc, analysis, { kind: 'image', width: 64, height: 64, rgba: Uint8Array.from({ length: 64 * 64 * 4 }, (_, i) => (i * 37) % 251) });
+    const reuse = { cache: new NodeOutputCache(), memory: newRunMemory() };
+    const run = async () => (await runReusing(doc, analysis, data, ort, { previews: true, tensors: ['fc'] }, reuse)).result;
+    await run();
+    doc = { ...doc, seed: 7 };
+    await run(); // the first seed edit compiles the graph with its weights as inputs
+    const sessions = ort.sessionsCreated;
+    for (const seed of [8, 9]) {
+      doc = { ...doc, seed };
+      await run();
+    }
+    expect(ort.sessionsCreated).toBe(sessions);
+    // Seed 9's weights, fed, against seed 9 compiled as constants in a backend of its own.
+    const fed = (await run()).tensors.fc.data;
+    const fresh = new OrtBackend({ upgradeDelayMs: 600_000 });
+    try {
+      const compiled = (await fresh.run(doc, analysis, data, { previews: false, tensors: ['fc'] })).tensors.fc.data;
+      let diff = 0;
+      let norm = 0;
+      for (let i = 0; i < compiled.length; i++) {
+        diff += (fed[i] - compiled[i]) ** 2;
+        norm += compiled[i] ** 2;
+      }
+      expect(Math.sqrt(diff / norm)).toBeLessThan(1e-5);
+    } finally {
+      await fresh.dispose();
+    }
+  }, 120_000);
 });

@@ -38,32 +38,24 @@ export interface RunMemory {
   /** Weight identities of the last run, by primitive (node-keys.ts). */
   weights: ReadonlyMap<string, Record<string, string>>;
   /**
-   * Primitives whose given weights changed between two runs (a kernel edit, a training step): from
-   * then on they are fed to the compiled graph as inputs (BackendRunOptions.weightInputs), so the
-   * next change of them reuses it. Seeded weights (a seed edit) are fed only in small networks
-   * (FEED_SEEDED_MAX_MACS): in a large one every convolution would run with unpacked kernels, and
-   * the seed's new weights take longer to generate than a session to create.
+   * Primitives whose weights changed between two runs (a kernel edit, a training step, a seed edit):
+   * from then on they are fed to the compiled graph as inputs (BackendRunOptions.weightInputs), so
+   * the next change of them reuses it. In large networks too, since December 2026: fed weights cost
+   * ResNet-50's run 1.3–1.5× (22 → 34 ms in a loop; its convolutions use unpacked kernels), a new
+   * session for every seed costs more (compiled with constant weights, 75–105 ms to create; fed,
+   * 8–45 ms, once).
    */
   volatile: Set<string>;
 }
 
-/**
- * Networks of at most this many multiply-accumulates feed re-seeded weights as graph inputs: a new
- * session costs them more than the run (LeNet-5: 0.4 M MACs, a run ~1 ms, a session 7–25 ms).
- */
-export const FEED_SEEDED_MAX_MACS = 1e8;
-
 export const newRunMemory = (): RunMemory => ({ keys: new Set(), keep: [], weights: new Map(), volatile: new Set() });
 
-const isGiven = (ids: Record<string, string>) => Object.values(ids).some((id) => !id.startsWith('seeded:'));
-
-/** Updates `memory.volatile` from this run's weight identities (see RunMemory.volatile); `small`: the network is small enough to feed seeded weights too. */
-export function trackVolatileWeights(memory: RunMemory, weights: ReadonlyMap<string, Record<string, string>>, small = false): void {
-  const feeds = (ids: Record<string, string>) => small || isGiven(ids);
-  for (const id of [...memory.volatile]) if (!weights.has(id) || !feeds(weights.get(id)!)) memory.volatile.delete(id);
+/** Updates `memory.volatile` from this run's weight identities (see RunMemory.volatile). */
+export function trackVolatileWeights(memory: RunMemory, weights: ReadonlyMap<string, Record<string, string>>): void {
+  for (const id of [...memory.volatile]) if (!weights.has(id)) memory.volatile.delete(id);
   for (const [id, ids] of weights) {
     const before = memory.weights.get(id);
-    if (before && feeds(ids) && JSON.stringify(before) !== JSON.stringify(ids)) memory.volatile.add(id);
+    if (before && JSON.stringify(before) !== JSON.stringify(ids)) memory.volatile.add(id);
   }
   memory.weights = weights;
 }
@@ -195,7 +187,7 @@ export async function runReusing(doc: ModelDocument, analysis: Analysis, inputs:
   if (!weights) return { result: await backend.run(doc, analysis, inputs, options) };
   const { cache, memory } = reuse;
   // Which weights are fed to compiled graphs is part of every key downstream of them (see NodeKeyOptions.fedWeights).
-  trackVolatileWeights(memory, weights, analysis.totals.macs <= FEED_SEEDED_MAX_MACS);
+  trackVolatileWeights(memory, weights);
   const keys = nodeKeys(analysis, inputs, { weights, calibrate, fedWeights: memory.volatile });
   const inputIds = new Set(runningPrimitives(analysis).flatMap((p) => (p.type === 'Input' ? [p.owner] : [])));
   const wanted = requestedTensors(doc, analysis, options.tensors);

@@ -218,6 +218,8 @@ export class OrtBackend implements Backend {
       feeds[input.name] = new ort.Tensor('float32', data, input.dims);
     }
     if (entry.weightInputs.length) {
+      // A seed edit's new weights, made on every core (a reused session compiles nothing that would).
+      await this.generateSeeded(doc, analysis, options.seed, new Set(entry.weightInputs.map((w) => w.primId)));
       const prims = new Map(analysis.primitives.nodes.map((p) => [p.id, p]));
       for (const w of entry.weightInputs) {
         const prim = prims.get(w.primId);
@@ -225,6 +227,8 @@ export class OrtBackend implements Backend {
         const data = primitiveWeight(doc, prim, w.weight, { seed: options.seed, sidecar: options.sidecar, weightCache: this.weights });
         feeds[w.name] = new ort.Tensor('float32', data, w.shape);
       }
+      // What this run feeds stays; older seeds' weights go once the cache is over its budget.
+      this.weights.sweep();
     }
     const fetch = new Set(Object.values(entry.outputs));
     for (const id of wanted) if (!entry.outputs[id]) throw new OrtBackendError('internal', `Node "${id}" is not an output of the compiled graph.`);
@@ -247,9 +251,12 @@ export class OrtBackend implements Backend {
     return { nodes, tensors, ...(calibrated.length ? { calibrated } : {}) };
   }
 
-  /** The seeded weights compileOnnx will ask the cache for, made ahead on every core (a failure leaves them to compileOnnx). */
-  private async generateSeeded(doc: ModelDocument, analysis: Analysis, seed: number | undefined): Promise<void> {
-    const prims = analysis.primitives.nodes.filter((p) => analysis.primitives.outputOf[p.owner] !== undefined);
+  /**
+   * The seeded weights compileOnnx (or the feeds of a run) will ask the cache for, made ahead on every
+   * core (a failure leaves them to be made one by one); `only`: of these primitives.
+   */
+  private async generateSeeded(doc: ModelDocument, analysis: Analysis, seed: number | undefined, only?: ReadonlySet<string>): Promise<void> {
+    const prims = analysis.primitives.nodes.filter((p) => analysis.primitives.outputOf[p.owner] !== undefined && (!only || only.has(p.id)));
     const docSeed = seed ?? doc.seed ?? DEFAULT_SEED;
     const missing = missingSeededWeights(doc, prims, this.weights, docSeed);
     if (!missing.length) return;

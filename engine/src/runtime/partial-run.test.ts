@@ -7,7 +7,8 @@ import { inlineWeightKey } from '../core/weights/resolve';
 import { prepareInputs } from './execute';
 import { NodeOutputCache, type CachedOutput } from './node-output-cache';
 import { OrtBackend } from './ort/ort-backend';
-import { editBoundary, newRunMemory, planPartialRun, runReusing } from './partial-run';
+import type { Backend, BackendRunOptions } from './backend';
+import { editBoundary, FEED_SEEDED_FROM_START_PARAMS, newRunMemory, planPartialRun, runReusing, trackVolatileWeights } from './partial-run';
 
 /** A chain input → a → b → c → d, keyed "<id>@<version>". */
 function chain(versions: Record<string, number> = {}) {
@@ -65,6 +66,41 @@ describe('editBoundary', () => {
   it('walks further up where a run may not start', () => {
     const before = new Set(chain().output.values());
     expect(editBoundary(chain({ c: 1, d: 1 }), before, inputs, (from) => from !== 'b')).toEqual(['a']);
+  });
+});
+
+describe('weights fed to the compiled graph (RunMemory.volatile)', () => {
+  const ids = (p: string, given = false) => ({ kernel: given ? `given:${p}` : `seeded:42:${p}:kernel`, bias: `seeded:42:${p}:bias` });
+
+  it('are the ones that changed between two runs; in a large network every seeded one from the first run', () => {
+    const small = newRunMemory();
+    trackVolatileWeights(small, new Map([['a', ids('a')], ['b', ids('b', true)]]));
+    expect([...small.volatile]).toEqual([]);
+    trackVolatileWeights(small, new Map([['a', ids('a')], ['b', { ...ids('b', true), kernel: 'given:b2' }]]));
+    expect([...small.volatile]).toEqual(['b']);
+    const large = newRunMemory();
+    trackVolatileWeights(large, new Map([['a', ids('a')], ['b', { kernel: 'given:b', bias: 'given:b' }]]), true);
+    expect([...large.volatile]).toEqual(['a']);
+  });
+
+  it('ResNet-152 (60 M parameters) runs its first graph on fed seeded weights; ResNet-50 (26 M) on constants', async () => {
+    const asked: BackendRunOptions[] = [];
+    const recorder: Backend = {
+      name: 'recorder',
+      run: async (_d, _a, _i, options) => {
+        asked.push(options);
+        return { nodes: {}, tensors: {} };
+      },
+      dispose: async () => {},
+    };
+    for (const preset of ['resnet152', 'resnet50']) {
+      const doc = getPreset(preset);
+      const analysis = analyze(doc);
+      await runReusing(doc, analysis, { input: new Float32Array(3 * 224 * 224) }, recorder, { previews: true, tensors: [] }, { cache: new NodeOutputCache(), memory: newRunMemory() });
+      expect(analysis.totals.params > FEED_SEEDED_FROM_START_PARAMS).toBe(preset === 'resnet152');
+    }
+    expect(asked[0].weightInputs?.size).toBeGreaterThan(150);
+    expect(asked[1].weightInputs).toBeUndefined();
   });
 });
 

@@ -287,6 +287,30 @@ describe('onnxruntime backend — statistics and previews', () => {
     }
   });
 
+  it('a session that served one run is upgraded only after a longer pause (the next structural edit usually replaces it)', async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const until = async (done: () => boolean, ms: number) => {
+      for (const t0 = Date.now(); !done() && Date.now() - t0 < ms; ) await sleep(20);
+    };
+    const doc = (filters: number) => chainDoc({ channels: 3, height: 32, width: 32 }, [{ id: 'conv', type: 'Conv2D', params: { filters, kernel: 3, padding: 1 } }]);
+    const own = new OrtBackend({ smallGraphMacs: 0, maxSessions: 4, upgradeDelayMs: 20, oneOffUpgradeDelayMs: 5000 });
+    try {
+      const x = seq(3 * 32 * 32);
+      const once = doc(8);
+      await own.run(once, analyze(once), { input: x }, { previews: true, tensors: 'outputs' });
+      const created = own.sessionsCreated;
+      await sleep(1000); // a timer fires late, never early
+      expect(own.sessionsCreated).toBe(created);
+      const twice = doc(16);
+      for (let i = 0; i < 2; i++) await own.run(twice, analyze(twice), { input: x }, { previews: true, tensors: 'outputs' });
+      // Run twice: upgraded after 20 ms of idle (the session run once goes with it).
+      await until(() => own.sessionsCreated === created + 3, 4000);
+      expect(own.sessionsCreated).toBe(created + 3);
+    } finally {
+      await own.dispose();
+    }
+  });
+
   it('a session pushed out of the cache is released after the run that pushed it out has answered', async () => {
     const own = new OrtBackend({ maxSessions: 1, upgradeDelayMs: 600_000 });
     const released: string[] = [];

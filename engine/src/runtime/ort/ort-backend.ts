@@ -5,7 +5,8 @@
  *
  * Edit-to-result: a new large graph first gets a session created without graph optimisation
  * (about 2.5× faster to create, runs ~1.5× slower); when the backend has been idle for
- * `upgradeDelayMs`, it is rebuilt fully optimised and replaces the first one. Small graphs
+ * `upgradeDelayMs` (`oneOffUpgradeDelayMs` while the session has served one run only), it is
+ * rebuilt fully optimised and replaces the first one. Small graphs
  * (< `smallGraphMacs`) and heavy ones (> `heavyWeightBytes`, for peak memory) get the fully
  * optimised session at once. onnxruntime-node creates sessions
  * on the JS thread, so the upgrade waits for a pause between edits rather than delaying the next one.
@@ -63,8 +64,15 @@ export interface OrtBackendOptions {
    * into a buffer. Default 150 MiB.
    */
   heavyWeightBytes?: number;
-  /** Idle time before the upgrade starts, ms. Default 250. */
+  /** Idle time before the upgrade starts, ms, once a session has served a second run. Default 250. */
   upgradeDelayMs?: number;
+  /**
+   * Idle time before the upgrade of a session that has served one run only, ms (at least
+   * `upgradeDelayMs`). Default 2000. Each structural edit makes a session that the next edit
+   * replaces: upgrading it 250 ms in blocked the engine's thread (ResNet-50: 250–450 ms) just when a
+   * person made the next edit — the bench's edits 300 ms apart waited up to ~150 ms for it.
+   */
+  oneOffUpgradeDelayMs?: number;
   /**
    * Graphs whose tapped nodes hold at most this many values in all get their statistics and
    * previews computed on the JS side from the full tensors (no tap nodes: faster session creation,
@@ -89,6 +97,8 @@ interface CachedSession {
   weightInputs: WeightInput[];
   /** Kept until the upgrade, to re-encode the model (weights are shared, not copied). */
   builder?: OnnxGraphBuilder;
+  /** Runs this session has served. */
+  runs: number;
   upgrading?: Promise<void>;
   disposed?: boolean;
 }
@@ -194,6 +204,7 @@ export class OrtBackend implements Backend {
           outputs: Object.fromEntries(compiled.outputs.map((id) => [id, compiled.values[id].name])),
           inputs: compiled.inputs.map((id) => ({ id, name: compiled.values[id].name, dims: [1, ...compiled.values[id].shape] })),
           weightInputs: compiled.weightInputs,
+          runs: 0,
         };
         if (level !== this.upgradeLevel && !options.oneOff) entry.builder = compiled.builder;
         this.remember(entry);
@@ -201,6 +212,7 @@ export class OrtBackend implements Backend {
       this.docKeys.set(docKey, key);
       if (this.docKeys.size > 32) this.docKeys.delete(this.docKeys.keys().next().value!);
     }
+    entry.runs++;
     // A run arriving during an upgrade waits for the new session.
     if (entry.upgrading) await entry.upgrading;
     // The upgrade failed and dropped the entry: compile afresh.
@@ -297,11 +309,17 @@ export class OrtBackend implements Backend {
   /** (Re)starts the idle timer after a run; when it fires, sessions still unoptimised are rebuilt. */
   private scheduleUpgrade(): void {
     clearTimeout(this.upgradeTimer);
-    if (![...this.sessions.values()].some((e) => e.builder && !e.upgrading)) return;
-    this.upgradeTimer = setTimeout(() => {
-      if (this.active > 0) return this.scheduleUpgrade();
-      for (const entry of [...this.sessions.values()].reverse()) if (entry.builder && !entry.upgrading) entry.upgrading = this.upgrade(entry);
-    }, this.options.upgradeDelayMs ?? 250);
+    const pending = [...this.sessions.values()].filter((e) => e.builder && !e.upgrading);
+    if (!pending.length) return;
+    const delay = this.options.upgradeDelayMs ?? 250;
+    const oneOffDelay = Math.max(delay, this.options.oneOffUpgradeDelayMs ?? 2000);
+    this.upgradeTimer = setTimeout(
+      () => {
+        if (this.active > 0) return this.scheduleUpgrade();
+        for (const entry of [...this.sessions.values()].reverse()) if (entry.builder && !entry.upgrading) entry.upgrading = this.upgrade(entry);
+      },
+      pending.some((e) => e.runs > 1) ? delay : oneOffDelay,
+    );
     this.upgradeTimer.unref?.(); // never keeps a one-shot process (the CLI) alive
   }
 

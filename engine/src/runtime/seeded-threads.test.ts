@@ -18,6 +18,14 @@ describe('SeededThreads', () => {
     jobs.forEach((j, i) => expect(Buffer.from(out[i].buffer).equals(Buffer.from(initialWeight(j.spec, j.primId, j.seed).buffer))).toBe(true));
   }, 60_000);
 
+  it('shares many tensors of every size between the threads as they go, each one whole and in its place', async () => {
+    const sizes = Array.from({ length: 60 }, (_, i) => [((i * 37) % 23) + 1, ((i * 11) % 17) + 1, 3, 3 * (1 + (i % 5) * 20)]);
+    const jobs = sizes.map((shape, i) => ({ spec: spec(i % 2 ? 'bias' : 'kernel', shape), primId: `p${i}`, seed: 7 }));
+    expect(jobs.reduce((n, j) => n + j.spec.shape.reduce((a, b) => a * b, 1), 0)).toBeGreaterThan(SEEDED_THREADS_MIN_VALUES);
+    const out = await pool.generate(jobs);
+    jobs.forEach((j, i) => expect(Buffer.from(out[i].buffer).equals(Buffer.from(initialWeight(j.spec, j.primId, j.seed).buffer))).toBe(true));
+  }, 60_000);
+
   it('makes small batches on this thread', async () => {
     const jobs = [{ spec: spec('kernel', [8, 3, 3, 3]), primId: 'c', seed: 1 }];
     expect(Array.from((await pool.generate(jobs))[0])).toEqual(Array.from(initialWeight(jobs[0].spec, 'c', 1)));

@@ -55,6 +55,15 @@ export class WeightCache {
     return this.map.has(key);
   }
 
+  /** Marks a weight the compilation feeds as an input as used, if held: the sweep keeps it for the run. */
+  keep(key: string): void {
+    const w = this.map.get(key);
+    if (!w) return;
+    this.map.delete(key);
+    this.map.set(key, w);
+    this.used.add(key);
+  }
+
   /** Drops weights the last compilation did not use, least recently used first, until the rest fit the budget (call after each compilation). */
   sweep(): void {
     for (const [key, w] of this.map) {
@@ -174,6 +183,8 @@ export function compileOnnx(doc: ModelDocument, analysis: Analysis, options: Onn
     for (const spec of prim.weights) {
       const add = () => {
         if (fed) {
+          // Fed on every run from the cache: not to be swept out for the values of this compilation.
+          if (!docNodes.get(prim.owner)?.weights?.[inlineWeightKey(prim, spec.name)]) options.weightCache?.keep(seededWeightKey(prim, spec, seed));
           const name = builder.uniqueName(`${prim.id}.${spec.name}`);
           builder.addInput(name, spec.shape);
           weightInputs.push({ name, primId: prim.id, weight: spec.name, shape: spec.shape });

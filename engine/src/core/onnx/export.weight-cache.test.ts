@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { WeightCache } from './export';
+import { analyze } from '../graph/analyze';
+import { getPreset } from '../presets';
+import { DEFAULT_SEED } from '../weights/seeded';
+import { compileOnnx, primitiveWeight, seededWeightKey, WeightCache } from './export';
 
 describe('WeightCache', () => {
   it('makes a weight once and keeps it across compilations while all fit the budget', () => {
@@ -36,5 +39,21 @@ describe('WeightCache', () => {
     for (const k of ['a', 'b', 'c']) cache.get(k, () => new Float32Array(100));
     cache.sweep();
     expect(cache.size).toBe(3);
+  });
+
+  it('a compilation that feeds seeded weights as inputs keeps them held for its runs, over the budget', () => {
+    const doc = getPreset('lenet5');
+    const analysis = analyze(doc);
+    const cache = new WeightCache(1); // everything is over budget
+    const prims = analysis.primitives.nodes.filter((p) => p.weights.length);
+    // A first run made every weight (as a run feeding them does)…
+    for (const p of prims) for (const w of p.weights) primitiveWeight(doc, p, w.name, { weightCache: cache });
+    cache.sweep();
+    // …then a compilation with all of them as inputs: nothing of theirs may go in its sweep.
+    const fed = new Set(prims.map((p) => p.id));
+    const compiled = compileOnnx(doc, analysis, { weightCache: cache, weightInputs: fed });
+    expect(compiled.weightInputs.length).toBeGreaterThan(0);
+    const seed = doc.seed ?? DEFAULT_SEED;
+    for (const p of prims) for (const w of p.weights) if (fed.has(p.id)) expect(cache.has(seededWeightKey(p, w, seed))).toBe(true);
   });
 });

@@ -169,6 +169,8 @@ export class OrtBackend implements Backend {
         ? `graph:${options.graphKey}`
         : documentKey(doc, { seed: options.seed, previews: options.previews, wanted, ...(options.sidecarKey !== undefined ? { sidecar: options.sidecarKey } : {}), ...(options.calibrateBatchNorm === false ? { running: true } : {}), ...(options.weightInputs?.size ? { fedWeights: [...options.weightInputs].sort() } : {}) });
     let entry = this.sessionFor(docKey);
+    // Compiled in this run: its seeded weights were made ahead (generateSeeded) for the compilation.
+    const compiling = !entry;
     let created = false;
     let t1 = t0;
     if (!entry) {
@@ -231,7 +233,7 @@ export class OrtBackend implements Backend {
     }
     if (entry.weightInputs.length) {
       // A seed edit's new weights, made on every core (a reused session compiles nothing that would).
-      await this.generateSeeded(doc, analysis, options.seed, new Set(entry.weightInputs.map((w) => w.primId)));
+      if (!compiling) await this.generateSeeded(doc, analysis, options.seed, new Set(entry.weightInputs.map((w) => w.primId)));
       const prims = new Map(analysis.primitives.nodes.map((p) => [p.id, p]));
       for (const w of entry.weightInputs) {
         const prim = prims.get(w.primId);

@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { numel } from '../../core/shape';
 import type { TrainingGraph } from '../../core/train/training-graph';
+import { SPIN_WITHIN_RUNS } from '../ort/ort-backend';
 import { encodeForSession, nchwcBlockSize } from './nchwc';
 
 /** Forward multiply-accumulates over a batch up to which a session's threads spin within a run (LeNet-5 at 64: 2.7e7; ResNet-20: 2.6e9). */
@@ -32,7 +33,7 @@ export async function createGraphSession(graph: TrainingGraph, options: GraphSes
     // The convolutions whose filters are inputs get the NCHWc kernels from our own rewrite instead.
     graphOptimizationLevel: 'extended',
     executionMode: 'sequential',
-    extra: { session: spinWithinRuns(graph) ? { intra_op: { allow_spinning: '1' }, inter_op: { allow_spinning: '0' }, force_spinning_stop: '1' } : { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    extra: { session: { ...(spinWithinRuns(graph) ? SPIN_WITHIN_RUNS : { intra_op: { allow_spinning: '0' } }), inter_op: { allow_spinning: '0' } } },
   };
   const block = await nchwcBlockSize();
   if (block > 0) {

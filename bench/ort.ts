@@ -6,6 +6,9 @@
  *   previews — OrtBackend with statistics and previews for every document node;
  *   host     — the same two through EngineHost (worker round trip included): the engine in its own
  *              process, as the app ships it, and in a worker thread (the issue's original design).
+ * Every round feeds a new image (one value changed, made before the timer starts): EngineHost keeps
+ * each node's last output and the backend the input's summary, so the same image again would time
+ * their caches, not a run (until Dec 2026 the EngineHost rows with previews did: 3.6–5.1 ms).
  * Then session creation, edit-to-result (ResNet-50: one unit's filter count; LeNet-5 at 28×28: one
  * conv's filters) and peak RSS of a fresh process running ResNet-152 with previews.
  * `npm run bench -- ort`; `BENCH_ORT_MODELS=googlenet,resnet50` picks the steady-state presets, `BENCH_ORT_RUNS=N` sets the interleaved rounds (default 15),
@@ -61,8 +64,8 @@ let lastCpu = 0;
 let dropped = 0;
 
 /** Wall time of fn, ms; `pids`: re-run it (up to 20 times) while processes other than these used the CPU. */
-async function time(fn: () => Promise<unknown>, pids?: () => (number | undefined)[]): Promise<number> {
-  const round = await quietRound(fn, { pids, tries: pids ? 20 : 1 });
+async function time(fn: () => Promise<unknown>, pids?: () => (number | undefined)[], prepare?: () => void): Promise<number> {
+  const round = await quietRound(fn, { pids, tries: pids ? 20 : 1, ...(prepare ? { prepare } : {}) });
   dropped += round.dropped;
   lastCpu = round.cpuMs;
   return round.ms;
@@ -111,10 +114,9 @@ async function trial(name: string, seed: number): Promise<Trial> {
   const tCreate = performance.now();
   const raw = await ort.InferenceSession.create(bytes, { intraOpNumThreads: THREADS });
   const rawCreate = performance.now() - tCreate;
-  const feeds = { [x.id]: new ort.Tensor('float32', x.data, [1, ...x.shape]) };
   const finalOnly = new OrtBackend();
   const withPreviews = new OrtBackend();
-  const inputs = { [x.id]: x.data };
+  let inputs = { [x.id]: x.data };
   await finalOnly.run(doc, analysis, inputs, { previews: false, tensors: 'outputs' });
   const fastCreate = finalOnly.lastTimings.createMs;
   await withPreviews.run(doc, analysis, inputs, { previews: true, tensors: 'outputs' });
@@ -123,7 +125,8 @@ async function trial(name: string, seed: number): Promise<Trial> {
   const host = new EngineHost();
   const threadHost = new EngineHost({ isolation: 'thread' });
   await Promise.all([host.start(), threadHost.start()]);
-  const request = (previews: boolean): RunRequest => ({ docId: `${name}-${previews}`, document: doc, inputs: { kind: 'tensor', shape: x.shape, data: x.data }, previews, tensors: 'outputs' });
+  let image = x.data;
+  const request = (previews: boolean): RunRequest => ({ docId: `${name}-${previews}`, document: doc, inputs: { kind: 'tensor', shape: x.shape, data: image }, previews, tensors: 'outputs' });
   // The worker upgrades its sessions when idle: run, pause, until both are optimised.
   for (let i = 0; i < 3; i++) {
     await host.run(request(false));
@@ -138,6 +141,7 @@ async function trial(name: string, seed: number): Promise<Trial> {
   /** The engine's own time of the last EngineHost run (RunResult.timeMs): wall − this is the transport. */
   let engineMs = 0;
   const runOnHost = async (h: EngineHost, previews: boolean) => (engineMs = (await h.run(request(previews))).timeMs);
+  let feeds = { [x.id]: new ort.Tensor('float32', image, [1, ...x.shape]) };
   const runs: Record<Kind, () => Promise<unknown>> = {
     raw: () => raw.run(feeds),
     backend: () => finalOnly.run(doc, analysis, inputs, { previews: false, tensors: 'outputs' }),
@@ -148,6 +152,7 @@ async function trial(name: string, seed: number): Promise<Trial> {
     threadPreviews: () => runOnHost(threadHost, true),
   };
   const order = seeded(seed);
+  let images = 0;
   for (let i = 0; i < RUNS + 2; i++) {
     // A fresh order each round (seeded, so runs repeat): a run leaves the caches and the other
     // sessions' threads in a state the next one inherits, so no variant may always follow the same
@@ -157,7 +162,12 @@ async function trial(name: string, seed: number): Promise<Trial> {
       // run: without a long enough pause, whichever session runs next competes with them for the
       // 2 cores (see PAUSE_MS). The app runs one session at a time.
       await sleep(PAUSE_MS);
-      const w = await time(runs[k], () => [host.workerPid]);
+      const w = await time(runs[k], () => [host.workerPid], () => {
+        image = x.data.slice();
+        image[0] = ++images * 1e-3;
+        inputs = { [x.id]: image };
+        feeds = { [x.id]: new ort.Tensor('float32', image, [1, ...x.shape]) };
+      });
       if (i < 2) continue; // warm-up
       wall[k].push(w);
       cpu[k].push(lastCpu);

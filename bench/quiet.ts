@@ -49,13 +49,15 @@ export function quietProbe(pids: () => (number | undefined)[] = () => []): Quiet
 
 /**
  * Runs `fn` until a round finishes with others using at most `maxOthersMs` of CPU (at most
- * `tries` times); returns its wall time and how many rounds were dropped.
+ * `tries` times); returns its wall time and how many rounds were dropped. `prepare` runs before
+ * each try, untimed (a new input, so that a re-run round is not served from a cache).
  */
-export async function quietRound(fn: () => Promise<unknown>, options: { maxOthersMs?: number; tries?: number; pids?: () => (number | undefined)[] } = {}): Promise<{ ms: number; dropped: number; cpuMs: number }> {
+export async function quietRound(fn: () => Promise<unknown>, options: { maxOthersMs?: number; tries?: number; pids?: () => (number | undefined)[]; prepare?: () => void } = {}): Promise<{ ms: number; dropped: number; cpuMs: number }> {
   const max = options.maxOthersMs ?? 10;
   const tries = options.tries ?? 20;
   let dropped = 0;
   for (;;) {
+    options.prepare?.();
     const probe = quietProbe(options.pids);
     const c0 = process.cpuUsage();
     const t0 = performance.now();

@@ -149,6 +149,95 @@ describe('weights that change without a new session (onnxruntime)', () => {
   }, 60_000);
 });
 
+describe('fed weights that stopped changing are baked in when idle (onnxruntime)', () => {
+  const ort = new OrtBackend({ upgradeDelayMs: 600_000 });
+  afterAll(() => ort.dispose());
+
+  it('LeNet-5: kernel edits after a seed edit run on a session with the seeded weights as constants, and give what a fresh compilation gives', async () => {
+    let doc: ModelDocument = { ...getPreset('lenet5'), seed: 5 };
+    const analysis = analyze(doc);
+    const data = prepareInputs(doc, analysis, { kind: 'image', width: 28, height: 28, rgba: Uint8Array.from({ length: 28 * 28 * 4 }, (_, i) => (i * 13) % 256) });
+    const conv = doc.nodes.find((n) => n.type === 'Conv2D')!;
+    const prim = analysis.primitives.nodes.find((p) => p.owner === conv.id && p.type === 'Conv2D')!;
+    const spec = prim.weights.find((w) => w.name === 'kernel')!;
+    const kernelEdit = (salt: number) => {
+      const values = Float32Array.from({ length: spec.shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.3 + salt) * 0.2);
+      doc = { ...doc, nodes: doc.nodes.map((n) => (n.id === conv.id ? { ...n, weights: { [inlineWeightKey(prim, 'kernel')]: { shape: [...spec.shape], base64: float32ToBase64(values) } } } : n)) };
+    };
+    const reuse = { cache: new NodeOutputCache(), memory: newRunMemory() };
+    const run = async () => (await runReusing(doc, analysis, data, ort, { previews: true, tensors: 'outputs' }, reuse)).result;
+    const last = doc.nodes.find((n) => !doc.edges.some((e) => e.source === n.id))!.id;
+    const againstFresh = async (got: Float32Array) => {
+      const fresh = new OrtBackend({ upgradeDelayMs: 600_000 });
+      try {
+        const want = (await fresh.run(doc, analysis, data, { previews: false, tensors: [last] })).tensors[last].data;
+        let diff = 0;
+        let norm = 0;
+        for (let i = 0; i < want.length; i++) {
+          diff += (got[i] - want[i]) ** 2;
+          norm += want[i] ** 2;
+        }
+        return Math.sqrt(diff / norm);
+      } finally {
+        await fresh.dispose();
+      }
+    };
+    await run();
+    doc = { ...doc, seed: 6 };
+    await run(); // every seeded weight changed: fed from now on
+    kernelEdit(1);
+    await run();
+    kernelEdit(2);
+    await run(); // the seeded weights kept their identity for two runs of this graph
+    expect(ort.lastTimings.baked).toBe(false);
+    await ort.settle();
+    const sessions = ort.sessionsCreated;
+    for (const salt of [3, 4]) {
+      kernelEdit(salt);
+      const result = await run();
+      expect(ort.lastTimings.baked).toBe(true);
+      expect(await againstFresh(result.tensors[last].data)).toBeLessThan(1e-5);
+    }
+    expect(ort.sessionsCreated).toBe(sessions);
+    // Another seed: the baked weights are not this run's — everything is fed again, still right.
+    doc = { ...doc, seed: 7 };
+    await run();
+    kernelEdit(5);
+    const result = await run();
+    expect(ort.lastTimings.baked).toBe(false);
+    expect(await againstFresh(result.tensors[last].data)).toBeLessThan(1e-5);
+  }, 60_000);
+
+  it('bakes by itself once the backend has been idle for bakeDelayMs, not before', async () => {
+    const own = new OrtBackend({ upgradeDelayMs: 20, bakeDelayMs: 300 });
+    try {
+      let doc: ModelDocument = { ...getPreset('lenet5'), seed: 5 };
+      const analysis = analyze(doc);
+      const data = prepareInputs(doc, analysis, { kind: 'image', width: 28, height: 28, rgba: Uint8Array.from({ length: 28 * 28 * 4 }, (_, i) => (i * 7) % 256) });
+      const reuse = { cache: new NodeOutputCache(), memory: newRunMemory() };
+      const run = () => runReusing(doc, analysis, data, own, { previews: true, tensors: 'outputs' }, reuse);
+      const image = (salt: number) => {
+        for (const id of Object.keys(data)) data[id] = data[id].map((v, i) => v + (i % 5) * 0.01 * salt);
+      };
+      await run();
+      doc = { ...doc, seed: 6 };
+      await run();
+      image(1);
+      await run(); // seed 6's weights a second time: stable
+      await new Promise((r) => setTimeout(r, 100));
+      image(2);
+      await run();
+      expect(own.lastTimings.baked).toBe(false); // 100 ms idle: not yet
+      await new Promise((r) => setTimeout(r, 1000));
+      image(3);
+      await run();
+      expect(own.lastTimings.baked).toBe(true);
+    } finally {
+      await own.dispose();
+    }
+  }, 60_000);
+});
+
 describe('ResNet-50 on onnxruntime: an edit in the last stage', () => {
   const ort = new OrtBackend({ upgradeDelayMs: 600_000 });
   afterAll(() => ort.dispose());

@@ -90,6 +90,25 @@ export class OnnxGraphBuilder {
     return node;
   }
 
+  /**
+   * This graph with some float inputs made constants: each named input becomes an initializer of
+   * the given shape and data (shared, not copied). Nodes, outputs and the other initializers are
+   * shared with this builder, which is unchanged.
+   */
+  withInputsAsConstants(constants: ReadonlyMap<string, { dims: readonly number[]; data: Float32Array }>): OnnxGraphBuilder {
+    const copy = new OnnxGraphBuilder(this.name);
+    for (const node of this.nodes) copy.nodes.push(node);
+    for (const output of this.outputs) copy.outputs.push(output);
+    for (const initializer of this.initializers) copy.initializers.push(initializer);
+    for (const name of this.names) copy.names.add(name);
+    for (const input of this.inputs) {
+      const constant = input.name === undefined ? undefined : constants.get(input.name);
+      if (constant) copy.addFloatInitializer(input.name!, constant.dims, constant.data);
+      else copy.inputs.push(input);
+    }
+    return copy;
+  }
+
   /** The graph as a plain ModelProto (initializers included as raw_data). */
   toModel(meta: ModelMeta = {}): ModelProto {
     return { ...modelHeader(meta), graph: { ...this.structure(), initializer: this.initializers.map((t) => ({ name: t.name, dims: t.dims, dataType: t.dataType, rawData: t.bytes })) } };

@@ -10,6 +10,8 @@
  * (< `smallGraphMacs`) and heavy ones (> `heavyWeightBytes`, for peak memory) get the fully
  * optimised session at once. onnxruntime-node creates sessions
  * on the JS thread, so the upgrade waits for a pause between edits rather than delaying the next one.
+ * Weights fed as graph inputs (kernel and seed edits, a training run followed live) that then stop
+ * changing are baked into a second session of the same graph after a longer pause (`bake`).
  * Weights are kept across compilations (seeded per prim id, shape and seed), and the model is encoded
  * into a reused buffer: touched memory fills ~40× faster than fresh memory on these machines.
  */

@@ -211,6 +211,9 @@ async function previewsAgainstRaw(engine: EngineHost, doc: ModelDocument, fullPr
     await engine.run({ docId, document: doc, inputs: image() });
     await sleep(3000); // the background upgrade to a fully optimised session (ort-backend.ts) happens when idle
     await engine.run({ docId, document: doc, inputs: image() });
+    // Networks over FEED_SEEDED_FROM_START_PARAMS run on fed seeded weights until, the same for two
+    // runs, they are baked into a session of their own after 2 s idle (ort-backend.ts, bake).
+    await sleep(3000);
     const variants = [{ name: 'editor', fullPreviews }, { name: 'allFull' }] as const;
     const seen = Object.fromEntries(variants.map((v) => [v.name, { raw: [] as number[], host: [] as number[], worker: [] as number[], ratios: [] as number[] }]));
     for (let round = 0; round < ROUNDS; round++) {

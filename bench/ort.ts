@@ -133,7 +133,8 @@ async function trial(name: string, seed: number): Promise<Trial> {
     await host.run(request(true));
     await threadHost.run(request(false));
     await threadHost.run(request(true));
-    await sleep(400 + 2 * rawCreate);
+    // 2.5 s at least: seeded weights fed from the first run (partial-run.ts) are baked after 2 s idle.
+    await sleep(Math.max(2500, 400 + 2 * rawCreate));
   }
   const wall = samples();
   const cpu = samples();

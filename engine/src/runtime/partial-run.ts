@@ -51,15 +51,18 @@ export interface RunMemory {
 export const newRunMemory = (): RunMemory => ({ keys: new Set(), keep: [], weights: new Map(), volatile: new Set() });
 
 /**
- * Networks with more parameters than this feed their seeded weights from the first run (the
- * onnxruntime backend's "heavy" graphs, 150 MiB of float32). With the weights as constants,
- * onnxruntime copies and prepacks them whenever a session is created — for a preset, and again on
- * each structural edit: ResNet-152 702–968 ms, VGG-16 3.7–4.1 s; with them fed, 30–44 and 5 ms. A run
- * costs 1.1–1.3× (ResNet-152, 115–133 → 138–152 ms) and 1.2–1.5× (VGG-16, 108–127 → 148–167 ms),
- * and onnxruntime holds no second copy of the weights. Measured in a loop, calibrated batch norms
- * as the editor runs them, 2 threads.
+ * Networks with more parameters than this (4 Mi, 16 MiB of float32) feed their seeded weights from
+ * the first run. With the weights as constants, onnxruntime copies and prepacks them whenever a
+ * session is created — for a preset, and again on each structural edit: ResNet-152 702–968 ms,
+ * VGG-16 3.7–4.1 s; with them fed, 30–44 and 5 ms. A fed run costs 1.1–1.5× (ResNet-152, 115–133 →
+ * 138–152 ms; VGG-16, 108–127 → 148–167 ms; measured in a loop, calibrated batch norms as the editor
+ * runs them, 2 threads) until the weights, once they have stayed the same for two runs, are baked
+ * into a session of their own while the engine is idle (ort-backend.ts, `bake`). Until December 2026
+ * only networks over 150 MiB of weights fed them (no bake then: fed runs were for good); since the
+ * bake, mid-sized ones too — ResNet-50 in-process, alternating: preset 741 / 777 → 594 / 688 ms,
+ * structural edits of conv1 151–211 → 91–156 ms; GoogLeNet's preset 456 / 459 → 417 / 362 ms.
  */
-export const FEED_SEEDED_FROM_START_PARAMS = (150 * 2 ** 20) / 4;
+export const FEED_SEEDED_FROM_START_PARAMS = 2 ** 22;
 
 /**
  * Updates `memory.volatile` from this run's weight identities (see RunMemory.volatile);

@@ -9,6 +9,7 @@ import { NodeOutputCache, type CachedOutput } from './node-output-cache';
 import { OrtBackend } from './ort/ort-backend';
 import type { Backend, BackendRunOptions } from './backend';
 import { editBoundary, FEED_SEEDED_FROM_START_PARAMS, newRunMemory, planPartialRun, runReusing, trackVolatileWeights } from './partial-run';
+import { relativeToLargest } from './testing/compare';
 
 /** A chain input → a → b → c → d, keyed "<id>@<version>". */
 function chain(versions: Record<string, number> = {}) {
@@ -172,14 +173,7 @@ describe('fed weights that stopped changing are baked in when idle (onnxruntime)
     const againstFresh = async (got: Float32Array) => {
       const fresh = new OrtBackend({ upgradeDelayMs: 600_000 });
       try {
-        const want = (await fresh.run(doc, analysis, data, { previews: false, tensors: [last] })).tensors[last].data;
-        let diff = 0;
-        let norm = 0;
-        for (let i = 0; i < want.length; i++) {
-          diff += (got[i] - want[i]) ** 2;
-          norm += want[i] ** 2;
-        }
-        return Math.sqrt(diff / norm);
+        return relativeToLargest(got, (await fresh.run(doc, analysis, data, { previews: false, tensors: [last] })).tensors[last].data);
       } finally {
         await fresh.dispose();
       }

@@ -358,7 +358,7 @@ export class OrtBackend implements Backend {
     this.upgradeTimer = setTimeout(
       () => {
         if (this.active > 0) return this.scheduleUpgrade();
-        for (const entry of [...this.sessions.values()].reverse()) if (entry.builder && !entry.upgrading) entry.upgrading = this.upgrade(entry);
+        for (const entry of [...this.sessions.values()].reverse()) this.startUpgrade(entry);
       },
       pending.some((e) => e.runs > 1) ? delay : oneOffDelay,
     );
@@ -379,8 +379,13 @@ export class OrtBackend implements Backend {
 
   /** Starts what an idle backend does for a session: its upgrade, and a bake of its stable fed weights. */
   private startIdleWork(entry: CachedSession): void {
-    if (entry.builder && !entry.upgrading) entry.upgrading = this.upgrade(entry);
+    this.startUpgrade(entry);
     this.startBake(entry);
+  }
+
+  /** Rebuilds the entry's session fully optimised, unless it is already or is being. */
+  private startUpgrade(entry: CachedSession): void {
+    if (entry.builder && !entry.upgrading) entry.upgrading = this.upgrade(entry);
   }
 
   /** Bakes the entry's stable fed weights (after its upgrade, if one is under way) when it wants it. */

@@ -26,6 +26,16 @@ describe('SeededThreads', () => {
     jobs.forEach((j, i) => expect(Buffer.from(out[i].buffer).equals(Buffer.from(initialWeight(j.spec, j.primId, j.seed).buffer))).toBe(true));
   }, 60_000);
 
+  it('fills the arrays it is given, on its threads (moved there and back) and on this one', async () => {
+    const jobs = [spec('kernel', [512, 256, 3, 3]), spec('kernel', [256, 256, 3, 3]), spec('kernel', [64, 64, 3, 3])].map((s, i) => ({ spec: s, primId: `conv${i}`, seed: 9, out: new Float32Array(s.shape.reduce((a, b) => a * b, 1)).fill(7) }));
+    const given = jobs.map((j) => j.out);
+    const out = await pool.generate(jobs);
+    jobs.forEach((j, i) => expect(Buffer.from(out[i].buffer).equals(Buffer.from(initialWeight(j.spec, j.primId, j.seed).buffer))).toBe(true));
+    // Each array is the one given (this thread's share) or came back in its place (the given view is detached).
+    given.forEach((g, i) => expect(out[i] === g || g.length === 0).toBe(true));
+    expect(given.some((g) => g.length === 0)).toBe(true);
+  }, 60_000);
+
   it('makes small batches on this thread', async () => {
     const jobs = [{ spec: spec('kernel', [8, 3, 3, 3]), primId: 'c', seed: 1 }];
     expect(Array.from((await pool.generate(jobs))[0])).toEqual(Array.from(initialWeight(jobs[0].spec, 'c', 1)));

@@ -35,11 +35,14 @@ export class SeededThreads {
   /** `threads`: helper threads beside this one (default: one per core but this one's). */
   constructor(private readonly threads = Math.max(1, availableParallelism() - 1)) {}
 
-  /** The weights of `jobs`, in order. */
+  /**
+   * The weights of `jobs`, in order. A job's `out` is filled and returned (as another view of the
+   * same memory when a thread filled it: the given view is detached by the transfer).
+   */
   async generate(jobs: readonly SeededJob[]): Promise<Float32Array[]> {
     const total = jobs.reduce((n, j) => n + count(j), 0);
     const workers = total >= SEEDED_THREADS_MIN_VALUES ? this.start() : undefined;
-    if (!workers?.length) return jobs.map((j) => initialWeight(j.spec, j.primId, j.seed));
+    if (!workers?.length) return jobs.map((j) => initialWeight(j.spec, j.primId, j.seed, j.out));
     // Largest first, each to the least loaded of the helpers and this thread (index workers.length).
     const loads = new Array<number>(workers.length + 1).fill(0);
     const shares: number[][] = loads.map(() => []);
@@ -51,7 +54,7 @@ export class SeededThreads {
     }
     const out = new Array<Float32Array>(jobs.length);
     const asked = workers.map((w, k) => (shares[k].length ? this.ask(w, shares[k].map((i) => jobs[i])) : Promise.resolve([])));
-    for (const i of shares[workers.length]) out[i] = initialWeight(jobs[i].spec, jobs[i].primId, jobs[i].seed);
+    for (const i of shares[workers.length]) out[i] = initialWeight(jobs[i].spec, jobs[i].primId, jobs[i].seed, jobs[i].out);
     const answers = await Promise.all(asked);
     answers.forEach((arrays, k) => arrays.forEach((a, m) => (out[shares[k][m]] = a)));
     return out;
@@ -72,7 +75,7 @@ export class SeededThreads {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, jobs });
+      worker.postMessage({ id, jobs }, jobs.flatMap((j) => (j.out ? [j.out.buffer as ArrayBuffer] : [])));
     });
   }
 

@@ -37,7 +37,11 @@ export class WeightCache {
   private used = new Set<string>();
   private bytes = 0;
 
-  constructor(readonly budgetBytes = 256 * 2 ** 20) {}
+  /** `onEvict`: told of each array the sweep drops (the onnxruntime backend refills them: spare-arrays.ts). */
+  constructor(
+    readonly budgetBytes = 256 * 2 ** 20,
+    private readonly onEvict?: (array: Float32Array) => void,
+  ) {}
 
   get(key: string, make: () => Float32Array): Float32Array {
     let w = this.map.get(key);
@@ -71,6 +75,7 @@ export class WeightCache {
       if (this.used.has(key)) continue;
       this.map.delete(key);
       this.bytes -= w.byteLength;
+      this.onEvict?.(w);
     }
     this.used = new Set();
   }

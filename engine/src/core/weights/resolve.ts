@@ -40,11 +40,13 @@ export function decodeTensorData(t: TensorData, sidecar?: Uint8Array): Float32Ar
   return undefined;
 }
 
-export function initialWeight(spec: WeightSpec, primId: string, docSeed: number): Float32Array {
+/** A weight's seeded initial values, into `out` when given (an array of exactly its size, reused: spare-arrays.ts). */
+export function initialWeight(spec: WeightSpec, primId: string, docSeed: number, out?: Float32Array<ArrayBuffer>): Float32Array {
   const n = numel(spec.shape);
-  if (spec.init === 'zeros') return new Float32Array(n);
-  if (spec.init === 'ones') return new Float32Array(n).fill(1);
-  return heNormal(n, spec.fanIn, weightSeed(docSeed, primId, spec.name));
+  if (out && out.length !== n) throw new RangeError(`initialWeight: ${n} values do not fit an array of ${out.length}`);
+  if (spec.init === 'zeros') return out ? out.fill(0) : new Float32Array(n);
+  if (spec.init === 'ones') return (out ?? new Float32Array(n)).fill(1);
+  return heNormal(n, spec.fanIn, weightSeed(docSeed, primId, spec.name), out);
 }
 
 /**

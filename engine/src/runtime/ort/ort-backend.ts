@@ -25,6 +25,7 @@ import type { NodeRunResult, TensorResult } from '../../core/api';
 import { compileOnnx, graphOutputs, missingSeededWeights, primitiveWeight, WeightCache, type WeightInput } from '../../core/onnx/export';
 import { DEFAULT_SEED } from '../../core/weights/seeded';
 import { SeededThreads } from '../seeded-threads';
+import { SpareArrays } from '../spare-arrays';
 import type { OnnxGraphBuilder } from '../../core/onnx/builder';
 import { calibratedBatchNorms, calibratedNodes } from '../../core/weights/calibration';
 import type { Backend, BackendRunOptions, BackendRunResult } from '../backend';
@@ -93,6 +94,10 @@ export interface OrtBackendOptions {
    * side (taps.ts, TapOptions.hostMaxValues). Default 8192.
    */
   hostNodeValues?: number;
+  /** Seeded weights kept across compilations and seeds (WeightCache), bytes. Default 256 MiB. */
+  weightCacheBytes?: number;
+  /** Arrays of dropped seeded weights kept to be filled again (spare-arrays.ts), bytes; 0 keeps none. Default 128 MiB. */
+  spareArrayBytes?: number;
 }
 
 interface CachedSession {
@@ -134,7 +139,13 @@ export class OrtBackendError extends Error {
 export class OrtBackend implements Backend {
   readonly name = 'onnxruntime-node';
   private readonly sessions = new Map<string, CachedSession>();
-  private readonly weights = new WeightCache();
+  /** Arrays of seeded weights the cache dropped, filled again by the next seeds (spare-arrays.ts). */
+  private readonly spares: SpareArrays;
+  private readonly weights: WeightCache;
+  /** Graphs whose initializers are read right now (sessions being created from them, an upgrade under way), by reader count. */
+  private readonly pinned = new Map<OnnxGraphBuilder, number>();
+  /** Arrays fed to runs in progress (by run count). */
+  private readonly feeding = new Map<Float32Array, number>();
   /** Generates a compilation's new seeded weights on every core (a seed edit of ResNet-50: 25.5 M values). */
   private readonly seededThreads = new SeededThreads();
   /** Document key (see documentKey) → structural key of its compiled graph. */
@@ -151,10 +162,14 @@ export class OrtBackend implements Backend {
   /** Timings of the last run, for benchmarks and logs. */
   /** Sessions created so far (tests check what is cached). */
   sessionsCreated = 0;
+  /** Seeded weights made into a dropped weight's array so far (tests). */
+  sparesRefilled = 0;
   lastTimings: { compileMs: number; createMs: number; runMs: number; reusedSession: boolean; baked?: boolean } = { compileMs: 0, createMs: 0, runMs: 0, reusedSession: false };
 
   constructor(private readonly options: OrtBackendOptions = {}) {
     this.threads = options.threads ?? availableParallelism();
+    this.spares = new SpareArrays({ budgetBytes: options.spareArrayBytes });
+    this.weights = new WeightCache(options.weightCacheBytes, (array) => this.spares.offer(array));
   }
 
   /**
@@ -283,7 +298,18 @@ export class OrtBackend implements Backend {
     for (const id of wanted) if (!entry.outputs[id]) throw new OrtBackendError('internal', `Node "${id}" is not an output of the compiled graph.`);
     for (const name of tapOutputs(entry.layout)) fetch.add(name);
     for (const h of entry.layout.host ?? []) if (h.output) fetch.add(h.output);
-    const result = await session.run(feeds, [...fetch]);
+    const fed = Object.values(feeds).map((t) => t.data as Float32Array);
+    for (const a of fed) this.feeding.set(a, (this.feeding.get(a) ?? 0) + 1);
+    let result: ort.InferenceSession.OnnxValueMapType;
+    try {
+      result = await session.run(feeds, [...fetch]);
+    } finally {
+      for (const a of fed) {
+        const n = this.feeding.get(a)! - 1;
+        if (n) this.feeding.set(a, n);
+        else this.feeding.delete(a);
+      }
+    }
     const t3 = performance.now();
 
     const tensors: Record<string, TensorResult> = {};
@@ -309,8 +335,43 @@ export class OrtBackend implements Backend {
     const docSeed = seed ?? doc.seed ?? DEFAULT_SEED;
     const missing = missingSeededWeights(doc, prims, this.weights, docSeed);
     if (!missing.length) return;
-    const arrays = await this.seededThreads.generate(missing.map((m) => ({ spec: m.spec, primId: m.prim.id, seed: docSeed }))).catch(() => undefined);
+    // Into arrays an older seed's weights left, where one of the size is free: no fresh memory to fault in.
+    const held = this.spares.size ? this.readArrays() : undefined;
+    const jobs = missing.map((m) => {
+      const out = held && this.spares.take(m.spec.shape.reduce((a, b) => a * b, 1), (a) => held.has(a.buffer));
+      if (out) this.sparesRefilled++;
+      return { spec: m.spec, primId: m.prim.id, seed: docSeed, ...(out ? { out } : {}) };
+    });
+    const arrays = await this.seededThreads.generate(jobs).catch(() => undefined);
     arrays?.forEach((a, i) => this.weights.get(missing[i].key, () => a));
+  }
+
+  /**
+   * The buffers something may still read: the graphs kept to upgrade or bake, or being encoded, what
+   * each session's last run fed (a bake copies it), what runs in progress feed. A spare array on one
+   * of them is not refilled.
+   */
+  private readArrays(): Set<ArrayBufferLike> {
+    const held = new Set<ArrayBufferLike>();
+    const graphs = new Set(this.pinned.keys());
+    for (const entry of [...this.sessions.values(), ...this.retired]) {
+      if (entry.builder) graphs.add(entry.builder);
+      if (entry.graph) graphs.add(entry.graph);
+      for (const a of entry.lastFed?.data ?? []) if (a) held.add(a.buffer);
+    }
+    for (const graph of graphs) for (const t of graph.initializers) held.add(t.bytes.buffer);
+    for (const a of this.feeding.keys()) held.add(a.buffer);
+    return held;
+  }
+
+  private pin(graph: OnnxGraphBuilder): void {
+    this.pinned.set(graph, (this.pinned.get(graph) ?? 0) + 1);
+  }
+
+  private unpin(graph: OnnxGraphBuilder): void {
+    const n = this.pinned.get(graph)! - 1;
+    if (n) this.pinned.set(graph, n);
+    else this.pinned.delete(graph);
   }
 
   /** Upgrades every session now and waits (benchmarks and tests use this for a steady state). */
@@ -326,6 +387,7 @@ export class OrtBackend implements Backend {
     clearTimeout(this.upgradeTimer);
     clearTimeout(this.bakeTimer);
     await this.seededThreads.dispose();
+    this.spares.clear();
     await Promise.all([...this.sessions.values()].map((e) => e.upgrading));
     await Promise.all([...this.sessions.values()].map((e) => e.baking));
     for (const entry of [...this.retired, ...this.sessions.values()]) await this.release(entry);
@@ -433,6 +495,7 @@ export class OrtBackend implements Backend {
   private async upgrade(entry: CachedSession): Promise<void> {
     const builder = entry.builder!;
     entry.builder = undefined;
+    this.pin(builder);
     try {
       if (entry.disposed) return;
       // Creation runs on this thread, so no run can use the old session meanwhile (runs of this
@@ -450,6 +513,7 @@ export class OrtBackend implements Backend {
       this.sessions.delete(entry.key);
     } finally {
       entry.upgrading = undefined;
+      this.unpin(builder);
     }
   }
 
@@ -459,6 +523,7 @@ export class OrtBackend implements Backend {
    */
   private createSession(builder: OnnxGraphBuilder, level: OptimisationLevel): Promise<ort.InferenceSession> {
     this.sessionsCreated++;
+    this.pin(builder);
     const created = this.bufferLock.then(async () => {
       const weightBytes = builder.initializers.reduce((n, t) => n + t.bytes.byteLength, 0);
       if (weightBytes > (this.options.heavyWeightBytes ?? HEAVY_WEIGHT_BYTES)) return this.createFromFile(builder, level);
@@ -469,7 +534,7 @@ export class OrtBackend implements Backend {
       () => undefined,
       () => undefined,
     );
-    return created;
+    return created.finally(() => this.unpin(builder));
   }
 
   /**

@@ -26,7 +26,7 @@ describe('SpareArrays', () => {
     const b = new Float32Array(64);
     spares.offer(a);
     spares.offer(b);
-    const read = new Set([a.buffer]);
+    const read = new Set<ArrayBufferLike>([a.buffer]);
     expect(spares.take(64, (x) => read.has(x.buffer))).toBe(b);
     expect(spares.take(64, (x) => read.has(x.buffer))).toBeUndefined();
     read.clear();

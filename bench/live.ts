@@ -26,7 +26,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import type { EngineClient, RunResult } from '../engine/src/core/api';
 import type { ModelDocument } from '../engine/src/core/document/schema';
 import { analyze } from '../engine/src/core/graph/analyze';
@@ -58,6 +58,22 @@ interface Sample {
   rec?: EngineRecord;
   /** The page's share: from the largest WebSocket message after the gesture (the result) reaching the page to the thumbnails painted. */
   pageMs?: number;
+  /** The renderer's main thread, gesture → painted (Chromium's Performance.getMetrics deltas, ms): busy in tasks, of it in scripts. */
+  mainThread?: MainThread;
+}
+
+interface MainThread {
+  taskMs: number;
+  scriptMs: number;
+  styleMs: number;
+  layoutMs: number;
+}
+
+/** Chromium's cumulative main-thread durations (seconds in CDP), ms. */
+async function mainThreadMs(cdp: CDPSession): Promise<MainThread> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  const get = (name: string) => 1000 * (metrics.find((m) => m.name === name)?.value ?? NaN);
+  return { taskMs: get('TaskDuration'), scriptMs: get('ScriptDuration'), styleMs: get('RecalcStyleDuration'), layoutMs: get('LayoutDuration') };
 }
 
 /** An edit as browser-side statements: `prepare` (typing: the field holds a draft) runs in a task of its own before `act` (the gesture that applies it: Enter, leaving the cell), as when a person types and then presses a key. */
@@ -276,6 +292,11 @@ function report(lines: Line[], raw: number): void {
     );
     const pageMs = l.samples.map((x) => x.pageMs ?? NaN).filter(Number.isFinite);
     if (pageMs.length) console.log(`      the page's share: result message → thumbnails painted ${ms(median(pageMs))} (${pageMs.map((v) => Math.round(v)).join(', ')})`);
+    const busy = l.samples.flatMap((x) => (x.mainThread ? [x.mainThread] : []));
+    if (busy.length) {
+      const m = (k: keyof MainThread) => ms(median(busy.map((b) => b[k])));
+      console.log(`      the page's main thread, gesture → painted: busy ${m('taskMs')}: scripts ${m('scriptMs')}, style ${m('styleMs')}, layout ${m('layoutMs')} (busy per edit ${busy.map((b) => Math.round(b.taskMs)).join(', ')}; the bench's own watching included)`);
+    }
     // BENCH_LIVE_VERBOSE=1: each edit's engine and host time beside its total.
     if (process.env.BENCH_LIVE_VERBOSE) console.log(`      engine / host run() per edit: ${l.samples.map((x) => `${Math.round(x.rec?.workerMs ?? NaN)}/${Math.round(x.rec?.hostMs ?? NaN)}`).join(', ')}`);
   }
@@ -291,6 +312,8 @@ async function benchModel(page: Page, url: string, engine: EngineHost, preset: s
   const filters = Number((conv.params as { filters: number }).filters);
   await page.goto(url);
   await page.getByTestId('palette').waitFor();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
   const load = loadavg()[0];
   const t0 = performance.now();
   await page.getByTestId('preset-select').selectOption(preset);
@@ -308,9 +331,12 @@ async function benchModel(page: Page, url: string, engine: EngineHost, preset: s
       await idle();
       await sleep(300);
       runId = Math.max(runId, await shownRunId(page));
+      const before = await mainThreadMs(cdp);
       const r = await actAndWait(page, act(i), runId);
+      const after = await mainThreadMs(cdp);
       runId = r.runId;
-      line.samples.push({ total: r.totalMs, rec: records.get(runId), pageMs: r.pageMs });
+      const mainThread = Object.fromEntries(Object.keys(after).map((k) => [k, after[k as keyof MainThread] - before[k as keyof MainThread]])) as unknown as MainThread;
+      line.samples.push({ total: r.totalMs, rec: records.get(runId), pageMs: r.pageMs, mainThread });
     }
     lines.push(line);
   };

@@ -70,14 +70,23 @@ export class WeightCache {
 
   /** Drops weights the last compilation did not use, least recently used first, until the rest fit the budget (call after each compilation). */
   sweep(): void {
+    this.makeRoom(0);
+    this.used = new Set();
+  }
+
+  /**
+   * Drops weights, least recently used first (none the compilation under way has used), until
+   * `bytes` more fit the budget: called before weights that size are made, so that what it drops
+   * can be refilled by them (`onEvict`) rather than only after, when they are already made.
+   */
+  makeRoom(bytes: number): void {
     for (const [key, w] of this.map) {
-      if (this.bytes <= this.budgetBytes) break;
+      if (this.bytes + bytes <= this.budgetBytes) break;
       if (this.used.has(key)) continue;
       this.map.delete(key);
       this.bytes -= w.byteLength;
       this.onEvict?.(w);
     }
-    this.used = new Set();
   }
 
   get size(): number {
@@ -260,18 +269,17 @@ export function seededWeightKey(prim: PrimitiveNode, spec: WeightSpec, seed: num
 }
 
 /**
- * The He-normal seeded weights a compilation of these primitives would generate (given weights,
- * constant ones and those the cache holds left out): for generating them ahead, elsewhere
+ * The He-normal seeded weights a compilation of these primitives uses (given weights and constant
+ * ones left out), with their WeightCache keys: for generating those the cache lacks ahead, elsewhere
  * (runtime/seeded-threads.ts).
  */
-export function missingSeededWeights(doc: ModelDocument, prims: readonly PrimitiveNode[], cache: WeightCache, seed = doc.seed ?? DEFAULT_SEED): { key: string; prim: PrimitiveNode; spec: WeightSpec }[] {
+export function seededWeights(doc: ModelDocument, prims: readonly PrimitiveNode[], seed = doc.seed ?? DEFAULT_SEED): { key: string; prim: PrimitiveNode; spec: WeightSpec }[] {
   const owners = new Map(doc.nodes.map((n) => [n.id, n]));
   const out: { key: string; prim: PrimitiveNode; spec: WeightSpec }[] = [];
   for (const prim of prims) {
     for (const spec of prim.weights) {
       if (spec.init !== 'he' || owners.get(prim.owner)?.weights?.[inlineWeightKey(prim, spec.name)]) continue;
-      const key = seededWeightKey(prim, spec, seed);
-      if (!cache.has(key)) out.push({ key, prim, spec });
+      out.push({ key: seededWeightKey(prim, spec, seed), prim, spec });
     }
   }
   return out;

@@ -34,6 +34,22 @@ describe('WeightCache', () => {
     expect(remade).toBe(1);
   });
 
+  it('makes room ahead for weights about to be made, never dropping what the compilation under way uses, and says what it drops', () => {
+    const dropped: Float32Array[] = [];
+    const cache = new WeightCache(1000, (w) => dropped.push(w));
+    const arrays = Object.fromEntries(['a', 'b', 'c'].map((k) => [k, new Float32Array(100)]));
+    for (const k of ['a', 'b']) cache.get(k, () => arrays[k]);
+    cache.sweep();
+    cache.keep('a'); // the compilation under way uses a, the older one
+    cache.makeRoom(400); // 800 + 400 > 1000: b goes, not a
+    expect(dropped).toEqual([arrays.b]);
+    cache.get('c', () => arrays.c);
+    cache.sweep();
+    expect([cache.has('a'), cache.has('b'), cache.has('c')]).toEqual([true, false, true]);
+    cache.makeRoom(0); // within the budget: nothing goes
+    expect(dropped).toHaveLength(1);
+  });
+
   it('keeps everything the last compilation used, even over the budget', () => {
     const cache = new WeightCache(100);
     for (const k of ['a', 'b', 'c']) cache.get(k, () => new Float32Array(100));

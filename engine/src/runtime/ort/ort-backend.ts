@@ -22,7 +22,7 @@ import * as ort from 'onnxruntime-node';
 import type { ModelDocument } from '../../core/document/schema';
 import type { Analysis, PrimitiveNode } from '../../core/graph/types';
 import type { NodeRunResult, TensorResult } from '../../core/api';
-import { compileOnnx, graphOutputs, missingSeededWeights, primitiveWeight, WeightCache, type WeightInput } from '../../core/onnx/export';
+import { compileOnnx, graphOutputs, primitiveWeight, seededWeights, WeightCache, type WeightInput } from '../../core/onnx/export';
 import { DEFAULT_SEED } from '../../core/weights/seeded';
 import { SeededThreads } from '../seeded-threads';
 import { SpareArrays } from '../spare-arrays';
@@ -113,7 +113,7 @@ interface CachedSession {
   builder?: OnnxGraphBuilder;
   /** The graph of a session with fed weights, kept to bake the stable ones (see `bake`). */
   graph?: OnnxGraphBuilder;
-  /** What the last run fed, by `weightInputs` index: identities (BackendRunOptions.weightIds) and arrays (none where a baked session held the weight). */
+  /** What the last run fed, by `weightInputs` index: identities (BackendRunOptions.weightIds) and arrays (none where a baked session held the weight, or holds it since). */
   lastFed?: { ids: (string | undefined)[]; data: (Float32Array | undefined)[] };
   /** By `weightInputs` index: fed with the same identity in the last two runs, with its array at hand. */
   stable?: boolean[];
@@ -333,9 +333,14 @@ export class OrtBackend implements Backend {
   private async generateSeeded(doc: ModelDocument, analysis: Analysis, seed: number | undefined, only?: ReadonlySet<string>): Promise<void> {
     const prims = analysis.primitives.nodes.filter((p) => analysis.primitives.outputOf[p.owner] !== undefined && (!only || only.has(p.id)));
     const docSeed = seed ?? doc.seed ?? DEFAULT_SEED;
-    const missing = missingSeededWeights(doc, prims, this.weights, docSeed);
+    const all = seededWeights(doc, prims, docSeed);
+    const missing = all.filter((w) => !this.weights.has(w.key));
     if (!missing.length) return;
-    // Into arrays an older seed's weights left, where one of the size is free: no fresh memory to fault in.
+    // Into arrays an older seed's weights left, where one of the size is free: no fresh memory to fault
+    // in. What the new weights will push out of the cache goes now (never what this run uses), so that
+    // they can be made into it.
+    for (const w of all) this.weights.keep(w.key);
+    this.weights.makeRoom(missing.reduce((n, m) => n + 4 * m.spec.shape.reduce((a, b) => a * b, 1), 0));
     const held = this.spares.size ? this.readArrays() : undefined;
     const jobs = missing.map((m) => {
       const out = held && this.spares.take(m.spec.shape.reduce((a, b) => a * b, 1), (a) => held.has(a.buffer));
@@ -348,8 +353,8 @@ export class OrtBackend implements Backend {
 
   /**
    * The buffers something may still read: the graphs kept to upgrade or bake, or being encoded, what
-   * each session's last run fed (a bake copies it), what runs in progress feed. A spare array on one
-   * of them is not refilled.
+   * each session's last run fed that a bake would copy, what runs in progress feed. A spare array on
+   * one of them is not refilled.
    */
   private readArrays(): Set<ArrayBufferLike> {
     const held = new Set<ArrayBufferLike>();
@@ -357,7 +362,8 @@ export class OrtBackend implements Backend {
     for (const entry of [...this.sessions.values(), ...this.retired]) {
       if (entry.builder) graphs.add(entry.builder);
       if (entry.graph) graphs.add(entry.graph);
-      for (const a of entry.lastFed?.data ?? []) if (a) held.add(a.buffer);
+      // A bake copies only stable weights (fed alike in the last two runs); the next run brings its own arrays.
+      entry.lastFed?.data.forEach((a, i) => a && entry.stable?.[i] && held.add(a.buffer));
     }
     for (const graph of graphs) for (const t of graph.initializers) held.add(t.bytes.buffer);
     for (const a of this.feeding.keys()) held.add(a.buffer);
@@ -484,6 +490,9 @@ export class OrtBackend implements Backend {
         return;
       }
       entry.baked = { session, ids: bakedIds };
+      // The baked session holds its own copy: the arrays it was made from are no longer this entry's
+      // to keep (their cache entries may go, and spare-arrays.ts refill them).
+      entry.lastFed = { ids, data: data.map((a, i) => (bakedIds[i] === undefined ? a : undefined)) };
       await old?.session.release();
     } catch {
       // No baked session: the runs keep feeding every weight.

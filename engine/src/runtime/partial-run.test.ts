@@ -8,7 +8,7 @@ import { prepareInputs } from './execute';
 import { NodeOutputCache, type CachedOutput } from './node-output-cache';
 import { OrtBackend } from './ort/ort-backend';
 import type { Backend, BackendRunOptions } from './backend';
-import { editBoundary, FEED_SEEDED_FROM_START_PARAMS, newRunMemory, planPartialRun, runReusing, trackVolatileWeights } from './partial-run';
+import { checkpoints, editBoundary, FEED_SEEDED_FROM_START_PARAMS, newRunMemory, planPartialRun, runReusing, trackVolatileWeights } from './partial-run';
 import { relativeToLargest } from './testing/compare';
 
 /** A chain input → a → b → c → d, keyed "<id>@<version>". */
@@ -51,6 +51,29 @@ describe('planPartialRun', () => {
     const cache = fakeCache(['input@0', 'a@0', 'b@0'], ['a@0', 'b@0']);
     const plan = planPartialRun({ keys, cache, wanted: new Set(), inputs, keep: [], canFeed: (from) => from !== 'b' });
     expect(plan).toEqual({ run: ['b', 'c', 'd'], fed: ['a'], keep: [] });
+  });
+});
+
+describe('checkpoints', () => {
+  const costs = (macs: Record<string, number>) => (id: string) => ({ macs: macs[id] ?? 0, values: 100 });
+
+  it('in a chain: the nodes nearest to each fifth of the work, never an input or the output', () => {
+    const keys = { order: ['input', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], preds: new Map<string, string[]>() };
+    keys.order.forEach((id, i) => keys.preds.set(id, i ? [keys.order[i - 1]] : []));
+    const macs = Object.fromEntries(keys.order.map((id) => [id, id === 'input' ? 0 : 10]));
+    // Cumulative shares after a…h: 1/8 … 8/8; targets 1/5 … 4/5.
+    expect(checkpoints(keys, costs(macs), inputs)).toEqual(['b', 'c', 'e', 'f']);
+    expect(checkpoints(keys, costs(macs), inputs, () => true, 1)).toEqual(['d']);
+  });
+
+  it('never a node an edge jumps over (inside a skip connection), nor one a run may not start at, nor a large map', () => {
+    // input → a → b → c → add(a, c) → d: b and c lie inside the skip from a to add.
+    const preds = new Map<string, string[]>([['input', []], ['a', ['input']], ['b', ['a']], ['c', ['b']], ['add', ['a', 'c']], ['d', ['add']], ['e', ['d']]]);
+    const keys = { order: ['input', 'a', 'b', 'c', 'add', 'd', 'e'], preds };
+    const macs = { a: 10, b: 10, c: 10, add: 1, d: 10, e: 10 };
+    expect(checkpoints(keys, costs(macs), inputs, () => true, 5)).toEqual(['a', 'add', 'd']);
+    expect(checkpoints(keys, costs(macs), inputs, (from) => from !== 'add', 5)).toEqual(['a', 'd']);
+    expect(checkpoints(keys, (id) => ({ macs: macs[id as keyof typeof macs] ?? 0, values: id === 'd' ? 2 ** 23 : 100 }), inputs, () => true, 5)).toEqual(['a', 'add']);
   });
 });
 
@@ -290,10 +313,17 @@ describe('ResNet-50 on onnxruntime: an edit in the last stage', () => {
     const reuse = { cache: new NodeOutputCache(), memory: newRunMemory() };
     const run = async () => (await runReusing(doc, analyze(doc), data, ort, { previews: true, tensors: 'outputs' }, reuse)).plan!;
 
-    expect((await run()).run).toHaveLength(doc.nodes.length);
+    const first = await run();
+    expect(first.run).toHaveLength(doc.nodes.length);
+    expect(first.keep.length).toBeGreaterThanOrEqual(3); // the checkpoints
     kernelEdit(1);
-    // The first edit there: everything once more, keeping conv5_2's output.
-    expect((await run()).keep).toContain('conv5_2');
+    // The first edit there: from the nearest checkpoint (not the stem), keeping conv5_2's output.
+    const firstEdit = await run();
+    expect(firstEdit.keep).toContain('conv5_2');
+    expect(firstEdit.run).not.toContain('conv1');
+    expect(firstEdit.run.length).toBeLessThan(doc.nodes.length / 2);
+    expect(firstEdit.fed).toHaveLength(1);
+    expect(first.keep).toContain(firstEdit.fed[0]);
     const sessions = ort.sessionsCreated;
     for (const salt of [2, 3, 4]) {
       kernelEdit(salt);

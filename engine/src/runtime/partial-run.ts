@@ -42,7 +42,7 @@ const CHECKPOINT_MAX_VALUES = 2 ** 22;
  * graph's order. Without them the first edit of a node ran the whole network once more to keep the
  * output before it (`RunMemory.keep`); with them it runs from the nearest checkpoint upstream: the
  * first kernel edit in ResNet-50's last stage no longer recomputes the stem. The price is a few
- * more full outputs fetched in runs that compute them (ResNet-50 at 224: four maps of 0.1–0.8 M values).
+ * more full outputs fetched in runs that compute them (ResNet-50 at 224: four maps of 0.2–0.8 M values).
  */
 export function checkpoints(
   keys: Pick<NodeKeys, 'order' | 'preds'>,

@@ -37,7 +37,7 @@ export class WeightCache {
   private used = new Set<string>();
   private bytes = 0;
 
-  /** `onEvict`: told of each array the sweep drops (the onnxruntime backend refills them: spare-arrays.ts). */
+  /** `onEvict`: told of each array dropped (by `sweep` or `makeRoom`; the onnxruntime backend refills them: spare-arrays.ts). */
   constructor(
     readonly budgetBytes = 256 * 2 ** 20,
     private readonly onEvict?: (array: Float32Array) => void,

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import type { NodeRunResult, TensorResult } from '../core/api';
 import type { ModelDocument } from '../core/document/schema';
 import type { Analysis, PrimitiveNode } from '../core/graph/types';
+import { numel } from '../core/shape';
 import { calibratedBatchNorms, calibratedNodes } from '../core/weights/calibration';
 import type { Backend, BackendRunOptions, BackendRunResult } from './backend';
 import { requestedTensors } from './graph-outputs';
@@ -276,7 +277,7 @@ export async function runReusing(doc: ModelDocument, analysis: Analysis, inputs:
   if (boundary.length) memory.keep = [...boundary, ...memory.keep.filter((id) => !boundary.includes(id))].slice(0, KEEP_NODES);
   memory.keep = memory.keep.filter((id) => keys.output.has(id));
   memory.keys = new Set(keys.output.values());
-  const saves = checkpoints(keys, (id) => ({ macs: analysis.nodes[id]?.macs ?? 0, values: (analysis.nodes[id]?.outputShape ?? []).reduce((a, b) => a * b, 1) }), inputIds, canFeed);
+  const saves = checkpoints(keys, (id) => ({ macs: analysis.nodes[id]?.macs ?? 0, values: numel(analysis.nodes[id]?.outputShape ?? []) }), inputIds, canFeed);
   const plan = planPartialRun({ keys, cache, wanted, inputs: inputIds, keep: [...memory.keep, ...saves.filter((id) => !memory.keep.includes(id))], canFeed });
 
   let fresh: BackendRunResult = { nodes: {}, tensors: {} };

@@ -23,6 +23,7 @@ import type { ModelDocument } from '../../core/document/schema';
 import type { Analysis, PrimitiveNode } from '../../core/graph/types';
 import type { NodeRunResult, TensorResult } from '../../core/api';
 import { compileOnnx, graphOutputs, primitiveWeight, seededWeights, WeightCache, type WeightInput } from '../../core/onnx/export';
+import { numel } from '../../core/shape';
 import { DEFAULT_SEED } from '../../core/weights/seeded';
 import { SeededThreads } from '../seeded-threads';
 import { SpareArrays } from '../spare-arrays';
@@ -340,10 +341,10 @@ export class OrtBackend implements Backend {
     // in. What the new weights will push out of the cache goes now (never what this run uses), so that
     // they can be made into it.
     for (const w of all) this.weights.keep(w.key);
-    this.weights.makeRoom(missing.reduce((n, m) => n + 4 * m.spec.shape.reduce((a, b) => a * b, 1), 0));
+    this.weights.makeRoom(missing.reduce((n, m) => n + 4 * numel(m.spec.shape), 0));
     const held = this.spares.size ? this.readArrays() : undefined;
     const jobs = missing.map((m) => {
-      const out = held && this.spares.take(m.spec.shape.reduce((a, b) => a * b, 1), (a) => held.has(a.buffer));
+      const out = held && this.spares.take(numel(m.spec.shape), (a) => held.has(a.buffer));
       if (out) this.sparesRefilled++;
       return { spec: m.spec, primId: m.prim.id, seed: docSeed, ...(out ? { out } : {}) };
     });

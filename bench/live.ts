@@ -11,7 +11,9 @@
  *   - preset chosen → all thumbnails (cold: compilation and session creation);
  *   - structural edit: the first Conv2D's filter count, typed in the inspector and applied with Enter;
  *   - kernel edit: one value of that Conv2D's kernel typed in the kernel editor (Explain tab);
- *   - seed edit: the seed in the Run panel (every seeded weight changes);
+ *   - seed edit: the seed in the Run panel (every seeded weight changes), one up (the seed the editor
+ *     names as likely next: its weights are made while the engine is idle) and a seed typed that
+ *     nothing foresees;
  *   - last-stage edit (ResNet-50): the last residual unit's filter count (after the first such
  *     edit the engine starts from the unit before it: partial re-execution);
  *   - previews through the engine process: the same network on a new image each run (everything
@@ -348,7 +350,13 @@ async function benchModel(page: Page, url: string, engine: EngineHost, preset: s
     // The seed before the kernel: a kernel given inline no longer changes with the seed.
     await page.getByTestId('tab-run').click();
     await page.getByTestId('seed-input').waitFor();
-    await repeat('seed edit', small ? 50 : 150, (i) => typeSeed(1000 + i));
+    // Seeds one up, as the field's ↑ gives them, after one such step: the editor names the seeds likely
+    // next (renderer/src/live/next-seeds.ts) and the engine makes their weights while idle. Then seeds
+    // nothing foresees, typed.
+    await idle();
+    runId = (await actAndWait(page, typeSeed(999), runId)).runId;
+    await repeat('seed edit, one up (the seed field’s ↑)', small ? 50 : 150, (i) => typeSeed(999 + i));
+    await repeat('seed edit, another seed typed', small ? 50 : 150, (i) => typeSeed(500_000 + 7919 * i));
     if (!small) {
       await page.getByTestId('tab-explain').click();
       await page.getByTestId('kernel-grid').waitFor();

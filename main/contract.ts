@@ -84,6 +84,8 @@ const TensorInput = z
   .object({ kind: z.literal('tensor'), shape: z.array(dim).min(1).max(8), data: F32 })
   .refine((v) => v.data.length === v.shape.reduce((a, b) => a * b, 1), { message: 'data length must equal the product of shape' });
 const InputPayload = z.union([ImageInput, TensorInput]);
+/** A weight seed (the seed field's range). */
+const seed = z.number().int().nonnegative().max(2 ** 31 - 1);
 /** The inputs an earlier request of the docId named (RunRequest.inputsKey). */
 const SameInputs = z.object({ kind: z.literal('same'), key: id }).strict();
 
@@ -96,9 +98,10 @@ export const RunRequestPayload: z.ZodType<RunRequest> = z.object({
   fullPreviews: z.array(id).max(100_000).optional(),
   tensors: z.union([z.enum(['outputs', 'all', 'none']), z.array(id).max(100_000)]).optional(),
   timeoutMs: z.number().int().positive().max(3_600_000).optional(),
-  seed: z.number().int().nonnegative().max(2 ** 31 - 1).optional(),
+  seed: seed.optional(),
   weightsToken: weightsToken.optional(),
   trainId: z.uuid().optional(),
+  nextSeeds: z.array(seed).max(8).optional(),
 }) as unknown as z.ZodType<RunRequest>;
 
 const TrainDataPayload: z.ZodType<TrainData> = z.union([z.object({ kind: z.literal('mnist') }), z.object({ kind: z.literal('folder'), path })]);
@@ -111,7 +114,6 @@ const TrainRequestPayload = z.object({
   config: TrainConfigSchema.optional(),
 }) as unknown as z.ZodType<TrainRequest>;
 
-const seed = z.number().int().nonnegative().max(2 ** 31 - 1);
 const text = z.string().max(MAX_PAYLOAD_BYTES);
 const bytes = U8.refine((b) => b.byteLength <= MAX_PAYLOAD_BYTES, { message: 'payload too large' });
 const fileName = z.string().min(1).max(255);

@@ -86,6 +86,15 @@ describe('host router', () => {
     expect(files.calls).toEqual([]);
   });
 
+  it('the seeds likely next are a few valid seeds, or the run is refused before the engine sees it', async () => {
+    const { engine, router } = setup();
+    const run = (nextSeeds: unknown) => router.handle('engine.run', [{ ...(VALID['engine.run'].args[0] as object), nextSeeds }], MAIN);
+    for (const bad of [[-1], [2 ** 31], [1.5], ['7'], new Array(9).fill(1)]) expect(await run(bad)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(engine.calls).toEqual([]);
+    expect(await run([43, 0, 2 ** 31 - 1])).toMatchObject({ ok: true });
+    expect((engine.calls[0].args[0] as { nextSeeds: number[] }).nextSeeds).toEqual([43, 0, 2 ** 31 - 1]);
+  });
+
   it('weights tokens are opaque ids: a path (or anything else) in their place is refused before the engine sees it', async () => {
     const { engine, files, router } = setup();
     for (const bad of ['/etc/passwd', '../model.weights.bin', 'x'.repeat(36), '']) {

@@ -59,6 +59,13 @@ export interface RunRequest {
   weightsToken?: string;
   /** Run on the weights of this training run as they are now (feature maps that change as it learns). */
   trainId?: string;
+  /**
+   * Seeds the next runs of this document are likely to ask for, most likely first (the live editor:
+   * the seed field's neighbours and the Reseed button's next seed). Not part of what is computed: a
+   * backend that makes seeded weights may make theirs while idle, within its weight cache's budget,
+   * so that changing to one of them only runs (docs/engine-runtime.md, "Seeds made ahead").
+   */
+  nextSeeds?: number[];
 }
 
 /**

@@ -79,5 +79,10 @@ export interface Backend {
    * Float32Array (C×H×W, batch 1) per Input node id.
    */
   run(doc: ModelDocument, analysis: Analysis, inputs: Record<string, Float32Array>, options: BackendRunOptions): Promise<BackendRunResult>;
+  /**
+   * After a run: the seeds the next runs of this document are likely to ask for (RunRequest.nextSeeds),
+   * beside the one it ran on. A backend that makes seeded weights may make theirs while idle. Absent: nothing.
+   */
+  prepareSeeds?(doc: ModelDocument, analysis: Analysis, seeds: { current: number; next: readonly number[] }): void;
   dispose(): Promise<void>;
 }

@@ -217,6 +217,7 @@ export class EngineHost implements EngineClient {
       tensors: req.tensors ?? 'outputs',
       ...(req.seed !== undefined ? { seed: req.seed } : {}),
       ...(req.trainId !== undefined ? { trainId: req.trainId } : {}),
+      ...(req.nextSeeds?.length ? { nextSeeds: req.nextSeeds } : {}),
     };
     this.dropRuns(req.docId, 'superseded', 'A newer run of this document replaced this one.');
     const token = req.weightsToken;

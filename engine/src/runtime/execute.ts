@@ -11,6 +11,7 @@ import type { InputParams } from '../core/ops/input';
 import { InputError, preprocessInput } from '../core/preprocess';
 import { WeightShapeError } from '../core/weights/resolve';
 import { sidecarSizeProblem, usesSidecar } from '../core/weights/sidecar';
+import { DEFAULT_SEED } from '../core/weights/seeded';
 import type { Backend, BackendRunOptions, BackendRunResult } from './backend';
 import type { PreparedInputs } from './held-inputs';
 import { EngineError } from './errors';
@@ -168,6 +169,7 @@ export async function executeRun(req: WorkerRunRequest, backend: Backend, option
       : options.reuse && req.previews
         ? (await runReusing(doc, analysis, inputs, backend, runOptions, options.reuse)).result
         : await backend.run(doc, analysis, inputs, runOptions);
+    if (hasRunnable && req.nextSeeds?.length) backend.prepareSeeds?.(doc, analysis, { current: req.seed ?? doc.seed ?? DEFAULT_SEED, next: req.nextSeeds });
     // Card previews are part of the run's time (a fully recomputed ResNet-50: ~7 ms of JavaScript).
     const nodes = req.fullPreviews ? withCardPreviews(result.nodes, new Set(req.fullPreviews)) : result.nodes;
     return {

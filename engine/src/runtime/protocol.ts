@@ -42,6 +42,8 @@ export interface WorkerRunRequest {
   sidecarKey?: string;
   /** Run on the current weights of this training run (where the document's structure fits them). */
   trainId?: string;
+  /** RunRequest.nextSeeds. */
+  nextSeeds?: number[];
 }
 
 /**

@@ -27,6 +27,8 @@ export interface RunPanelProps {
   onCancel(): void;
   seed: number;
   onSeedChange(seed: number): void;
+  /** The seed Reseed changes to (drawn ahead: next-seeds.ts); absent: a new random one. */
+  reseedTo?: number;
   input?: RunInput;
   onInput(input: RunInput): void;
   /** The first Input node's params (for the preprocessing view), when there is one. */
@@ -209,7 +211,7 @@ export function RunPanel(p: RunPanelProps) {
             data-testid="seed-input"
           />
         </label>
-        <button type="button" onClick={() => p.onSeedChange(reseed(p.seed))} data-testid="reseed-button" title={t('live.reseedTitle')}>
+        <button type="button" onClick={() => p.onSeedChange(p.reseedTo ?? reseed(p.seed))} data-testid="reseed-button" title={t('live.reseedTitle')}>
           {t('live.reseed')}
         </button>
       </div>

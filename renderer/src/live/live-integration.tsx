@@ -25,6 +25,7 @@ import type { RandomWeights } from './topk';
 import { PreprocessPanel } from './PreprocessPanel';
 import { decodeImageFile, droppedImage } from './image-decode';
 import { cancelLive, firstInputParams, runLiveNow, useLiveStore } from './live-store';
+import { noteSeedChange, plannedReseed } from './next-seeds';
 import { KernelEditor } from '../explain/KernelEditor';
 import { ConvolutionExplain, DEFAULT_EXPLAIN_KERNEL } from '../explain/ConvolutionExplain';
 import { PoolingExplain } from '../explain/PoolingExplain';
@@ -123,7 +124,11 @@ function RunTab() {
         onRun={runLiveNow}
         onCancel={() => void cancelLive()}
         seed={doc.seed ?? DEFAULT_SEED}
-        onSeedChange={(seed) => edit('Change seed', (d) => (d.seed === seed ? d : { ...d, seed }))}
+        onSeedChange={(seed) => {
+          noteSeedChange(doc.seed ?? DEFAULT_SEED, seed);
+          edit('Change seed', (d) => (d.seed === seed ? d : { ...d, seed }));
+        }}
+        reseedTo={plannedReseed(doc.seed ?? DEFAULT_SEED)}
         input={input}
         onInput={(i) => set({ input: i })}
         inputParams={inputParams}

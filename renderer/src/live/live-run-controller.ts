@@ -39,6 +39,8 @@ export interface LiveRunInputs {
    * of what the network computes: a change alone runs nothing (the caller refreshes when it needs one).
    */
   fullPreviews?: string[];
+  /** Seeds likely next (RunRequest.nextSeeds: next-seeds.ts). Not part of what is computed, like fullPreviews. */
+  nextSeeds?: number[];
 }
 
 export interface LiveRunSnapshot {
@@ -233,6 +235,7 @@ export class LiveRunController {
         ...(inputs.weightsToken !== undefined ? { weightsToken: inputs.weightsToken } : {}),
         ...(inputs.trainId !== undefined ? { trainId: inputs.trainId } : {}),
         ...(inputs.fullPreviews ? { fullPreviews: inputs.fullPreviews } : {}),
+        ...(inputs.nextSeeds?.length ? { nextSeeds: inputs.nextSeeds } : {}),
         ...this.options.request,
       });
       this.patch({ status: { kind: 'queued' }, stale: false });

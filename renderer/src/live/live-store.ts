@@ -14,6 +14,8 @@ import type { ThumbnailMode } from './feature-image';
 import { LiveRunController, type LiveRunSnapshot } from './live-run-controller';
 import type { RunInput } from './RunPanel';
 import { defaultSampleFor, loadSample, sampleText } from './samples';
+import { likelySeeds } from './next-seeds';
+import { DEFAULT_SEED } from '../../../engine/src/core/weights/seeded';
 import { i18n, t } from '../i18n';
 
 export interface LiveInput extends RunInput {
@@ -95,7 +97,9 @@ export function startLiveInference(engine: EngineClient, options: { trainingRefr
     const why = params ? imageUnfit(params) : t('live.addInput');
     const weightsToken = weights?.state === 'loaded' ? weights.token : undefined;
     const fullPreviews = autoRun ? shownInFull() : undefined;
-    controller?.setInputs({ document: doc, input: why ? undefined : input?.image, autoRun, idleReason: why, ...(weightsToken ? { weightsToken } : {}), ...(trainId ? { trainId } : {}), ...(fullPreviews ? { fullPreviews } : {}) });
+    // Runs on a training run's weights need no seeded ones.
+    const nextSeeds = trainId ? undefined : likelySeeds(doc.seed ?? DEFAULT_SEED);
+    controller?.setInputs({ document: doc, input: why ? undefined : input?.image, autoRun, idleReason: why, ...(nextSeeds ? { nextSeeds } : {}), ...(weightsToken ? { weightsToken } : {}), ...(trainId ? { trainId } : {}), ...(fullPreviews ? { fullPreviews } : {}) });
   };
 
   /**

@@ -59,6 +59,17 @@ export class WeightCache {
     return this.map.has(key);
   }
 
+  /** Holds a weight made ahead of any compilation (the onnxruntime backend's seeds made ahead): most recently used, but not marked used. */
+  put(key: string, w: Float32Array): void {
+    const old = this.map.get(key);
+    if (old) {
+      this.map.delete(key);
+      this.bytes -= old.byteLength;
+    }
+    this.map.set(key, w);
+    this.bytes += w.byteLength;
+  }
+
   /** Marks a weight the compilation feeds as an input as used, if held: the sweep keeps it for the run. */
   keep(key: string): void {
     const w = this.map.get(key);
@@ -268,14 +279,21 @@ export function seededWeightKey(prim: PrimitiveNode, spec: WeightSpec, seed: num
   return `seeded\u0000${seed}\u0000${prim.id}\u0000${spec.name}\u0000${spec.init}\u0000${spec.fanIn}\u0000${spec.shape.join('x')}`;
 }
 
+/** A seeded weight a compilation will ask the cache for, under its key. */
+export interface SeededWeight {
+  key: string;
+  prim: PrimitiveNode;
+  spec: WeightSpec;
+}
+
 /**
  * The He-normal seeded weights a compilation of these primitives uses (given weights and constant
  * ones left out), with their WeightCache keys: for generating those the cache lacks ahead, elsewhere
  * (runtime/seeded-threads.ts).
  */
-export function seededWeights(doc: ModelDocument, prims: readonly PrimitiveNode[], seed = doc.seed ?? DEFAULT_SEED): { key: string; prim: PrimitiveNode; spec: WeightSpec }[] {
+export function seededWeights(doc: ModelDocument, prims: readonly PrimitiveNode[], seed = doc.seed ?? DEFAULT_SEED): SeededWeight[] {
   const owners = new Map(doc.nodes.map((n) => [n.id, n]));
-  const out: { key: string; prim: PrimitiveNode; spec: WeightSpec }[] = [];
+  const out: SeededWeight[] = [];
   for (const prim of prims) {
     for (const spec of prim.weights) {
       if (spec.init !== 'he' || owners.get(prim.owner)?.weights?.[inlineWeightKey(prim, spec.name)]) continue;

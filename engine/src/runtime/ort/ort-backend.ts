@@ -22,7 +22,7 @@ import * as ort from 'onnxruntime-node';
 import type { ModelDocument } from '../../core/document/schema';
 import type { Analysis, PrimitiveNode } from '../../core/graph/types';
 import type { NodeRunResult, TensorResult } from '../../core/api';
-import { compileOnnx, graphOutputs, primitiveWeight, seededWeights, WeightCache, type WeightInput } from '../../core/onnx/export';
+import { compileOnnx, graphOutputs, primitiveWeight, seededWeights, WeightCache, type SeededWeight, type WeightInput } from '../../core/onnx/export';
 import { numel } from '../../core/shape';
 import { DEFAULT_SEED } from '../../core/weights/seeded';
 import { SeededThreads } from '../seeded-threads';
@@ -99,7 +99,15 @@ export interface OrtBackendOptions {
   weightCacheBytes?: number;
   /** Arrays of dropped seeded weights kept to be filled again (spare-arrays.ts), bytes; 0 keeps none. Default 128 MiB. */
   spareArrayBytes?: number;
+  /** Idle time after a run before the seeded weights of the seeds likely next are made (prepareSeeds), ms. Default 150. */
+  seedsAheadDelayMs?: number;
 }
+
+/**
+ * Seeds made ahead are made this many values at a time (the largest weight whole): between two
+ * batches a run that came in goes first, having waited for one batch at most (~4 ms on two cores).
+ */
+const SEEDS_AHEAD_BATCH_VALUES = 1 << 22;
 
 interface CachedSession {
   key: string;
@@ -165,6 +173,15 @@ export class OrtBackend implements Backend {
   sessionsCreated = 0;
   /** Seeded weights made into a dropped weight's array so far (tests). */
   sparesRefilled = 0;
+  /** Seeded weights made so far: for runs, and ahead for seeds likely next (tests, benchmarks). */
+  seededMade = { forRuns: 0, ahead: 0 };
+  /** The seeds likely next and the run they follow (prepareSeeds). */
+  private ahead: { doc: ModelDocument; analysis: Analysis; current: number; next: readonly number[] } | undefined;
+  private aheadTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Making seeds ahead, until it stops (a run came, or all are made). */
+  private aheadWork: Promise<void> | undefined;
+  /** The batch of weights being made ahead: a run waits for it (its weights may be the run's). */
+  private aheadBatch: Promise<void> | undefined;
   lastTimings: { compileMs: number; createMs: number; runMs: number; reusedSession: boolean; baked?: boolean } = { compileMs: 0, createMs: 0, runMs: 0, reusedSession: false };
 
   constructor(private readonly options: OrtBackendOptions = {}) {
@@ -332,24 +349,69 @@ export class OrtBackend implements Backend {
    * core (a failure leaves them to be made one by one); `only`: of these primitives.
    */
   private async generateSeeded(doc: ModelDocument, analysis: Analysis, seed: number | undefined, only?: ReadonlySet<string>): Promise<void> {
-    const prims = analysis.primitives.nodes.filter((p) => analysis.primitives.outputOf[p.owner] !== undefined && (!only || only.has(p.id)));
+    // Weights being made ahead may be this run's: the batch under way ends first, and no other starts.
+    await this.aheadBatch;
+    const prims = seededPrims(analysis).filter((p) => !only || only.has(p.id));
     const docSeed = seed ?? doc.seed ?? DEFAULT_SEED;
     const all = seededWeights(doc, prims, docSeed);
     const missing = all.filter((w) => !this.weights.has(w.key));
     if (!missing.length) return;
-    // Into arrays an older seed's weights left, where one of the size is free: no fresh memory to fault
-    // in. What the new weights will push out of the cache goes now (never what this run uses), so that
-    // they can be made into it.
+    // What the new weights will push out of the cache goes now (never what this run uses).
     for (const w of all) this.weights.keep(w.key);
+    await this.makeSeeded(missing, docSeed, (key, a) => this.weights.get(key, () => a));
+    this.seededMade.forRuns += missing.length;
+  }
+
+  /**
+   * Makes seeded weights on every core, into arrays an older seed's weights left where one of the size
+   * is free (no fresh memory to fault in): room is made in the cache first, so that what it drops can
+   * be filled again. A failure leaves them unmade (a run then makes them one by one).
+   */
+  private async makeSeeded(missing: readonly SeededWeight[], seed: number, hold: (key: string, a: Float32Array) => void): Promise<void> {
     this.weights.makeRoom(missing.reduce((n, m) => n + 4 * numel(m.spec.shape), 0));
     const held = this.spares.size ? this.readArrays() : undefined;
     const jobs = missing.map((m) => {
       const out = held && this.spares.take(numel(m.spec.shape), (a) => held.has(a.buffer));
       if (out) this.sparesRefilled++;
-      return { spec: m.spec, primId: m.prim.id, seed: docSeed, ...(out ? { out } : {}) };
+      return { spec: m.spec, primId: m.prim.id, seed, ...(out ? { out } : {}) };
     });
     const arrays = await this.seededThreads.generate(jobs).catch(() => undefined);
-    arrays?.forEach((a, i) => this.weights.get(missing[i].key, () => a));
+    arrays?.forEach((a, i) => hold(missing[i].key, a));
+  }
+
+  /**
+   * Seeds made ahead: after a run, the seeds its document is likely to ask for next (RunRequest.nextSeeds:
+   * the seed field's neighbours, the Reseed button's next seed). Once the backend has been idle for
+   * `seedsAheadDelayMs`, their seeded weights are made, most likely seed first, in batches a run
+   * interrupts, for as many seeds as the weight cache holds beside the current one's weights (ResNet-50,
+   * 102 MB a seed: one; ResNet-152: none). A seed edit to one of them then only runs: making ResNet-50's
+   * 25.5 M values is ~45 ms of a seed edit's ~130 on two cores.
+   */
+  prepareSeeds(doc: ModelDocument, analysis: Analysis, seeds: { current: number; next: readonly number[] }): void {
+    this.ahead = { doc, analysis, current: seeds.current, next: seeds.next };
+    clearTimeout(this.aheadTimer);
+    this.aheadTimer = setTimeout(() => {
+      if (this.active > 0 || this.aheadWork) return; // the run under way asks again when it ends
+      this.aheadWork = this.makeSeedsAhead().finally(() => (this.aheadWork = undefined));
+    }, this.options.seedsAheadDelayMs ?? 150);
+    this.aheadTimer.unref?.();
+  }
+
+  private async makeSeedsAhead(): Promise<void> {
+    const ahead = this.ahead;
+    if (!ahead) return;
+    const prims = seededPrims(ahead.analysis);
+    const oneSeedBytes = seededWeights(ahead.doc, prims, ahead.current).reduce((n, w) => n + 4 * numel(w.spec.shape), 0);
+    const seeds = [...new Set(ahead.next)].filter((s) => s !== ahead.current);
+    for (let k = 0; k < seeds.length && oneSeedBytes > 0 && (k + 2) * oneSeedBytes <= this.weights.budgetBytes; k++) {
+      const missing = seededWeights(ahead.doc, prims, seeds[k]).filter((w) => !this.weights.has(w.key));
+      for (const batch of batches(missing, SEEDS_AHEAD_BATCH_VALUES)) {
+        if (this.ahead !== ahead || this.active > 0) return;
+        this.aheadBatch = this.makeSeeded(batch, seeds[k], (key, a) => this.weights.put(key, a));
+        await this.aheadBatch.finally(() => (this.aheadBatch = undefined));
+        this.seededMade.ahead += batch.length;
+      }
+    }
   }
 
   /**
@@ -381,10 +443,13 @@ export class OrtBackend implements Backend {
     else this.pinned.delete(graph);
   }
 
-  /** Upgrades every session now and waits (benchmarks and tests use this for a steady state). */
+  /** Upgrades every session and makes the seeds likely next now, and waits (benchmarks and tests use this for a steady state). */
   async settle(): Promise<void> {
     clearTimeout(this.upgradeTimer);
     clearTimeout(this.bakeTimer);
+    clearTimeout(this.aheadTimer);
+    await this.aheadWork;
+    await this.makeSeedsAhead();
     for (const entry of this.sessions.values()) this.startIdleWork(entry);
     await Promise.all([...this.sessions.values()].map((e) => e.upgrading));
     await Promise.all([...this.sessions.values()].map((e) => e.baking));
@@ -393,6 +458,9 @@ export class OrtBackend implements Backend {
   async dispose(): Promise<void> {
     clearTimeout(this.upgradeTimer);
     clearTimeout(this.bakeTimer);
+    clearTimeout(this.aheadTimer);
+    this.ahead = undefined;
+    await this.aheadWork;
     await this.seededThreads.dispose();
     this.spares.clear();
     await Promise.all([...this.sessions.values()].map((e) => e.upgrading));
@@ -653,4 +721,27 @@ class InputSummaries {
 
 function sameBytes(a: Float32Array, b: Float32Array): boolean {
   return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+/** The primitives that run (their owner has an output): those whose seeded weights a run makes. */
+function seededPrims(analysis: Analysis): PrimitiveNode[] {
+  return analysis.primitives.nodes.filter((p) => analysis.primitives.outputOf[p.owner] !== undefined);
+}
+
+/** Weights in batches of about `values` values, largest first (a weight larger than that is a batch of its own). */
+function batches(weights: readonly SeededWeight[], values: number): SeededWeight[][] {
+  const out: SeededWeight[][] = [];
+  let batch: SeededWeight[] = [];
+  let size = 0;
+  for (const w of [...weights].sort((a, b) => numel(b.spec.shape) - numel(a.spec.shape))) {
+    if (batch.length && size + numel(w.spec.shape) > values) {
+      out.push(batch);
+      batch = [];
+      size = 0;
+    }
+    batch.push(w);
+    size += numel(w.spec.shape);
+  }
+  if (batch.length) out.push(batch);
+  return out;
 }

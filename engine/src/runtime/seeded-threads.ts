@@ -14,16 +14,24 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { initialWeight } from '../core/weights/resolve';
-import type { SeededJob } from './seeded-thread';
+import { seededWeight } from '../core/weights/resolve';
+import type { SeededAnswer, SeededJob } from './seeded-thread';
 
 /** Below this many values in all, threads are not worth a message (≈ 7 ms of work). */
 export const SEEDED_THREADS_MIN_VALUES = 1 << 20;
 
 const count = (j: SeededJob) => j.spec.shape.reduce((a, b) => a * b, 1);
+/** A job's work, in values made: a prefix is copied (about a quarter of making a value), the rest made. */
+const work = (j: SeededJob) => (j.prefix ? Math.max(0, count(j) - j.prefix.values.length) + Math.min(count(j), j.prefix.values.length) / 4 : count(j));
+
+/** Weights made, in the order asked, with each He-normal stream's state after them (undefined where not known). */
+export interface SeededWeights {
+  arrays: Float32Array[];
+  states: (number | undefined)[];
+}
 
 interface Pending {
-  resolve(out: Float32Array[]): void;
+  resolve(answer: SeededAnswer): void;
   reject(e: Error): void;
 }
 
@@ -39,25 +47,40 @@ export class SeededThreads {
    * The weights of `jobs`, in order. A job's `out` is filled and returned (as another view of the
    * same memory when a thread filled it: the given view is detached by the transfer).
    */
-  async generate(jobs: readonly SeededJob[]): Promise<Float32Array[]> {
-    const total = jobs.reduce((n, j) => n + count(j), 0);
+  async generate(jobs: readonly SeededJob[]): Promise<SeededWeights> {
+    const arrays = new Array<Float32Array>(jobs.length);
+    const states = new Array<number | undefined>(jobs.length);
+    const here = (i: number) => {
+      const made = seededWeight(jobs[i].spec, jobs[i].primId, jobs[i].seed, jobs[i].out, jobs[i].prefix);
+      arrays[i] = made.data;
+      states[i] = made.state;
+    };
+    const total = jobs.reduce((n, j) => n + work(j), 0);
     const workers = total >= SEEDED_THREADS_MIN_VALUES ? this.start() : undefined;
-    if (!workers?.length) return jobs.map((j) => initialWeight(j.spec, j.primId, j.seed, j.out));
-    // Largest first, each to the least loaded of the helpers and this thread (index workers.length).
+    if (!workers?.length) {
+      jobs.forEach((_, i) => here(i));
+      return { arrays, states };
+    }
+    // Largest first, each to the least loaded of the helpers and this thread (index workers.length);
+    // jobs made from a prefix (held by the caller) on this thread.
     const loads = new Array<number>(workers.length + 1).fill(0);
     const shares: number[][] = loads.map(() => []);
-    const order = jobs.map((j, i) => i).sort((a, b) => count(jobs[b]) - count(jobs[a]));
+    const order = jobs.map((j, i) => i).sort((a, b) => Number(!!jobs[b].prefix) - Number(!!jobs[a].prefix) || work(jobs[b]) - work(jobs[a]));
     for (const i of order) {
-      const k = loads.indexOf(Math.min(...loads));
+      const k = jobs[i].prefix ? workers.length : loads.indexOf(Math.min(...loads));
       shares[k].push(i);
-      loads[k] += count(jobs[i]);
+      loads[k] += work(jobs[i]);
     }
-    const out = new Array<Float32Array>(jobs.length);
-    const asked = workers.map((w, k) => (shares[k].length ? this.ask(w, shares[k].map((i) => jobs[i])) : Promise.resolve([])));
-    for (const i of shares[workers.length]) out[i] = initialWeight(jobs[i].spec, jobs[i].primId, jobs[i].seed, jobs[i].out);
+    const asked = workers.map((w, k) => (shares[k].length ? this.ask(w, shares[k].map((i) => jobs[i])) : Promise.resolve(undefined)));
+    for (const i of shares[workers.length]) here(i);
     const answers = await Promise.all(asked);
-    answers.forEach((arrays, k) => arrays.forEach((a, m) => (out[shares[k][m]] = a)));
-    return out;
+    answers.forEach((answer, k) =>
+      answer?.out.forEach((a, m) => {
+        arrays[shares[k][m]] = a;
+        states[shares[k][m]] = answer.states[m];
+      }),
+    );
+    return { arrays, states };
   }
 
   /** Helper threads running (tests). */
@@ -71,7 +94,7 @@ export class SeededThreads {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
-  private ask(worker: Worker, jobs: SeededJob[]): Promise<Float32Array[]> {
+  private ask(worker: Worker, jobs: SeededJob[]): Promise<SeededAnswer> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -88,10 +111,10 @@ export class SeededThreads {
     for (let k = 0; k < this.threads; k++) {
       const worker = entry.dev ? new Worker(entry.bootstrap, { workerData: { entry: entry.url } }) : new Worker(entry.file);
       worker.unref();
-      worker.on('message', (msg: { id: number; out: Float32Array[] }) => {
+      worker.on('message', (msg: SeededAnswer) => {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
-        p?.resolve(msg.out);
+        p?.resolve(msg);
       });
       worker.on('error', (e) => this.fail(worker, e));
       worker.on('exit', () => this.fail(worker, new Error('a seeded-weights thread exited')));

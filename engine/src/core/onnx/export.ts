@@ -59,6 +59,11 @@ export class WeightCache {
     return this.map.has(key);
   }
 
+  /** The weight under `key`, if held, without marking it used or recently used. */
+  peek(key: string): Float32Array | undefined {
+    return this.map.get(key);
+  }
+
   /** Holds a weight made ahead of any compilation (the onnxruntime backend's seeds made ahead): most recently used, but not marked used. */
   put(key: string, w: Float32Array): void {
     const old = this.map.get(key);

@@ -12,8 +12,11 @@ export interface ZigguratTables {
   f: Float64Array;
 }
 
-/** `count` values N(0, std²) of the stream `seed` into `out` (returned). */
-export type NormalFill = (count: number, std: number, seed: number, out: Float32Array) => Float32Array;
+/**
+ * Values N(0, std²) of a stream into out[from, to): `state` is the stream's state before them (its seed
+ * for the first value); returns its state after them, from which the stream continues.
+ */
+export type NormalFill = (out: Float32Array, from: number, to: number, std: number, state: number) => number;
 
 /** Where normal.wat's values start, and its memory (pages of 64 KiB). */
 const VALUES_OFFSET = 4096;
@@ -48,13 +51,13 @@ export function loadWasmNormal(tables: ZigguratTables): NormalFill | undefined {
   new Float64Array(memory.buffer, 1024, 128).set(tables.w);
   new Float64Array(memory.buffer, 2048, 128).set(tables.f);
   const values = new Float32Array(memory.buffer, VALUES_OFFSET, WASM_NORMAL_CHUNK);
-  return (count, std, seed, out) => {
-    let state = seed | 0;
-    for (let i = 0; i < count; i += WASM_NORMAL_CHUNK) {
-      const n = Math.min(WASM_NORMAL_CHUNK, count - i);
+  return (out, from, to, std, state) => {
+    state |= 0;
+    for (let i = from; i < to; i += WASM_NORMAL_CHUNK) {
+      const n = Math.min(WASM_NORMAL_CHUNK, to - i);
       state = fill(n, state, std);
       out.set(n === WASM_NORMAL_CHUNK ? values : values.subarray(0, n), i);
     }
-    return out;
+    return state;
   };
 }

@@ -3,7 +3,7 @@ import type { PrimitiveNode } from '../graph/types';
 import type { WeightSpec } from '../ops/op';
 import { numel } from '../shape';
 import { base64ToFloat32 } from '../util/base64';
-import { DEFAULT_SEED, heNormal, weightSeed } from './seeded';
+import { DEFAULT_SEED, heNormal, heNormalFrom, weightSeed } from './seeded';
 
 /**
  * Where a primitive's weight comes from in the document: a primitive node's own `weights[name]`,
@@ -47,6 +47,33 @@ export function initialWeight(spec: WeightSpec, primId: string, docSeed: number,
   if (spec.init === 'zeros') return out ? out.fill(0) : new Float32Array(n);
   if (spec.init === 'ones') return (out ?? new Float32Array(n)).fill(1);
   return heNormal(n, spec.fanIn, weightSeed(docSeed, primId, spec.name), out);
+}
+
+/** The start of a He-normal weight's stream, made before: its values and the stream's state after them (undefined: not known). */
+export interface StreamPrefix {
+  values: Float32Array;
+  state?: number;
+}
+
+/**
+ * initialWeight, with the stream's state after the values when the weight is He-normal (`state`), and
+ * from `prefix` — the same stream's first values, made for a weight of the same fan-in and another
+ * count (seeded.ts, heNormalFrom): a longer prefix is cut, a shorter one (with its state) continued.
+ */
+export function seededWeight(spec: WeightSpec, primId: string, docSeed: number, out?: Float32Array<ArrayBuffer>, prefix?: StreamPrefix): { data: Float32Array; state?: number } {
+  const n = numel(spec.shape);
+  if (spec.init !== 'he') return { data: initialWeight(spec, primId, docSeed, out) };
+  if (out && out.length !== n) throw new RangeError(`seededWeight: ${n} values do not fit an array of ${out.length}`);
+  const data = out ?? new Float32Array(n);
+  if (prefix && prefix.values.length >= n) {
+    data.set(prefix.values.subarray(0, n));
+    return prefix.values.length === n && prefix.state !== undefined ? { data, state: prefix.state } : { data };
+  }
+  if (prefix?.state !== undefined) {
+    data.set(prefix.values);
+    return { data, state: heNormalFrom(data, prefix.values.length, spec.fanIn, prefix.state) };
+  }
+  return { data, state: heNormalFrom(data, 0, spec.fanIn, weightSeed(docSeed, primId, spec.name)) };
 }
 
 /**

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { heNormal, weightSeed } from './seeded';
+import { seededWeight } from './resolve';
+import { heNormal, heNormalFrom, weightSeed } from './seeded';
 
 /** Standard normal CDF values from published tables (Abramowitz & Stegun, table 26.1). */
 const PHI: [number, number][] = [
@@ -56,3 +58,32 @@ describe('heNormal', () => {
     expect(far / n).toBeLessThan(7.6e-4);
   });
 });
+
+describe('a He-normal stream continued (heNormalFrom, seededWeight)', () => {
+  const spec = (count: number, fanIn: number) => ({ name: 'kernel', shape: [count], init: 'he' as const, fanIn, trainable: true });
+
+  it('a weight grown or shrunk from another of the same fan-in has, bit for bit, the values made whole', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), (first, second, fanIn, seed) => {
+        const whole = seededWeight(spec(second, fanIn), 'p', seed);
+        const before = seededWeight(spec(first, fanIn), 'p', seed);
+        const made = seededWeight(spec(second, fanIn), 'p', seed, undefined, { values: before.data, state: before.state });
+        expect(Buffer.from(made.data.buffer).equals(Buffer.from(whole.data.buffer))).toBe(true);
+        // The state after: known where the values were made (or were the prefix whole), and the whole one's.
+        if (second >= first) expect(made.state).toBe(whole.state);
+        else expect(made.state).toBeUndefined();
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('goes on from a state across the WebAssembly chunks, as the stream made whole', () => {
+    const seed = weightSeed(3, 'stage4.conv2', 'kernel');
+    const whole = heNormal(200_000, 4608, seed);
+    const part = new Float32Array(200_000);
+    const state = heNormalFrom(part.subarray(0, 70_001), 0, 4608, seed);
+    heNormalFrom(part, 70_001, 4608, state);
+    expect(Buffer.from(part.buffer).equals(Buffer.from(whole.buffer))).toBe(true);
+  });
+});
+

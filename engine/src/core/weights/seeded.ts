@@ -70,9 +70,25 @@ export const ZIG_TABLES: Readonly<ZigguratTables> = ZIG;
  * the WebAssembly transcription of heNormalJs (normal.wat): the same values, about twice as fast.
  */
 export function heNormal(count: number, fanIn: number, seed: number, out = new Float32Array(count)): Float32Array {
-  const std = Math.sqrt(2 / Math.max(1, fanIn));
+  fillNormal(out, 0, count, heStd(fanIn), seed);
+  return out;
+}
+
+/**
+ * A He-normal stream continued: its values from the `from`-th on into out[from, out.length), `state`
+ * being the stream's state after `from` values (its seed when `from` is 0: then out is heNormal's);
+ * returns the state after out.length values. The stream does not depend on the count, so a weight
+ * grown with the same fan-in (a layer made wider) is the smaller one's values and then more.
+ */
+export function heNormalFrom(out: Float32Array, from: number, fanIn: number, state: number): number {
+  return fillNormal(out, from, out.length, heStd(fanIn), state);
+}
+
+const heStd = (fanIn: number) => Math.sqrt(2 / Math.max(1, fanIn));
+
+function fillNormal(out: Float32Array, from: number, to: number, std: number, state: number): number {
   const fast = wasmFill();
-  return fast ? fast(count, std, seed, out) : heNormalJs(count, std, seed, out);
+  return fast ? fast(out, from, to, std, state) : fillNormalJs(out, from, to, std, state);
 }
 
 let wasm: NormalFill | null | undefined;
@@ -90,8 +106,14 @@ function wasmFill(): NormalFill | undefined {
 
 /** The definition of the values (the WebAssembly is its transcription): N(0, std²) of the stream `seed`. */
 export function heNormalJs(count: number, std: number, seed: number, out = new Float32Array(count)): Float32Array {
+  fillNormalJs(out, 0, count, std, seed);
+  return out;
+}
+
+/** heNormalJs from a state: out[from, to), returning the state after (see NormalFill). */
+function fillNormalJs(out: Float32Array, from: number, to: number, std: number, state: number): number {
   const { k, w, f, r } = ZIG;
-  let a = seed >>> 0;
+  let a = state | 0;
   // mulberry32, inlined: the next signed 32-bit integer.
   const next = (): number => {
     a = (a + 0x6d2b79f5) | 0;
@@ -101,7 +123,7 @@ export function heNormalJs(count: number, std: number, seed: number, out = new F
     return t ^ (t >>> 14);
   };
   const uniform = (): number => (next() >>> 0) / 4294967296;
-  for (let i = 0; i < count; i++) {
+  for (let i = from; i < to; i++) {
     let hz = next();
     let iz = hz & 127;
     let x: number;
@@ -128,7 +150,7 @@ export function heNormalJs(count: number, std: number, seed: number, out = new F
     }
     out[i] = x * std;
   }
-  return out;
+  return a;
 }
 
 export const DEFAULT_SEED = 42;

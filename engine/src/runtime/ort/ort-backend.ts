@@ -27,6 +27,7 @@ import { numel } from '../../core/shape';
 import { DEFAULT_SEED } from '../../core/weights/seeded';
 import { SeededThreads } from '../seeded-threads';
 import { SpareArrays } from '../spare-arrays';
+import { SeededStreams } from '../seeded-streams';
 import type { OnnxGraphBuilder } from '../../core/onnx/builder';
 import { calibratedBatchNorms, calibratedNodes } from '../../core/weights/calibration';
 import type { Backend, BackendRunOptions, BackendRunResult } from '../backend';
@@ -173,8 +174,10 @@ export class OrtBackend implements Backend {
   sessionsCreated = 0;
   /** Seeded weights made into a dropped weight's array so far (tests). */
   sparesRefilled = 0;
-  /** Seeded weights made so far: for runs, and ahead for seeds likely next (tests, benchmarks). */
-  seededMade = { forRuns: 0, ahead: 0 };
+  /** Seeded weights made so far: for runs, ahead for seeds likely next, and of them from a prefix of their stream (tests, benchmarks). */
+  seededMade = { forRuns: 0, ahead: 0, fromPrefix: 0 };
+  /** The He-normal streams whose weights the cache holds: a weight of another count continues one (seeded-streams.ts). */
+  private readonly streams = new SeededStreams();
   /** The seeds likely next and the run they follow (prepareSeeds). */
   private ahead: { doc: ModelDocument; analysis: Analysis; current: number; next: readonly number[] } | undefined;
   private aheadTimer: ReturnType<typeof setTimeout> | undefined;
@@ -373,10 +376,15 @@ export class OrtBackend implements Backend {
     const jobs = missing.map((m) => {
       const out = held && this.spares.take(numel(m.spec.shape), (a) => held.has(a.buffer));
       if (out) this.sparesRefilled++;
-      return { spec: m.spec, primId: m.prim.id, seed, ...(out ? { out } : {}) };
+      const prefix = this.streams.prefix(m, seed, (key) => this.weights.peek(key));
+      if (prefix) this.seededMade.fromPrefix++;
+      return { spec: m.spec, primId: m.prim.id, seed, ...(out ? { out } : {}), ...(prefix ? { prefix } : {}) };
     });
-    const arrays = await this.seededThreads.generate(jobs).catch(() => undefined);
-    arrays?.forEach((a, i) => hold(missing[i].key, a));
+    const made = await this.seededThreads.generate(jobs).catch(() => undefined);
+    made?.arrays.forEach((a, i) => {
+      hold(missing[i].key, a);
+      this.streams.made(missing[i], seed, a.length, made.states[i], (key) => this.weights.has(key));
+    });
   }
 
   /**

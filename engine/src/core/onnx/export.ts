@@ -35,6 +35,8 @@ export class OnnxExportError extends Error {
 export class WeightCache {
   private readonly map = new Map<string, Float32Array>();
   private used = new Set<string>();
+  /** Weights held by `put` that no compilation has asked for since. */
+  private readonly ahead = new Set<string>();
   private bytes = 0;
 
   /** `onEvict`: told of each array dropped (by `sweep` or `makeRoom`; the onnxruntime backend refills them: spare-arrays.ts). */
@@ -52,6 +54,7 @@ export class WeightCache {
     }
     this.map.set(key, w); // most recently used last
     this.used.add(key);
+    this.ahead.delete(key);
     return w;
   }
 
@@ -64,7 +67,10 @@ export class WeightCache {
     return this.map.get(key);
   }
 
-  /** Holds a weight made ahead of any compilation (the onnxruntime backend's seeds made ahead): most recently used, but not marked used. */
+  /**
+   * Holds a weight made ahead of any compilation (the onnxruntime backend's seeds made ahead): most
+   * recently used, but not marked used; until a compilation asks for it, `makeRoom` drops it first.
+   */
   put(key: string, w: Float32Array): void {
     const old = this.map.get(key);
     if (old) {
@@ -73,6 +79,7 @@ export class WeightCache {
     }
     this.map.set(key, w);
     this.bytes += w.byteLength;
+    this.ahead.add(key);
   }
 
   /** Marks a weight the compilation feeds as an input as used, if held: the sweep keeps it for the run. */
@@ -82,6 +89,7 @@ export class WeightCache {
     this.map.delete(key);
     this.map.set(key, w);
     this.used.add(key);
+    this.ahead.delete(key);
   }
 
   /** Drops weights the last compilation did not use, least recently used first, until the rest fit the budget (call after each compilation). */
@@ -95,11 +103,16 @@ export class WeightCache {
    * `bytes` more fit the budget: called before weights that size are made, so that what it drops
    * can be refilled by them (`onEvict`) rather than only after, when they are already made.
    */
-  makeRoom(bytes: number): void {
-    for (const [key, w] of this.map) {
+  makeRoom(bytes: number, options: { aheadFirst?: boolean } = {}): void {
+    // Weights made ahead that nothing asked for go first (a seed edit to a seed no one foresaw): not
+    // the current seed's, which the next edit of another kind needs again. Not when making more ahead.
+    const order = options.aheadFirst === false || this.ahead.size === 0 ? this.map.keys() : [...this.ahead, ...this.map.keys()];
+    for (const key of order) {
       if (this.bytes + bytes <= this.budgetBytes) break;
-      if (this.used.has(key)) continue;
+      const w = this.map.get(key);
+      if (!w || this.used.has(key)) continue;
       this.map.delete(key);
+      this.ahead.delete(key);
       this.bytes -= w.byteLength;
       this.onEvict?.(w);
     }

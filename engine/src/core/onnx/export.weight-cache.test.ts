@@ -50,6 +50,26 @@ describe('WeightCache', () => {
     expect(dropped).toHaveLength(1);
   });
 
+  it('drops weights made ahead that nothing asked for before older ones, unless making more ahead; one asked for is like any other', () => {
+    const dropped: string[] = [];
+    const arrays = Object.fromEntries(['current', 'next', 'other', 'asked'].map((k) => [k, new Float32Array(100)]));
+    const name = (w: Float32Array) => Object.keys(arrays).find((k) => arrays[k] === w)!;
+    const cache = new WeightCache(1200, (w) => dropped.push(name(w)));
+    cache.get('current', () => arrays.current);
+    cache.sweep();
+    cache.put('next', arrays.next); // the seed likely next, made while idle
+    cache.put('asked', arrays.asked);
+    cache.get('asked', () => new Float32Array(100)); // asked for: held, not made again
+    cache.sweep();
+    cache.makeRoom(400, { aheadFirst: false }); // 1200 + 400 bytes: one goes, the least recently used
+    expect(dropped).toEqual(['current']);
+    cache.get('current', () => arrays.current);
+    cache.sweep();
+    cache.makeRoom(400); // a seed nobody foresaw: the unasked weight made ahead goes first
+    expect(dropped).toEqual(['current', 'next']);
+    expect([cache.has('current'), cache.has('asked')]).toEqual([true, true]);
+  });
+
   it('keeps everything the last compilation used, even over the budget', () => {
     const cache = new WeightCache(100);
     for (const k of ['a', 'b', 'c']) cache.get(k, () => new Float32Array(100));

@@ -370,8 +370,8 @@ export class OrtBackend implements Backend {
    * is free (no fresh memory to fault in): room is made in the cache first, so that what it drops can
    * be filled again. A failure leaves them unmade (a run then makes them one by one).
    */
-  private async makeSeeded(missing: readonly SeededWeight[], seed: number, hold: (key: string, a: Float32Array) => void): Promise<void> {
-    this.weights.makeRoom(missing.reduce((n, m) => n + 4 * numel(m.spec.shape), 0));
+  private async makeSeeded(missing: readonly SeededWeight[], seed: number, hold: (key: string, a: Float32Array) => void, ahead = false): Promise<void> {
+    this.weights.makeRoom(missing.reduce((n, m) => n + 4 * numel(m.spec.shape), 0), { aheadFirst: !ahead });
     const held = this.spares.size ? this.readArrays() : undefined;
     const jobs = missing.map((m) => {
       const out = held && this.spares.take(numel(m.spec.shape), (a) => held.has(a.buffer));
@@ -415,7 +415,7 @@ export class OrtBackend implements Backend {
       const missing = seededWeights(ahead.doc, prims, seeds[k]).filter((w) => !this.weights.has(w.key));
       for (const batch of batches(missing, SEEDS_AHEAD_BATCH_VALUES)) {
         if (this.ahead !== ahead || this.active > 0) return;
-        this.aheadBatch = this.makeSeeded(batch, seeds[k], (key, a) => this.weights.put(key, a));
+        this.aheadBatch = this.makeSeeded(batch, seeds[k], (key, a) => this.weights.put(key, a), true);
         await this.aheadBatch.finally(() => (this.aheadBatch = undefined));
         this.seededMade.ahead += batch.length;
       }

@@ -14,13 +14,14 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { numel } from '../core/shape';
 import { seededWeight } from '../core/weights/resolve';
 import type { SeededAnswer, SeededJob } from './seeded-thread';
 
 /** Below this many values in all, threads are not worth a message (≈ 7 ms of work). */
 export const SEEDED_THREADS_MIN_VALUES = 1 << 20;
 
-const count = (j: SeededJob) => j.spec.shape.reduce((a, b) => a * b, 1);
+const count = (j: SeededJob) => numel(j.spec.shape);
 /** A job's work, in values made: a prefix is copied (about a quarter of making a value), the rest made. */
 const work = (j: SeededJob) => (j.prefix ? Math.max(0, count(j) - j.prefix.values.length) + Math.min(count(j), j.prefix.values.length) / 4 : count(j));
 

@@ -3,7 +3,7 @@ import type { PrimitiveNode } from '../graph/types';
 import type { WeightSpec } from '../ops/op';
 import { numel } from '../shape';
 import { base64ToFloat32 } from '../util/base64';
-import { DEFAULT_SEED, heNormal, heNormalFrom, weightSeed } from './seeded';
+import { DEFAULT_SEED, heNormalFrom, weightSeed } from './seeded';
 
 /**
  * Where a primitive's weight comes from in the document: a primitive node's own `weights[name]`,
@@ -42,11 +42,7 @@ export function decodeTensorData(t: TensorData, sidecar?: Uint8Array): Float32Ar
 
 /** A weight's seeded initial values, into `out` when given (an array of exactly its size, reused: spare-arrays.ts). */
 export function initialWeight(spec: WeightSpec, primId: string, docSeed: number, out?: Float32Array<ArrayBuffer>): Float32Array {
-  const n = numel(spec.shape);
-  if (out && out.length !== n) throw new RangeError(`initialWeight: ${n} values do not fit an array of ${out.length}`);
-  if (spec.init === 'zeros') return out ? out.fill(0) : new Float32Array(n);
-  if (spec.init === 'ones') return (out ?? new Float32Array(n)).fill(1);
-  return heNormal(n, spec.fanIn, weightSeed(docSeed, primId, spec.name), out);
+  return seededWeight(spec, primId, docSeed, out).data;
 }
 
 /** The start of a He-normal weight's stream, made before: its values and the stream's state after them (undefined: not known). */
@@ -62,9 +58,10 @@ export interface StreamPrefix {
  */
 export function seededWeight(spec: WeightSpec, primId: string, docSeed: number, out?: Float32Array<ArrayBuffer>, prefix?: StreamPrefix): { data: Float32Array; state?: number } {
   const n = numel(spec.shape);
-  if (spec.init !== 'he') return { data: initialWeight(spec, primId, docSeed, out) };
-  if (out && out.length !== n) throw new RangeError(`seededWeight: ${n} values do not fit an array of ${out.length}`);
+  if (out && out.length !== n) throw new RangeError(`initialWeight: ${n} values do not fit an array of ${out.length}`);
   const data = out ?? new Float32Array(n);
+  if (spec.init === 'zeros') return { data: out ? data.fill(0) : data };
+  if (spec.init === 'ones') return { data: data.fill(1) };
   if (prefix && prefix.values.length >= n) {
     data.set(prefix.values.subarray(0, n));
     return prefix.values.length === n && prefix.state !== undefined ? { data, state: prefix.state } : { data };

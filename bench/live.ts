@@ -13,7 +13,7 @@
  *   - kernel edit: one value of that Conv2D's kernel typed in the kernel editor (Explain tab);
  *   - seed edit: the seed in the Run panel (every seeded weight changes), one up (the seed the editor
  *     names as likely next: its weights are made while the engine is idle) and a seed typed that
- *     nothing foresees;
+ *     nothing foresees, and the Reseed button after a Reseed (its next seed drawn ahead and named);
  *   - last-stage edit (ResNet-50): the last residual unit's filter count (after the first such
  *     edit the engine starts from the unit before it: partial re-execution);
  *   - previews through the engine process: the same network on a new image each run (everything
@@ -175,6 +175,9 @@ const typeSeed = (value: number): Edit => ({
   setValue(input, '${value}');
   input.dispatchEvent(new Event('input', { bubbles: true }));`,
 });
+
+/** The Run panel's Reseed button (a random seed, drawn ahead: renderer/src/live/next-seeds.ts). */
+const clickReseed: Edit = { act: `document.querySelector('[data-testid="reseed-button"]').click();` };
 
 /** One kernel cell typed and left (the kernel editor applies a cell when it loses focus). */
 const typeKernelCell = (value: number): Edit => ({
@@ -357,6 +360,11 @@ async function benchModel(page: Page, url: string, engine: EngineHost, preset: s
     runId = (await actAndWait(page, typeSeed(999), runId)).runId;
     await repeat('seed edit, one up (the seed field’s ↑)', small ? 50 : 150, (i) => typeSeed(999 + i));
     await repeat('seed edit, another seed typed', small ? 50 : 150, (i) => typeSeed(500_000 + 7919 * i));
+    // Reseed after a Reseed: the button's next seed is drawn ahead, and after a Reseed it is the seed
+    // named most likely.
+    await idle();
+    runId = (await actAndWait(page, clickReseed, runId)).runId;
+    await repeat('seed edit, Reseed (after a Reseed)', small ? 50 : 150, () => clickReseed);
     if (!small) {
       await page.getByTestId('tab-explain').click();
       await page.getByTestId('kernel-grid').waitFor();

@@ -399,15 +399,19 @@ export class OrtBackend implements Backend {
     this.ahead = { doc, analysis, current: seeds.current, next: seeds.next };
     clearTimeout(this.aheadTimer);
     this.aheadTimer = setTimeout(() => {
-      if (this.active > 0 || this.aheadWork) return; // the run under way asks again when it ends
-      this.aheadWork = this.makeSeedsAhead().finally(() => (this.aheadWork = undefined));
+      if (this.active > 0) return; // the run under way asks again when it ends
+      // After what is still making an older run's seeds (it stops at its next batch: `ahead` changed).
+      const work: Promise<void> = (this.aheadWork ?? Promise.resolve()).then(() => this.makeSeedsAhead()).finally(() => {
+        if (this.aheadWork === work) this.aheadWork = undefined;
+      });
+      this.aheadWork = work;
     }, this.options.seedsAheadDelayMs ?? 150);
     this.aheadTimer.unref?.();
   }
 
   private async makeSeedsAhead(): Promise<void> {
     const ahead = this.ahead;
-    if (!ahead) return;
+    if (!ahead || this.active > 0) return;
     const prims = seededPrims(ahead.analysis);
     const oneSeedBytes = seededWeights(ahead.doc, prims, ahead.current).reduce((n, w) => n + 4 * numel(w.spec.shape), 0);
     const seeds = [...new Set(ahead.next)].filter((s) => s !== ahead.current);

@@ -22,6 +22,8 @@
  * Under each edit line, the page's share (issue 19: ≤ 30 ms for ResNet-50): from the run's result
  * reaching the page (the largest WebSocket message after the gesture, noted by a listener added
  * before the app's) to the thumbnails painted.
+ * BENCH_LIVE_CPU=1 adds, under each line, the CPU time each process spent from gesture to paint (from
+ * /proc: this process with the web server and engine host, the engine process, Chromium's by role).
  * Medians over REPEATS edits (all values listed). The machine's load average is printed with each
  * model: on a shared 2-core machine the figures move with it; run the bench more than once.
  * Browser-side code is passed as strings: this file is type-checked without the DOM library.
@@ -38,6 +40,7 @@ import type { EngineHost } from '../engine/src/runtime/engine-host';
 import { launchBrowser } from '../e2e/support/browser';
 import { selectNode } from '../e2e/support/editor';
 import { startLiveServer } from '../e2e/support/live-server';
+import { cpuSnapshot, cpuSpent } from './cpu-by-process';
 import { waitForThumbnails } from '../e2e/support/live-input';
 
 const REPEATS = Number(process.env.BENCH_LIVE_REPEATS ?? 5);
@@ -62,6 +65,8 @@ interface Sample {
   pageMs?: number;
   /** The renderer's main thread, gesture → painted (Chromium's Performance.getMetrics deltas, ms): busy in tasks, of it in scripts. */
   mainThread?: MainThread;
+  /** With BENCH_LIVE_CPU: the CPU each process group spent, gesture → painted (10-ms ticks). */
+  cpu?: Record<string, number>;
 }
 
 interface MainThread {
@@ -302,6 +307,12 @@ function report(lines: Line[], raw: number): void {
       const m = (k: keyof MainThread) => ms(median(busy.map((b) => b[k])));
       console.log(`      the page's main thread, gesture → painted: busy ${m('taskMs')}: scripts ${m('scriptMs')}, style ${m('styleMs')}, layout ${m('layoutMs')} (busy per edit ${busy.map((b) => Math.round(b.taskMs)).join(', ')}; the bench's own watching included)`);
     }
+    // BENCH_LIVE_CPU=1: the CPU each process group spent, gesture → painted, mean of the edits (ticks of 10 ms, so ±10 ms a group an edit).
+    const cpus = l.samples.flatMap((x) => (x.cpu ? [x.cpu] : []));
+    if (cpus.length) {
+      const groups = [...new Set(cpus.flatMap((c) => Object.keys(c)))].map((g) => [g, cpus.reduce((n, c) => n + (c[g] ?? 0), 0) / cpus.length] as const).filter(([, v]) => v >= 5).sort((a, b) => b[1] - a[1]);
+      console.log(`      CPU an edit, gesture → painted: ${groups.map(([g, v]) => `${g} ${Math.round(v)} ms`).join(', ')} (all ${Math.round(groups.reduce((n, [, v]) => n + v, 0))} ms)`);
+    }
     // BENCH_LIVE_VERBOSE=1: each edit's engine and host time beside its total.
     if (process.env.BENCH_LIVE_VERBOSE) console.log(`      engine / host run() per edit: ${l.samples.map((x) => `${Math.round(x.rec?.workerMs ?? NaN)}/${Math.round(x.rec?.hostMs ?? NaN)}`).join(', ')}`);
   }
@@ -337,11 +348,13 @@ async function benchModel(page: Page, url: string, engine: EngineHost, preset: s
       await sleep(300);
       runId = Math.max(runId, await shownRunId(page));
       const before = await mainThreadMs(cdp);
+      const cpuBefore = process.env.BENCH_LIVE_CPU ? cpuSnapshot() : undefined;
       const r = await actAndWait(page, act(i), runId);
+      const cpu = cpuBefore && cpuSpent(cpuBefore, cpuSnapshot());
       const after = await mainThreadMs(cdp);
       runId = r.runId;
       const mainThread = Object.fromEntries(Object.keys(after).map((k) => [k, after[k as keyof MainThread] - before[k as keyof MainThread]])) as unknown as MainThread;
-      line.samples.push({ total: r.totalMs, rec: records.get(runId), pageMs: r.pageMs, mainThread });
+      line.samples.push({ total: r.totalMs, rec: records.get(runId), pageMs: r.pageMs, mainThread, ...(cpu ? { cpu } : {}) });
     }
     lines.push(line);
   };

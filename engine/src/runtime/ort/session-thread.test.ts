@@ -138,11 +138,32 @@ function lenetScenario(seed = 5) {
       const values = Float32Array.from({ length: spec.shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.3 + salt) * 0.2);
       doc = { ...doc, nodes: doc.nodes.map((n) => (n.id === conv.id ? { ...n, weights: { [inlineWeightKey(prim, 'kernel')]: { shape: [...spec.shape], base64: float32ToBase64(values) } } } : n)) };
     },
+    data,
     runner(backend: OrtBackend) {
       const reuse = { cache: new NodeOutputCache(), memory: newRunMemory() };
       return async (): Promise<BackendRunResult> => (await runReusing(doc, analysis, data, backend, { previews: true, tensors: [last] }, reuse)).result;
     },
+    /** Runs until a bake has something to take: a seed edit (every seeded weight fed from then on), then two kernel edits (the seeded weights the same twice). */
+    async untilStable(run: () => Promise<BackendRunResult>) {
+      await run();
+      this.seed(6);
+      await run();
+      for (const salt of [1, 2]) {
+        this.kernelEdit(salt);
+        await run();
+      }
+    },
   };
+}
+
+/** Holds the backend's next bake back at its maker until `open()`; resolves once the bake has started. */
+async function holdBake(maker: TestMaker, backend: OrtBackend): Promise<{ open: () => void; settled: Promise<void> }> {
+  let open!: () => void;
+  maker.gate = new Promise((r) => (open = r));
+  const started = new Promise<void>((r) => (maker.started = r));
+  const settled = backend.settle();
+  await started;
+  return { open, settled };
 }
 
 const QUIET: OrtBackendOptions = { upgradeDelayMs: 600_000, bakeDelayMs: 600_000 };
@@ -151,7 +172,7 @@ const QUIET: OrtBackendOptions = { upgradeDelayMs: 600_000, bakeDelayMs: 600_000
 async function offFresh(s: ReturnType<typeof lenetScenario>, got: BackendRunResult): Promise<number> {
   const fresh = new OrtBackend(QUIET);
   try {
-    const want = (await fresh.run(s.doc, analyze(s.doc), prepareInputs(s.doc, analyze(s.doc), { kind: 'image', width: 28, height: 28, rgba: Uint8Array.from({ length: 28 * 28 * 4 }, (_, i) => (i * 13) % 256) }), { previews: false, tensors: [s.last] })).tensors[s.last].data;
+    const want = (await fresh.run(s.doc, analyze(s.doc), s.data, { previews: false, tensors: [s.last] })).tensors[s.last].data;
     return relativeToLargest(got.tensors[s.last].data, want);
   } finally {
     await fresh.dispose();
@@ -200,18 +221,8 @@ describe('OrtBackend with bakes elsewhere (OrtBackendOptions.bakeOn)', () => {
     try {
       const s = lenetScenario();
       const run = s.runner(backend);
-      await run();
-      s.seed(6);
-      await run();
-      s.kernelEdit(1);
-      await run();
-      s.kernelEdit(2);
-      await run(); // the seeded weights kept their identity for two runs: they are what a bake takes
-      let open!: () => void;
-      maker.gate = new Promise((r) => (open = r));
-      const started = new Promise<void>((r) => (maker.started = r));
-      const settled = backend.settle();
-      await started;
+      await s.untilStable(run); // the seeded weights, the same twice, are what a bake takes
+      const { open, settled } = await holdBake(maker, backend);
       // The bake is held back: a kernel edit now must not wait for it.
       s.kernelEdit(3);
       const during = await Promise.race([run(), new Promise<'waited'>((r) => setTimeout(() => r('waited'), 5_000))]);
@@ -236,18 +247,8 @@ describe('OrtBackend with bakes elsewhere (OrtBackendOptions.bakeOn)', () => {
     try {
       const s = lenetScenario();
       const run = s.runner(backend);
-      await run();
-      s.seed(6);
-      await run();
-      s.kernelEdit(1);
-      await run();
-      s.kernelEdit(2);
-      await run();
-      let open!: () => void;
-      maker.gate = new Promise((r) => (open = r));
-      const started = new Promise<void>((r) => (maker.started = r));
-      const settled = backend.settle();
-      await started;
+      await s.untilStable(run); // the seeded weights, the same twice, are what a bake takes
+      const { open, settled } = await holdBake(maker, backend);
       s.seed(7); // other seeded weights than those being baked
       await run();
       open();
@@ -270,13 +271,7 @@ describe('OrtBackend with bakes elsewhere (OrtBackendOptions.bakeOn)', () => {
     try {
       const s = lenetScenario();
       const run = s.runner(backend);
-      await run();
-      s.seed(6);
-      await run();
-      s.kernelEdit(1);
-      await run();
-      s.kernelEdit(2);
-      await run();
+      await s.untilStable(run); // the seeded weights, the same twice, are what a bake takes
       await backend.settle();
       s.kernelEdit(3);
       await run();

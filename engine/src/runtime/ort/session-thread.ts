@@ -11,11 +11,10 @@
  * asks it to release its sessions and exit. A thread that fails or exits rejects what was asked of it,
  * and the next `create` starts another.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import type { SessionThreadAnswer, SessionThreadRequest, WireTensor } from './session-thread-entry';
+import { startThread } from '../thread-start';
 
 /** What a run needs of a session: OrtBackend runs an `ort.InferenceSession` or one of these alike. */
 export interface RunnableSession {
@@ -124,9 +123,9 @@ export class SessionThread implements SessionMaker {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const entry = threadEntry();
-    if (!entry) throw new Error('session thread: its file is missing');
-    const worker = entry.dev ? new Worker(entry.bootstrap, { workerData: { entry: entry.url } }) : new Worker(entry.file);
+    // Bundled (scripts/build.mjs): beside the engine worker.
+    const worker = startThread(import.meta.url, './session-thread-entry.ts', './session-thread.cjs');
+    if (!worker) throw new Error('session thread: its file is missing');
     // Never keeps a process alive (the CLI); sessions it holds go with the process.
     worker.unref();
     worker.on('message', (answer: SessionThreadAnswer) => {
@@ -147,11 +146,4 @@ export class SessionThread implements SessionMaker {
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
   }
-}
-
-function threadEntry(): { dev: true; bootstrap: URL; url: string } | { dev: false; file: string } | undefined {
-  if (import.meta.url.endsWith('.ts')) return { dev: true, bootstrap: new URL('../worker-dev.mjs', import.meta.url), url: new URL('./session-thread-entry.ts', import.meta.url).href };
-  // Bundled (scripts/build.mjs): beside the engine worker.
-  const file = fileURLToPath(new URL('./session-thread.cjs', import.meta.url));
-  return existsSync(file) ? { dev: false, file } : undefined;
 }
